@@ -1,0 +1,33 @@
+package io.sparkstep.api;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** Read-only view of a run record, for users of {@link StepRun}. */
+public interface RunRecordView {
+  String runId();
+
+  String step();
+
+  String operator();
+
+  String flavor();
+
+  RunState state();
+
+  Instant submittedAt();
+
+  Instant startedAt();
+
+  Instant endedAt();
+
+  /** Rows written per output name (only outputs committed by a successful run). */
+  Map<String, Long> rowsWritten();
+
+  String sparkAppId();
+
+  String sparkUiUrl();
+
+  /** One line saying why the run failed, or null. */
+  String errorMessage();
+}

@@ -1,0 +1,165 @@
+package io.sparkstep.flavor.local;
+
+import io.sparkstep.api.RunState;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.record.RunRecordJson;
+import io.sparkstep.runtime.StepEntrypoint;
+import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spec.StepSpecJson;
+import io.sparkstep.spi.AbstractStepRun;
+import io.sparkstep.spi.OperatorConfig;
+import io.sparkstep.spi.RunContext;
+import io.sparkstep.util.JavaCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A local run in a child JVM that runs {@link StepEntrypoint}, the same main class as on a cluster. Its output goes
+ * to the run's log; the child writes its record under {@code <run>/driver/}, which this handle merges. The child's
+ * pid is in the record, so any later CLI process can follow or cancel it (SIGTERM: the entrypoint aborts its outputs
+ * and records CANCELLED).
+ */
+final class ChildProcessRun extends AbstractStepRun {
+  private final String pid;
+  private volatile boolean cancelRequested;
+
+  ChildProcessRun(RunContext context, String pid) {
+    super(context);
+    this.pid = pid;
+  }
+
+  static ChildProcessRun start(StepSpec spec, RunContext context, OperatorConfig config) {
+    Path driverDir = context.runDir().resolve("driver");
+    StepSpec childSpec = spec.copy();
+    childSpec.runDir = driverDir.toUri().toString();
+    config.withPrefix("conf.").forEach(childSpec.sparkConf::putIfAbsent);
+    try {
+      Files.createDirectories(driverDir);
+      // The child's spec is unredacted (it must run); only the owner may read it, and it goes when the run ends.
+      Path specFile = Files.createTempFile(context.runDir(), ".spec-", ".json",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(specFile, StepSpecJson.write(childSpec));
+      List<String> jvmFlags = new ArrayList<>();
+      String memory = config.get("driverMemory");
+      if (spec.resources != null && spec.resources.memory != null) {
+        memory = spec.resources.memory;
+      }
+      if (memory != null) {
+        jvmFlags.add("-Xmx" + memory);
+      }
+      String log4j = System.getProperty("log4j2.configurationFile");
+      if (log4j != null) {
+        jvmFlags.add("-Dlog4j2.configurationFile=" + log4j);
+      }
+      List<String> command = JavaCommand.forMainClass(StepEntrypoint.class.getName(), jvmFlags);
+      command.add("--spec");
+      command.add(specFile.toString());
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(context.logFile().toFile()));
+      Process process = builder.start();
+      context.record().platform.put("pid", Long.toString(process.pid()));
+      context.save();
+      ChildProcessRun run = new ChildProcessRun(context, Long.toString(process.pid()));
+      process.onExit().thenRun(() -> {
+        try {
+          Files.deleteIfExists(specFile);
+        } catch (IOException ignored) {
+          // a private temp file; nothing else to do
+        }
+        run.refresh();
+      });
+      return run;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the local step process: " + e.getMessage(), e);
+    }
+  }
+
+  private Optional<ProcessHandle> process() {
+    return pid == null ? Optional.empty() : ProcessHandle.of(Long.parseLong(pid));
+  }
+
+  @Override
+  protected synchronized void refresh() {
+    if (isDone()) {
+      return;
+    }
+    RunRecord driver = readDriverRecord();
+    boolean alive = process().map(ProcessHandle::isAlive).orElse(false);
+    if (driver != null) {
+      merge(driver);
+      if (driver.state.isFinal() || driver.state == RunState.RUNNING) {
+        if (!driver.state.isFinal() && !alive) {
+          failGone();
+          return;
+        }
+        moveTo(driver.state);
+        return;
+      }
+    }
+    if (!alive) {
+      failGone();
+    }
+  }
+
+  private void failGone() {
+    RunRecord driver = readDriverRecord();
+    if (driver != null && driver.state.isFinal()) {
+      merge(driver);
+      moveTo(driver.state);
+      return;
+    }
+    if (cancelRequested) {
+      moveTo(RunState.CANCELLED);
+      return;
+    }
+    synchronized (context.record()) {
+      if (context.record().error == null) {
+        context.record().error = RunRecord.ErrorInfo.of("ProcessExited",
+            "the step process ended without a final record; see " + context.logFile());
+      }
+    }
+    moveTo(RunState.FAILED);
+  }
+
+  private RunRecord readDriverRecord() {
+    // A child process writes under driver/; a run embedded in another CLI process writes the main record.
+    Path file = context.runDir().resolve("driver").resolve("record.json");
+    try {
+      if (Files.isRegularFile(file)) {
+        return RunRecordJson.read(Files.readString(file));
+      }
+      return context.store().load(id()).orElse(null);
+    } catch (IOException | UncheckedIOException e) {
+      return null;
+    }
+  }
+
+  private void merge(RunRecord driver) {
+    RunRecord record = context.record();
+    synchronized (record) {
+      record.startedAt = driver.startedAt != null ? driver.startedAt : record.startedAt;
+      record.outputs = driver.outputs;
+      record.sparkAppId = driver.sparkAppId;
+      record.sparkUiUrl = driver.sparkUiUrl;
+      record.sparkMaster = driver.sparkMaster;
+      record.attempts = driver.attempts;
+      record.accelerator = driver.accelerator;
+      record.host = driver.host;
+      if (driver.error != null) {
+        record.error = driver.error;
+      }
+    }
+  }
+
+  @Override
+  protected void requestCancel() {
+    cancelRequested = true;
+    process().ifPresent(ProcessHandle::destroy);
+  }
+}

@@ -1,0 +1,100 @@
+package io.sparkstep.flavor.local;
+
+import io.sparkstep.api.StepRun;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.spec.ResourceSpec;
+import io.sparkstep.spec.SpecValidator;
+import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.OperatorConfig;
+import io.sparkstep.spi.RunContext;
+import io.sparkstep.spi.StepOperator;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs steps on this machine. Resources map as: cpu to local[N]; memory is checked against the heap this JVM (or
+ * the child JVM's -Xmx) has; everything that needs a cluster (executors, GPUs, dynamic allocation, executor sizes)
+ * is refused with a pointer to a distributed operator, rather than ignored.
+ */
+final class LocalOperator implements StepOperator {
+  private final OperatorConfig config;
+
+  LocalOperator(OperatorConfig config) {
+    this.config = config;
+  }
+
+  boolean inProcess(StepSpec spec) {
+    return !"process".equals(config.get("isolation")) && !detached(spec);
+  }
+
+  static boolean detached(StepSpec spec) {
+    return "true".equals(spec.labels.get("sparkstep.detach"));
+  }
+
+  @Override
+  public List<ValidationProblem> validate(StepSpec spec) {
+    List<ValidationProblem> problems = new ArrayList<>();
+    ResourceSpec r = spec.resources;
+    if (r == null) {
+      return problems;
+    }
+    String elsewhere = "the local flavor runs one JVM; use a spark-submit or kubernetes operator for this";
+    if (r.gpus > 0) {
+      problems.add(ValidationProblem.of("resources.gpus", "GPUs cannot be requested in local mode",
+          "Spark local mode does not schedule GPUs (the run would hang or ignore them); " + elsewhere
+              + ", or use explain --accelerator rapids to see what would run on a GPU"));
+    }
+    if (r.executors > 0) {
+      problems.add(ValidationProblem.of("resources.executors", "local mode has no executors", elsewhere));
+    }
+    if (r.executorCpu > 0) {
+      problems.add(ValidationProblem.of("resources.executorCpu", "local mode has no executors", "use resources.cpu"));
+    }
+    if (r.executorMemory != null) {
+      problems.add(ValidationProblem.of("resources.executorMemory", "local mode has no executors", "use resources.memory"));
+    }
+    if (r.memoryOverhead != null) {
+      problems.add(ValidationProblem.of("resources.memoryOverhead", "has no meaning in local mode", elsewhere));
+    }
+    if (r.dynamicAllocation != null && r.dynamicAllocation.enabled) {
+      problems.add(ValidationProblem.of("resources.dynamicAllocation", "local mode cannot scale executors", elsewhere));
+    }
+    if (r.instanceType != null) {
+      problems.add(ValidationProblem.of("resources.instanceType", "has no meaning in local mode",
+          "instance types are for sagemaker, vertex and azureml operators"));
+    }
+    if (r.diskGb > 0) {
+      problems.add(ValidationProblem.of("resources.diskGb", "has no meaning in local mode", "drop it"));
+    }
+    if (r.cpu > Runtime.getRuntime().availableProcessors() * 4) {
+      problems.add(ValidationProblem.of("resources.cpu", r.cpu + " cores requested, this machine has "
+          + Runtime.getRuntime().availableProcessors(), "lower resources.cpu"));
+    }
+    if (r.memory != null && inProcess(spec)) {
+      long wantedMiB = SpecValidator.memoryMiB(r.memory);
+      long haveMiB = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+      if (wantedMiB > haveMiB * 105 / 100) {
+        problems.add(ValidationProblem.of("resources.memory", r.memory + " requested but this JVM has a "
+            + haveMiB + "m heap", "start the JVM with a larger -Xmx (SPARKSTEP_JAVA_OPTS) or set isolation=process"));
+      }
+    }
+    return problems;
+  }
+
+  @Override
+  public StepRun submit(StepSpec spec, RunContext context) {
+    if (inProcess(spec)) {
+      if (spec.runDir == null) {
+        spec.runDir = context.runDir().toUri().toString();
+      }
+      return InProcessRun.start(spec, context, config);
+    }
+    return ChildProcessRun.start(spec, context, config);
+  }
+
+  @Override
+  public StepRun attach(RunRecord record, RunContext context) {
+    return new ChildProcessRun(context, record.platform.get("pid"));
+  }
+}

@@ -1,0 +1,141 @@
+package io.sparkstep.launch;
+
+import io.sparkstep.api.Step;
+import io.sparkstep.api.StepRun;
+import io.sparkstep.spec.ArtifactSpec;
+import io.sparkstep.spec.ResourceSpec;
+import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.spi.PlatformException;
+import io.sparkstep.util.SparkstepHome;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Fluent launch API, usable from any JVM application without the CLI:
+ *
+ * <pre>
+ *   StepRun run = Sparkstep.operator("local")
+ *       .step(TripFeaturesStep.class)
+ *       .param("minFare", 2.5)
+ *       .input("trips", "file:/data/trips").input("zones", "file:/data/zones")
+ *       .output("features", "file:/data/features")
+ *       .submit();
+ *   run.await(Duration.ofMinutes(10));
+ * </pre>
+ */
+public final class Sparkstep {
+  private final String operator;
+  private final Path home;
+  private final StepSpec spec = new StepSpec();
+
+  private Sparkstep(String operator, Path home) {
+    this.operator = operator;
+    this.home = home;
+  }
+
+  /** A launch through the named operator (see {@code sparkstep operator list}); "local" always exists. */
+  public static Sparkstep operator(String name) {
+    return new Sparkstep(name, SparkstepHome.resolve());
+  }
+
+  /** The same with an explicit Sparkstep home (operators file and run records). */
+  public static Sparkstep operator(String name, Path home) {
+    return new Sparkstep(name, home);
+  }
+
+  public Sparkstep step(Class<? extends Step> stepClass) {
+    spec.step = stepClass.getName();
+    return this;
+  }
+
+  /** A step by alias (e.g. "generate-trips") or class name. */
+  public Sparkstep step(String aliasOrClassName) {
+    spec.step = aliasOrClassName;
+    return this;
+  }
+
+  public Sparkstep param(String name, Object value) {
+    spec.params.put(name, value);
+    return this;
+  }
+
+  public Sparkstep input(String name, String uri) {
+    spec.inputs.put(name, ArtifactSpec.ofUri(uri));
+    return this;
+  }
+
+  public Sparkstep input(String name, String uri, String format) {
+    spec.inputs.put(name, new ArtifactSpec(uri, format, null));
+    return this;
+  }
+
+  /** An output that must not exist yet. */
+  public Sparkstep output(String name, String uri) {
+    spec.outputs.put(name, ArtifactSpec.ofUri(uri));
+    return this;
+  }
+
+  public Sparkstep output(String name, ArtifactSpec artifact) {
+    spec.outputs.put(name, artifact);
+    return this;
+  }
+
+  /** Every output replaces what is there, atomically at commit. */
+  public Sparkstep overwrite() {
+    spec.outputs.values().forEach(o -> o.mode = "overwrite");
+    return this;
+  }
+
+  public Sparkstep resources(Consumer<ResourceSpec> settings) {
+    settings.accept(spec.resources);
+    return this;
+  }
+
+  public Sparkstep conf(String key, String value) {
+    spec.sparkConf.put(key, value);
+    return this;
+  }
+
+  public Sparkstep conf(Map<String, String> conf) {
+    spec.sparkConf.putAll(conf);
+    return this;
+  }
+
+  /** none, comet or rapids. */
+  public Sparkstep accelerator(String accelerator) {
+    spec.accelerator = accelerator;
+    return this;
+  }
+
+  public Sparkstep retry(int maxAttempts, long backoffMillis) {
+    spec.retry = new StepSpec.RetrySpec(maxAttempts, backoffMillis);
+    return this;
+  }
+
+  public Sparkstep runId(String runId) {
+    spec.runId = runId;
+    return this;
+  }
+
+  public Sparkstep label(String key, String value) {
+    spec.labels.put(key, value);
+    return this;
+  }
+
+  /** The spec built so far (a copy), e.g. to write it out for spark-submit. */
+  public StepSpec spec() {
+    return spec.copy();
+  }
+
+  /**
+   * Validates and launches. Returns at once with the run's handle.
+   *
+   * @throws io.sparkstep.spec.InvalidSpecException listing every problem; nothing was launched
+   * @throws PlatformException when the platform refused or could not be reached
+   */
+  public StepRun submit() throws PlatformException {
+    return new StepSubmitter(home, new FlavorRegistry()).submit(operator, spec);
+  }
+}

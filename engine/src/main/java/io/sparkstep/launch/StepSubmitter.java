@@ -1,0 +1,101 @@
+package io.sparkstep.launch;
+
+import io.sparkstep.api.StepRun;
+import io.sparkstep.operator.OperatorStore;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.record.RunStore;
+import io.sparkstep.spec.InvalidSpecException;
+import io.sparkstep.spec.SpecValidator;
+import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.Flavor;
+import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.spi.OperatorConfig;
+import io.sparkstep.spi.PlatformException;
+import io.sparkstep.spi.RunContext;
+import io.sparkstep.spi.StepOperator;
+import io.sparkstep.util.SparkstepHome;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The one way a run starts, for the CLI and the Java API alike: fill in the run id and operator, validate the spec
+ * and the operator's view of it (every problem at once, nothing launched), store the spec and a SUBMITTED record,
+ * then hand it to the operator.
+ */
+public final class StepSubmitter {
+  private final FlavorRegistry flavors;
+  private final OperatorStore operators;
+  private final RunStore runs;
+
+  public StepSubmitter(Path home, FlavorRegistry flavors) {
+    this.flavors = flavors;
+    this.operators = new OperatorStore(home, flavors);
+    this.runs = new RunStore(home);
+  }
+
+  public StepSubmitter() {
+    this(SparkstepHome.resolve(), new FlavorRegistry());
+  }
+
+  public FlavorRegistry flavors() {
+    return flavors;
+  }
+
+  public OperatorStore operators() {
+    return operators;
+  }
+
+  public RunStore runs() {
+    return runs;
+  }
+
+  public static String newRunId() {
+    return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+        + UUID.randomUUID().toString().substring(0, 6);
+  }
+
+  /** Validates everything and starts the run; throws {@link InvalidSpecException} before launching anything. */
+  public StepRun submit(String operatorName, StepSpec spec) throws PlatformException {
+    OperatorConfig config = operators.get(operatorName == null ? OperatorStore.DEFAULT_OPERATOR : operatorName);
+    Flavor flavor = flavors.get(config.flavor());
+    StepOperator operator = flavor.create(config);
+    StepSpec prepared = prepare(spec, config);
+    List<ValidationProblem> problems = new ArrayList<>();
+    new SpecValidator().validate(prepared, true, problems);
+    problems.addAll(operator.validate(prepared));
+    if (!problems.isEmpty()) {
+      throw new InvalidSpecException(problems);
+    }
+    RunRecord record = new RunRecord(prepared.runId, prepared.step, config.name(), config.flavor());
+    RunContext context = new RunContext(record, runs, config);
+    record.logUri = context.logFile().toUri().toString();
+    runs.saveSpec(prepared);
+    runs.save(record);
+    return operator.submit(prepared, context);
+  }
+
+  /** A handle to an earlier run, from its record, through the flavor that launched it. */
+  public StepRun attach(String runId) {
+    RunRecord record = runs.load(runId).orElseThrow(() -> new InvalidSpecException("runId",
+        "no run with id " + runId, "list runs with: sparkstep runs list"));
+    OperatorConfig config = operators.get(record.operator);
+    StepOperator operator = flavors.get(config.flavor()).create(config);
+    return operator.attach(record, new RunContext(record, runs, config));
+  }
+
+  private StepSpec prepare(StepSpec spec, OperatorConfig config) {
+    StepSpec prepared = spec.copy();
+    if (prepared.runId == null || prepared.runId.isBlank()) {
+      prepared.runId = newRunId();
+    }
+    prepared.operator = new StepSpec.OperatorRef(config.name(), config.flavor());
+    prepared.operator.settings = config.redacted();
+    LocalPaths.absolutize(prepared);
+    return prepared;
+  }
+}

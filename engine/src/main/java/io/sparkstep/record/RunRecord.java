@@ -1,0 +1,232 @@
+package io.sparkstep.record;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.sparkstep.api.RunRecordView;
+import io.sparkstep.api.RunState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What happened to one run: state, timings, rows per output, Spark app id and UI, the error and its cause, each
+ * attempt, the accelerator, and flavor-specific handle data (a driver pod, a job ARN) so a later CLI process can
+ * reattach for status, logs and cancel. Never holds secrets.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public class RunRecord implements RunRecordView {
+  public String runId;
+  public String step;
+  public String operator;
+  public String flavor;
+  public RunState state = RunState.SUBMITTED;
+  public Instant submittedAt;
+  public Instant startedAt;
+  public Instant endedAt;
+  public Long durationMillis;
+  public Map<String, OutputInfo> outputs = new LinkedHashMap<>();
+  public String sparkAppId;
+  public String sparkUiUrl;
+  public String sparkMaster;
+  public ErrorInfo error;
+  public List<Attempt> attempts = new ArrayList<>();
+  public AcceleratorInfo accelerator;
+  /** Flavor-specific handle data: ids a flavor needs to find the run again. */
+  public Map<String, String> platform = new LinkedHashMap<>();
+  /** Where the full logs are (a file, a pod, a log stream). */
+  public String logUri;
+  public String host;
+
+  public RunRecord() {
+  }
+
+  public RunRecord(String runId, String step, String operator, String flavor) {
+    this.runId = runId;
+    this.step = step;
+    this.operator = operator;
+    this.flavor = flavor;
+    this.submittedAt = Instant.now();
+  }
+
+  /** Moves to {@code next} unless already final; stamps start and end times. */
+  public synchronized boolean transition(RunState next) {
+    if (state != null && state.isFinal()) {
+      return false;
+    }
+    Instant now = Instant.now();
+    if (next == RunState.RUNNING && startedAt == null) {
+      startedAt = now;
+    }
+    if (next.isFinal()) {
+      endedAt = now;
+      if (startedAt == null) {
+        startedAt = submittedAt == null ? now : submittedAt;
+      }
+      durationMillis = Duration.between(startedAt, endedAt).toMillis();
+    }
+    boolean changed = state != next;
+    state = next;
+    return changed;
+  }
+
+  public void fail(Throwable cause) {
+    error = ErrorInfo.of(cause);
+  }
+
+  @Override
+  public String runId() {
+    return runId;
+  }
+
+  @Override
+  public String step() {
+    return step;
+  }
+
+  @Override
+  public String operator() {
+    return operator;
+  }
+
+  @Override
+  public String flavor() {
+    return flavor;
+  }
+
+  @Override
+  public RunState state() {
+    return state;
+  }
+
+  @Override
+  public Instant submittedAt() {
+    return submittedAt;
+  }
+
+  @Override
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  @Override
+  public Instant endedAt() {
+    return endedAt;
+  }
+
+  @Override
+  @JsonIgnore
+  public Map<String, Long> rowsWritten() {
+    Map<String, Long> rows = new LinkedHashMap<>();
+    outputs.forEach((name, info) -> {
+      if (info.committed) {
+        rows.put(name, info.rows);
+      }
+    });
+    return rows;
+  }
+
+  @Override
+  public String sparkAppId() {
+    return sparkAppId;
+  }
+
+  @Override
+  public String sparkUiUrl() {
+    return sparkUiUrl;
+  }
+
+  @Override
+  public String errorMessage() {
+    return error == null ? null : error.message;
+  }
+
+  /** One output of the run. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public static class OutputInfo {
+    public String uri;
+    public String format;
+    public Long rows;
+    public boolean committed;
+
+    public OutputInfo() {
+    }
+
+    public OutputInfo(String uri, String format, Long rows, boolean committed) {
+      this.uri = uri;
+      this.format = format;
+      this.rows = rows;
+      this.committed = committed;
+    }
+  }
+
+  /** Why a run failed: the exception type, its message, the root cause and where it happened. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public static class ErrorInfo {
+    public String type;
+    public String message;
+    public String rootCause;
+    public String stackTrace;
+
+    public static ErrorInfo of(Throwable t) {
+      ErrorInfo info = new ErrorInfo();
+      info.type = t.getClass().getName();
+      info.message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+      Throwable root = t;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      if (root != t) {
+        info.rootCause = root.getClass().getName() + ": " + root.getMessage();
+      }
+      java.io.StringWriter trace = new java.io.StringWriter();
+      t.printStackTrace(new java.io.PrintWriter(trace));
+      String text = trace.toString();
+      info.stackTrace = text.length() > 8000 ? text.substring(0, 8000) + "\n..." : text;
+      return info;
+    }
+
+    public static ErrorInfo of(String type, String message) {
+      ErrorInfo info = new ErrorInfo();
+      info.type = type;
+      info.message = message;
+      return info;
+    }
+  }
+
+  /** One attempt of a run that may be retried. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public static class Attempt {
+    public int number;
+    public Instant startedAt;
+    public Instant endedAt;
+    public RunState state;
+    public String error;
+    public String sparkAppId;
+
+    public Attempt() {
+    }
+
+    public Attempt(int number) {
+      this.number = number;
+      this.startedAt = Instant.now();
+    }
+  }
+
+  /** Which accelerator ran and how much of the plan it covered. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public static class AcceleratorInfo {
+    public String name;
+    public Integer operatorsAccelerated;
+    public Integer operatorsTotal;
+    public List<String> notAccelerated = new ArrayList<>();
+  }
+}

@@ -1,0 +1,112 @@
+package io.sparkstep.record;
+
+import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spec.StepSpecJson;
+import io.sparkstep.util.Redactor;
+import io.sparkstep.util.SparkstepHome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Run records on this machine: {@code <home>/runs/<runId>/} holds {@code record.json}, the submitted
+ * {@code spec.json} (secrets redacted) and {@code driver.log}. The CLI's {@code runs} commands read it.
+ */
+public final class RunStore {
+  private final Path runsDir;
+
+  public RunStore(Path home) {
+    this.runsDir = home.resolve("runs");
+  }
+
+  public static RunStore atDefaultHome() {
+    return new RunStore(SparkstepHome.resolve());
+  }
+
+  public Path runDir(String runId) {
+    return runsDir.resolve(runId);
+  }
+
+  public Path recordFile(String runId) {
+    return runDir(runId).resolve("record.json");
+  }
+
+  public Path logFile(String runId) {
+    return runDir(runId).resolve("driver.log");
+  }
+
+  public Path specFile(String runId) {
+    return runDir(runId).resolve("spec.json");
+  }
+
+  /** Writes the record atomically, so a reader in another process never sees half a file. */
+  public void save(RunRecord record) {
+    writeAtomically(recordFile(record.runId), RunRecordJson.write(record));
+  }
+
+  /** Stores the spec with secret-looking Spark conf values and operator settings redacted. */
+  public void saveSpec(StepSpec spec) {
+    StepSpec copy = spec.copy();
+    copy.sparkConf = Redactor.redact(copy.sparkConf);
+    if (copy.operator != null) {
+      copy.operator.settings = Redactor.redact(copy.operator.settings);
+    }
+    writeAtomically(specFile(spec.runId), StepSpecJson.write(copy));
+  }
+
+  public Optional<RunRecord> load(String runId) {
+    Path file = recordFile(runId);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(RunRecordJson.read(Files.readString(file)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Optional<StepSpec> loadSpec(String runId) {
+    Path file = specFile(runId);
+    try {
+      return Files.isRegularFile(file) ? Optional.of(StepSpecJson.read(Files.readString(file))) : Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** All records, newest first. */
+  public List<RunRecord> list() {
+    List<RunRecord> records = new ArrayList<>();
+    if (!Files.isDirectory(runsDir)) {
+      return records;
+    }
+    try (Stream<Path> dirs = Files.list(runsDir)) {
+      dirs.forEach(dir -> load(dir.getFileName().toString()).ifPresent(records::add));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    records.sort(Comparator.comparing((RunRecord r) -> r.submittedAt == null ? java.time.Instant.EPOCH : r.submittedAt)
+        .reversed());
+    return records;
+  }
+
+  private static void writeAtomically(Path target, String content) {
+    try {
+      Files.createDirectories(target.getParent());
+      Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+      Files.writeString(tmp, content, StandardCharsets.UTF_8);
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package io.sparkstep.runtime;
+
+import io.sparkstep.spec.ArtifactSpec;
+import io.sparkstep.spec.InvalidSpecException;
+import io.sparkstep.spec.WriteMode;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Makes a step's outputs appear all at once or not at all. Each output is written to a hidden sibling staging
+ * directory ({@code .<name>.sparkstep-staging-<runId>}, which Spark and Hive readers skip); after the step succeeds
+ * every staging directory is renamed onto its final URI. An output being overwritten is first moved aside and only
+ * deleted once every output is in place, so a failure mid-commit puts the old data back.
+ *
+ * <p>On HDFS and local file systems the renames are atomic. On object stores (s3a, gs) Hadoop's rename is a copy:
+ * the final URI still never holds a partial write of this run, but a reader may briefly see the old output gone.
+ */
+public final class OutputCommitter {
+  private final Configuration hadoopConf;
+  private final String runId;
+  private final Map<String, ArtifactSpec> outputs;
+  private final Map<String, Path> staged = new LinkedHashMap<>();
+
+  public OutputCommitter(Configuration hadoopConf, String runId, Map<String, ArtifactSpec> outputs) {
+    this.hadoopConf = hadoopConf;
+    this.runId = runId;
+    this.outputs = outputs;
+  }
+
+  public static Path finalPath(ArtifactSpec artifact) {
+    return new Path(artifact.uri);
+  }
+
+  public Path stagingPath(String name) {
+    Path target = finalPath(outputs.get(name));
+    return new Path(target.getParent(), "." + target.getName() + ".sparkstep-staging-" + runId);
+  }
+
+  private Path asidePath(Path target) {
+    return new Path(target.getParent(), "." + target.getName() + ".sparkstep-replaced-" + runId);
+  }
+
+  /** Refuses outputs that exist without overwrite, before the step does any work. */
+  public void checkTargets() throws IOException {
+    for (Map.Entry<String, ArtifactSpec> entry : outputs.entrySet()) {
+      Path target = finalPath(entry.getValue());
+      if (entry.getValue().modeOrDefault() == WriteMode.ERROR && fs(target).exists(target)) {
+        throw new InvalidSpecException("outputs." + entry.getKey() + ".uri", "output already exists: " + target,
+            "set mode overwrite (--overwrite) to replace it, or choose another path");
+      }
+    }
+  }
+
+  /** Reserves a clean staging directory for one output and returns it. */
+  public Path stage(String name) throws IOException {
+    if (!outputs.containsKey(name)) {
+      throw new IllegalArgumentException("the spec gives no output named '" + name + "'; outputs: " + outputs.keySet());
+    }
+    if (staged.containsKey(name)) {
+      throw new IllegalStateException("output '" + name + "' was already written in this run");
+    }
+    Path staging = stagingPath(name);
+    FileSystem fs = fs(staging);
+    if (fs.exists(staging)) {
+      fs.delete(staging, true);
+    }
+    staged.put(name, staging);
+    return staging;
+  }
+
+  public boolean isStaged(String name) {
+    return staged.containsKey(name);
+  }
+
+  /** Moves every staged output onto its final URI, or none of them. */
+  public void commit() throws IOException {
+    Deque<Runnable> undo = new ArrayDeque<>();
+    Map<Path, Path> asides = new LinkedHashMap<>();
+    try {
+      for (Map.Entry<String, Path> entry : staged.entrySet()) {
+        ArtifactSpec artifact = outputs.get(entry.getKey());
+        Path target = finalPath(artifact);
+        FileSystem fs = fs(target);
+        if (fs.exists(target)) {
+          if (artifact.modeOrDefault() != WriteMode.OVERWRITE) {
+            throw new IOException("output " + target + " appeared while the step ran and mode is not overwrite");
+          }
+          Path aside = asidePath(target);
+          fs.delete(aside, true);
+          rename(fs, target, aside);
+          asides.put(target, aside);
+          undo.push(() -> quietRename(fs, aside, target));
+        }
+        fs.mkdirs(target.getParent());
+        rename(fs, entry.getValue(), target);
+        Path stagedPath = entry.getValue();
+        undo.push(() -> quietRename(fs, target, stagedPath));
+      }
+    } catch (IOException | RuntimeException e) {
+      while (!undo.isEmpty()) {
+        undo.pop().run();
+      }
+      abort();
+      throw e;
+    }
+    for (Map.Entry<Path, Path> aside : asides.entrySet()) {
+      fs(aside.getValue()).delete(aside.getValue(), true);
+    }
+    staged.clear();
+  }
+
+  /** Deletes every staging directory; the final URIs are untouched. */
+  public void abort() {
+    for (Path staging : staged.values()) {
+      try {
+        fs(staging).delete(staging, true);
+      } catch (IOException ignored) {
+        // best effort: a hidden staging dir left behind is harmless and is replaced by the next run
+      }
+    }
+    staged.clear();
+  }
+
+  private FileSystem fs(Path path) throws IOException {
+    return path.getFileSystem(hadoopConf);
+  }
+
+  private static void rename(FileSystem fs, Path from, Path to) throws IOException {
+    if (!fs.rename(from, to)) {
+      throw new IOException("could not rename " + from + " to " + to);
+    }
+  }
+
+  private static void quietRename(FileSystem fs, Path from, Path to) {
+    try {
+      if (fs.exists(from)) {
+        fs.delete(to, true);
+        fs.rename(from, to);
+      }
+    } catch (IOException ignored) {
+      // undo is best effort; the error that started it is reported
+    }
+  }
+}

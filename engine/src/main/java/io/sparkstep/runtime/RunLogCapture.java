@@ -1,0 +1,48 @@
+package io.sparkstep.runtime;
+
+import java.nio.file.Path;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.FileAppender;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.layout.PatternLayout;
+
+/**
+ * Copies every log line (Spark's and the step's) written while a run is in progress into the run's log file, so
+ * {@code logs --follow} can stream it while the step runs. Installed on the root logger for the run's lifetime.
+ */
+public final class RunLogCapture implements AutoCloseable {
+  private final Appender appender;
+
+  private RunLogCapture(Appender appender) {
+    this.appender = appender;
+  }
+
+  public static RunLogCapture start(String runId, Path logFile) {
+    LoggerContext context = (LoggerContext) LogManager.getContext(false);
+    Configuration config = context.getConfiguration();
+    PatternLayout layout = PatternLayout.newBuilder().withConfiguration(config)
+        .withPattern("%d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n%ex").build();
+    FileAppender appender = FileAppender.newBuilder().setName("sparkstep-run-" + runId)
+        .withFileName(logFile.toString()).withAppend(true).withImmediateFlush(true)
+        .setLayout(layout).setConfiguration(config).build();
+    appender.start();
+    config.addAppender(appender);
+    // The root level is left as configured: spark-conf/log4j2.properties keeps it at INFO with the console at WARN,
+    // so a terminal stays quiet while the run's log gets every INFO line.
+    config.getRootLogger().addAppender(appender, Level.INFO, null);
+    context.updateLoggers();
+    return new RunLogCapture(appender);
+  }
+
+  @Override
+  public void close() {
+    LoggerContext context = (LoggerContext) LogManager.getContext(false);
+    Configuration config = context.getConfiguration();
+    config.getRootLogger().removeAppender(appender.getName());
+    context.updateLoggers();
+    appender.stop();
+  }
+}

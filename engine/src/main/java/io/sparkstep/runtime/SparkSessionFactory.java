@@ -1,0 +1,55 @@
+package io.sparkstep.runtime;
+
+import io.sparkstep.accel.AcceleratorPlan;
+import io.sparkstep.spec.StepSpec;
+import io.sparkstep.util.EnvInterpolation;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds the Spark conf of a step run: the spec's Spark conf (with ${ENV} resolved here, where the step runs), the
+ * accelerator's conf, and a master only when the environment gave none (spark-submit and Kubernetes set one).
+ */
+public final class SparkSessionFactory {
+  private SparkSessionFactory() {
+  }
+
+  /** Master for a run that is not under spark-submit: local[N] from resources.cpu, else local[*]. */
+  public static String defaultLocalMaster(StepSpec spec) {
+    return spec.resources != null && spec.resources.cpu > 0 ? "local[" + spec.resources.cpu + "]" : "local[*]";
+  }
+
+  /** Conf entries for the run, without the master. */
+  public static Map<String, String> runConf(StepSpec spec, AcceleratorPlan accelerator) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("spark.app.name", "sparkstep:" + shortName(spec.step) + ":" + spec.runId);
+    conf.putAll(accelerator.sparkConf());
+    if (!accelerator.jars().isEmpty()) {
+      conf.merge("spark.jars", String.join(",", accelerator.jars()), (a, b) -> a + "," + b);
+    }
+    spec.sparkConf.forEach((k, v) -> conf.put(k, EnvInterpolation.resolve("sparkConf." + k, v)));
+    return conf;
+  }
+
+  /** A session for the entrypoint: keeps a master the launcher set, else uses {@code fallbackMaster}. */
+  public static SparkSession create(StepSpec spec, AcceleratorPlan accelerator, String fallbackMaster) {
+    SparkConf launcherConf = new SparkConf();
+    SparkSession.Builder builder = SparkSession.builder();
+    if (!launcherConf.contains("spark.master")) {
+      builder.master(fallbackMaster);
+    }
+    runConf(spec, accelerator).forEach((k, v) -> {
+      if (!(k.equals("spark.app.name") && launcherConf.contains("spark.app.name"))) {
+        builder.config(k, v);
+      }
+    });
+    return builder.getOrCreate();
+  }
+
+  static String shortName(String step) {
+    int dot = step == null ? -1 : step.lastIndexOf('.');
+    return dot < 0 ? String.valueOf(step) : step.substring(dot + 1);
+  }
+}

@@ -1,0 +1,75 @@
+package io.sparkstep.runtime;
+
+import io.sparkstep.api.Step;
+import io.sparkstep.spec.InvalidSpecException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/**
+ * Finds steps by class name or by alias. Aliases come from steps listed in
+ * {@code META-INF/services/io.sparkstep.api.Step} on the classpath (the samples, and any user jar that lists its
+ * steps the same way).
+ */
+public final class StepCatalog {
+  private final ClassLoader classLoader;
+
+  public StepCatalog() {
+    this(Thread.currentThread().getContextClassLoader());
+  }
+
+  public StepCatalog(ClassLoader classLoader) {
+    this.classLoader = classLoader == null ? StepCatalog.class.getClassLoader() : classLoader;
+  }
+
+  /** Alias to step, for every step the classpath lists. */
+  public Map<String, Step> listed() {
+    Map<String, Step> byAlias = new TreeMap<>();
+    for (Step step : ServiceLoader.load(Step.class, classLoader)) {
+      byAlias.put(step.describe().name(), step);
+    }
+    return byAlias;
+  }
+
+  /**
+   * A new instance of the step named by alias or class name.
+   *
+   * @throws InvalidSpecException naming the field {@code step} when it cannot be found or built
+   */
+  public Step resolve(String nameOrClass) {
+    if (nameOrClass == null || nameOrClass.isBlank()) {
+      throw new InvalidSpecException("step", "is missing", "name a step class or alias: " + listed().keySet());
+    }
+    Step listed = listed().get(nameOrClass);
+    if (listed != null) {
+      return instantiate(listed.getClass());
+    }
+    Class<?> type;
+    try {
+      type = Class.forName(nameOrClass, true, classLoader);
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new InvalidSpecException("step", "unknown step '" + nameOrClass + "'",
+          "use a step alias " + listed().keySet() + " or a class name on the classpath (add its jar)");
+    }
+    if (!Step.class.isAssignableFrom(type)) {
+      throw new InvalidSpecException("step", type.getName() + " does not implement " + Step.class.getName(),
+          "a step class implements io.sparkstep.api.Step");
+    }
+    return instantiate(type);
+  }
+
+  private static Step instantiate(Class<?> type) {
+    try {
+      return (Step) type.getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new InvalidSpecException("step", "cannot create " + type.getName() + ": " + e,
+          "a step needs a public no-argument constructor");
+    }
+  }
+
+  public List<String> aliases() {
+    return new ArrayList<>(listed().keySet());
+  }
+}

@@ -1,0 +1,272 @@
+package io.sparkstep.runtime;
+
+import io.sparkstep.accel.AcceleratorPlan;
+import io.sparkstep.accel.Accelerators;
+import io.sparkstep.api.ExitCode;
+import io.sparkstep.api.RunState;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.record.RunRecordJson;
+import io.sparkstep.spec.InvalidSpecException;
+import io.sparkstep.spec.SpecValidator;
+import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spec.StepSpecJson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The one main class every environment runs: spark-submit (client or cluster), a Kubernetes driver pod, a
+ * SageMaker, Vertex or Azure ML container, a local child process.
+ *
+ * <pre>
+ *   StepEntrypoint --spec spec.json|URI [--run-dir URI] [--master M]
+ *   StepEntrypoint --spec-json '{...}'
+ *   SPARKSTEP_SPEC='{...}' StepEntrypoint          (or SPARKSTEP_SPEC_URI=s3a://...)
+ *   spark-submit --class io.sparkstep.runtime.StepEntrypoint sparkstep-engine.jar --spec spec.json
+ * </pre>
+ *
+ * <p>Writes {@code record.json} into the run directory (spec {@code runDir}, {@code --run-dir} or
+ * {@code $SPARKSTEP_RUN_DIR}) at start and end, and exits 0 succeeded, 1 step failed, 2 invalid input,
+ * 3 platform failure, 4 cancelled. SIGTERM cancels the run: nothing is committed and the record says CANCELLED.
+ */
+public final class StepEntrypoint {
+  public static final String SPEC_ENV = "SPARKSTEP_SPEC";
+  public static final String SPEC_URI_ENV = "SPARKSTEP_SPEC_URI";
+  public static final String RUN_DIR_ENV = "SPARKSTEP_RUN_DIR";
+
+  private StepEntrypoint() {
+  }
+
+  public static void main(String[] args) {
+    int code = run(args);
+    System.out.flush();
+    System.err.flush();
+    if (!Boolean.getBoolean("sparkstep.entrypoint.noExit")) {
+      // Under spark-submit a non-zero exit is how the driver reports failure; Runtime.halt would skip hooks.
+      System.exit(code);
+    }
+  }
+
+  /** Runs a step from arguments and the environment; returns the contract exit code. */
+  public static int run(String[] args) {
+    Arguments arguments;
+    StepSpec spec;
+    try {
+      arguments = Arguments.parse(args);
+      spec = StepSpecJson.read(arguments.specJson());
+      if (arguments.runDir != null) {
+        spec.runDir = arguments.runDir;
+      }
+      if (spec.runId == null) {
+        spec.runId = "run-" + UUID.randomUUID().toString().substring(0, 8);
+      }
+      new SpecValidator().validateOrThrow(spec, false);
+    } catch (InvalidSpecException | IllegalArgumentException e) {
+      System.err.println("sparkstep: invalid input: " + e.getMessage());
+      return ExitCode.INVALID_INPUT;
+    } catch (IOException e) {
+      System.err.println("sparkstep: cannot read the spec: " + e.getMessage());
+      return ExitCode.INVALID_INPUT;
+    }
+
+    RunRecord record = new RunRecord(spec.runId, spec.step,
+        spec.operator == null ? null : spec.operator.name, spec.operator == null ? null : spec.operator.flavor);
+    record.host = hostName();
+    RecordWriter writer = new RecordWriter(spec.runDir);
+    SparkSession spark;
+    AcceleratorPlan accelerator;
+    try {
+      accelerator = Accelerators.plan(spec);
+      spark = SparkSessionFactory.create(spec, accelerator, arguments.master != null ? arguments.master
+          : SparkSessionFactory.defaultLocalMaster(spec));
+    } catch (InvalidSpecException e) {
+      System.err.println("sparkstep: invalid input: " + e.getMessage());
+      record.fail(e);
+      record.transition(RunState.FAILED);
+      writer.write(record, null);
+      return ExitCode.INVALID_INPUT;
+    } catch (RuntimeException e) {
+      System.err.println("sparkstep: cannot start Spark: " + e);
+      record.fail(e);
+      record.transition(RunState.FAILED);
+      writer.write(record, null);
+      return ExitCode.PLATFORM_ERROR;
+    }
+
+    CancelToken cancel = new CancelToken();
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      // SIGTERM (platform stop, kill, pod deletion): stop the jobs and wait for the runner to abort the outputs.
+      if (finished.getCount() > 0 && cancel.request()) {
+        spark.sparkContext().cancelJobsWithTag(StepRunner.runTag(spec.runId));
+        try {
+          finished.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException ignored) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }, "sparkstep-cancel-on-signal");
+    Runtime.getRuntime().addShutdownHook(hook);
+    RunState state;
+    try {
+      state = new StepRunner().run(spark, spec, record, cancel, r -> writer.write(r, spark));
+    } catch (InvalidSpecException e) {
+      System.err.println("sparkstep: invalid input: " + e.getMessage());
+      finished.countDown();
+      return ExitCode.INVALID_INPUT;
+    } finally {
+      finished.countDown();
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // already in shutdown: the hook is what brought us here
+    }
+    if (state == RunState.FAILED && record.error != null) {
+      System.err.println("sparkstep: step " + spec.step + " failed: " + record.error.message
+          + (record.error.rootCause == null ? "" : " (cause: " + record.error.rootCause + ")"));
+    } else {
+      System.err.println("sparkstep: run " + spec.runId + " " + state + " " + record.rowsWritten());
+    }
+    if (!Boolean.getBoolean("sparkstep.entrypoint.keepSession")) {
+      spark.stop();
+    }
+    return state.exitCode();
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  /** Writes the record into the run directory on any Hadoop file system; failures are reported, never fatal. */
+  static final class RecordWriter {
+    private final String runDir;
+
+    RecordWriter(String runDir) {
+      this.runDir = runDir != null ? runDir : System.getenv(RUN_DIR_ENV);
+    }
+
+    synchronized void write(RunRecord record, SparkSession spark) {
+      if (runDir == null) {
+        return;
+      }
+      try {
+        Configuration conf = spark != null ? spark.sparkContext().hadoopConfiguration() : hadoopConfFromSparkConf();
+        Path dir = new Path(runDir);
+        FileSystem fs = dir.getFileSystem(conf);
+        fs.mkdirs(dir);
+        Path tmp = new Path(dir, ".record.json." + UUID.randomUUID() + ".tmp");
+        try (FSDataOutputStream out = fs.create(tmp, true)) {
+          out.write(RunRecordJson.write(record).getBytes(StandardCharsets.UTF_8));
+        }
+        Path target = new Path(dir, "record.json");
+        fs.delete(target, false);
+        if (!fs.rename(tmp, target)) {
+          throw new IOException("rename failed");
+        }
+      } catch (IOException | RuntimeException e) {
+        System.err.println("sparkstep: could not write the run record to " + runDir + ": " + e);
+      }
+    }
+  }
+
+  static Configuration hadoopConfFromSparkConf() {
+    Configuration conf = new Configuration();
+    for (scala.Tuple2<String, String> entry : new SparkConf().getAll()) {
+      if (entry._1().startsWith("spark.hadoop.")) {
+        conf.set(entry._1().substring("spark.hadoop.".length()), entry._2());
+      }
+    }
+    return conf;
+  }
+
+  /** Command-line arguments of the entrypoint. */
+  static final class Arguments {
+    String specPath;
+    String specJson;
+    String runDir;
+    String master;
+
+    static Arguments parse(String[] args) {
+      Arguments parsed = new Arguments();
+      for (int i = 0; i < args.length; i++) {
+        String arg = args[i];
+        String value = i + 1 < args.length ? args[i + 1] : null;
+        switch (arg) {
+          case "--spec":
+            parsed.specPath = require(arg, value);
+            i++;
+            break;
+          case "--spec-json":
+            parsed.specJson = require(arg, value);
+            i++;
+            break;
+          case "--run-dir":
+            parsed.runDir = require(arg, value);
+            i++;
+            break;
+          case "--master":
+            parsed.master = require(arg, value);
+            i++;
+            break;
+          default:
+            throw new IllegalArgumentException("unknown argument '" + arg
+                + "'; usage: StepEntrypoint --spec FILE|URI | --spec-json JSON [--run-dir URI] [--master M]");
+        }
+      }
+      return parsed;
+    }
+
+    private static String require(String flag, String value) {
+      if (value == null) {
+        throw new IllegalArgumentException(flag + " needs a value");
+      }
+      return value;
+    }
+
+    String specJson() throws IOException {
+      if (specJson != null) {
+        return specJson;
+      }
+      if (specPath != null) {
+        return readLocation(specPath);
+      }
+      String env = System.getenv(SPEC_ENV);
+      if (env != null && !env.isBlank()) {
+        return env;
+      }
+      String uri = System.getenv(SPEC_URI_ENV);
+      if (uri != null && !uri.isBlank()) {
+        return readLocation(uri);
+      }
+      throw new IllegalArgumentException("no spec given: pass --spec FILE|URI or --spec-json JSON, or set "
+          + SPEC_ENV + " or " + SPEC_URI_ENV);
+    }
+
+    private static String readLocation(String location) throws IOException {
+      if (!location.contains("://") && !location.startsWith("file:")) {
+        return Files.readString(Paths.get(location));
+      }
+      Path path = new Path(location);
+      try (InputStream in = path.getFileSystem(hadoopConfFromSparkConf()).open(path)) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    }
+  }
+}

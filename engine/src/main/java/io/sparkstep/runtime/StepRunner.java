@@ -1,0 +1,218 @@
+package io.sparkstep.runtime;
+
+import io.sparkstep.api.Params;
+import io.sparkstep.api.RetryableStepException;
+import io.sparkstep.api.RunState;
+import io.sparkstep.api.Step;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.spec.ArtifactSpec;
+import io.sparkstep.spec.InvalidSpecException;
+import io.sparkstep.spec.SpecValidator;
+import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spec.ValidationProblem;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one step inside a given SparkSession: checks inputs and outputs where they live, runs the step (retrying
+ * failures it marks retryable), commits outputs only on success, and keeps the run record up to date. Used by the
+ * entrypoint in every environment and by the local flavor in-process.
+ */
+public final class StepRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(StepRunner.class);
+  private final StepCatalog catalog;
+
+  public StepRunner(StepCatalog catalog) {
+    this.catalog = catalog;
+  }
+
+  public StepRunner() {
+    this(new StepCatalog());
+  }
+
+  /**
+   * Runs the step and returns the final state, also set on {@code record}. Never throws for a step failure: the
+   * failure is in the record. Throws {@link InvalidSpecException} for bad input found before the step started
+   * (the record is then FAILED too).
+   *
+   * @param onChange called after every change of the record, to persist it
+   */
+  public RunState run(SparkSession spark, StepSpec spec, RunRecord record, CancelToken cancel,
+                      Consumer<RunRecord> onChange) {
+    SparkContext sc = spark.sparkContext();
+    synchronized (record) {
+      record.sparkAppId = sc.applicationId();
+      record.sparkUiUrl = sc.uiWebUrl().isDefined() ? sc.uiWebUrl().get() : null;
+      record.sparkMaster = sc.master();
+    }
+    Step step;
+    Params params;
+    OutputCommitter committer;
+    Configuration hadoopConf = sc.hadoopConfiguration();
+    try {
+      step = catalog.resolve(spec.step);
+      params = new Params(new SpecValidator(catalog).validateOrThrow(spec, false));
+      checkInputs(spec, hadoopConf);
+      committer = new OutputCommitter(hadoopConf, spec.runId, spec.outputs);
+      committer.checkTargets();
+    } catch (InvalidSpecException e) {
+      finish(record, RunState.FAILED, e, onChange);
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      finish(record, RunState.FAILED, e, onChange);
+      return RunState.FAILED;
+    }
+    if (record.transition(RunState.RUNNING)) {
+      onChange.accept(record);
+    }
+    OutputRowCounter counter = new OutputRowCounter(spec.runId);
+    sc.addSparkListener(counter);
+    String runTag = runTag(spec.runId);
+    sc.addJobTag(runTag);
+    int maxAttempts = spec.retry == null ? 1 : Math.max(1, spec.retry.maxAttempts);
+    long backoff = spec.retry == null ? 0 : spec.retry.backoffMillis;
+    try {
+      for (int attemptNumber = 1; ; attemptNumber++) {
+        RunRecord.Attempt attempt = new RunRecord.Attempt(attemptNumber);
+        attempt.sparkAppId = record.sparkAppId;
+        synchronized (record) {
+          record.attempts.add(attempt);
+        }
+        onChange.accept(record);
+        DefaultStepContext context = new DefaultStepContext(spark, spec, params, committer, cancel, step.describe().name());
+        try {
+          LOG.info("run {}: step {} attempt {} of {} starting", spec.runId, spec.step, attemptNumber, maxAttempts);
+          step.run(context);
+          checkAllOutputsWritten(spec, committer);
+          if (cancel.isRequested()) {
+            throw new StepCancelledException();
+          }
+          waitForListeners(sc);
+          committer.commit();
+          recordOutputs(spark, spec, record, counter);
+          endAttempt(attempt, RunState.SUCCEEDED, null);
+          finish(record, RunState.SUCCEEDED, null, onChange);
+          LOG.info("run {}: step {} succeeded, outputs committed", spec.runId, spec.step);
+          return RunState.SUCCEEDED;
+        } catch (Throwable t) {
+          committer.abort();
+          if (cancel.isRequested() || t instanceof StepCancelledException) {
+            endAttempt(attempt, RunState.CANCELLED, "cancelled");
+            finish(record, RunState.CANCELLED, null, onChange);
+            LOG.warn("run {}: cancelled, nothing committed", spec.runId);
+            return RunState.CANCELLED;
+          }
+          endAttempt(attempt, RunState.FAILED, String.valueOf(t));
+          if (isRetryable(t) && attemptNumber < maxAttempts) {
+            LOG.warn("run {}: attempt {} failed with a retryable error, retrying in {} ms: {}", spec.runId,
+                attemptNumber, backoff * attemptNumber, t.toString());
+            onChange.accept(record);
+            sleep(backoff * attemptNumber);
+            continue;
+          }
+          LOG.error("run {}: step {} failed: {}", spec.runId, spec.step, t.toString(), t);
+          finish(record, RunState.FAILED, t, onChange);
+          return RunState.FAILED;
+        }
+      }
+    } finally {
+      sc.removeJobTag(runTag);
+      sc.removeSparkListener(counter);
+    }
+  }
+
+  /** Job tag every Spark job of the run carries; cancelling it stops the run's jobs. */
+  public static String runTag(String runId) {
+    return "sparkstep-run-" + runId;
+  }
+
+  private static void checkInputs(StepSpec spec, Configuration hadoopConf) throws IOException {
+    List<ValidationProblem> problems = new ArrayList<>();
+    for (Map.Entry<String, ArtifactSpec> input : spec.inputs.entrySet()) {
+      Path path = new Path(input.getValue().uri);
+      if (!path.getFileSystem(hadoopConf).exists(path)) {
+        problems.add(ValidationProblem.of("inputs." + input.getKey() + ".uri", "input path does not exist: " + path,
+            "run the step that produces it first, or fix the path"));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidSpecException(problems);
+    }
+  }
+
+  private static void checkAllOutputsWritten(StepSpec spec, OutputCommitter committer) {
+    for (String name : spec.outputs.keySet()) {
+      if (!committer.isStaged(name)) {
+        throw new IllegalStateException("the step finished without writing its output '" + name
+            + "'; call context.output(\"" + name + "\", dataset)");
+      }
+    }
+  }
+
+  private static void recordOutputs(SparkSession spark, StepSpec spec, RunRecord record, OutputRowCounter counter) {
+    for (Map.Entry<String, ArtifactSpec> output : spec.outputs.entrySet()) {
+      Long rows = counter.rows(output.getKey());
+      if (rows == null) {
+        // No write task was attributed (e.g. a plugin's own writer): count what was committed instead.
+        ArtifactSpec artifact = output.getValue();
+        rows = spark.read().format(artifact.formatOrDefault().sparkName()).options(artifact.options)
+            .load(artifact.uri).count();
+      }
+      synchronized (record) {
+        record.outputs.put(output.getKey(), new RunRecord.OutputInfo(output.getValue().uri,
+            output.getValue().formatOrDefault().sparkName(), rows, true));
+      }
+    }
+  }
+
+  private static void waitForListeners(SparkContext sc) {
+    try {
+      sc.listenerBus().waitUntilEmpty(30_000L);
+    } catch (Exception e) {
+      LOG.debug("listener bus did not drain: {}", e.toString());
+    }
+  }
+
+  private static void finish(RunRecord record, RunState state, Throwable error, Consumer<RunRecord> onChange) {
+    synchronized (record) {
+      if (error != null) {
+        record.fail(error);
+      }
+      record.transition(state);
+    }
+    onChange.accept(record);
+  }
+
+  private static void endAttempt(RunRecord.Attempt attempt, RunState state, String error) {
+    attempt.endedAt = java.time.Instant.now();
+    attempt.state = state;
+    attempt.error = error;
+  }
+
+  private static boolean isRetryable(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof RetryableStepException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StepCancelledException();
+    }
+  }
+}

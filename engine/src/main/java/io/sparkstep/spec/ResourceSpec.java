@@ -1,0 +1,83 @@
+package io.sparkstep.spec;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.sparkstep.api.Resources;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Resources a step asks for. Every field is either mapped by the flavor to Spark conf or platform settings, or
+ * refused with a clear error: none is dropped silently.
+ *
+ * <p>{@code cpu}/{@code memory} are the driver's (and, on local, the whole run's); the executor fields apply to
+ * distributed flavors. {@code gpus} is GPUs per executor.
+ */
+@JsonInclude(JsonInclude.Include.NON_DEFAULT)
+public class ResourceSpec implements Resources {
+  public int cpu;
+  public String memory;
+  public int gpus;
+  public int executors;
+  public int executorCpu;
+  public String executorMemory;
+  public String memoryOverhead;
+  public String gpuVendor;
+  public DynamicAllocation dynamicAllocation;
+  /** Platform-specific instance/machine type; wins over the table derived from cpu, memory and gpus. */
+  public String instanceType;
+  public int diskGb;
+  public long maxRuntimeSeconds;
+
+  @Override
+  public int cpu() {
+    return cpu;
+  }
+
+  @Override
+  public String memory() {
+    return memory;
+  }
+
+  @Override
+  public int gpus() {
+    return gpus;
+  }
+
+  @Override
+  public int executors() {
+    return executors;
+  }
+
+  /** Field names in JSON that are set, with their values; flavors use it to refuse what they cannot map. */
+  @JsonIgnore
+  public Map<String, Object> setFields() {
+    Map<String, Object> set = new LinkedHashMap<>();
+    if (cpu != 0) set.put("cpu", cpu);
+    if (memory != null) set.put("memory", memory);
+    if (gpus != 0) set.put("gpus", gpus);
+    if (executors != 0) set.put("executors", executors);
+    if (executorCpu != 0) set.put("executorCpu", executorCpu);
+    if (executorMemory != null) set.put("executorMemory", executorMemory);
+    if (memoryOverhead != null) set.put("memoryOverhead", memoryOverhead);
+    if (gpuVendor != null) set.put("gpuVendor", gpuVendor);
+    if (dynamicAllocation != null) set.put("dynamicAllocation", dynamicAllocation);
+    if (instanceType != null) set.put("instanceType", instanceType);
+    if (diskGb != 0) set.put("diskGb", diskGb);
+    if (maxRuntimeSeconds != 0) set.put("maxRuntimeSeconds", maxRuntimeSeconds);
+    return set;
+  }
+
+  /** Dynamic executor allocation; min/max executors apply only when enabled. */
+  @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+  public static class DynamicAllocation {
+    public boolean enabled;
+    public int minExecutors;
+    public int maxExecutors;
+
+    @Override
+    public String toString() {
+      return "{enabled=" + enabled + ", min=" + minExecutors + ", max=" + maxExecutors + "}";
+    }
+  }
+}

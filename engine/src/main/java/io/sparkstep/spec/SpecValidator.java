@@ -1,0 +1,260 @@
+package io.sparkstep.spec;
+
+import io.sparkstep.api.ParamDef;
+import io.sparkstep.api.Step;
+import io.sparkstep.api.StepDescriptor;
+import io.sparkstep.runtime.StepCatalog;
+import java.io.File;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a whole spec against the step it names and reports every problem at once, each with its field path and a
+ * hint. Runs on the submitting side before anything is launched, and again in the entrypoint.
+ */
+public final class SpecValidator {
+  /** URI schemes that name Hadoop file systems Sparkstep supports for inputs and outputs. */
+  public static final Set<String> SCHEMES = Set.of("file", "hdfs", "s3a", "gs", "abfs", "abfss", "viewfs", "wasb", "wasbs");
+  public static final Set<String> ACCELERATORS = Set.of("none", "comet", "rapids");
+  private static final Pattern MEMORY = Pattern.compile("\\d+[kKmMgGtT]?[bB]?");
+
+  private final StepCatalog catalog;
+
+  public SpecValidator(StepCatalog catalog) {
+    this.catalog = catalog;
+  }
+
+  public SpecValidator() {
+    this(new StepCatalog());
+  }
+
+  /** Throws {@link InvalidSpecException} listing every problem; returns the typed parameters otherwise. */
+  public Map<String, Object> validateOrThrow(StepSpec spec, boolean checkLocalPaths) {
+    List<ValidationProblem> problems = new ArrayList<>();
+    Map<String, Object> typed = validate(spec, checkLocalPaths, problems);
+    if (!problems.isEmpty()) {
+      throw new InvalidSpecException(problems);
+    }
+    return typed;
+  }
+
+  /**
+   * Adds every problem to {@code problems}.
+   *
+   * @param checkLocalPaths also check that {@code file:} inputs exist and outputs do not (unless overwrite); other
+   *     file systems are checked by the entrypoint where their credentials are
+   * @return typed parameter values with defaults applied (partial when there are problems)
+   */
+  public Map<String, Object> validate(StepSpec spec, boolean checkLocalPaths, List<ValidationProblem> problems) {
+    Map<String, Object> typed = new LinkedHashMap<>();
+    if (spec.specVersion != StepSpec.CURRENT_VERSION) {
+      problems.add(ValidationProblem.of("specVersion", "unknown spec version " + spec.specVersion,
+          "this engine reads version " + StepSpec.CURRENT_VERSION));
+    }
+    StepDescriptor descriptor = null;
+    try {
+      Step step = catalog.resolve(spec.step);
+      descriptor = step.describe();
+    } catch (InvalidSpecException e) {
+      problems.addAll(e.problems());
+    }
+    if (descriptor != null) {
+      validateParams(spec, descriptor, typed, problems);
+      validateNames("inputs", spec.inputs, descriptor.inputs(), problems);
+      validateNames("outputs", spec.outputs, descriptor.outputs(), problems);
+    }
+    spec.inputs.forEach((name, artifact) -> validateArtifact("inputs." + name, artifact, false, checkLocalPaths, problems));
+    spec.outputs.forEach((name, artifact) -> validateArtifact("outputs." + name, artifact, true, checkLocalPaths, problems));
+    validateResources(spec.resources, problems);
+    if (spec.accelerator != null && !ACCELERATORS.contains(spec.accelerator)) {
+      problems.add(ValidationProblem.of("accelerator", "unknown accelerator '" + spec.accelerator + "'",
+          "use one of none, comet, rapids"));
+    }
+    if (spec.retry != null && spec.retry.maxAttempts < 1) {
+      problems.add(ValidationProblem.of("retry.maxAttempts", "must be at least 1, was " + spec.retry.maxAttempts,
+          "1 means no retry"));
+    }
+    if (spec.retry != null && spec.retry.backoffMillis < 0) {
+      problems.add(ValidationProblem.of("retry.backoffMillis", "must not be negative", "use 0 or more"));
+    }
+    spec.sparkConf.forEach((key, value) -> {
+      if (!key.startsWith("spark.")) {
+        problems.add(ValidationProblem.of("sparkConf." + key, "is not a Spark setting",
+            "Spark conf keys start with 'spark.'"));
+      }
+      if (value == null) {
+        problems.add(ValidationProblem.of("sparkConf." + key, "has no value", "give it a value or drop it"));
+      }
+    });
+    return typed;
+  }
+
+  private static void validateParams(StepSpec spec, StepDescriptor descriptor, Map<String, Object> typed,
+                                     List<ValidationProblem> problems) {
+    for (String given : spec.params.keySet()) {
+      if (descriptor.param(given) == null) {
+        problems.add(ValidationProblem.of("params." + given, "unknown parameter of step " + descriptor.name(),
+            "declared parameters: " + descriptor.params()));
+      }
+    }
+    for (ParamDef def : descriptor.params()) {
+      Object raw = spec.params.get(def.name());
+      if (raw == null) {
+        if (def.isRequired()) {
+          problems.add(ValidationProblem.of("params." + def.name(), "required parameter is missing",
+              "pass --param " + def.name() + "=<" + def.type().name().toLowerCase() + ">"));
+        }
+        typed.put(def.name(), def.defaultValue());
+        continue;
+      }
+      try {
+        typed.put(def.name(), def.validate(raw));
+      } catch (IllegalArgumentException e) {
+        problems.add(ValidationProblem.of("params." + def.name(), e.getMessage(),
+            "expected " + def.type().name().toLowerCase() + (def.choices().isEmpty() ? "" : " in " + def.choices())));
+      }
+    }
+  }
+
+  private static void validateNames(String field, Map<String, ArtifactSpec> given, Map<String, String> declared,
+                                    List<ValidationProblem> problems) {
+    for (String name : given.keySet()) {
+      if (!declared.containsKey(name)) {
+        problems.add(ValidationProblem.of(field + "." + name, "the step declares no such " + singular(field),
+            "declared " + field + ": " + declared.keySet()));
+      }
+    }
+    for (String name : declared.keySet()) {
+      if (!given.containsKey(name)) {
+        problems.add(ValidationProblem.of(field + "." + name, "is missing",
+            "pass --" + singular(field) + " " + name + "=<uri>"));
+      }
+    }
+  }
+
+  private static String singular(String field) {
+    return field.substring(0, field.length() - 1);
+  }
+
+  private static void validateArtifact(String field, ArtifactSpec artifact, boolean output, boolean checkLocalPaths,
+                                       List<ValidationProblem> problems) {
+    if (artifact == null || artifact.uri == null || artifact.uri.isBlank()) {
+      problems.add(ValidationProblem.of(field + ".uri", "is missing", "give a URI such as file:/data/x or s3a://bucket/x"));
+      return;
+    }
+    if (artifact.format != null) {
+      try {
+        Format.parse(artifact.format);
+      } catch (IllegalArgumentException e) {
+        problems.add(ValidationProblem.of(field + ".format", e.getMessage(), "parquet is the default"));
+      }
+    }
+    if (artifact.mode != null) {
+      if (!output) {
+        problems.add(ValidationProblem.of(field + ".mode", "applies to outputs only", "remove it"));
+      } else {
+        try {
+          WriteMode.parse(artifact.mode);
+        } catch (IllegalArgumentException e) {
+          problems.add(ValidationProblem.of(field + ".mode", e.getMessage(), "error refuses an existing output"));
+        }
+      }
+    }
+    URI uri;
+    try {
+      uri = new URI(artifact.uri);
+    } catch (URISyntaxException e) {
+      problems.add(ValidationProblem.of(field + ".uri", "is not a valid URI: " + e.getReason(),
+          "escape spaces and special characters"));
+      return;
+    }
+    String scheme = uri.getScheme() == null ? "file" : uri.getScheme();
+    if (!SCHEMES.contains(scheme)) {
+      problems.add(ValidationProblem.of(field + ".uri", "unsupported scheme '" + scheme + "'",
+          "use one of file, hdfs, s3a, gs, abfs (s3:// and s3n:// are s3a:// in Hadoop)"));
+      return;
+    }
+    if (checkLocalPaths && scheme.equals("file")) {
+      File file = new File(uri.getScheme() == null ? artifact.uri : uri.getPath());
+      if (!output && !file.exists()) {
+        problems.add(ValidationProblem.of(field + ".uri", "input path does not exist: " + file,
+            "run the step that produces it first, or fix the path"));
+      }
+      if (output && file.exists() && safeMode(artifact) == WriteMode.ERROR) {
+        problems.add(ValidationProblem.of(field + ".uri", "output already exists: " + file,
+            "set mode overwrite (--overwrite) to replace it, or choose another path"));
+      }
+    }
+  }
+
+  private static WriteMode safeMode(ArtifactSpec artifact) {
+    try {
+      return artifact.modeOrDefault();
+    } catch (IllegalArgumentException e) {
+      return WriteMode.ERROR;
+    }
+  }
+
+  private static void validateResources(ResourceSpec resources, List<ValidationProblem> problems) {
+    if (resources == null) {
+      return;
+    }
+    nonNegative("resources.cpu", resources.cpu, problems);
+    nonNegative("resources.gpus", resources.gpus, problems);
+    nonNegative("resources.executors", resources.executors, problems);
+    nonNegative("resources.executorCpu", resources.executorCpu, problems);
+    nonNegative("resources.diskGb", resources.diskGb, problems);
+    memory("resources.memory", resources.memory, problems);
+    memory("resources.executorMemory", resources.executorMemory, problems);
+    memory("resources.memoryOverhead", resources.memoryOverhead, problems);
+    if (resources.dynamicAllocation != null) {
+      ResourceSpec.DynamicAllocation dyn = resources.dynamicAllocation;
+      if (dyn.maxExecutors > 0 && dyn.minExecutors > dyn.maxExecutors) {
+        problems.add(ValidationProblem.of("resources.dynamicAllocation.minExecutors",
+            "is greater than maxExecutors (" + dyn.minExecutors + " > " + dyn.maxExecutors + ")", "lower min or raise max"));
+      }
+      if (dyn.enabled && resources.executors > 0) {
+        problems.add(ValidationProblem.of("resources.executors",
+            "is fixed while dynamic allocation is enabled", "set dynamicAllocation.minExecutors/maxExecutors instead"));
+      }
+    }
+    if (resources.gpuVendor != null && resources.gpus == 0) {
+      problems.add(ValidationProblem.of("resources.gpuVendor", "is set but no GPUs are requested", "set gpus or drop gpuVendor"));
+    }
+  }
+
+  private static void nonNegative(String field, long value, List<ValidationProblem> problems) {
+    if (value < 0) {
+      problems.add(ValidationProblem.of(field, "must not be negative, was " + value, "use 0 (unset) or a positive number"));
+    }
+  }
+
+  private static void memory(String field, String value, List<ValidationProblem> problems) {
+    if (value != null && !MEMORY.matcher(value.trim()).matches()) {
+      problems.add(ValidationProblem.of(field, "'" + value + "' is not a memory size", "use Spark notation such as 512m or 4g"));
+    }
+  }
+
+  /** MiB in a Spark memory string such as 4g or 512m; a bare number is MiB, as Spark reads memory confs. */
+  public static long memoryMiB(String value) {
+    String text = value.trim().toLowerCase().replaceAll("b$", "");
+    char unit = text.charAt(text.length() - 1);
+    long number = Character.isDigit(unit) ? Long.parseLong(text) : Long.parseLong(text.substring(0, text.length() - 1));
+    switch (unit) {
+      case 'k':
+        return Math.max(1, number / 1024);
+      case 'g':
+        return number * 1024;
+      case 't':
+        return number * 1024 * 1024;
+      default:
+        return number; // m, or a bare number: Spark reads memory confs as MiB
+    }
+  }
+}

@@ -1,0 +1,258 @@
+package io.sparkstep.spi;
+
+import io.sparkstep.api.RunRecordView;
+import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepRun;
+import io.sparkstep.record.RunRecord;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Base of every flavor's run handle: state that only moves forward and is persisted on each change, listeners,
+ * await, log streaming from the run's local log file, and cancel. A flavor supplies {@link #requestCancel()} and,
+ * when state lives on a platform, {@link #refresh()}; it reports changes with {@link #moveTo(RunState)}.
+ */
+public abstract class AbstractStepRun implements StepRun {
+  private static final Logger LOG = LoggerFactory.getLogger(AbstractStepRun.class);
+  protected final RunContext context;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final CountDownLatch done = new CountDownLatch(1);
+  private final Duration pollInterval;
+  private RunState lastNotified;
+
+  protected AbstractStepRun(RunContext context, Duration pollInterval) {
+    this.context = context;
+    this.pollInterval = pollInterval;
+    lastNotified = context.record().state;
+    if (lastNotified != null && lastNotified.isFinal()) {
+      done.countDown();
+    }
+  }
+
+  protected AbstractStepRun(RunContext context) {
+    this(context, Duration.ofMillis(500));
+  }
+
+  protected RunRecord record0() {
+    return context.record();
+  }
+
+  @Override
+  public String id() {
+    return context.record().runId;
+  }
+
+  @Override
+  public RunState state() {
+    if (done.getCount() > 0) {
+      safeRefresh();
+    }
+    return context.record().state;
+  }
+
+  @Override
+  public RunRecordView record() {
+    return context.record();
+  }
+
+  @Override
+  public void addListener(Listener listener) {
+    listeners.add(listener);
+  }
+
+  @Override
+  public RunState await(Duration timeout) throws InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (done.getCount() > 0) {
+      safeRefresh();
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new TimeoutException("run " + id() + " is still " + context.record().state + " after " + timeout);
+      }
+      done.await(Math.min(left, pollInterval.toNanos()), TimeUnit.NANOSECONDS);
+    }
+    return context.record().state;
+  }
+
+  @Override
+  public void cancel() {
+    if (done.getCount() == 0) {
+      return;
+    }
+    requestCancel();
+  }
+
+  @Override
+  public Stream<String> logs(boolean follow) {
+    Path file = context.logFile();
+    Iterator<String> lines = new LogTail(file, follow);
+    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(lines, Spliterator.ORDERED), false);
+  }
+
+  /** Asks the platform to stop the run. The final state arrives through {@link #moveTo}. */
+  protected abstract void requestCancel();
+
+  /** Pulls the current state from the platform and calls {@link #moveTo}; no-op when state is pushed. */
+  protected void refresh() {
+  }
+
+  public boolean isDone() {
+    return done.getCount() == 0;
+  }
+
+  /**
+   * Records a new state: persists the record and tells listeners. Ignored once final.
+   *
+   * @return whether the state changed
+   */
+  protected boolean moveTo(RunState next) {
+    RunRecord record = context.record();
+    synchronized (record) {
+      if (record.state != null && record.state.isFinal() && record.state != next) {
+        return false;
+      }
+      // The runner may have set the state on the shared record already; listeners still need to hear of it.
+      record.transition(next);
+      if (next == lastNotified) {
+        return false;
+      }
+      lastNotified = next;
+    }
+    context.save();
+    for (Listener listener : listeners) {
+      try {
+        listener.stateChanged(this);
+      } catch (RuntimeException e) {
+        LOG.warn("run listener failed: {}", e.toString());
+      }
+    }
+    if (next.isFinal()) {
+      done.countDown();
+    }
+    return true;
+  }
+
+  /** Persists the record after a change that is not a state change (app id, rows, platform ids). */
+  protected void saveRecord() {
+    context.save();
+  }
+
+  private void safeRefresh() {
+    try {
+      refresh();
+    } catch (RuntimeException e) {
+      LOG.debug("refresh of run {} failed: {}", id(), e.toString());
+    }
+  }
+
+  /** Reads a log file line by line; when following, waits for more until the run is final. */
+  private final class LogTail implements Iterator<String> {
+    private final Path file;
+    private final boolean follow;
+    private BufferedReader reader;
+    private String next;
+    private final StringBuilder partial = new StringBuilder();
+
+    LogTail(Path file, boolean follow) {
+      this.file = file;
+      this.follow = follow;
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (next != null) {
+        return true;
+      }
+      try {
+        while (true) {
+          if (reader == null && Files.exists(file)) {
+            reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+          }
+          if (reader != null) {
+            String line = readCompleteLine();
+            if (line != null) {
+              next = line;
+              return true;
+            }
+          }
+          boolean finished = isDone() || !follow;
+          if (!finished) {
+            safeRefresh();
+            finished = isDone();
+          }
+          if (finished) {
+            // one last read: the final lines may have landed together with the final state
+            if (reader == null && Files.exists(file)) {
+              reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+            }
+            String line = reader == null ? null : readCompleteLine();
+            if (line == null && partial.length() > 0) {
+              line = partial.toString();
+              partial.setLength(0);
+            }
+            if (line != null) {
+              next = line;
+              return true;
+            }
+            close();
+            return false;
+          }
+          Thread.sleep(200);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+
+    /** A line only once its newline was written, so a follower never splits a line being written. */
+    private String readCompleteLine() throws IOException {
+      int c;
+      while (reader.ready() && (c = reader.read()) != -1) {
+        if (c == '\n') {
+          String line = partial.toString();
+          partial.setLength(0);
+          return line;
+        }
+        partial.append((char) c);
+      }
+      return null;
+    }
+
+    private void close() throws IOException {
+      if (reader != null) {
+        reader.close();
+      }
+    }
+
+    @Override
+    public String next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      String line = next;
+      next = null;
+      return line;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.sparkstep.spi;
+
+import io.sparkstep.spec.InvalidSpecException;
+import io.sparkstep.spec.ValidationProblem;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** The flavors on the classpath, found by ServiceLoader, and schema checks of operator configs. */
+public final class FlavorRegistry {
+  private final Map<String, Flavor> flavors = new TreeMap<>();
+
+  public FlavorRegistry(ClassLoader loader) {
+    for (Flavor flavor : ServiceLoader.load(Flavor.class, loader)) {
+      flavors.putIfAbsent(flavor.name(), flavor);
+    }
+  }
+
+  public FlavorRegistry() {
+    this(Thread.currentThread().getContextClassLoader() != null
+        ? Thread.currentThread().getContextClassLoader() : FlavorRegistry.class.getClassLoader());
+  }
+
+  public List<Flavor> all() {
+    return new ArrayList<>(flavors.values());
+  }
+
+  public Flavor get(String name) {
+    Flavor flavor = flavors.get(name);
+    if (flavor == null) {
+      throw new InvalidSpecException("flavor", "unknown flavor '" + name + "'",
+          "available flavors: " + String.join(", ", flavors.keySet())
+              + "; a custom flavor is a jar on the classpath (SPARKSTEP_CLASSPATH or ~/.sparkstep/plugins)");
+    }
+    return flavor;
+  }
+
+  /** Schema and flavor checks of a configuration; every problem at once. */
+  public List<ValidationProblem> validate(Flavor flavor, Map<String, String> settings) {
+    List<ValidationProblem> problems = new ArrayList<>();
+    for (String key : settings.keySet()) {
+      if (flavor.options().stream().noneMatch(o -> o.matches(key))) {
+        problems.add(ValidationProblem.of(key, "unknown setting for flavor " + flavor.name(),
+            "settings: " + flavor.options().stream().map(ConfigOption::key).collect(Collectors.joining(", "))));
+      }
+    }
+    for (ConfigOption option : flavor.options()) {
+      if (option.required() && !option.isPrefix() && (settings.get(option.key()) == null
+          || settings.get(option.key()).isBlank())) {
+        problems.add(ValidationProblem.of(option.key(), "is required by flavor " + flavor.name(),
+            "--set " + option.key() + "=<value>: " + option.description()));
+      }
+      String value = settings.get(option.key());
+      if (option.secret() && value != null && !value.contains("${")) {
+        problems.add(ValidationProblem.of(option.key(), "is a secret and must not be stored in the operator file",
+            "give it as --set " + option.key() + "='${ENV_VAR}' and export ENV_VAR where you run"));
+      }
+    }
+    if (problems.isEmpty()) {
+      problems.addAll(flavor.validate(new OperatorConfig("candidate", flavor.name(), settings, flavor.options())));
+    }
+    return problems;
+  }
+}

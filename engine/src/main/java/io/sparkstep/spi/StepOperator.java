@@ -1,0 +1,37 @@
+package io.sparkstep.spi;
+
+import io.sparkstep.api.StepRun;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spec.ValidationProblem;
+import java.util.List;
+
+/**
+ * A configured flavor, ready to run steps: one named operator. The engine validates the spec first, then calls
+ * {@link #validate(StepSpec)} so the flavor can refuse what it cannot map (a resource, a GPU request), then
+ * {@link #submit}.
+ */
+public interface StepOperator {
+
+  /**
+   * Problems running this spec here: resources the flavor cannot map, GPUs where there are none, settings missing
+   * for this spec. Called before anything is launched; must not contact the platform.
+   */
+  default List<ValidationProblem> validate(StepSpec spec) {
+    return List.of();
+  }
+
+  /**
+   * Launches the run and returns at once with its handle. The spec is validated, has its run id, operator reference
+   * and run directory filled in; {@code context} holds the record to keep up to date.
+   *
+   * @throws PlatformException when the platform refuses the submission or cannot be reached
+   */
+  StepRun submit(StepSpec spec, RunContext context) throws PlatformException;
+
+  /**
+   * A handle for a run submitted earlier, perhaps by another process, from its stored record: for
+   * {@code runs status}, {@code logs} and {@code cancel}. The handle refreshes state from the platform.
+   */
+  StepRun attach(RunRecord record, RunContext context);
+}

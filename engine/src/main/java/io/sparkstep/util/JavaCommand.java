@@ -1,0 +1,39 @@
+package io.sparkstep.util;
+
+import java.io.File;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.launcher.JavaModuleOptions;
+
+/** The command line of a child JVM that runs Spark code: this JVM's java, Spark's --add-opens flags, a classpath. */
+public final class JavaCommand {
+  private JavaCommand() {
+  }
+
+  public static String javaBinary() {
+    return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** The JVM flags Spark needs on Java 17, as Spark's launcher lists them. */
+  public static List<String> sparkJvmFlags() {
+    return new ArrayList<>(Arrays.asList(JavaModuleOptions.defaultModuleOptionArray()));
+  }
+
+  /** {@code java <flags> -cp <classpath> <mainClass>} with this JVM's classpath. */
+  public static List<String> forMainClass(String mainClass, List<String> extraJvmFlags) {
+    List<String> command = new ArrayList<>();
+    command.add(javaBinary());
+    command.addAll(sparkJvmFlags());
+    command.addAll(extraJvmFlags);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass);
+    return command;
+  }
+
+  public static String classpathSeparator() {
+    return File.pathSeparator;
+  }
+}
