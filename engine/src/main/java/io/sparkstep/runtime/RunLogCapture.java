@@ -7,6 +7,7 @@ import org.apache.logging.log4j.core.Appender;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.FileAppender;
 import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.layout.PatternLayout;
 
 /**
@@ -14,6 +15,7 @@ import org.apache.logging.log4j.core.layout.PatternLayout;
  * {@code logs --follow} can stream it while the step runs. Installed on the root logger for the run's lifetime.
  */
 public final class RunLogCapture implements AutoCloseable {
+  private static final String[] OWN_LOGGERS = {"sparkstep", "io.sparkstep"};
   private final Appender appender;
 
   private RunLogCapture(Appender appender) {
@@ -33,6 +35,20 @@ public final class RunLogCapture implements AutoCloseable {
     // The root level is left as configured: spark-conf/log4j2.properties keeps it at INFO with the console at WARN,
     // so a terminal stays quiet while the run's log gets every INFO line.
     config.getRootLogger().addAppender(appender, Level.INFO, null);
+    // Sparkstep's own lines (the step's logger, the runner's progress) reach the run log even when the root logger
+    // is quieter than INFO.
+    for (String name : OWN_LOGGERS) {
+      LoggerConfig own = config.getLoggerConfig(name);
+      if (!own.getName().equals(name)) {
+        own = new LoggerConfig(name, Level.INFO, true);
+        config.addLogger(name, own);
+      } else if (!own.getLevel().isLessSpecificThan(Level.INFO)) {
+        own.setLevel(Level.INFO);
+      }
+      if (!config.getRootLogger().getLevel().isLessSpecificThan(Level.INFO)) {
+        own.addAppender(appender, Level.INFO, null);
+      }
+    }
     context.updateLoggers();
     return new RunLogCapture(appender);
   }
@@ -42,6 +58,9 @@ public final class RunLogCapture implements AutoCloseable {
     LoggerContext context = (LoggerContext) LogManager.getContext(false);
     Configuration config = context.getConfiguration();
     config.getRootLogger().removeAppender(appender.getName());
+    for (String name : OWN_LOGGERS) {
+      config.getLoggerConfig(name).removeAppender(appender.getName());
+    }
     context.updateLoggers();
     appender.stop();
   }
