@@ -47,6 +47,13 @@ public final class FlavorRegistry {
             "settings: " + flavor.options().stream().map(ConfigOption::key).collect(Collectors.joining(", "))));
       }
     }
+    settings.forEach((key, value) -> {
+      boolean declaredSecret = flavor.options().stream().anyMatch(o -> o.secret() && o.matches(key));
+      if (!declaredSecret && io.sparkstep.util.Redactor.isSecretKey(key) && value != null && !value.contains("${")) {
+        problems.add(ValidationProblem.of(key, "looks like a secret and must not be stored in the operator file",
+            "give it as --set " + key + "='${ENV_VAR}' and export ENV_VAR where you run"));
+      }
+    });
     for (ConfigOption option : flavor.options()) {
       if (option.required() && !option.isPrefix() && (settings.get(option.key()) == null
           || settings.get(option.key()).isBlank())) {

@@ -1,0 +1,91 @@
+package io.sparkstep.cli;
+
+import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepRun;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.record.RunRecordJson;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sparkstep runs list|status|logs|cancel}: read run records, reattaching to the platform where needed. */
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "Runs: list, status, logs, cancel.",
+    subcommands = {RunsCommand.ListRuns.class, RunsCommand.Status.class, RunsCommand.Logs.class, RunsCommand.Cancel.class})
+final class RunsCommand {
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List runs, newest first.")
+  static final class ListRuns implements Callable<Integer> {
+    @Option(names = "--limit", defaultValue = "20")
+    int limit;
+
+    @Override
+    public Integer call() {
+      System.out.printf("%-24s %-10s %-14s %-12s %s%n", "RUN", "STATE", "OPERATOR", "DURATION", "STEP");
+      SparkstepCli.submitter().runs().list().stream().limit(limit).forEach(r -> System.out.printf(
+          "%-24s %-10s %-14s %-12s %s%n", r.runId, r.state, r.operator,
+          r.durationMillis == null ? "-" : String.format("%.1fs", r.durationMillis / 1000.0), r.step));
+      return 0;
+    }
+  }
+
+  @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a run's state and record.")
+  static final class Status implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RUN_ID")
+    String runId;
+
+    @Option(names = "--json", description = "Print the whole run record as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      StepRun run = SparkstepCli.submitter().attach(runId);
+      run.state();
+      if (json) {
+        System.out.println(RunRecordJson.write((RunRecord) run.record()));
+      } else {
+        RunCommand.printSummary(run.record(), System.out);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "logs", mixinStandardHelpOptions = true, description = "Print a run's log; --follow streams it until the run ends.")
+  static final class Logs implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RUN_ID")
+    String runId;
+
+    @Option(names = {"-f", "--follow"})
+    boolean follow;
+
+    @Override
+    public Integer call() {
+      StepRun run = SparkstepCli.submitter().attach(runId);
+      run.logs(follow).forEach(System.out::println);
+      return 0;
+    }
+  }
+
+  @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a run; nothing it wrote is committed.")
+  static final class Cancel implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RUN_ID")
+    String runId;
+
+    @Option(names = "--wait", defaultValue = "PT2M", description = "How long to wait for the run to stop.")
+    Duration wait;
+
+    @Override
+    public Integer call() throws Exception {
+      StepRun run = SparkstepCli.submitter().attach(runId);
+      if (run.state().isFinal()) {
+        System.out.println("run " + runId + " already " + run.state());
+        return 0;
+      }
+      run.cancel();
+      RunState state = run.await(wait);
+      System.out.println("run " + runId + " " + state);
+      return 0;
+    }
+  }
+}
