@@ -43,7 +43,7 @@ public final class OperatorConfig {
   public String get(String key) {
     String value = raw.get(key);
     if (value == null) {
-      value = options.stream().filter(o -> o.key().equals(key)).map(ConfigOption::defaultValue).findFirst().orElse(null);
+      value = options.stream().filter(o -> o.key().equals(key)).findFirst().map(ConfigOption::defaultValue).orElse(null);
     }
     return EnvInterpolation.resolve("operator " + name + " setting " + key, value);
   }

@@ -1,0 +1,78 @@
+package io.sparkstep.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkstep.api.RunState;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.record.RunStore;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A detached local run lives in its own JVM running the entrypoint; later CLI calls follow and cancel it through the
+ * run record, as a user would from another terminal.
+ */
+class DetachedRunTest {
+  @TempDir
+  Path tmp;
+
+  private String[] run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      int code = SparkstepCli.execute(args);
+      return new String[] {Integer.toString(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  @Test
+  void detachedRunCanBeFollowedAndCancelled() throws Exception {
+    Path home = tmp.resolve("home");
+    System.setProperty("sparkstep.home", home.toString());
+    Path out = tmp.resolve("slow");
+    String[] submitted = run("run", "--detach", "--step", "io.sparkstep.testing.SlowStep", "--param", "seconds=120",
+        "--output", "out=" + out.toUri());
+    assertEquals("0", submitted[0], submitted[1] + submitted[2]);
+    String runId = submitted[1].trim();
+    RunStore store = new RunStore(home);
+    long pid = Long.parseLong(store.load(runId).orElseThrow().platform.get("pid"));
+    assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the step runs in its own JVM");
+
+    long deadline = System.currentTimeMillis() + 90_000;
+    String state = "";
+    while (!state.contains("RUNNING") && System.currentTimeMillis() < deadline) {
+      Thread.sleep(500);
+      state = run("runs", "status", runId)[1];
+    }
+    assertTrue(state.contains("RUNNING"), state);
+    String logs = "";
+    while (!logs.contains("slow step: tasks sleep") && System.currentTimeMillis() < deadline) {
+      Thread.sleep(500);
+      logs = run("runs", "logs", runId)[1];
+    }
+    assertTrue(logs.contains("slow step: tasks sleep"), "the step's own log line is in the run's log: " + logs);
+
+    String[] cancelled = run("runs", "cancel", runId);
+    assertEquals("0", cancelled[0], cancelled[1] + cancelled[2]);
+    assertTrue(cancelled[1].contains("CANCELLED"), cancelled[1]);
+    RunRecord record = store.load(runId).orElseThrow();
+    assertEquals(RunState.CANCELLED, record.state);
+    ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());
+    assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "no process left behind");
+    assertFalse(Files.exists(out), "nothing committed");
+  }
+}
