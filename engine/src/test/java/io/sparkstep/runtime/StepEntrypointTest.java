@@ -1,0 +1,129 @@
+package io.sparkstep.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkstep.api.ExitCode;
+import io.sparkstep.api.RunState;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.record.RunRecordJson;
+import io.sparkstep.spec.ArtifactSpec;
+import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spec.StepSpecJson;
+import io.sparkstep.testing.EntrypointProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The one entrypoint: spec from a file, an argument or the environment; run record in the run dir; exit codes. */
+class StepEntrypointTest {
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void keepJvm() {
+    System.setProperty("sparkstep.entrypoint.noExit", "true");
+    System.setProperty("sparkstep.entrypoint.keepSession", "true");
+  }
+
+  private StepSpec generateSpec(String runId, int rows) {
+    StepSpec spec = new StepSpec();
+    spec.runId = runId;
+    spec.step = "generate-trips";
+    spec.params.put("rows", rows);
+    spec.params.put("zones", 10);
+    spec.outputs.put("trips", ArtifactSpec.ofUri(tmp.resolve(runId + "-trips").toUri().toString()));
+    spec.outputs.put("zones", ArtifactSpec.ofUri(tmp.resolve(runId + "-zones").toUri().toString()));
+    spec.resources.cpu = 1;
+    spec.runDir = tmp.resolve("runs/" + runId).toUri().toString();
+    return spec;
+  }
+
+  private RunRecord record(String runId) throws Exception {
+    return RunRecordJson.read(Files.readString(tmp.resolve("runs/" + runId + "/record.json")));
+  }
+
+  @Test
+  void specFileRunsAndWritesRecord() throws Exception {
+    Path specFile = tmp.resolve("spec.json");
+    Files.writeString(specFile, StepSpecJson.write(generateSpec("from-file", 1234)));
+    assertEquals(ExitCode.SUCCEEDED, StepEntrypoint.run(new String[] {"--spec", specFile.toString()}));
+    RunRecord record = record("from-file");
+    assertEquals(RunState.SUCCEEDED, record.state);
+    assertEquals(1234L, record.outputs.get("trips").rows);
+    assertNotNull(record.sparkAppId);
+    assertNotNull(record.startedAt);
+    assertNotNull(record.durationMillis);
+  }
+
+  @Test
+  void specJsonArgumentAndFailureExitCode() throws Exception {
+    StepSpec spec = new StepSpec();
+    spec.runId = "fails";
+    spec.step = "io.sparkstep.testing.FailingStep";
+    spec.outputs.put("out", ArtifactSpec.ofUri(tmp.resolve("out").toUri().toString()));
+    spec.runDir = tmp.resolve("runs/fails").toUri().toString();
+    spec.retry = new StepSpec.RetrySpec(3, 10);
+    spec.params.put("retryable", true);
+    assertEquals(ExitCode.STEP_FAILED, StepEntrypoint.run(new String[] {"--spec-json", StepSpecJson.write(spec)}));
+    RunRecord record = record("fails");
+    assertEquals(RunState.FAILED, record.state);
+    assertEquals(3, record.attempts.size(), "a retryable failure is tried maxAttempts times");
+    assertTrue(record.error.message.contains("boom"));
+    assertFalse(Files.exists(tmp.resolve("out")));
+  }
+
+  @Test
+  void invalidInputExitsTwo() {
+    assertEquals(ExitCode.INVALID_INPUT, StepEntrypoint.run(new String[] {"--spec-json", "{not json"}));
+    assertEquals(ExitCode.INVALID_INPUT, StepEntrypoint.run(new String[] {"--bogus"}));
+    StepSpec spec = generateSpec("bad", 10);
+    spec.params.put("rows", "lots");
+    assertEquals(ExitCode.INVALID_INPUT, StepEntrypoint.run(new String[] {"--spec-json", StepSpecJson.write(spec)}));
+    StepSpec missingInput = new StepSpec();
+    missingInput.step = "trip-features";
+    missingInput.runId = "missing-input";
+    missingInput.runDir = tmp.resolve("runs/missing-input").toUri().toString();
+    missingInput.inputs.put("trips", ArtifactSpec.ofUri(tmp.resolve("nope").toUri().toString()));
+    missingInput.inputs.put("zones", ArtifactSpec.ofUri(tmp.resolve("nope2").toUri().toString()));
+    missingInput.outputs.put("features", ArtifactSpec.ofUri(tmp.resolve("f").toUri().toString()));
+    assertEquals(ExitCode.INVALID_INPUT, StepEntrypoint.run(new String[] {"--spec-json", StepSpecJson.write(missingInput)}));
+  }
+
+  @Test
+  void specFromEnvironmentInAContainerLikeProcess() throws Exception {
+    StepSpec spec = generateSpec("from-env", 777);
+    Path log = tmp.resolve("container.log");
+    Process process = EntrypointProcess.start(Map.of(StepEntrypoint.SPEC_ENV, StepSpecJson.write(spec)), List.of(), log);
+    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "entrypoint finished");
+    assertEquals(0, process.exitValue(), Files.readString(log));
+    assertEquals(777L, record("from-env").outputs.get("trips").rows);
+  }
+
+  @Test
+  void sigtermCancelsAndCommitsNothing() throws Exception {
+    StepSpec spec = new StepSpec();
+    spec.runId = "sigterm";
+    spec.step = "io.sparkstep.testing.SlowStep";
+    spec.params.put("seconds", 120);
+    spec.outputs.put("out", ArtifactSpec.ofUri(tmp.resolve("slow-out").toUri().toString()));
+    spec.runDir = tmp.resolve("runs/sigterm").toUri().toString();
+    Path log = tmp.resolve("sigterm.log");
+    Process process = EntrypointProcess.start(Map.of(StepEntrypoint.SPEC_ENV, StepSpecJson.write(spec)), List.of(), log);
+    long deadline = System.currentTimeMillis() + 90_000;
+    while (System.currentTimeMillis() < deadline && !Files.readString(log).contains("slow step: tasks sleep")) {
+      Thread.sleep(300);
+    }
+    process.destroy();
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(RunState.CANCELLED, record("sigterm").state, Files.readString(log));
+    assertFalse(Files.exists(tmp.resolve("slow-out")));
+  }
+}

@@ -1,0 +1,56 @@
+package io.sparkstep.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Validation reports every problem at once, each with its field path and a hint. */
+class SpecValidatorTest {
+
+  @Test
+  void reportsEveryProblemWithFieldPaths() {
+    StepSpec spec = StepSpecJson.read("""
+        {"specVersion": 1, "step": "generate-trips",
+         "params": {"rows": -5, "colour": "red"},
+         "outputs": {"trips": {"uri": "ftp://host/x"}, "extra": "file:/tmp/x"},
+         "resources": {"memory": "lots", "cpu": -1},
+         "accelerator": "warp", "sparkConf": {"sql.shuffle.partitions": "4"}}
+        """);
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> new SpecValidator().validateOrThrow(spec, false));
+    List<String> fields = e.problems().stream().map(ValidationProblem::field).collect(Collectors.toList());
+    assertTrue(fields.containsAll(List.of("params.rows", "params.colour", "outputs.extra", "outputs.zones",
+        "outputs.trips.uri", "resources.memory", "resources.cpu", "accelerator", "sparkConf.sql.shuffle.partitions")),
+        fields.toString());
+    e.problems().forEach(p -> assertTrue(p.hint() != null && !p.hint().isBlank(), "hint for " + p));
+  }
+
+  @Test
+  void unknownFieldAndWrongTypeNameTheField() {
+    InvalidSpecException unknown = assertThrows(InvalidSpecException.class,
+        () -> StepSpecJson.read("{\"specVersion\":1,\"step\":\"x\",\"parms\":{}}"));
+    assertEquals("parms", unknown.problems().get(0).field());
+    InvalidSpecException wrongType = assertThrows(InvalidSpecException.class,
+        () -> StepSpecJson.read("{\"specVersion\":1,\"step\":\"x\",\"resources\":{\"cpu\":\"four\"}}"));
+    assertEquals("resources.cpu", wrongType.problems().get(0).field());
+  }
+
+  @Test
+  void specRoundTripsThroughJson() {
+    StepSpec spec = new StepSpec();
+    spec.step = "generate-trips";
+    spec.params.put("rows", 10);
+    spec.outputs.put("trips", new ArtifactSpec("s3a://bucket/trips", "orc", "overwrite"));
+    spec.resources.gpus = 2;
+    spec.resources.executorMemory = "8g";
+    StepSpec back = StepSpecJson.read(StepSpecJson.write(spec));
+    assertEquals("s3a://bucket/trips", back.outputs.get("trips").uri);
+    assertEquals(Format.ORC, back.outputs.get("trips").formatOrDefault());
+    assertEquals(WriteMode.OVERWRITE, back.outputs.get("trips").modeOrDefault());
+    assertEquals(2, back.resources.gpus);
+    assertEquals("8g", back.resources.executorMemory);
+  }
+}
