@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sparkstep.api.RunState;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunStore;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,33 +24,14 @@ class CliTest {
   Path tmp;
   Path home;
 
-  /** What one CLI invocation printed and returned. */
-  record Result(int code, String out, String err) {
-    String all() {
-      return out + err;
-    }
-  }
-
   @BeforeEach
   void setUp() {
     home = tmp.resolve("home");
     System.setProperty("sparkstep.home", home.toString());
   }
 
-  Result cli(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      int code = SparkstepCli.execute(args);
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  CliCall cli(String... args) {
+    return CliCall.of(args);
   }
 
   String uri(String name) {
@@ -62,35 +40,35 @@ class CliTest {
 
   @Test
   void samplePipelineThroughTheCli() {
-    Result generate = cli("run", "--step", "generate-trips", "--param", "rows=5000", "--param", "zones=30",
+    CliCall generate = cli("run", "--step", "generate-trips", "--param", "rows=5000", "--param", "zones=30",
         "--output", "trips=" + tmp.resolve("trips"), "--output", "zones=" + tmp.resolve("zones"),
         "--conf", "spark.sql.shuffle.partitions=4");
     assertEquals(0, generate.code(), generate.all());
     assertTrue(generate.out().contains("SUCCEEDED"), generate.out());
     assertTrue(generate.out().contains("(5000 rows, parquet)"), generate.out());
 
-    Result features = cli("run", "--step", "trip-features", "--input", "trips=" + uri("trips"),
+    CliCall features = cli("run", "--step", "trip-features", "--input", "trips=" + uri("trips"),
         "--input", "zones=" + uri("zones"), "--output", "features=" + uri("features") + "@csv",
         "--conf", "spark.sql.shuffle.partitions=4");
     assertEquals(0, features.code(), features.all());
     List<Row> header = SparkSession.active().read().option("header", "false").csv(uri("features")).limit(1).collectAsList();
     assertFalse(header.isEmpty(), "csv output written");
 
-    Result list = cli("runs", "list");
+    CliCall list = cli("runs", "list");
     assertEquals(0, list.code());
     assertEquals(2, list.out().lines().filter(l -> l.contains("SUCCEEDED")).count(), list.out());
     String runId = list.out().lines().skip(1).findFirst().orElseThrow().split("\\s+")[0];
-    Result status = cli("runs", "status", runId, "--json");
+    CliCall status = cli("runs", "status", runId, "--json");
     assertEquals(0, status.code(), status.all());
     assertTrue(status.out().contains("\"state\" : \"SUCCEEDED\""), status.out());
-    Result logs = cli("runs", "logs", runId);
+    CliCall logs = cli("runs", "logs", runId);
     assertEquals(0, logs.code());
     assertFalse(logs.out().isBlank(), "the run's log has lines");
   }
 
   @Test
   void flavorListShowsLocal() {
-    Result result = cli("flavor", "list");
+    CliCall result = cli("flavor", "list");
     assertEquals(0, result.code());
     assertTrue(result.out().startsWith("local") || result.out().contains("\nlocal "), result.out());
   }
@@ -99,7 +77,7 @@ class CliTest {
   void everyCommandHasHelp() {
     for (String[] command : new String[][] {{"--help"}, {"run", "--help"}, {"runs", "status", "--help"},
         {"operator", "register", "--help"}, {"flavor", "list", "--help"}, {"steps", "--help"}}) {
-      Result result = cli(command);
+      CliCall result = cli(command);
       assertEquals(0, result.code(), String.join(" ", command));
       assertTrue(result.out().contains("Usage:"), result.out());
     }
@@ -107,7 +85,7 @@ class CliTest {
 
   @Test
   void failingStepExitsOneWithCauseAndNoOutput() {
-    Result result = cli("run", "--step", "io.sparkstep.testing.FailingStep", "--output", "out=" + uri("failed"));
+    CliCall result = cli("run", "--step", "io.sparkstep.testing.FailingStep", "--output", "out=" + uri("failed"));
     assertEquals(1, result.code(), result.all());
     assertTrue(result.out().contains("boom"), result.out());
     assertFalse(Files.exists(tmp.resolve("failed")));
@@ -148,7 +126,7 @@ class CliTest {
   }
 
   private void assertBad(String expected, String... args) {
-    Result result = cli(args);
+    CliCall result = cli(args);
     assertEquals(2, result.code(), String.join(" ", args) + " -> " + result.all());
     assertTrue(result.err().contains(expected), "expected '" + expected + "' in: " + result.err());
     assertTrue(result.err().lines().count() <= 3, "short error: " + result.err());
@@ -157,10 +135,10 @@ class CliTest {
 
   @Test
   void outputExistsWithOverwriteReplacesIt() throws IOException {
-    Result first = cli("run", "--step", "generate-trips", "--param", "rows=300", "--param", "zones=5",
+    CliCall first = cli("run", "--step", "generate-trips", "--param", "rows=300", "--param", "zones=5",
         "--output", "trips=" + uri("trips"), "--output", "zones=" + uri("zones"));
     assertEquals(0, first.code(), first.all());
-    Result second = cli("run", "--step", "generate-trips", "--param", "rows=700", "--param", "zones=5", "--overwrite",
+    CliCall second = cli("run", "--step", "generate-trips", "--param", "rows=700", "--param", "zones=5", "--overwrite",
         "--output", "trips=" + uri("trips"), "--output", "zones=" + uri("zones"));
     assertEquals(0, second.code(), second.all());
     assertEquals(700, SparkSession.active().read().parquet(uri("trips")).count());
@@ -173,23 +151,23 @@ class CliTest {
   void secretsGivenWithSetNeverReachFilesOrOutput() throws IOException {
     String secret = System.getenv("SPARKSTEP_TEST_SECRET");
     assertTrue(secret != null && secret.length() > 8, "surefire sets SPARKSTEP_TEST_SECRET");
-    Result literal = cli("operator", "register", "leaky", "--flavor", "local",
+    CliCall literal = cli("operator", "register", "leaky", "--flavor", "local",
         "--set", "conf.spark.hadoop.fs.s3a.secret.key=" + secret);
     assertEquals(2, literal.code(), literal.all());
     assertTrue(literal.err().contains("must not be stored"), literal.err());
     assertFalse(literal.all().contains(secret), "the refusal does not echo the secret");
 
-    Result register = cli("operator", "register", "safe", "--flavor", "local",
+    CliCall register = cli("operator", "register", "safe", "--flavor", "local",
         "--set", "conf.spark.hadoop.fs.s3a.secret.key=${SPARKSTEP_TEST_SECRET}");
     assertEquals(0, register.code(), register.all());
-    Result describe = cli("operator", "describe", "safe");
-    Result run = cli("run", "--operator", "safe", "--step", "generate-trips", "--param", "rows=100", "--logs",
+    CliCall describe = cli("operator", "describe", "safe");
+    CliCall run = cli("run", "--operator", "safe", "--step", "generate-trips", "--param", "rows=100", "--logs",
         "--conf", "spark.hadoop.fs.s3a.access.key=${SPARKSTEP_TEST_SECRET}",
         "--output", "trips=" + uri("s-trips"), "--output", "zones=" + uri("s-zones"));
     assertEquals(0, run.code(), run.all());
     String runId = new RunStore(home).list().get(0).runId;
-    Result status = cli("runs", "status", runId, "--json");
-    for (Result r : List.of(register, describe, run, status)) {
+    CliCall status = cli("runs", "status", runId, "--json");
+    for (CliCall r : List.of(register, describe, run, status)) {
       assertFalse(r.all().contains(secret), "secret printed: " + r.all());
     }
     try (Stream<Path> files = Files.walk(home)) {
