@@ -1,0 +1,55 @@
+package io.sparkstep.flavor.sparksubmit;
+
+import io.sparkstep.runtime.StepEntrypoint;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+
+/**
+ * The jar spark-submit runs: the engine's (it holds {@link StepEntrypoint} and the sample steps). When the engine is
+ * a classes directory (an IDE or a reactor build) it is packed into a jar once, since spark-submit ships only jars.
+ */
+final class ApplicationJar {
+  private ApplicationJar() {
+  }
+
+  static Path engineJar(Path cacheDir) {
+    Path location;
+    try {
+      location = Paths.get(StepEntrypoint.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException | NullPointerException e) {
+      throw new IllegalStateException("cannot locate the Sparkstep engine jar; set applicationJar", e);
+    }
+    if (Files.isRegularFile(location)) {
+      return location;
+    }
+    return pack(location, cacheDir.resolve("sparkstep-engine-classes.jar"));
+  }
+
+  private static Path pack(Path classesDir, Path jar) {
+    try {
+      Files.createDirectories(jar.getParent());
+      Path tmp = Files.createTempFile(jar.getParent(), ".engine-", ".jar");
+      try (OutputStream file = Files.newOutputStream(tmp); JarOutputStream out = new JarOutputStream(file);
+           Stream<Path> files = Files.walk(classesDir)) {
+        for (Path path : files.filter(Files::isRegularFile).sorted().toList()) {
+          out.putNextEntry(new JarEntry(classesDir.relativize(path).toString().replace('\\', '/')));
+          Files.copy(path, out);
+          out.closeEntry();
+        }
+      }
+      Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return jar;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot pack the engine classes in " + classesDir + " into a jar", e);
+    }
+  }
+}

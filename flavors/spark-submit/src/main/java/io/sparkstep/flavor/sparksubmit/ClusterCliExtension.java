@@ -1,0 +1,11 @@
+package io.sparkstep.flavor.sparksubmit;
+
+import io.sparkstep.cli.CliExtension;
+
+/** Adds {@code sparkstep cluster} to the CLI when this flavor is on the classpath. */
+public final class ClusterCliExtension implements CliExtension {
+  @Override
+  public Object command() {
+    return new ClusterCommand();
+  }
+}

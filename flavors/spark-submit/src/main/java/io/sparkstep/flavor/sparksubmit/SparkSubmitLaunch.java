@@ -1,0 +1,169 @@
+package io.sparkstep.flavor.sparksubmit;
+
+import io.sparkstep.accel.AcceleratorPlan;
+import io.sparkstep.runtime.StepEntrypoint;
+import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spec.StepSpecJson;
+import io.sparkstep.util.Redactor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.launcher.SparkAppHandle;
+import org.apache.spark.launcher.SparkLauncher;
+
+/**
+ * Everything one run's spark-submit needs, and the call itself through {@link SparkLauncher} (never a shell string).
+ *
+ * <p>The spec reaches the driver as the {@code --spec-json} argument: it works the same in client and cluster mode
+ * and needs no file system shared with the driver's worker (a standalone cluster does not ship {@code --files} to a
+ * cluster-mode driver). Specs hold no secrets ({@code ${VAR}} references are resolved in the driver), so an argument
+ * that shows in {@code ps} and the master UI is acceptable; a very large spec is refused up front.
+ */
+final class SparkSubmitLaunch {
+  static final int MAX_SPEC_ARGUMENT_BYTES = 100 * 1024;
+  /** Serializes starts so the new child process can be told apart from others started at the same moment. */
+  private static final Object START_LOCK = new Object();
+
+  private final SparkSubmitSettings settings;
+  private final StepSpec spec;
+  private final SparkDistribution spark;
+  private final Path applicationJar;
+  private final AcceleratorPlan accelerator;
+  private final StandaloneMaster master;
+  private Set<Long> childrenBefore = Set.of();
+
+  SparkSubmitLaunch(SparkSubmitSettings settings, StepSpec spec, SparkDistribution spark, Path applicationJar,
+      AcceleratorPlan accelerator) {
+    this.settings = settings;
+    this.spec = spec;
+    this.spark = spark;
+    this.applicationJar = applicationJar;
+    this.accelerator = accelerator;
+    String ui = settings.masterWebUi();
+    this.master = ui == null ? null : new StandaloneMaster(ui);
+  }
+
+  SparkSubmitSettings settings() {
+    return settings;
+  }
+
+  StepSpec spec() {
+    return spec;
+  }
+
+  Path applicationJar() {
+    return applicationJar;
+  }
+
+  StandaloneMaster master() {
+    return master;
+  }
+
+  /** Spark conf of the application: operator conf, accelerator, the step's conf, then its resources. */
+  Map<String, String> sparkConf() {
+    Map<String, String> conf = new LinkedHashMap<>(settings.conf());
+    conf.putAll(accelerator.sparkConf());
+    conf.putAll(spec.sparkConf);
+    conf.putAll(ResourceConf.conf(spec.resources, settings));
+    conf.put("spark.app.name", "sparkstep:" + shortName(spec.step) + ":" + spec.runId);
+    return conf;
+  }
+
+  /** The spec the driver runs: the run's, writing its record into this attempt's directory. */
+  String driverSpecJson(Path attemptDir) {
+    StepSpec driverSpec = spec.copy();
+    driverSpec.runDir = attemptDir.toUri().toString();
+    return StepSpecJson.write(driverSpec);
+  }
+
+  Started start(Path attemptDir, Path logFile, SparkAppHandle.Listener listener) throws IOException {
+    Map<String, String> env = new LinkedHashMap<>(settings.env());
+    env.putAll(spark.environment());
+    SparkLauncher launcher = new SparkLauncher(env)
+        .setSparkHome(spark.home().toString())
+        .setMaster(settings.master())
+        .setDeployMode(settings.deployMode())
+        .setMainClass(StepEntrypoint.class.getName())
+        .setAppResource(applicationJar.toString())
+        .addAppArgs("--spec-json", driverSpecJson(attemptDir))
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+        .redirectError();
+    sparkConf().forEach(launcher::setConf);
+    // Executors get the environment as conf, which spark-submit's command line shows: secret-looking names stay
+    // with the driver, which receives the environment itself, never as an argument.
+    settings.env().forEach((name, value) -> {
+      if (!Redactor.isSecretKey(name) && !settings.config().secretValues().contains(value)) {
+        launcher.setConf("spark.executorEnv." + name, value);
+      }
+    });
+    for (String jar : settings.list("jars")) {
+      launcher.addJar(jar);
+    }
+    for (String jar : accelerator.jars()) {
+      launcher.addJar(jar);
+    }
+    for (String file : settings.list("files")) {
+      launcher.addFile(file);
+    }
+    if (!settings.list("packages").isEmpty()) {
+      launcher.addSparkArg("--packages", String.join(",", settings.list("packages")));
+    }
+    String[][] passThrough = {{"proxyUser", "--proxy-user"}, {"queue", "--queue"}, {"principal", "--principal"},
+        {"keytab", "--keytab"}};
+    for (String[] option : passThrough) {
+      String value = settings.config().get(option[0]);
+      if (value != null && !value.isBlank()) {
+        launcher.addSparkArg(option[1], value);
+      }
+    }
+    if (detached()) {
+      // The submitting CLI exits at once: a launcher handle would leave the driver connecting to a server that is
+      // gone (SparkContext fails to start). A plain child process is followed through its pid and records instead.
+      return new Started(null, launcher.launch());
+    }
+    synchronized (START_LOCK) {
+      childrenBefore = childPids();
+      SparkAppHandle handle = launcher.startApplication(listener);
+      return new Started(handle, null);
+    }
+  }
+
+  /** What a start produced: a launcher handle (attached runs) or a plain process ({@code --detach}). */
+  record Started(SparkAppHandle handle, Process process) {
+  }
+
+  boolean detached() {
+    return "true".equals(spec.labels.get("sparkstep.detach"));
+  }
+
+  /**
+   * The spark-submit child just started for {@code runId} (client mode: that process becomes the driver JVM, as
+   * the generated and the real spark-submit both exec java). Matched by the run id in its arguments.
+   */
+  Optional<ProcessHandle> driverProcess(String runId) {
+    List<ProcessHandle> fresh = ProcessHandle.current().children()
+        .filter(p -> !childrenBefore.contains(p.pid())).toList();
+    for (ProcessHandle p : fresh) {
+      if (p.info().commandLine().map(c -> c.contains(runId)).orElse(false)) {
+        return Optional.of(p);
+      }
+    }
+    return fresh.size() == 1 ? Optional.of(fresh.get(0)) : Optional.empty();
+  }
+
+  private static Set<Long> childPids() {
+    Set<Long> pids = new HashSet<>();
+    ProcessHandle.current().children().forEach(p -> pids.add(p.pid()));
+    return pids;
+  }
+
+  private static String shortName(String step) {
+    int dot = step == null ? -1 : step.lastIndexOf('.');
+    return dot < 0 ? String.valueOf(step) : step.substring(dot + 1);
+  }
+}

@@ -1,0 +1,206 @@
+package io.sparkstep.flavor.sparksubmit;
+
+import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.ConfigOption;
+import io.sparkstep.spi.OperatorConfig;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The settings of a spark-submit operator, typed, with their one-line help and their checks. */
+final class SparkSubmitSettings {
+  static final List<ConfigOption> OPTIONS = List.of(
+      ConfigOption.required("master", "Spark master: spark://HOST:PORT[,HOST:PORT], yarn, or local[N]"),
+      ConfigOption.optional("deployMode", "client", "client (driver in a child process here) or cluster (driver "
+          + "on a worker, launched by the master)"),
+      ConfigOption.optional("sparkHome", null, "a Spark installation; without it, a Spark home assembled from "
+          + "the Spark jars of this Sparkstep build"),
+      ConfigOption.optional("masterWebUi", null, "standalone master web UI (http://HOST:PORT), for driver status, "
+          + "logs, kill and resource checks; default http://MASTER_HOST:8080"),
+      ConfigOption.optional("applicationJar", null, "the jar spark-submit runs (default: the Sparkstep engine jar); "
+          + "a fat jar with your steps works too"),
+      ConfigOption.optional("jars", null, "comma-separated extra jars for driver and executors (your steps)"),
+      ConfigOption.optional("packages", null, "comma-separated Maven coordinates (--packages)"),
+      ConfigOption.optional("files", null, "comma-separated files placed in each executor's working directory"),
+      ConfigOption.optional("proxyUser", null, "user to impersonate (--proxy-user)"),
+      ConfigOption.optional("queue", null, "YARN queue (--queue); only for master=yarn"),
+      ConfigOption.optional("principal", null, "Kerberos principal (--principal), with keytab"),
+      ConfigOption.optional("keytab", null, "path of the Kerberos keytab (--keytab), with principal"),
+      ConfigOption.optional("maxAttempts", "1", "submission attempts: a driver that never started (master "
+          + "unreachable, driver could not launch) is submitted again"),
+      ConfigOption.optional("backoffMillis", "2000", "wait before attempt N+1 is N times this"),
+      ConfigOption.optional("conf.", null, "conf.spark.KEY=VALUE: Spark conf for every run of this operator"),
+      ConfigOption.optional("env.", null, "env.NAME=VALUE: environment of the driver (and executors); "
+          + "use ${VAR} for secrets"));
+
+  enum MasterKind { STANDALONE, YARN, LOCAL, OTHER }
+
+  private static final Pattern LOCAL = Pattern.compile("local(\\[(\\d+|\\*)(,\\d+)?\\])?");
+  private static final Pattern STANDALONE_HOST = Pattern.compile("([^:/,]+):(\\d+)");
+
+  private final OperatorConfig config;
+
+  SparkSubmitSettings(OperatorConfig config) {
+    this.config = config;
+  }
+
+  OperatorConfig config() {
+    return config;
+  }
+
+  String master() {
+    return config.get("master").trim();
+  }
+
+  String deployMode() {
+    return config.get("deployMode", "client").trim().toLowerCase(Locale.ROOT);
+  }
+
+  boolean clusterMode() {
+    return "cluster".equals(deployMode());
+  }
+
+  MasterKind masterKind() {
+    return kindOf(master());
+  }
+
+  static MasterKind kindOf(String master) {
+    if (master.startsWith("spark://")) {
+      return MasterKind.STANDALONE;
+    }
+    if (master.equals("yarn")) {
+      return MasterKind.YARN;
+    }
+    if (LOCAL.matcher(master).matches()) {
+      return MasterKind.LOCAL;
+    }
+    return MasterKind.OTHER;
+  }
+
+  /** host:port pairs of a spark:// master URL (several for a master with standby masters). */
+  List<String[]> standaloneHosts() {
+    List<String[]> hosts = new ArrayList<>();
+    for (String part : master().substring("spark://".length()).split(",")) {
+      Matcher m = STANDALONE_HOST.matcher(part.trim());
+      if (m.matches()) {
+        hosts.add(new String[] {m.group(1), m.group(2)});
+      }
+    }
+    return hosts;
+  }
+
+  String masterWebUi() {
+    String ui = config.get("masterWebUi");
+    if (ui != null && !ui.isBlank()) {
+      return ui.endsWith("/") ? ui.substring(0, ui.length() - 1) : ui;
+    }
+    List<String[]> hosts = standaloneHosts();
+    return hosts.isEmpty() ? null : "http://" + hosts.get(0)[0] + ":8080";
+  }
+
+  String sparkHome() {
+    return config.get("sparkHome");
+  }
+
+  String applicationJar() {
+    return config.get("applicationJar");
+  }
+
+  List<String> list(String key) {
+    String value = config.get(key);
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  Map<String, String> conf() {
+    return config.withPrefix("conf.");
+  }
+
+  Map<String, String> env() {
+    return config.withPrefix("env.");
+  }
+
+  int maxAttempts() {
+    return config.getInt("maxAttempts", 1);
+  }
+
+  long backoffMillis() {
+    return config.getLong("backoffMillis", 2000);
+  }
+
+  /** Checks of the settings alone (no platform contact), every problem at once. */
+  static List<ValidationProblem> validate(OperatorConfig config) {
+    List<ValidationProblem> problems = new ArrayList<>();
+    SparkSubmitSettings s = new SparkSubmitSettings(config);
+    String master = s.master();
+    MasterKind kind = kindOf(master);
+    if (kind == MasterKind.OTHER) {
+      String hint = master.startsWith("k8s://") ? "use the kubernetes flavor for Kubernetes"
+          : "use spark://HOST:PORT (standalone; start one with: sparkstep cluster start), yarn, or local[N]";
+      problems.add(ValidationProblem.of("master", "unsupported Spark master '" + master + "'", hint));
+    }
+    if (kind == MasterKind.STANDALONE && s.standaloneHosts().size()
+        != master.substring("spark://".length()).split(",").length) {
+      problems.add(ValidationProblem.of("master", "'" + master + "' is not a valid standalone master URL",
+          "write it as spark://HOST:PORT, e.g. spark://127.0.0.1:7077"));
+    }
+    String mode = s.deployMode();
+    if (!mode.equals("client") && !mode.equals("cluster")) {
+      problems.add(ValidationProblem.of("deployMode", "unknown deploy mode '" + config.get("deployMode") + "'",
+          "use client (driver runs here) or cluster (driver runs on a worker)"));
+    } else if (mode.equals("cluster") && kind == MasterKind.LOCAL) {
+      problems.add(ValidationProblem.of("deployMode", "cluster deploy mode needs a cluster, master is " + master,
+          "use deployMode=client with a local master, or a spark:// or yarn master"));
+    }
+    String ui = config.get("masterWebUi");
+    if (ui != null && !ui.isBlank()) {
+      try {
+        URI uri = URI.create(ui.trim());
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+          throw new IllegalArgumentException();
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(ValidationProblem.of("masterWebUi", "'" + ui + "' is not an http(s) URL",
+            "e.g. http://127.0.0.1:8080"));
+      }
+    }
+    for (String key : List.of("maxAttempts", "backoffMillis")) {
+      try {
+        long value = config.getLong(key, 1);
+        if (value < (key.equals("maxAttempts") ? 1 : 0)) {
+          problems.add(ValidationProblem.of(key, "must be " + (key.equals("maxAttempts") ? "at least 1" : ">= 0"),
+              "e.g. --set " + key + "=" + (key.equals("maxAttempts") ? "3" : "2000")));
+        }
+      } catch (NumberFormatException e) {
+        problems.add(ValidationProblem.of(key, "'" + config.get(key) + "' is not a number", "use a whole number"));
+      }
+    }
+    config.raw().keySet().stream().filter(k -> k.startsWith("conf.") && !k.startsWith("conf.spark."))
+        .forEach(k -> problems.add(ValidationProblem.of(k, "is not a Spark conf key",
+            "Spark conf keys start with spark., e.g. conf.spark.executor.memory=2g")));
+    for (String managed : List.of("conf.spark.master", "conf.spark.submit.deployMode")) {
+      if (config.raw().containsKey(managed)) {
+        problems.add(ValidationProblem.of(managed, "is set by the operator itself",
+            "use the " + (managed.endsWith("master") ? "master" : "deployMode") + " setting"));
+      }
+    }
+    if (config.raw().containsKey("queue") && kind != MasterKind.YARN) {
+      problems.add(ValidationProblem.of("queue", "queues exist only on YARN; master is " + master,
+          "drop queue, or use master=yarn"));
+    }
+    boolean principal = config.raw().containsKey("principal");
+    boolean keytab = config.raw().containsKey("keytab");
+    if (principal != keytab) {
+      problems.add(ValidationProblem.of(principal ? "keytab" : "principal", "principal and keytab go together",
+          "set both --set principal=USER@REALM --set keytab=/path/user.keytab"));
+    }
+    return problems;
+  }
+}
