@@ -1,0 +1,184 @@
+package io.sparkstep.flavor.sagemaker;
+
+import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepRun;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.spec.ResourceSpec;
+import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spec.StepSpecJson;
+import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.OperatorConfig;
+import io.sparkstep.spi.PlatformException;
+import io.sparkstep.spi.RunContext;
+import io.sparkstep.spi.StepOperator;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sagemaker.model.CreateTrainingJobRequest;
+import software.amazon.awssdk.services.sagemaker.model.CreateTrainingJobResponse;
+import software.amazon.awssdk.services.sagemaker.model.DescribeTrainingJobResponse;
+
+/**
+ * Runs a step as one SageMaker training job: the step image with the spec in its environment (or a URI to it), one
+ * instance sized from the step's resources. Everything the job cannot honour is refused before anything is created.
+ */
+final class SageMakerOperator implements StepOperator {
+  static final String JOB_NAME = "trainingJobName";
+  static final String JOB_ARN = "trainingJobArn";
+  static final String REGION = "region";
+  static final String LOG_GROUP = "logGroup";
+  static final String LOG_STREAM_PREFIX = "logStreamPrefix";
+  static final String RUN_DIR = "remoteRunDir";
+  static final String SPEC_LOCATION = "specUri";
+  static final String INSTANCE_TYPE = "instanceType";
+  static final String TRAINING_LOG_GROUP = "/aws/sagemaker/TrainingJobs";
+  /** SageMaker's longest MaxRuntimeInSeconds: 28 days. */
+  static final long MAX_RUNTIME_LIMIT = 28L * 24 * 3600;
+
+  private final OperatorConfig config;
+  private final AwsClients clients;
+
+  SageMakerOperator(OperatorConfig config) {
+    this.config = config;
+    this.clients = new AwsClients(config);
+  }
+
+  @Override
+  public List<ValidationProblem> validate(StepSpec spec) {
+    List<ValidationProblem> problems = new ArrayList<>();
+    ResourceSpec r = spec.resources;
+    if (r.executors > 1) {
+      problems.add(ValidationProblem.of("resources.executors", "sagemaker runs a step on one instance (the entrypoint"
+          + " runs Spark in local mode inside the container); " + r.executors + " executors cannot be mapped",
+          "drop resources.executors and ask for a larger instance with resources.cpu/memory or resources.instanceType"));
+    }
+    refuse(problems, r.executorCpu != 0, "resources.executorCpu", "size the instance with resources.cpu");
+    refuse(problems, r.executorMemory != null, "resources.executorMemory", "size the instance with resources.memory");
+    refuse(problems, r.memoryOverhead != null, "resources.memoryOverhead",
+        "size the instance with resources.memory (the driver gets the instance's memory)");
+    refuse(problems, r.dynamicAllocation != null && r.dynamicAllocation.enabled, "resources.dynamicAllocation",
+        "remove it: a training job has a fixed instance");
+    if (r.gpuVendor != null && !r.gpuVendor.equalsIgnoreCase("nvidia")) {
+      problems.add(ValidationProblem.of("resources.gpuVendor", "SageMaker training instances have NVIDIA GPUs, not "
+          + r.gpuVendor, "set resources.gpuVendor=nvidia or leave it out"));
+    }
+    if (InstanceTypes.choose(r, config.get(SageMakerSettings.INSTANCE_TYPE)) == null) {
+      problems.add(ValidationProblem.of("resources", "no SageMaker instance type in the table has cpu=" + r.cpu
+          + ", memory=" + r.memory + ", gpus=" + r.gpus, "ask for less, or name one with resources.instanceType"));
+    }
+    if (r.maxRuntimeSeconds > MAX_RUNTIME_LIMIT) {
+      problems.add(ValidationProblem.of("resources.maxRuntimeSeconds", "SageMaker allows at most " + MAX_RUNTIME_LIMIT
+          + " s (28 days), got " + r.maxRuntimeSeconds, "lower resources.maxRuntimeSeconds"));
+    }
+    if (r.diskGb < 0 || r.diskGb > 16384) {
+      problems.add(ValidationProblem.of("resources.diskGb", "a training volume is 1 to 16384 GB, got " + r.diskGb,
+          "set resources.diskGb between 1 and 16384"));
+    }
+    Map<String, String> extraEnv = config.withPrefix(SageMakerSettings.ENV_PREFIX);
+    if (extraEnv.size() + 2 > SpecDelivery.MAX_ENV_ENTRIES) {
+      problems.add(ValidationProblem.of("operator " + config.name() + " env.*", "SageMaker allows "
+          + SpecDelivery.MAX_ENV_ENTRIES + " environment variables; the operator sets " + extraEnv.size()
+          + " plus 2 of Sparkstep's", "remove env.* settings from the operator"));
+    }
+    extraEnv.forEach((k, v) -> {
+      if (v != null && v.length() > SpecDelivery.MAX_ENV_VALUE_CHARS) {
+        problems.add(ValidationProblem.of("operator " + config.name() + " env." + k, "SageMaker caps environment"
+            + " values at " + SpecDelivery.MAX_ENV_VALUE_CHARS + " characters; this one has " + v.length(),
+            "shorten it or pass it through the step's params"));
+      }
+    });
+    return problems;
+  }
+
+  private static void refuse(List<ValidationProblem> problems, boolean set, String field, String hint) {
+    if (set) {
+      problems.add(ValidationProblem.of(field, "sagemaker cannot map " + field + ": the step runs on one instance",
+          hint));
+    }
+  }
+
+  @Override
+  public StepRun submit(StepSpec spec, RunContext context) throws PlatformException {
+    RunRecord record = context.record();
+    String jobName = TrainingJobRequest.jobName(spec.runId);
+    SpecStore store = specStore();
+    CreateTrainingJobRequest request;
+    try {
+      Map<String, String> env = SpecDelivery.environment(StepSpecJson.write(spec), spec.runId, store);
+      request = TrainingJobRequest.build(jobName, spec.runId, spec.step, spec.resources, config, env);
+      record.platform.put(JOB_NAME, jobName);
+      record.platform.put(INSTANCE_TYPE, request.resourceConfig().instanceTypeAsString());
+      record.platform.put(RUN_DIR, SpecDelivery.runDir(store, spec.runId));
+      String specUri = env.get(io.sparkstep.runtime.StepEntrypoint.SPEC_URI_ENV);
+      if (specUri != null) {
+        record.platform.put(SPEC_LOCATION, specUri);
+      }
+      String region = clients.region();
+      record.platform.put(JOB_ARN, create(request));
+      record.platform.put(REGION, region);
+      record.platform.put(LOG_GROUP, TRAINING_LOG_GROUP);
+      record.platform.put(LOG_STREAM_PREFIX, jobName + "/algo-1-");
+      record.logUri = consoleLogsUrl(region, jobName);
+      context.save();
+    } catch (SdkException | java.io.UncheckedIOException e) {
+      PlatformException failure = AwsErrors.toPlatformException("CreateTrainingJob " + jobName, e);
+      record.fail(failure);
+      record.transition(RunState.FAILED);
+      context.save();
+      throw failure;
+    }
+    return new SageMakerRun(context, clients, store, pollInterval());
+  }
+
+  /**
+   * Creates the job and returns its ARN. The SDK retries a create whose answer was lost (a 5xx after SageMaker
+   * accepted it); the retry then meets ResourceInUse for our own name, which carries the unique run id, so the job
+   * that exists is this run's and is adopted rather than reported as a failure.
+   */
+  private String create(CreateTrainingJobRequest request) {
+    try {
+      CreateTrainingJobResponse response = clients.sageMaker().createTrainingJob(request);
+      return response.trainingJobArn();
+    } catch (AwsServiceException e) {
+      if (e.awsErrorDetails() == null || !"ResourceInUse".equals(e.awsErrorDetails().errorCode())) {
+        throw e;
+      }
+      DescribeTrainingJobResponse existing = clients.sageMaker()
+          .describeTrainingJob(b -> b.trainingJobName(request.trainingJobName()));
+      if (!request.roleArn().equals(existing.roleArn()) || !request.algorithmSpecification().trainingImage()
+          .equals(existing.algorithmSpecification().trainingImage())) {
+        throw e;
+      }
+      return existing.trainingJobArn();
+    }
+  }
+
+  @Override
+  public StepRun attach(RunRecord record, RunContext context) {
+    return new SageMakerRun(context, clients, specStore(), pollInterval());
+  }
+
+  private Duration pollInterval() {
+    return Duration.ofMillis(config.getLong(SageMakerSettings.POLL_MILLIS, 10_000));
+  }
+
+  private SpecStore specStore() {
+    String prefix = config.get(SageMakerSettings.SPEC_STORE);
+    if (prefix == null || prefix.isBlank()) {
+      prefix = config.get(SageMakerSettings.OUTPUT_PATH) + "/sparkstep";
+    }
+    return new SpecStore(prefix, clients::s3);
+  }
+
+  /** The CloudWatch console page of the job's log streams (where the full logs are). */
+  static String consoleLogsUrl(String region, String jobName) {
+    String group = URLEncoder.encode(TRAINING_LOG_GROUP, StandardCharsets.UTF_8).replace("%", "$25");
+    return "https://" + region + ".console.aws.amazon.com/cloudwatch/home?region=" + region
+        + "#logsV2:log-groups/log-group/" + group + "$3FlogStreamNameFilter$3D" + jobName;
+  }
+}

@@ -1,0 +1,332 @@
+package io.sparkstep.flavor.sagemaker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepRun;
+import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.launch.StepSubmitter;
+import io.sparkstep.operator.OperatorStore;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.record.RunStore;
+import io.sparkstep.spec.InvalidSpecException;
+import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.spi.PlatformException;
+import io.sparkstep.testing.FailingStep;
+import io.sparkstep.testing.SlowStep;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real AWS SDK v2 client against a SageMaker stand-in on 127.0.0.1 that runs our entrypoint as a JVM: one
+ * successful sample step (after a throttled create), a failing step, a cancelled step, a refused create, a refused
+ * spec, and no credential in any file written.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SageMakerFlavorTest {
+  private static final String ACCESS_KEY = "AKIASTANDINFAKE12345";
+  private static final String SECRET_KEY = "standInSecretKey/NeverInAnyFile+0123456789";
+  private static final String OPERATOR = "sm";
+
+  @TempDir
+  static Path tmp;
+  static Path home;
+  static SageMakerStandIn standIn;
+  static final Map<String, String> previousProperties = new LinkedHashMap<>();
+
+  @BeforeAll
+  static void start() throws IOException {
+    // The SDK's default chain reads these system properties first: the flavor never sees them as settings.
+    setProperty("aws.accessKeyId", ACCESS_KEY);
+    setProperty("aws.secretAccessKey", SECRET_KEY);
+    home = tmp.resolve("home");
+    standIn = new SageMakerStandIn(tmp.resolve("standin"));
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("roleArn", "arn:aws:iam::123456789012:role/SparkstepTraining");
+    settings.put("image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/sparkstep:test");
+    settings.put("outputPath", "s3://sparkstep-test/output");
+    settings.put("specStore", tmp.resolve("store").toUri().toString());
+    settings.put("region", "us-east-1");
+    settings.put("endpoint", standIn.endpoint());
+    settings.put("pollMillis", "300");
+    settings.put("subnets", "subnet-0a1b2c3d,subnet-4e5f6a7b");
+    settings.put("securityGroups", "sg-0123abcd");
+    settings.put("tag.team", "data");
+    new OperatorStore(home, new FlavorRegistry()).register(OPERATOR, "sagemaker", settings, true);
+  }
+
+  private static void setProperty(String key, String value) {
+    previousProperties.put(key, System.getProperty(key));
+    System.setProperty(key, value);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (standIn != null) {
+      standIn.close();
+    }
+    previousProperties.forEach((k, v) -> {
+      if (v == null) {
+        System.clearProperty(k);
+      } else {
+        System.setProperty(k, v);
+      }
+    });
+  }
+
+  @Test
+  @Order(1)
+  void flavorIsFoundWithItsSettings() {
+    var flavor = new FlavorRegistry().get("sagemaker");
+    assertTrue(flavor.options().stream().anyMatch(o -> o.key().equals("roleArn") && o.required()));
+  }
+
+  @Test
+  @Order(2)
+  void sampleStepRunsEndToEndAfterAThrottledCreate() throws Exception {
+    standIn.failNext("CreateTrainingJob", 429, "ThrottlingException", "Rate exceeded");
+    Path trips = tmp.resolve("data/trips");
+    Path zones = tmp.resolve("data/zones");
+    StepRun run = Sparkstep.operator(OPERATOR, home).step("generate-trips")
+        .param("rows", 2000).param("partitions", 2)
+        .output("trips", trips.toUri().toString()).output("zones", zones.toUri().toString())
+        .resources(r -> {
+          r.cpu = 4;
+          r.memory = "16g";
+          r.diskGb = 50;
+          r.maxRuntimeSeconds = 3600;
+        })
+        .submit();
+    List<RunState> seen = Collections.synchronizedList(new ArrayList<>());
+    run.addListener(r -> seen.add(r.record().state()));
+    assertEquals(RunState.SUCCEEDED, run.await(Duration.ofMinutes(3)), () -> "log:\n" + readLog(run.id()));
+
+    // the throttled create was retried by the SDK, with the same request
+    List<SageMakerStandIn.Call> creates = standIn.calls("CreateTrainingJob");
+    assertEquals(2, creates.size());
+    JsonNode request = creates.get(1).body();
+    assertEquals("ml.m5.xlarge", request.at("/ResourceConfig/InstanceType").asText());
+    assertEquals(1, request.at("/ResourceConfig/InstanceCount").asInt());
+    assertEquals(50, request.at("/ResourceConfig/VolumeSizeInGB").asInt());
+    assertEquals(3600, request.at("/StoppingCondition/MaxRuntimeInSeconds").asInt());
+    assertEquals("File", request.at("/AlgorithmSpecification/TrainingInputMode").asText());
+    assertEquals("123456789012.dkr.ecr.us-east-1.amazonaws.com/sparkstep:test",
+        request.at("/AlgorithmSpecification/TrainingImage").asText());
+    assertEquals("subnet-4e5f6a7b", request.at("/VpcConfig/Subnets/1").asText());
+    assertEquals("sg-0123abcd", request.at("/VpcConfig/SecurityGroupIds/0").asText());
+    assertEquals("s3://sparkstep-test/output", request.at("/OutputDataConfig/S3OutputPath").asText());
+    String tags = request.path("Tags").toString();
+    assertTrue(tags.contains("\"team\"") && tags.contains(run.id()), tags);
+    // a real spec is longer than an environment value may be: it went by URI into the spec store
+    String specUri = request.at("/Environment/SPARKSTEP_SPEC_URI").asText();
+    assertTrue(specUri.startsWith("file:") && Files.exists(Path.of(java.net.URI.create(specUri))), specUri);
+    assertTrue(request.at("/Environment/SPARKSTEP_SPEC").isMissingNode());
+    assertTrue(creates.get(1).authorization().contains("Credential=" + ACCESS_KEY + "/"),
+        "the SDK signed with the default chain's credentials");
+
+    RunRecord record = new RunStore(home).load(run.id()).orElseThrow();
+    assertEquals(RunState.SUCCEEDED, record.state);
+    assertEquals(2000L, record.outputs.get("trips").rows);
+    assertTrue(record.outputs.get("trips").committed);
+    try (Stream<Path> files = Files.list(trips)) {
+      assertTrue(files.anyMatch(p -> p.getFileName().toString().endsWith(".parquet")), "parquet files in " + trips);
+    }
+    assertEquals(TrainingJobRequest.jobName(run.id()), record.platform.get("trainingJobName"));
+    assertEquals("/aws/sagemaker/TrainingJobs", record.platform.get("logGroup"));
+    assertTrue(record.platform.keySet().stream().anyMatch(k -> k.startsWith("logToken:" + record.platform.get(
+        "trainingJobName") + "/algo-1-")), record.platform.toString());
+    assertTrue(record.logUri.startsWith("https://us-east-1.console.aws.amazon.com/cloudwatch/"), record.logUri);
+    assertTrue(seen.contains(RunState.RUNNING) && seen.get(seen.size() - 1) == RunState.SUCCEEDED, seen.toString());
+
+    // the container's output reached the local log through CloudWatch, and a later process can read it
+    StepRun attached = new StepSubmitter(home, new FlavorRegistry()).attach(run.id());
+    List<String> lines;
+    try (Stream<String> logs = attached.logs(false)) {
+      lines = logs.collect(Collectors.toList());
+    }
+    assertTrue(lines.stream().anyMatch(l -> l.contains("generate-trips") || l.contains("GenerateTrips")),
+        "log lines: " + lines.size());
+    assertEquals(RunState.SUCCEEDED, attached.state());
+  }
+
+  @Test
+  @Order(3)
+  void failingStepEndsFailedWithTheReasonAndNoOutput() throws Exception {
+    Path out = tmp.resolve("data/failing");
+    StepRun run = Sparkstep.operator(OPERATOR, home).step(FailingStep.class)
+        .param("message", "boom from the sagemaker test").output("out", out.toUri().toString()).submit();
+    assertEquals(RunState.FAILED, run.await(Duration.ofMinutes(2)));
+    String error = run.record().errorMessage();
+    assertNotNull(error);
+    assertTrue(error.contains("boom from the sagemaker test"), error);
+    RunRecord record = new RunStore(home).load(run.id()).orElseThrow();
+    assertTrue(record.error.rootCause != null && record.error.rootCause.contains("AlgorithmError"),
+        "SageMaker's FailureReason is kept: " + record.error.rootCause);
+    assertFalse(Files.exists(out), "a failed step commits nothing");
+  }
+
+  @Test
+  @Order(4)
+  void cancelStopsTheTrainingJobAndItsProcess() throws Exception {
+    StepRun run = Sparkstep.operator(OPERATOR, home).step(SlowStep.class)
+        .param("seconds", 120).output("out", tmp.resolve("data/slow").toUri().toString()).submit();
+    String jobName = TrainingJobRequest.jobName(run.id());
+    // Follow the logs as `sparkstep logs --follow` does: the step's own line arrives through CloudWatch while it runs.
+    String started;
+    try (Stream<String> follow = run.logs(true)) {
+      started = follow.filter(l -> l.contains("slow step: tasks sleep")).findFirst().orElse(null);
+    }
+    assertNotNull(started, "the running step's log line was streamed before the run ended");
+    assertEquals(RunState.RUNNING, run.state());
+    Process process = standIn.job(jobName).process;
+    assertTrue(process.isAlive());
+    run.cancel();
+    assertEquals(RunState.CANCELLED, run.await(Duration.ofMinutes(1)));
+    assertEquals(1, standIn.calls("StopTrainingJob").size());
+    assertFalse(process.isAlive(), "the job's process is gone");
+    assertEquals("Stopped", standIn.job(jobName).status);
+    assertFalse(Files.exists(tmp.resolve("data/slow")));
+  }
+
+  @Test
+  @Order(5)
+  void refusedCreateIsOneClearErrorAndNotRetried() throws Exception {
+    int before = standIn.calls("CreateTrainingJob").size();
+    standIn.failNext("CreateTrainingJob", 400, "ValidationException",
+        "The requested resource type ml.m5.xlarge is not available in this region");
+    PlatformException e = assertThrows(PlatformException.class, () -> Sparkstep.operator(OPERATOR, home)
+        .step("generate-trips").param("rows", 10).output("trips", tmp.resolve("data/x1").toUri().toString())
+        .output("zones", tmp.resolve("data/x2").toUri().toString()).runId("refused-1").submit());
+    assertFalse(e.retryable());
+    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    assertTrue(e.getMessage().contains("ValidationException") && e.getMessage().contains("not available"),
+        e.getMessage());
+    assertEquals(before + 1, standIn.calls("CreateTrainingJob").size(), "a 400 is not retried");
+    RunRecord record = new RunStore(home).load("refused-1").orElseThrow();
+    assertEquals(RunState.FAILED, record.state);
+  }
+
+  @Test
+  @Order(6)
+  void resourcesThatCannotMapAreRefusedBeforeAnyCall() {
+    int before = standIn.allCalls().size();
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> Sparkstep.operator(OPERATOR, home)
+        .step("generate-trips").output("trips", tmp.resolve("data/y1").toUri().toString())
+        .output("zones", tmp.resolve("data/y2").toUri().toString())
+        .resources(r -> {
+          r.executors = 4;
+          r.executorMemory = "8g";
+          r.cpu = 500;
+        })
+        .submit());
+    List<String> fields = e.problems().stream().map(p -> p.field()).toList();
+    assertTrue(fields.containsAll(List.of("resources.executors", "resources.executorMemory", "resources")), fields
+        .toString());
+    assertEquals(before, standIn.allCalls().size(), "nothing reached SageMaker");
+  }
+
+  @Test
+  @Order(7)
+  void badOperatorSettingsAreRefused() {
+    var flavor = new FlavorRegistry().get("sagemaker");
+    var config = new io.sparkstep.spi.OperatorConfig("bad", "sagemaker", Map.of("roleArn", "my-role", "image", "x",
+        "outputPath", "/local/out", "subnets", "subnet-1"), flavor.options());
+    List<String> fields = flavor.validate(config).stream().map(p -> p.field()).toList();
+    assertEquals(List.of("operator bad roleArn", "operator bad outputPath", "operator bad securityGroups"), fields);
+  }
+
+  @Test
+  @Order(8)
+  void cliListsTheFlavorAndRunsTheSampleStepThroughTheStandIn() throws Exception {
+    String previousHome = System.getProperty("sparkstep.home");
+    java.io.PrintStream previousOut = System.out;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setProperty("sparkstep.home", home.toString());
+    int listed;
+    int ran;
+    try {
+      System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+      listed = io.sparkstep.cli.SparkstepCli.execute("flavor", "list");
+      ran = io.sparkstep.cli.SparkstepCli.execute("run", "--operator", OPERATOR, "--step", "generate-trips",
+          "--param", "rows=500", "--output", "trips=" + tmp.resolve("data/cli-trips").toUri(),
+          "--output", "zones=" + tmp.resolve("data/cli-zones").toUri(), "--no-logs");
+    } finally {
+      System.setOut(previousOut);
+      if (previousHome == null) {
+        System.clearProperty("sparkstep.home");
+      } else {
+        System.setProperty("sparkstep.home", previousHome);
+      }
+    }
+    String out = captured.toString(StandardCharsets.UTF_8);
+    assertEquals(0, listed);
+    assertTrue(out.contains("sagemaker"), out);
+    assertEquals(0, ran, out);
+    assertTrue(Files.isDirectory(tmp.resolve("data/cli-trips")));
+  }
+
+  @Test
+  @Order(9)
+  void createWhoseAnswerWasLostIsAdoptedNotDuplicated() throws Exception {
+    int before = standIn.calls("CreateTrainingJob").size();
+    standIn.failNext("CreateTrainingJob", 500, SageMakerStandIn.ACCEPT_THEN_FAIL, "We encountered an internal error.");
+    StepRun run = Sparkstep.operator(OPERATOR, home).step("generate-trips").param("rows", 200)
+        .output("trips", tmp.resolve("data/lost-trips").toUri().toString())
+        .output("zones", tmp.resolve("data/lost-zones").toUri().toString()).submit();
+    assertEquals(2, standIn.calls("CreateTrainingJob").size() - before, "the SDK retried the 500");
+    assertEquals(RunState.SUCCEEDED, run.await(Duration.ofMinutes(2)));
+    assertEquals(200L, new RunStore(home).load(run.id()).orElseThrow().outputs.get("trips").rows);
+  }
+
+  @Test
+  @Order(100)
+  void noCredentialInAnyFileWritten() throws IOException {
+    List<Path> offenders = new ArrayList<>();
+    int[] checked = {0};
+    try (Stream<Path> files = Files.walk(tmp)) {
+      files.filter(Files::isRegularFile).forEach(p -> {
+        try {
+          String text = new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
+          checked[0]++;
+          if (text.contains(SECRET_KEY) || text.contains(ACCESS_KEY)) {
+            offenders.add(p);
+          }
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+    }
+    assertTrue(checked[0] > 10, "records, specs, logs and outputs were checked: " + checked[0]);
+    assertTrue(offenders.isEmpty(), "credentials found in " + offenders);
+  }
+
+  private static String readLog(String runId) {
+    try {
+      return Files.readString(new RunStore(home).logFile(runId));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+}
