@@ -1,0 +1,102 @@
+package io.sparkstep.flavor.vertex;
+
+import com.google.cloud.aiplatform.v1.MachineSpec;
+import io.sparkstep.spec.ResourceSpec;
+import io.sparkstep.spec.SpecValidator;
+import io.sparkstep.spec.ValidationProblem;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Maps every field of {@link ResourceSpec} onto the job's worker pool, or refuses it. The step runs in one container
+ * (Spark in local mode over the machine's cores), so executor-level settings have nothing to map to.
+ */
+final class ResourceMapping {
+  private final VertexSettings settings;
+
+  ResourceMapping(VertexSettings settings) {
+    this.settings = settings;
+  }
+
+  void validate(ResourceSpec r, List<ValidationProblem> problems) {
+    String oneContainer = "a vertex run is one container running Spark in local mode; size it with resources.cpu, "
+        + "memory, gpus or instanceType, or use the kubernetes or spark-submit flavor for executors";
+    if (r.executors > 1) {
+      problems.add(ValidationProblem.of("resources.executors", "vertex runs one replica, not " + r.executors
+          + " executors", oneContainer));
+    }
+    if (r.executorCpu != 0) {
+      problems.add(ValidationProblem.of("resources.executorCpu", "there are no separate executors on vertex",
+          oneContainer));
+    }
+    if (r.executorMemory != null) {
+      problems.add(ValidationProblem.of("resources.executorMemory", "there are no separate executors on vertex",
+          oneContainer));
+    }
+    if (r.memoryOverhead != null) {
+      problems.add(ValidationProblem.of("resources.memoryOverhead", "vertex gives the container the whole machine; "
+          + "there is no overhead to set", "remove memoryOverhead; choose the machine with resources.memory"));
+    }
+    if (r.dynamicAllocation != null && r.dynamicAllocation.enabled) {
+      problems.add(ValidationProblem.of("resources.dynamicAllocation", "vertex runs a fixed single replica",
+          oneContainer));
+    }
+    if (r.gpuVendor != null && !r.gpuVendor.equalsIgnoreCase("nvidia")) {
+      problems.add(ValidationProblem.of("resources.gpuVendor", "Vertex AI training offers NVIDIA GPUs only, not '"
+          + r.gpuVendor + "'", "use gpuVendor=nvidia or leave it out"));
+    }
+    if (r.gpus < 0) {
+      problems.add(ValidationProblem.of("resources.gpus", "must not be negative", "use 0 or more"));
+    }
+    if (r.diskGb != 0 && (r.diskGb < 100 || r.diskGb > 65536)) {
+      problems.add(ValidationProblem.of("resources.diskGb", "Vertex boot disks are 100..65536 GB, not " + r.diskGb,
+          "set diskGb between 100 and 65536"));
+    }
+    if (r.maxRuntimeSeconds < 0) {
+      problems.add(ValidationProblem.of("resources.maxRuntimeSeconds", "must not be negative", "use seconds > 0"));
+    }
+    if (explicitType(r) == null && r.gpus >= 0 && machineFromTable(r).isEmpty()) {
+      problems.add(ValidationProblem.of("resources", "no Vertex machine in the table has cpu=" + r.cpu + ", memory="
+              + r.memory + ", gpus=" + r.gpus + (r.gpus > 0 ? " of " + settings.acceleratorType : ""),
+          "lower the request, set resources.instanceType (e.g. n1-standard-8) or the operator's machineType; "
+              + "T4/V100/P100 take 1, 2 or 4 GPUs; L4 1, 2, 4 or 8; A100 and H100 1, 2, 4 or 8"));
+    }
+  }
+
+  /** The machine spec for a validated request: explicit type, else the operator's type, else the table. */
+  MachineSpec machineSpec(ResourceSpec r) {
+    String type = explicitType(r);
+    if (type == null) {
+      type = machineFromTable(r).orElseThrow().type();
+    }
+    MachineSpec.Builder spec = MachineSpec.newBuilder().setMachineType(type);
+    if (r.gpus > 0) {
+      spec.setAcceleratorType(settings.accelerator()).setAcceleratorCount(r.gpus);
+    }
+    return spec.build();
+  }
+
+  int bootDiskGb(ResourceSpec r) {
+    return r.diskGb != 0 ? r.diskGb : settings.bootDiskGb;
+  }
+
+  private String explicitType(ResourceSpec r) {
+    if (r.instanceType != null && !r.instanceType.isBlank()) {
+      return r.instanceType.trim().toLowerCase(Locale.ROOT);
+    }
+    return settings.machineType == null || settings.machineType.isBlank() ? null : settings.machineType.trim();
+  }
+
+  private Optional<MachineTypes.Machine> machineFromTable(ResourceSpec r) {
+    double memoryGiB = 0;
+    if (r.memory != null) {
+      try {
+        memoryGiB = SpecValidator.memoryMiB(r.memory) / 1024.0;
+      } catch (RuntimeException e) {
+        return Optional.empty();
+      }
+    }
+    return MachineTypes.choose(r.cpu, memoryGiB, r.gpus, settings.acceleratorType.toUpperCase(Locale.ROOT));
+  }
+}

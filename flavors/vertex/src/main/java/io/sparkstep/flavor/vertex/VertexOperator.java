@@ -1,0 +1,130 @@
+package io.sparkstep.flavor.vertex;
+
+import com.google.api.gax.rpc.ApiException;
+import com.google.cloud.aiplatform.v1.CustomJob;
+import com.google.cloud.aiplatform.v1.JobServiceClient;
+import com.google.cloud.aiplatform.v1.LocationName;
+import io.sparkstep.accel.AcceleratorPlan;
+import io.sparkstep.accel.Accelerators;
+import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepRun;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.OperatorConfig;
+import io.sparkstep.spi.PlatformException;
+import io.sparkstep.spi.RunContext;
+import io.sparkstep.spi.StepOperator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Submits a step as a Vertex AI CustomJob and reattaches to it from the run record. */
+final class VertexOperator implements StepOperator {
+  private final OperatorConfig config;
+
+  VertexOperator(OperatorConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public List<ValidationProblem> validate(StepSpec spec) {
+    List<ValidationProblem> problems = new ArrayList<>();
+    VertexSettings settings = new VertexSettings(config);
+    new ResourceMapping(settings).validate(spec.resources, problems);
+    spec.labels.forEach((k, v) -> VertexSettings.checkLabel("labels." + k, k, v, problems));
+    for (Map.Entry<String, io.sparkstep.spec.ArtifactSpec> e : allArtifacts(spec)) {
+      String uri = e.getValue().uri;
+      if (uri != null && uri.startsWith("file:") && !settings.plaintext) {
+        problems.add(ValidationProblem.of(e.getKey(), "'" + uri + "' is a local path the Vertex container "
+            + "cannot see", "use a gs:// URI"));
+      }
+    }
+    return problems;
+  }
+
+  @Override
+  public StepRun submit(StepSpec spec, RunContext context) throws PlatformException {
+    VertexSettings settings = new VertexSettings(config);
+    ObjectStore store = new ObjectStore(settings.project);
+    String runDirUri = settings.stagingUri + "/runs/" + spec.runId;
+    StepSpec containerSpec = containerSpec(spec, runDirUri);
+    RunRecord record = context.record();
+    try (JobServiceClient client = JobServiceClients.create(settings)) {
+      Map<String, String> env = SpecDelivery.containerEnv(containerSpec, settings, store, runDirUri);
+      if (env.containsKey(io.sparkstep.runtime.StepEntrypoint.SPEC_URI_ENV)) {
+        record.platform.put("specUri", env.get(io.sparkstep.runtime.StepEntrypoint.SPEC_URI_ENV));
+      }
+      CustomJob job = client.createCustomJob(LocationName.of(settings.project, settings.location),
+          CustomJobRequest.build(containerSpec, settings, env));
+      VertexJobRun.describe(record, settings, job.getName(), runDirUri);
+      context.save();
+      VertexJobRun run = new VertexJobRun(context, settings, store);
+      run.note("created " + job.getName() + " (" + job.getState() + "); Cloud Logging query: "
+          + record.platform.get("loggingQuery"));
+      return run;
+    } catch (ApiException e) {
+      RuntimeException invalid = null;
+      try {
+        invalid = VertexErrors.orThrow("create the CustomJob", e);
+      } catch (PlatformException platform) {
+        failSubmission(context, platform);
+        throw platform;
+      }
+      failSubmission(context, invalid);
+      throw invalid;
+    } catch (java.io.UncheckedIOException | com.google.cloud.storage.StorageException e) {
+      // No credentials found by the default chain, or the spec upload to stagingUri failed.
+      PlatformException platform = new PlatformException("cannot submit to Vertex AI: " + e.getMessage()
+          + " (check Application Default Credentials and access to " + settings.stagingUri + ")", e, false);
+      failSubmission(context, platform);
+      throw platform;
+    }
+  }
+
+  @Override
+  public StepRun attach(RunRecord record, RunContext context) {
+    VertexSettings settings = new VertexSettings(config);
+    return new VertexJobRun(context, settings, new ObjectStore(settings.project));
+  }
+
+  /**
+   * The spec the container runs: its run directory under the staging URI, the operator's Spark conf (as written, so
+   * {@code ${ENV}} references resolve in the container) and the accelerator's jars and conf from the image.
+   */
+  private StepSpec containerSpec(StepSpec spec, String runDirUri) {
+    StepSpec out = spec.copy();
+    out.runDir = runDirUri;
+    return withConf(out);
+  }
+
+  private StepSpec withConf(StepSpec spec) {
+    config.raw().forEach((k, v) -> {
+      if (k.startsWith("conf.")) {
+        spec.sparkConf.putIfAbsent(k.substring("conf.".length()), v);
+      }
+    });
+    AcceleratorPlan plan = Accelerators.planForImage(spec, Accelerators.IMAGE_JAR_DIR);
+    if (!plan.isNone()) {
+      plan.sparkConf().forEach(spec.sparkConf::putIfAbsent);
+      String jars = String.join(",", plan.jars());
+      spec.sparkConf.merge("spark.jars", jars, (a, b) -> a + "," + b);
+    }
+    return spec;
+  }
+
+  private static void failSubmission(RunContext context, Exception cause) {
+    RunRecord record = context.record();
+    record.fail(cause);
+    record.error.stackTrace = null;
+    record.transition(RunState.FAILED);
+    context.save();
+  }
+
+  private static List<Map.Entry<String, io.sparkstep.spec.ArtifactSpec>> allArtifacts(StepSpec spec) {
+    List<Map.Entry<String, io.sparkstep.spec.ArtifactSpec>> all = new ArrayList<>();
+    spec.inputs.forEach((k, v) -> all.add(Map.entry("inputs." + k, v)));
+    spec.outputs.forEach((k, v) -> all.add(Map.entry("outputs." + k, v)));
+    return all;
+  }
+}

@@ -1,0 +1,244 @@
+package io.sparkstep.flavor.vertex;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.cloud.aiplatform.v1.CreateCustomJobRequest;
+import com.google.cloud.aiplatform.v1.WorkerPoolSpec;
+import io.grpc.Status;
+import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepRun;
+import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.launch.StepSubmitter;
+import io.sparkstep.operator.OperatorStore;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.runtime.StepEntrypoint;
+import io.sparkstep.spec.InvalidSpecException;
+import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.testing.FailingStep;
+import io.sparkstep.testing.SlowStep;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real JobServiceClient against {@link VertexStandIn} on 127.0.0.1, which runs our entrypoint as the container.
+ */
+class VertexFlavorEndToEndTest {
+  static final String SECRET_ENV = "SPARKSTEP_TEST_SECRET";
+  @TempDir
+  static Path dir;
+  static Path home;
+  static VertexStandIn standIn;
+
+  @BeforeAll
+  static void start() throws IOException {
+    home = dir.resolve("home");
+    Files.createDirectories(dir.resolve("container-logs"));
+    standIn = new VertexStandIn(dir.resolve("container-logs"));
+    register("vertex-test", Map.of());
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    standIn.close();
+  }
+
+  static void register(String name, Map<String, String> extra) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("project", "sparkstep-test");
+    settings.put("location", "us-central1");
+    settings.put("image", "us-docker.pkg.dev/sparkstep-test/steps/sparkstep:0.1.0");
+    settings.put("stagingUri", dir.resolve("staging").toUri().toString());
+    settings.put("endpoint", standIn.endpoint());
+    settings.put("loggingEndpoint", standIn.endpoint());
+    settings.put("plaintext", "true");
+    settings.put("pollMillis", "300");
+    settings.put("serviceAccount", "steps@sparkstep-test.iam.gserviceaccount.com");
+    settings.put("label.team", "data");
+    // A credential the container needs: only its variable name may be written anywhere.
+    settings.put("env.WAREHOUSE_TOKEN", "${" + SECRET_ENV + "}");
+    settings.put("conf.spark.sql.shuffle.partitions", "2");
+    settings.putAll(extra);
+    new OperatorStore(home, new FlavorRegistry()).register(name, "vertex", settings, true);
+  }
+
+  @Test
+  void generatesTripsAfterAThrottledCreateAndLeavesNoSecretBehind() throws Exception {
+    String secret = System.getenv(SECRET_ENV);
+    assertNotNull(secret, "surefire sets " + SECRET_ENV);
+    standIn.failNextCreate(Status.RESOURCE_EXHAUSTED.withDescription("Quota exceeded for CustomJob creation"));
+    int callsBefore = standIn.createCalls.get();
+    Path trips = dir.resolve("out/trips");
+    Path zones = dir.resolve("out/zones");
+    StepRun run = Sparkstep.operator("vertex-test", home).step("generate-trips")
+        .param("rows", 2000).param("partitions", 2)
+        .output("trips", trips.toUri().toString()).output("zones", zones.toUri().toString())
+        .resources(r -> {
+          r.cpu = 2;
+          r.memory = "8g";
+          r.maxRuntimeSeconds = 900;
+        })
+        .submit();
+    assertEquals(RunState.SUCCEEDED, run.await(Duration.ofMinutes(3)), () -> failureText(run));
+
+    // the throttled create was retried by the client, once
+    assertEquals(callsBefore + 2, standIn.createCalls.get());
+    CreateCustomJobRequest request = lastCreate();
+    WorkerPoolSpec pool = request.getCustomJob().getJobSpec().getWorkerPoolSpecs(0);
+    assertEquals("projects/sparkstep-test/locations/us-central1", request.getParent());
+    assertEquals("e2-standard-4", pool.getMachineSpec().getMachineType());
+    assertEquals(1, pool.getReplicaCount());
+    assertEquals(100, pool.getDiskSpec().getBootDiskSizeGb());
+    assertEquals(900, request.getCustomJob().getJobSpec().getScheduling().getTimeout().getSeconds());
+    assertEquals("steps@sparkstep-test.iam.gserviceaccount.com",
+        request.getCustomJob().getJobSpec().getServiceAccount());
+    assertEquals("data", request.getCustomJob().getLabelsMap().get("team"));
+    assertEquals(run.id().toLowerCase(), request.getCustomJob().getLabelsMap().get(CustomJobRequest.RUN_ID_LABEL));
+    Map<String, String> env = envOf(pool);
+    assertEquals(secret, env.get("WAREHOUSE_TOKEN"), "the container gets the resolved credential");
+    assertTrue(env.containsKey(StepEntrypoint.SPEC_ENV), "a small spec travels inline");
+
+    // the step really ran: both outputs committed with their rows, files on disk
+    RunRecord record = (RunRecord) run.record();
+    assertEquals(2000L, record.outputs.get("trips").rows);
+    assertTrue(record.outputs.get("trips").committed);
+    assertTrue(Files.exists(trips.resolve("_SUCCESS")));
+    try (Stream<Path> files = Files.list(trips)) {
+      assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("part-")));
+    }
+    assertTrue(record.platform.get("jobName").startsWith("projects/sparkstep-test/locations/us-central1/customJobs/"));
+    assertTrue(record.platform.get("loggingQuery").contains("resource.labels.job_id=\"" + record.platform.get("jobId")));
+
+    // a later process finds the run again from its record
+    StepRun attached = new StepSubmitter(home, new FlavorRegistry()).attach(run.id());
+    assertEquals(RunState.SUCCEEDED, attached.state());
+    List<String> log = run.logs(false).toList();
+    assertTrue(log.stream().anyMatch(l -> l.contains("JOB_STATE_SUCCEEDED")), String.join("\n", log));
+    // the container's own lines, read back from Cloud Logging, are in the run's log, each once
+    List<String> sparkStarts = log.stream().filter(l -> l.contains("Running Spark version")).toList();
+    assertEquals(1, sparkStarts.size(), String.join("\n", log));
+
+    assertNoFileContains(home, secret);
+    assertNoFileContains(dir.resolve("staging"), secret);
+  }
+
+  @Test
+  void aFailingStepIsFailedWithItsReasonAndALargeSpecGoesByUri() throws Exception {
+    register("vertex-small-env", Map.of("specEnvMaxBytes", "64"));
+    Path out = dir.resolve("failed/out");
+    StepRun run = Sparkstep.operator("vertex-small-env", home).step(FailingStep.class)
+        .output("out", out.toUri().toString()).submit();
+    assertEquals(RunState.FAILED, run.await(Duration.ofMinutes(3)));
+    assertTrue(run.record().errorMessage().contains("boom: the test step failed on purpose"),
+        run.record().errorMessage());
+    assertFalse(Files.exists(out), "a failed step commits nothing");
+    Map<String, String> env = envOf(lastCreate().getCustomJob().getJobSpec().getWorkerPoolSpecs(0));
+    assertFalse(env.containsKey(StepEntrypoint.SPEC_ENV));
+    String specUri = env.get(StepEntrypoint.SPEC_URI_ENV);
+    assertTrue(specUri.endsWith("/runs/" + run.id() + "/spec.json"), specUri);
+    assertTrue(Files.readString(Path.of(java.net.URI.create(specUri))).contains(FailingStep.class.getName()));
+  }
+
+  @Test
+  void cancelStopsTheJobAndItsProcess() throws Exception {
+    Path out = dir.resolve("cancelled/out");
+    StepRun run = Sparkstep.operator("vertex-test", home).step(SlowStep.class).param("seconds", 120)
+        .output("out", out.toUri().toString()).submit();
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (run.state() != RunState.RUNNING && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    assertEquals(RunState.RUNNING, run.state());
+    VertexStandIn.Job job = standIn.job(((RunRecord) run.record()).platform.get("jobName"));
+    // Wait for the entrypoint's first record, so the stop reaches a running step (the entrypoint's SIGTERM hook).
+    Path driverRecord = dir.resolve("staging/runs/" + run.id() + "/record.json");
+    while (!Files.exists(driverRecord) && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    assertTrue(Files.exists(driverRecord), "the container started the step");
+    run.cancel();
+    assertEquals(RunState.CANCELLED, run.await(Duration.ofMinutes(1)));
+    assertEquals(RunState.CANCELLED, io.sparkstep.record.RunRecordJson.read(Files.readString(driverRecord)).state,
+        "the step itself recorded the cancel");
+    assertFalse(job.process.isAlive(), "the container process is gone");
+    assertFalse(Files.exists(out), "a cancelled step commits nothing");
+  }
+
+  @Test
+  void aRejectedJobIsOneClearErrorAndNothingRuns() throws Exception {
+    int before = standIn.createCalls.get();
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () ->
+        Sparkstep.operator("vertex-test", home).step("generate-trips").param("rows", 10)
+            .output("trips", dir.resolve("rejected/t").toUri().toString())
+            .output("zones", dir.resolve("rejected/z").toUri().toString())
+            .resources(r -> r.instanceType = "m5.xlarge").submit());
+    assertEquals(before + 1, standIn.createCalls.get(), "a 400 is not retried");
+    assertFalse(e.getMessage().contains("\n"));
+    assertTrue(e.getMessage().contains("INVALID_ARGUMENT: Machine type \"m5.xlarge\" is not supported."),
+        e.getMessage());
+    RunRecord failed = new io.sparkstep.record.RunStore(home).list().stream()
+        .filter(r -> r.error != null && r.error.message.contains("m5.xlarge")).findFirst().orElseThrow();
+    assertEquals(RunState.FAILED, failed.state, "the refused submission is recorded as failed, with its cause");
+    assertTrue(failed.platform.get("jobName") == null, "no job exists");
+  }
+
+  @Test
+  void whatCannotBeMappedIsRefusedBeforeAnythingIsCreated() {
+    int before = standIn.createCalls.get();
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () ->
+        Sparkstep.operator("vertex-test", home).step("generate-trips")
+            .output("trips", dir.resolve("refused/t").toUri().toString())
+            .output("zones", dir.resolve("refused/z").toUri().toString())
+            .resources(r -> {
+              r.executors = 4;
+              r.executorMemory = "4g";
+              r.gpus = 3;
+              r.diskGb = 20;
+            }).submit());
+    assertEquals(before, standIn.createCalls.get());
+    String message = e.getMessage();
+    for (String field : List.of("resources.executors", "resources.executorMemory", "resources.diskGb",
+        "resources:")) {
+      assertTrue(message.contains(field), field + " in " + message);
+    }
+  }
+
+  static String failureText(StepRun run) {
+    RunRecord record = (RunRecord) run.record();
+    return run.state() + ": " + (record.error == null ? "" : record.error.message + "\n" + record.error.stackTrace);
+  }
+
+  static CreateCustomJobRequest lastCreate() {
+    synchronized (standIn.creates) {
+      return standIn.creates.get(standIn.creates.size() - 1);
+    }
+  }
+
+  static Map<String, String> envOf(WorkerPoolSpec pool) {
+    Map<String, String> env = new LinkedHashMap<>();
+    pool.getContainerSpec().getEnvList().forEach(v -> env.put(v.getName(), v.getValue()));
+    return env;
+  }
+
+  static void assertNoFileContains(Path root, String secret) throws IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        String text = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertFalse(text.contains(secret), "the secret leaked into " + file);
+      }
+    }
+  }
+}
