@@ -1,0 +1,158 @@
+package io.sparkstep.flavor.azureml;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepRun;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.runtime.StepEntrypoint;
+import io.sparkstep.spec.InvalidSpecException;
+import io.sparkstep.spec.ResourceSpec;
+import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spec.StepSpecJson;
+import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.OperatorConfig;
+import io.sparkstep.spi.PlatformException;
+import io.sparkstep.spi.RunContext;
+import io.sparkstep.spi.StepOperator;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Submits a step as an Azure ML command job. The job runs the step image's entrypoint on one instance; the spec goes
+ * in {@code $SPARKSTEP_SPEC} when it is small, else to {@code stagingUri} with {@code $SPARKSTEP_SPEC_URI}; the
+ * entrypoint writes its run record under {@code stagingUri/<runId>/run}, which the handle reads back at the end.
+ */
+final class AzureMlOperator implements StepOperator {
+  private final OperatorConfig config;
+
+  AzureMlOperator(OperatorConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public List<ValidationProblem> validate(StepSpec spec) {
+    List<ValidationProblem> problems = new ArrayList<>();
+    ResourceSpec r = spec.resources;
+    if (r == null) {
+      return problems;
+    }
+    String oneInstance = "a command job runs the step on one instance (Spark inside the container); ask for a bigger "
+        + "instance with cpu/memory/gpus, or use the kubernetes or spark-submit flavor for executors";
+    if (r.executors > 1) {
+      problems.add(ValidationProblem.of("resources.executors", "azureml runs one instance per step", oneInstance));
+    }
+    if (r.executorCpu > 0) {
+      problems.add(ValidationProblem.of("resources.executorCpu", "azureml has no separate executors", oneInstance));
+    }
+    if (r.executorMemory != null) {
+      problems.add(ValidationProblem.of("resources.executorMemory", "azureml has no separate executors", oneInstance));
+    }
+    if (r.memoryOverhead != null) {
+      problems.add(ValidationProblem.of("resources.memoryOverhead", "has no meaning on azureml", oneInstance));
+    }
+    if (r.dynamicAllocation != null && r.dynamicAllocation.enabled) {
+      problems.add(ValidationProblem.of("resources.dynamicAllocation", "azureml cannot scale executors", oneInstance));
+    }
+    if (r.diskGb > 0) {
+      problems.add(ValidationProblem.of("resources.diskGb", "a command job's disk is the compute target's",
+          "choose a compute target whose VM size has the disk you need"));
+    }
+    if (r.gpuVendor != null && !r.gpuVendor.equals("nvidia.com")) {
+      problems.add(ValidationProblem.of("resources.gpuVendor", "Azure ML GPU sizes are NVIDIA", "use nvidia.com or drop it"));
+    }
+    if (InstanceTypes.choose(r, config.get("instanceType")) == null) {
+      problems.add(ValidationProblem.of("resources", "no Azure VM size in the table has cpu=" + r.cpu + ", memory="
+          + r.memory + ", gpus=" + r.gpus, "lower the request or name resources.instanceType"));
+    }
+    return problems;
+  }
+
+  AzureMlJobs jobs() {
+    String subscription = config.get("subscriptionId", System.getenv("AZURE_SUBSCRIPTION_ID"));
+    return new AzureMlJobs(config.get("endpoint"), subscription, config.get("resourceGroup"), config.get("workspace"),
+        config.get("apiVersion"), config.getInt("maxRetries", 5), AzureCredentials.current());
+  }
+
+  static String jobName(String runId) {
+    return ("sparkstep-" + runId).toLowerCase().replaceAll("[^a-z0-9_-]", "-");
+  }
+
+  @Override
+  public StepRun submit(StepSpec spec, RunContext context) throws PlatformException {
+    AzureMlJobs jobs = jobs();
+    String name = jobName(spec.runId);
+    String staging = trimSlash(config.get("stagingUri")) + "/" + spec.runId;
+    StepSpec containerSpec = spec.copy();
+    containerSpec.runDir = staging + "/run";
+    config.withPrefix("conf.").forEach(containerSpec.sparkConf::putIfAbsent);
+
+    Map<String, String> env = new LinkedHashMap<>(config.withPrefix("env."));
+    env.put(StepEntrypoint.RUN_DIR_ENV, containerSpec.runDir);
+    String specJson = StepSpecJson.write(containerSpec);
+    if (specJson.getBytes(StandardCharsets.UTF_8).length <= config.getLong("specEnvMaxBytes", 32768)) {
+      env.put(StepEntrypoint.SPEC_ENV, specJson);
+    } else {
+      String uri = staging + "/spec.json";
+      write(uri, specJson);
+      env.put(StepEntrypoint.SPEC_URI_ENV, uri);
+    }
+    String compute = config.get("compute");
+    String computeId = compute.startsWith("/subscriptions/") ? compute : jobs.workspaceId() + "/computes/" + compute;
+    Map<String, String> tags = new LinkedHashMap<>(config.withPrefix("tag."));
+    tags.put("sparkstep.runId", spec.runId);
+    tags.put("sparkstep.step", spec.step);
+    ObjectNode body = CommandJobRequest.build(name, config.get("experiment"), computeId, config.get("environment"),
+        config.get("command"), env, InstanceTypes.choose(spec.resources, config.get("instanceType")),
+        spec.resources == null ? 0 : spec.resources.maxRuntimeSeconds, tags);
+
+    RunRecord record = context.record();
+    record.platform.put("job", name);
+    record.platform.put("workspace", jobs.workspaceId());
+    record.platform.put("runDir", containerSpec.runDir);
+    record.logUri = "https://ml.azure.com/runs/" + name + "?wsid=" + jobs.workspaceId();
+    try {
+      jobs.create(name, body);
+    } catch (AzureMlApiException e) {
+      record.error = RunRecord.ErrorInfo.of("AzureMlApiException", e.getMessage());
+      record.transition(RunState.FAILED);
+      context.save();
+      if (e.isInvalidRequest()) {
+        throw new InvalidSpecException("azureml", e.getMessage(), "fix the operator settings or the step's resources");
+      }
+      throw e;
+    } catch (PlatformException e) {
+      record.error = RunRecord.ErrorInfo.of("PlatformException", e.getMessage());
+      record.transition(RunState.FAILED);
+      context.save();
+      throw e;
+    }
+    context.save();
+    return new AzureMlRun(context, jobs, name, containerSpec.runDir, config.getLong("pollMillis", 10_000));
+  }
+
+  @Override
+  public StepRun attach(RunRecord record, RunContext context) {
+    return new AzureMlRun(context, jobs(), record.platform.get("job"), record.platform.get("runDir"),
+        config.getLong("pollMillis", 10_000));
+  }
+
+  private static String trimSlash(String uri) {
+    return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
+  }
+
+  private static void write(String uri, String content) throws PlatformException {
+    Path path = new Path(uri);
+    try (OutputStream out = path.getFileSystem(new Configuration()).create(path, true)) {
+      out.write(content.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new PlatformException("cannot upload the spec to " + uri + ": " + e.getMessage(), e, true);
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package io.sparkstep.flavor.azureml;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.azure.core.credential.AccessToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepRun;
+import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.operator.OperatorStore;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.record.RunStore;
+import io.sparkstep.spec.InvalidSpecException;
+import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.testing.FailingStep;
+import io.sparkstep.testing.SlowStep;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Mono;
+
+/**
+ * The azureml flavor with azure-core's real pipeline (retry and bearer-token policies, JDK HTTP client) against an
+ * HTTPS stand-in of the ARM jobs API that runs each job's command as our entrypoint in a local JVM.
+ */
+class AzureMlFlavorTest {
+  static final String TOKEN = "sparkstep-test-bearer-token-9f3e";
+  @TempDir
+  static Path tmp;
+  static AzureMlStandIn standIn;
+  static Path home;
+  static SSLContext previousDefault;
+
+  @BeforeAll
+  static void start() throws Exception {
+    standIn = new AzureMlStandIn(Files.createDirectories(tmp.resolve("standin")));
+    previousDefault = SSLContext.getDefault();
+    // Trust the stand-in's test certificate in this JVM only; production uses the JDK's trust store.
+    SSLContext.setDefault(standIn.clientContext);
+    AzureCredentials.use(request -> Mono.just(new AccessToken(TOKEN, OffsetDateTime.now().plusHours(1))));
+    home = tmp.resolve("home");
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("endpoint", standIn.endpoint());
+    settings.put("subscriptionId", "00000000-0000-0000-0000-000000000001");
+    settings.put("resourceGroup", "rg-ml");
+    settings.put("workspace", "ws-sparkstep");
+    settings.put("compute", "cpu-cluster");
+    settings.put("environment", "azureml:sparkstep:1");
+    settings.put("stagingUri", tmp.resolve("staging").toUri().toString());
+    settings.put("pollMillis", "300");
+    settings.put("maxRetries", "3");
+    settings.put("env.API_TOKEN", "${SPARKSTEP_TEST_SECRET}");
+    new OperatorStore(home, new FlavorRegistry()).register("aml", "azureml", settings, false);
+  }
+
+  @AfterAll
+  static void stop() {
+    AzureCredentials.use(null);
+    SSLContext.setDefault(previousDefault);
+    standIn.close();
+  }
+
+  private static String uri(String name) {
+    return tmp.resolve(name).toUri().toString();
+  }
+
+  @Test
+  void stepRunsAsCommandJobWithRetriedThrottling() throws Exception {
+    int createsBefore = standIn.creates.get();
+    standIn.throttleNextCreates.set(2);
+    StepRun run = Sparkstep.operator("aml", home).step("generate-trips").param("rows", 2000).param("zones", 20)
+        .output("trips", uri("trips")).output("zones", uri("zones"))
+        .resources(r -> { r.cpu = 4; r.memory = "16g"; r.maxRuntimeSeconds = 3600; })
+        .submit();
+    assertEquals(RunState.SUCCEEDED, run.await(Duration.ofMinutes(3)), () -> String.valueOf(run.record().errorMessage()));
+    assertEquals(3, standIn.creates.get() - createsBefore, "two 429s retried by the pipeline, then created");
+    assertEquals(2000L, run.record().rowsWritten().get("trips"));
+    assertTrue(Files.exists(tmp.resolve("trips/_SUCCESS")));
+
+    JsonNode props = standIn.bodies.get(AzureMlOperator.jobName(run.id())).path("properties");
+    assertEquals("Standard_D4s_v5", props.path("resources").path("instanceType").asText());
+    assertEquals(1, props.path("resources").path("instanceCount").asInt());
+    assertEquals("PT1H", props.path("limits").path("timeout").asText());
+    assertEquals("azureml:sparkstep:1", props.path("environmentId").asText());
+    assertTrue(props.path("computeId").asText().endsWith("/workspaces/ws-sparkstep/computes/cpu-cluster"));
+    assertTrue(standIn.authorizations.contains("Bearer " + TOKEN), "the bearer-token policy sent the token over HTTPS");
+
+    RunRecord stored = new RunStore(home).load(run.id()).orElseThrow();
+    assertEquals(AzureMlOperator.jobName(run.id()), stored.platform.get("job"));
+    assertTrue(stored.logUri.startsWith("https://ml.azure.com/runs/"));
+  }
+
+  @Test
+  void failingStepEndsFailedWithItsCause() throws Exception {
+    StepRun run = Sparkstep.operator("aml", home).step(FailingStep.class).output("out", uri("failed")).submit();
+    assertEquals(RunState.FAILED, run.await(Duration.ofMinutes(3)));
+    assertTrue(run.record().errorMessage().contains("boom"), run.record().errorMessage());
+    assertFalse(Files.exists(tmp.resolve("failed")));
+  }
+
+  @Test
+  void cancelStopsTheJobAndItsProcess() throws Exception {
+    StepRun run = Sparkstep.operator("aml", home).step(SlowStep.class).param("seconds", 120)
+        .output("out", uri("slow")).submit();
+    String job = AzureMlOperator.jobName(run.id());
+    Path log = standIn.workDir.resolve(job + ".log");
+    long deadline = System.currentTimeMillis() + 90_000;
+    while (System.currentTimeMillis() < deadline && !(Files.exists(log) && Files.readString(log).contains("slow step"))) {
+      Thread.sleep(300);
+    }
+    assertEquals(RunState.RUNNING, run.state());
+    run.cancel();
+    assertEquals(RunState.CANCELLED, run.await(Duration.ofMinutes(1)));
+    Process process = standIn.processes.get(job);
+    process.onExit().join();
+    assertFalse(process.isAlive(), "the job's process is gone");
+    assertFalse(Files.exists(tmp.resolve("slow")), "nothing committed");
+  }
+
+  @Test
+  void invalidRequestIsOneClearErrorAndNotRetried() {
+    int createsBefore = standIn.creates.get();
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> Sparkstep.operator("aml", home)
+        .step("generate-trips").output("trips", uri("t400")).output("zones", uri("z400"))
+        .resources(r -> r.instanceType = "m5.xlarge").submit());
+    assertEquals(1, standIn.creates.get() - createsBefore, "a 400 is not retried");
+    assertTrue(e.getMessage().contains("HTTP 400") && e.getMessage().contains("not a valid VM size"), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), "one line");
+  }
+
+  @Test
+  void resourcesItCannotMapAreRefusedBeforeAnyCall() {
+    int createsBefore = standIn.creates.get();
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> Sparkstep.operator("aml", home)
+        .step("generate-trips").output("trips", uri("t2")).output("zones", uri("z2"))
+        .resources(r -> { r.executors = 3; r.diskGb = 200; }).submit());
+    List<String> fields = e.problems().stream().map(p -> p.field()).toList();
+    assertTrue(fields.containsAll(List.of("resources.executors", "resources.diskGb")), fields.toString());
+    assertEquals(createsBefore, standIn.creates.get(), "nothing reached the platform");
+  }
+
+  @Test
+  void plainHttpEndpointIsRefused() {
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () ->
+        new OperatorStore(home, new FlavorRegistry()).register("aml-http", "azureml", Map.of("endpoint", "http://127.0.0.1:1",
+            "subscriptionId", "s", "resourceGroup", "rg", "workspace", "wsx", "compute", "c",
+            "environment", "azureml:e:1", "stagingUri", "file:/tmp/x"), false));
+    assertEquals("endpoint", e.problems().get(0).field());
+  }
+
+  @Test
+  void noCredentialInAnyFileWritten() throws Exception {
+    StepRun run = Sparkstep.operator("aml", home).step("generate-trips").param("rows", 100)
+        .output("trips", uri("s-trips")).output("zones", uri("s-zones")).submit();
+    assertEquals(RunState.SUCCEEDED, run.await(Duration.ofMinutes(3)));
+    String secret = System.getenv("SPARKSTEP_TEST_SECRET");
+    JsonNode env = standIn.bodies.get(AzureMlOperator.jobName(run.id())).path("properties").path("environmentVariables");
+    assertEquals(secret, env.path("API_TOKEN").asText(), "the container gets the resolved secret");
+    for (Path root : List.of(home, tmp.resolve("staging"))) {
+      try (Stream<Path> files = Files.walk(root)) {
+        for (Path file : files.filter(Files::isRegularFile).toList()) {
+          // bytes as Latin-1: Hadoop's binary .crc files sit beside the records
+          String text = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
+          assertFalse(text.contains(secret), "secret in " + file);
+          assertFalse(text.contains(TOKEN), "token in " + file);
+        }
+      }
+    }
+  }
+}
