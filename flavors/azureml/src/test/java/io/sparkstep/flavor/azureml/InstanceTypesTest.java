@@ -21,7 +21,7 @@ class InstanceTypesTest {
     assertEquals("Standard_D2s_v5", InstanceTypes.choose(resources(0, null, 0), null));
     assertEquals("Standard_E4s_v5", InstanceTypes.choose(resources(4, "20g", 0), null));
     assertEquals("Standard_NC4as_T4_v3", InstanceTypes.choose(resources(2, "8g", 1), null));
-    assertEquals("Standard_NC48ads_A100_v4", InstanceTypes.choose(resources(8, "64g", 2), null));
+    assertEquals("Standard_NC64as_T4_v3", InstanceTypes.choose(resources(8, "64g", 2), null), "T4 sizes come before A100 in the table");
     assertNull(InstanceTypes.choose(resources(512, null, 0), null));
     assertEquals("Standard_F8s_v2", InstanceTypes.choose(resources(4, null, 0), "Standard_F8s_v2"));
     ResourceSpec explicit = resources(4, null, 0);
