@@ -42,10 +42,13 @@ public final class TripFeaturesStep implements Step {
 
   @Override
   public void run(StepContext context) {
-    double minFare = context.params().getDouble("minFare");
-    int rolling = context.params().getInt("rollingHours");
-    Dataset<Row> trips = context.input("trips").filter(col("fare").geq(minFare));
-    Dataset<Row> zones = context.input("zones");
+    context.output("features", features(context.input("trips"), context.input("zones"),
+        context.params().getDouble("minFare"), context.params().getInt("rollingHours")));
+  }
+
+  /** The feature computation, callable without the engine (the benchmarks compare both). */
+  public static Dataset<Row> features(Dataset<Row> allTrips, Dataset<Row> zones, double minFare, int rolling) {
+    Dataset<Row> trips = allTrips.filter(col("fare").geq(minFare));
 
     Dataset<Row> hourly = trips
         .withColumn("pickup_date", to_date(col("pickup_ts")))
@@ -66,11 +69,9 @@ public final class TripFeaturesStep implements Step {
         .rangeBetween(-(rolling - 1), 0);
     WindowSpec byBoroughDay = Window.partitionBy("borough", "pickup_date");
     Column rollingTrips = sum("trips").over(byZoneDay);
-    Dataset<Row> features = hourly
+    return hourly
         .withColumn("rolling_trips", rollingTrips)
         .withColumn("borough_day_share", round(col("trips").divide(sum("trips").over(byBoroughDay)), 5))
         .orderBy("pickup_zone", "pickup_date", "pickup_hour");
-
-    context.output("features", features);
   }
 }

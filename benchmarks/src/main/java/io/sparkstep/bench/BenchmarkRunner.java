@@ -1,0 +1,225 @@
+package io.sparkstep.bench;
+
+import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepRun;
+import io.sparkstep.bench.workloads.AggregationHeavyStep;
+import io.sparkstep.bench.workloads.JoinHeavyStep;
+import io.sparkstep.bench.workloads.RegexHeavyStep;
+import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.operator.OperatorStore;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.record.RunStore;
+import io.sparkstep.samples.TripFeaturesStep;
+import io.sparkstep.spi.FlavorRegistry;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Runs the benchmark modes side by side in one JVM and writes results.csv, report.md and the charts:
+ * engine overhead (local flavor vs bare SparkSession), accelerators (vanilla vs Comet, each in its own child JVM;
+ * RAPIDS only with a GPU), launch latency (local, in-process and child JVM, vs raw) and scaling.
+ */
+public final class BenchmarkRunner {
+  /** How big and how often. */
+  public record Settings(long rows, List<Long> scalingRows, int warmups, int reps, List<String> accelWorkloads) {
+    public static Settings quick() {
+      return new Settings(20_000, List.of(5_000L, 20_000L, 80_000L), 0, 2, List.of("bench-aggregate"));
+    }
+
+    public static Settings full() {
+      return new Settings(2_000_000, List.of(100_000L, 1_000_000L, 10_000_000L), 1, 3,
+          List.of("trip-features", "bench-aggregate", "bench-join", "bench-regex"));
+    }
+  }
+
+  private final Settings settings;
+  private final Path out;
+  private final Path home;
+  private final List<Measurement> results = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
+
+  public BenchmarkRunner(Settings settings, Path out) {
+    this.settings = settings;
+    this.out = out;
+    this.home = out.resolve("work/home");
+  }
+
+  public List<Measurement> run(boolean gpu) throws Exception {
+    Files.createDirectories(out);
+    Path data = generate(settings.rows());
+    overhead(data);
+    accelerators(data, gpu);
+    latency();
+    scaling();
+    Report.writeCsv(out.resolve("results.csv"), results);
+    Report.writeMarkdown(out.resolve("report.md"), results, MachineFacts.collect(), notes);
+    Charts.writeAll(out, results);
+    return results;
+  }
+
+  private Path generate(long rows) throws Exception {
+    Path dir = out.resolve("work/data-" + rows);
+    if (!Files.exists(dir.resolve("trips/_SUCCESS"))) {
+      StepRun run = Sparkstep.operator("local", home).step("generate-trips").param("rows", rows).param("seed", 7)
+          .output("trips", dir.resolve("trips").toUri().toString()).output("zones", dir.resolve("zones").toUri().toString())
+          .overwrite().submit();
+      require(run);
+    }
+    return dir;
+  }
+
+  /** Each workload as a Sparkstep run and as the same code on a bare session in this JVM, alternating. */
+  private void overhead(Path data) throws Exception {
+    String trips = data.resolve("trips").toUri().toString();
+    String zones = data.resolve("zones").toUri().toString();
+    Map<String, BiFunction<Dataset<Row>, Dataset<Row>, Dataset<Row>>> bare = new LinkedHashMap<>();
+    bare.put("trip-features", (t, z) -> TripFeaturesStep.features(t, z, 0.0, 3));
+    bare.put("bench-aggregate", (t, z) -> AggregationHeavyStep.compute(t));
+    bare.put("bench-join", JoinHeavyStep::compute);
+    bare.put("bench-regex", (t, z) -> RegexHeavyStep.compute(t));
+    for (Map.Entry<String, BiFunction<Dataset<Row>, Dataset<Row>, Dataset<Row>>> w : bare.entrySet()) {
+      String workload = w.getKey();
+      for (int i = -settings.warmups(); i < settings.reps(); i++) {
+        long engine = timed(() -> sparkstepRun("local", workload, trips, zones, null));
+        SparkSession session = SparkSession.builder().getOrCreate().newSession();
+        String target = out.resolve("work/bare-" + workload).toUri().toString();
+        long plain = timed(() -> w.getValue().apply(session.read().parquet(trips), session.read().parquet(zones))
+            .write().mode(SaveMode.Overwrite).parquet(target));
+        if (i >= 0) {
+          results.add(new Measurement("overhead", workload, "sparkstep", settings.rows(), i, engine, 0));
+          results.add(new Measurement("overhead", workload, "bare", settings.rows(), i, plain, 0));
+        }
+      }
+    }
+  }
+
+  /** Vanilla and Comet, both in child JVMs (Comet's plugin and shuffle manager need a fresh SparkContext). */
+  private void accelerators(Path data, boolean gpu) throws Exception {
+    new OperatorStore(home, new FlavorRegistry()).register("bench-process", "local", Map.of("isolation", "process"), true);
+    String trips = data.resolve("trips").toUri().toString();
+    String zones = data.resolve("zones").toUri().toString();
+    for (String workload : settings.accelWorkloads()) {
+      for (int i = -settings.warmups(); i < settings.reps(); i++) {
+        RunRecord vanilla = sparkstepRun("bench-process", workload, trips, zones, null);
+        RunRecord comet;
+        try {
+          comet = sparkstepRun("bench-process", workload, trips, zones, "comet");
+        } catch (IllegalStateException | io.sparkstep.spec.InvalidSpecException e) {
+          notes.add("Comet not measured for " + workload + ": " + e.getMessage());
+          break;
+        }
+        if (i >= 0) {
+          results.add(new Measurement("accelerator", workload, "vanilla", settings.rows(), i, vanilla.durationMillis, 0));
+          results.add(new Measurement("accelerator", workload, "comet", settings.rows(), i, comet.durationMillis, 0));
+          if (i == 0 && comet.accelerator != null && comet.accelerator.operatorsTotal != null) {
+            notes.add("Comet plan coverage for " + workload + ": " + comet.accelerator.operatorsAccelerated + " of "
+                + comet.accelerator.operatorsTotal + " operators");
+          }
+        }
+      }
+    }
+    if (!gpu || !MachineFacts.hasGpu()) {
+      notes.add("No GPU on this machine (" + MachineFacts.gpuModel() + "): RAPIDS was not run and no GPU figure is "
+          + "reported. `sparkstep explain --accelerator rapids` shows per operator what would run on a GPU.");
+    } else {
+      notes.add("A GPU is present but this bench does not run RAPIDS yet; no GPU figure is reported.");
+    }
+  }
+
+  /** One-row step: Sparkstep in-process vs a bare write in this JVM; Sparkstep child JVM vs a raw child JVM. */
+  private void latency() throws Exception {
+    for (int i = -settings.warmups() - 1; i < settings.reps(); i++) {
+      String target = out.resolve("work/noop-" + i).toUri().toString();
+      long engine = timed(() -> require(Sparkstep.operator("local", home).step("bench-noop").output("out", target)
+          .overwrite().submit()));
+      SparkSession session = SparkSession.builder().getOrCreate().newSession();
+      long raw = timed(() -> session.range(1).toDF().write().mode(SaveMode.Overwrite).parquet(target + "-raw"));
+      long child = timed(() -> require(Sparkstep.operator("bench-process", home).step("bench-noop")
+          .output("out", target + "-child").overwrite().submit()));
+      long rawChild = timed(() -> RawChildJvm.runNoop(target + "-rawchild"));
+      if (i >= 0) {
+        results.add(new Measurement("latency", "local-in-process", "sparkstep", 1, i, engine, 0));
+        results.add(new Measurement("latency", "local-in-process", "raw", 1, i, raw, 0));
+        results.add(new Measurement("latency", "local-child-jvm", "sparkstep", 1, i, child, 0));
+        results.add(new Measurement("latency", "local-child-jvm", "raw", 1, i, rawChild, 0));
+      }
+    }
+    notes.add("Launch latency on a standalone cluster (client and cluster mode) vs raw spark-submit is not in this "
+        + "bench yet; the spark-submit flavor's note gives a side-by-side measurement (median +350 ms over 11 rounds).");
+  }
+
+  private void scaling() throws Exception {
+    for (long rows : settings.scalingRows()) {
+      Path data = generate(rows);
+      for (int i = 0; i < settings.reps(); i++) {
+        System.gc();
+        AtomicLong peak = new AtomicLong();
+        Thread sampler = new Thread(() -> {
+          while (!Thread.currentThread().isInterrupted()) {
+            peak.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+            try {
+              Thread.sleep(25);
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+        });
+        sampler.setDaemon(true);
+        sampler.start();
+        long ms = timed(() -> sparkstepRun("local", "trip-features", data.resolve("trips").toUri().toString(),
+            data.resolve("zones").toUri().toString(), null));
+        sampler.interrupt();
+        results.add(new Measurement("scaling", "trip-features", "sparkstep", rows, i, ms, peak.get() / (1024 * 1024)));
+      }
+    }
+  }
+
+  private RunRecord sparkstepRun(String operator, String workload, String trips, String zones, String accelerator)
+      throws Exception {
+    Sparkstep launch = Sparkstep.operator(operator, home).step(workload).input("trips", trips);
+    if (!workload.equals("bench-aggregate") && !workload.equals("bench-regex")) {
+      launch.input("zones", zones);
+    }
+    String name = workload.equals("trip-features") ? "features" : "out";
+    launch.output(name, out.resolve("work/out-" + operator + "-" + workload + "-" + accelerator).toUri().toString())
+        .overwrite();
+    if (accelerator != null) {
+      launch.accelerator(accelerator);
+    }
+    return require(launch.submit());
+  }
+
+  private RunRecord require(StepRun run) throws Exception {
+    RunState state = run.await(Duration.ofMinutes(30));
+    RunRecord record = new RunStore(home).load(run.id()).orElseThrow();
+    if (state != RunState.SUCCEEDED) {
+      throw new IllegalStateException("benchmark run " + run.id() + " " + state + ": " + record.errorMessage());
+    }
+    return record;
+  }
+
+  /** Code whose wall time is measured. */
+  @FunctionalInterface
+  interface Timed {
+    void run() throws Exception;
+  }
+
+  private static long timed(Timed body) throws Exception {
+    long start = System.nanoTime();
+    body.run();
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+}

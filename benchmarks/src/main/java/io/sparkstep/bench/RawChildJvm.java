@@ -1,0 +1,28 @@
+package io.sparkstep.bench;
+
+import io.sparkstep.util.JavaCommand;
+import java.util.List;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/** The raw baseline of a child-JVM launch: a JVM that starts Spark, writes one row and exits, with no Sparkstep. */
+public final class RawChildJvm {
+  private RawChildJvm() {
+  }
+
+  public static void main(String[] args) {
+    SparkSession spark = SparkSession.builder().master("local[*]").appName("raw-noop").getOrCreate();
+    spark.range(1).toDF().write().mode(SaveMode.Overwrite).parquet(args[0]);
+    spark.stop();
+  }
+
+  static void runNoop(String target) throws Exception {
+    List<String> command = JavaCommand.forMainClass(RawChildJvm.class.getName(), List.of());
+    command.add(target);
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    if (process.waitFor() != 0) {
+      throw new IllegalStateException("raw child JVM failed with exit " + process.exitValue());
+    }
+  }
+}

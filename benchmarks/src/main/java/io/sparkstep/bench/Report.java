@@ -1,0 +1,106 @@
+package io.sparkstep.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * results.csv and report.md from the measurements. Every ratio in the report is computed here from the same rows the
+ * CSV holds (medians of the repetitions), so the test can recompute and compare them.
+ */
+public final class Report {
+  private Report() {
+  }
+
+  public static void writeCsv(Path file, List<Measurement> ms) throws IOException {
+    List<String> lines = new ArrayList<>();
+    lines.add(Measurement.HEADER);
+    ms.forEach(m -> lines.add(m.csv()));
+    Files.write(file, lines);
+  }
+
+  public static List<Measurement> readCsv(Path file) throws IOException {
+    return Files.readAllLines(file).stream().skip(1).filter(l -> !l.isBlank()).map(Measurement::parse)
+        .collect(Collectors.toList());
+  }
+
+  /** Median millis per (workload, variant) of one mode. */
+  public static Map<String, Map<String, Double>> medians(List<Measurement> ms, String mode) {
+    Map<String, Map<String, Double>> out = new TreeMap<>();
+    ms.stream().filter(m -> m.mode().equals(mode))
+        .collect(Collectors.groupingBy(Measurement::workload, TreeMap::new, Collectors.groupingBy(Measurement::variant)))
+        .forEach((workload, byVariant) -> byVariant.forEach((variant, list) ->
+            out.computeIfAbsent(workload, k -> new TreeMap<>()).put(variant, Measurement.median(list))));
+    return out;
+  }
+
+  /** Least-squares slope of log(millis) over log(rows) of the scaling medians. */
+  public static double scalingExponent(List<Measurement> ms) {
+    Map<Long, List<Measurement>> byRows = ms.stream().filter(m -> m.mode().equals("scaling"))
+        .collect(Collectors.groupingBy(Measurement::rows, TreeMap::new, Collectors.toList()));
+    double n = byRows.size();
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (Map.Entry<Long, List<Measurement>> e : byRows.entrySet()) {
+      double x = Math.log(e.getKey());
+      double y = Math.log(Measurement.median(e.getValue()));
+      sx += x;
+      sy += y;
+      sxx += x * x;
+      sxy += x * y;
+    }
+    return (n * sxy - sx * sy) / (n * sxx - sx * sx);
+  }
+
+  public static void writeMarkdown(Path file, List<Measurement> ms, Map<String, String> facts, List<String> notes)
+      throws IOException {
+    StringBuilder md = new StringBuilder("# Sparkstep benchmark report\n\n");
+    md.append("Ratios are medians of repetitions measured side by side in one run on one machine; absolute times on a ")
+        .append("shared machine are noise. Raw rows: `results.csv`.\n\n## Machine\n\n| fact | value |\n|---|---|\n");
+    facts.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+
+    md.append("\n## Engine overhead (Sparkstep local flavor vs the same Spark code on a bare SparkSession)\n\n")
+        .append("| workload | rows | bare ms | sparkstep ms | ratio |\n|---|---|---|---|---|\n");
+    medians(ms, "overhead").forEach((w, v) -> md.append(row(w, rows(ms, "overhead", w), v.get("bare"), v.get("sparkstep"))));
+
+    md.append("\n## Accelerators (step time inside the run, vanilla Spark vs Comet)\n\n")
+        .append("| workload | rows | vanilla ms | comet ms | ratio comet/vanilla |\n|---|---|---|---|---|\n");
+    medians(ms, "accelerator").forEach((w, v) -> md.append(row(w, rows(ms, "accelerator", w), v.get("vanilla"), v.get("comet"))));
+
+    md.append("\n## Launch latency (submit to SUCCEEDED of a one-row step vs the raw equivalent)\n\n")
+        .append("| path | rows | raw ms | sparkstep ms | ratio |\n|---|---|---|---|---|\n");
+    medians(ms, "latency").forEach((w, v) -> md.append(row(w, rows(ms, "latency", w), v.get("raw"), v.get("sparkstep"))));
+
+    md.append("\n## Scaling (trip-features through the local flavor)\n\n| rows | median ms | peak heap MB |\n|---|---|---|\n");
+    ms.stream().filter(m -> m.mode().equals("scaling"))
+        .collect(Collectors.groupingBy(Measurement::rows, TreeMap::new, Collectors.toList()))
+        .forEach((rows, list) -> md.append("| ").append(rows).append(" | ")
+            .append(String.format(Locale.ROOT, "%.0f", Measurement.median(list))).append(" | ")
+            .append(list.stream().mapToLong(Measurement::peakHeapMb).max().orElse(0)).append(" |\n"));
+    md.append(String.format(Locale.ROOT, "%nFitted exponent (time ~ rows^k): k = %.3f%n", scalingExponent(ms)));
+
+    md.append("\n## Notes\n\n");
+    notes.forEach(n -> md.append("- ").append(n).append('\n'));
+    md.append("\nCharts: `accelerators.png`, `overhead.png`, `latency.png`, `scaling.png`.\n");
+    Files.writeString(file, md.toString());
+  }
+
+  private static long rows(List<Measurement> ms, String mode, String workload) {
+    return ms.stream().filter(m -> m.mode().equals(mode) && m.workload().equals(workload)).mapToLong(Measurement::rows)
+        .max().orElse(0);
+  }
+
+  private static String row(String workload, long rows, Double base, Double other) {
+    String ratio = base == null || other == null ? "not measured" : Measurement.ratio(other, base);
+    return "| " + workload + " | " + rows + " | " + fmt(base) + " | " + fmt(other) + " | " + ratio + " |\n";
+  }
+
+  private static String fmt(Double v) {
+    return v == null ? "-" : String.format(Locale.ROOT, "%.0f", v);
+  }
+}

@@ -1,0 +1,54 @@
+package io.sparkstep.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `bench --quick` end to end: the CSV parses, every mode has rows, charts are PNGs, the report's ratios are the CSV's. */
+class QuickBenchmarkTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void quickRunProducesConsistentReport() throws Exception {
+    new BenchmarkRunner(BenchmarkRunner.Settings.quick(), tmp).run(false);
+    List<Measurement> rows = Report.readCsv(tmp.resolve("results.csv"));
+    Set<String> modes = rows.stream().map(Measurement::mode).collect(Collectors.toSet());
+    assertTrue(modes.containsAll(List.of("overhead", "latency", "scaling")), modes.toString());
+    assertTrue(rows.stream().allMatch(m -> m.millis() > 0), "every repetition was timed");
+    for (String chart : List.of("accelerators.png", "overhead.png", "latency.png", "scaling.png")) {
+      BufferedImage image = ImageIO.read(tmp.resolve(chart).toFile());
+      assertNotNull(image, chart + " is a PNG");
+      assertEquals(900, image.getWidth());
+    }
+    String report = Files.readString(tmp.resolve("report.md"));
+    for (String mode : List.of("overhead", "latency", "accelerator")) {
+      String[] variants = mode.equals("overhead") ? new String[] {"bare", "sparkstep"}
+          : mode.equals("latency") ? new String[] {"raw", "sparkstep"} : new String[] {"vanilla", "comet"};
+      for (Map.Entry<String, Map<String, Double>> w : Report.medians(rows, mode).entrySet()) {
+        Double base = w.getValue().get(variants[0]);
+        Double other = w.getValue().get(variants[1]);
+        if (base != null && other != null) {
+          String expected = Measurement.ratio(other, base);
+          assertTrue(report.lines().anyMatch(l -> l.startsWith("| " + w.getKey() + " |") && l.endsWith("| " + expected + " |")),
+              mode + " " + w.getKey() + " ratio " + expected + " in report:\n" + report);
+        }
+      }
+    }
+    assertTrue(report.contains(String.format(java.util.Locale.ROOT, "k = %.3f", Report.scalingExponent(rows))));
+    assertTrue(report.contains("No GPU") || report.contains("GPU is present"), "the report says plainly what ran");
+    assertFalse(report.contains("NaN"));
+  }
+}
