@@ -67,6 +67,10 @@ public final class StepSubmitter {
     StepSpec prepared = prepare(spec, config);
     List<ValidationProblem> problems = new ArrayList<>();
     new SpecValidator().validate(prepared, true, problems);
+    if (SpecValidator.ACCELERATORS.contains(io.sparkstep.accel.Accelerators.nameOf(prepared))) {
+      // Unknown names are the validator's; these are what makes a known accelerator impossible, on every flavor.
+      problems.addAll(io.sparkstep.accel.Accelerators.check(prepared));
+    }
     problems.addAll(operator.validate(prepared));
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);
@@ -96,6 +100,7 @@ public final class StepSubmitter {
     prepared.operator = new StepSpec.OperatorRef(config.name(), config.flavor());
     prepared.operator.settings = config.redacted();
     LocalPaths.absolutize(prepared);
+    io.sparkstep.accel.Accelerators.applyOperatorDefault(prepared, config);
     return prepared;
   }
 }

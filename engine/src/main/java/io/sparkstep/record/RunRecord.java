@@ -225,8 +225,37 @@ public class RunRecord implements RunRecordView {
   @JsonIgnoreProperties(ignoreUnknown = true)
   public static class AcceleratorInfo {
     public String name;
+    /** run (the step ran accelerated) or explain (planned only, e.g. RAPIDS on a CPU). */
+    public String mode;
     public Integer operatorsAccelerated;
     public Integer operatorsTotal;
+    public Integer expressionsAccelerated;
+    public Integer expressionsTotal;
+    /** Each distinct operator that was not accelerated, with the reason. */
     public List<String> notAccelerated = new ArrayList<>();
+    /** Every operator (and expression, where the accelerator reports them) of the executed plans, in plan order. */
+    public List<PlanEntry> plan = new ArrayList<>();
+
+    /** One operator or expression and whether the accelerator ran it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public static class PlanEntry {
+      public String kind;
+      public String name;
+      public int depth;
+      public boolean accelerated;
+      public String reason;
+
+      public PlanEntry() {
+      }
+
+      public PlanEntry(String kind, String name, int depth, boolean accelerated, String reason) {
+        this.kind = kind;
+        this.name = name;
+        this.depth = depth;
+        this.accelerated = accelerated;
+        this.reason = reason;
+      }
+    }
   }
 }

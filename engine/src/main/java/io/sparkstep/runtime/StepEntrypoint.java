@@ -1,7 +1,6 @@
 package io.sparkstep.runtime;
 
-import io.sparkstep.accel.AcceleratorPlan;
-import io.sparkstep.accel.Accelerators;
+import io.sparkstep.accel.AcceleratorSession;
 import io.sparkstep.api.ExitCode;
 import io.sparkstep.api.RunState;
 import io.sparkstep.record.RunRecord;
@@ -86,19 +85,24 @@ public final class StepEntrypoint {
     record.host = hostName();
     RecordWriter writer = new RecordWriter(spec.runDir);
     SparkSession spark;
-    AcceleratorPlan accelerator;
+    AcceleratorSession acceleration = null;
     try {
-      accelerator = Accelerators.plan(spec);
-      spark = SparkSessionFactory.create(spec, accelerator, arguments.master != null ? arguments.master
+      // Before Spark starts: the accelerator's jars must be loadable when the SparkContext loads its plugins.
+      acceleration = AcceleratorSession.start(spec);
+      spark = SparkSessionFactory.create(spec, acceleration.plan(), arguments.master != null ? arguments.master
           : SparkSessionFactory.defaultLocalMaster(spec));
+      acceleration.attach(spark);
     } catch (InvalidSpecException e) {
       System.err.println("sparkstep: invalid input: " + e.getMessage());
+      closeQuietly(acceleration);
       record.fail(e);
       record.transition(RunState.FAILED);
       writer.write(record, null);
       return ExitCode.INVALID_INPUT;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Exception, not RuntimeException: Scala code throws checked exceptions (ConnectException to a master) too.
       System.err.println("sparkstep: cannot start Spark: " + e);
+      closeQuietly(acceleration);
       record.fail(e);
       record.transition(RunState.FAILED);
       writer.write(record, null);
@@ -120,8 +124,12 @@ public final class StepEntrypoint {
     }, "sparkstep-cancel-on-signal");
     Runtime.getRuntime().addShutdownHook(hook);
     RunState state;
+    AcceleratorSession accelerated = acceleration;
     try {
-      state = new StepRunner().run(spark, spec, record, cancel, r -> writer.write(r, spark));
+      state = new StepRunner().run(spark, spec, record, cancel, r -> {
+        r.accelerator = accelerated.info();
+        writer.write(r, spark);
+      });
     } catch (InvalidSpecException e) {
       System.err.println("sparkstep: invalid input: " + e.getMessage());
       finished.countDown();
@@ -143,7 +151,14 @@ public final class StepEntrypoint {
     if (!Boolean.getBoolean("sparkstep.entrypoint.keepSession")) {
       spark.stop();
     }
+    acceleration.close();
     return state.exitCode();
+  }
+
+  private static void closeQuietly(AcceleratorSession acceleration) {
+    if (acceleration != null) {
+      acceleration.close();
+    }
   }
 
   private static String hostName() {

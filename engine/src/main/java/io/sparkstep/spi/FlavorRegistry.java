@@ -42,7 +42,9 @@ public final class FlavorRegistry {
   public List<ValidationProblem> validate(Flavor flavor, Map<String, String> settings) {
     List<ValidationProblem> problems = new ArrayList<>();
     for (String key : settings.keySet()) {
-      if (flavor.options().stream().noneMatch(o -> o.matches(key))) {
+      // accelerator is a setting of every operator: the default accelerator of its runs (see Accelerators).
+      if (flavor.options().stream().noneMatch(o -> o.matches(key))
+          && !key.equals(io.sparkstep.accel.Accelerators.OPERATOR_SETTING)) {
         problems.add(ValidationProblem.of(key, "unknown setting for flavor " + flavor.name(),
             "settings: " + flavor.options().stream().map(ConfigOption::key).collect(Collectors.joining(", "))));
       }
@@ -65,6 +67,11 @@ public final class FlavorRegistry {
         problems.add(ValidationProblem.of(option.key(), "is a secret and must not be stored in the operator file",
             "give it as --set " + option.key() + "='${ENV_VAR}' and export ENV_VAR where you run"));
       }
+    }
+    String accelerator = settings.get(io.sparkstep.accel.Accelerators.OPERATOR_SETTING);
+    if (accelerator != null && !io.sparkstep.spec.SpecValidator.ACCELERATORS.contains(accelerator.trim())) {
+      problems.add(ValidationProblem.of(io.sparkstep.accel.Accelerators.OPERATOR_SETTING, "unknown accelerator '"
+          + accelerator + "'", "use none, comet (native CPU) or rapids (NVIDIA GPU)"));
     }
     if (problems.isEmpty()) {
       problems.addAll(flavor.validate(new OperatorConfig("candidate", flavor.name(), settings, flavor.options())));

@@ -1,5 +1,6 @@
 package io.sparkstep.flavor.local;
 
+import io.sparkstep.accel.Accelerators;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.spec.ResourceSpec;
@@ -25,7 +26,16 @@ final class LocalOperator implements StepOperator {
   }
 
   boolean inProcess(StepSpec spec) {
-    return !"process".equals(config.get("isolation")) && !detached(spec);
+    return !"process".equals(config.get("isolation")) && !detached(spec) && !accelerated(spec);
+  }
+
+  /**
+   * Accelerated runs always get a child JVM: Comet's plugin and shuffle manager are static conf that only a new
+   * SparkContext takes (restarting the shared embedded one would disturb other runs), and RAPIDS must be loaded by
+   * Spark's mutable class loader, which the entrypoint sets up before Spark starts.
+   */
+  static boolean accelerated(StepSpec spec) {
+    return !"none".equals(Accelerators.nameOf(spec));
   }
 
   static boolean detached(StepSpec spec) {
@@ -35,6 +45,17 @@ final class LocalOperator implements StepOperator {
   @Override
   public List<ValidationProblem> validate(StepSpec spec) {
     List<ValidationProblem> problems = new ArrayList<>();
+    if (accelerated(spec)) {
+      problems.addAll(Accelerators.checkThisMachine(spec));
+      if (problems.isEmpty() && Accelerators.check(spec).isEmpty()) {
+        try {
+          // Up front, so a jar that cannot be had fails here, not in the child; downloads it once into ~/.m2.
+          Accelerators.plan(spec);
+        } catch (io.sparkstep.spec.InvalidSpecException e) {
+          problems.addAll(e.problems());
+        }
+      }
+    }
     ResourceSpec r = spec.resources;
     if (r == null) {
       return problems;

@@ -1,0 +1,119 @@
+package io.sparkstep.accel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepRun;
+import io.sparkstep.cli.SparkstepCli;
+import io.sparkstep.launch.Sparkstep;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sparkstep explain} on the sample feature step, on this CPU-only machine: RAPIDS in explain-only mode and
+ * Comet each report operators, verdicts and an "N of M operators accelerated" summary, and write nothing where the
+ * user's outputs point.
+ */
+class ExplainCommandTest {
+  private static final Pattern SUMMARY = Pattern.compile("(\\d+) of (\\d+) operators accelerated");
+
+  @TempDir
+  static Path tmp;
+  static String trips;
+  static String zones;
+  static Path userOutput;
+
+  @BeforeAll
+  static void generateTrips() throws Exception {
+    System.setProperty("sparkstep.home", tmp.resolve("home").toString());
+    trips = tmp.resolve("trips").toUri().toString();
+    zones = tmp.resolve("zones").toUri().toString();
+    userOutput = tmp.resolve("features");
+    StepRun generate = Sparkstep.operator("local", tmp.resolve("home")).step("generate-trips")
+        .param("rows", 5_000).param("zones", 20).param("partitions", 1)
+        .output("trips", trips).output("zones", zones).conf("spark.sql.shuffle.partitions", "2").submit();
+    assertEquals(RunState.SUCCEEDED, generate.await(Duration.ofMinutes(3)), () -> generate.record().errorMessage());
+  }
+
+  @AfterAll
+  static void clearHome() {
+    System.clearProperty("sparkstep.home");
+  }
+
+  @Test
+  void rapidsExplainReportsOperatorsAndSummary() {
+    Call call = explain("rapids");
+    assertEquals(0, call.code, call.err);
+    Matcher summary = SUMMARY.matcher(call.out);
+    assertTrue(summary.find(), call.out);
+    int accelerated = Integer.parseInt(summary.group(1));
+    int total = Integer.parseInt(summary.group(2));
+    assertTrue(total >= 5, "the feature step's scan, filter, aggregate, join, window and sort: " + call.out);
+    assertTrue(accelerated > 0 && accelerated <= total, call.out);
+    assertTrue(call.out.contains("expressions"), "RAPIDS also judges expressions: " + call.out);
+    assertTrue(call.out.contains("HashAggregateExec"), call.out);
+    assertFalse(Files.exists(userOutput), "explain never writes the user's outputs");
+    System.out.println(call.out);
+  }
+
+  @Test
+  void cometExplainAsJson() {
+    Call call = explain("comet", "--json");
+    assertEquals(0, call.code, call.err);
+    assertTrue(call.out.contains("\"accelerator\" : \"comet\""), call.out);
+    Matcher accelerated = Pattern.compile("\"operatorsAccelerated\" : (\\d+)").matcher(call.out);
+    Matcher total = Pattern.compile("\"operatorsTotal\" : (\\d+)").matcher(call.out);
+    assertTrue(accelerated.find() && total.find(), call.out);
+    assertTrue(Integer.parseInt(accelerated.group(1)) > 0, call.out);
+    assertTrue(call.out.contains("CometHashAggregate"), call.out);
+    System.out.println("comet " + accelerated.group(1) + " of " + total.group(1));
+  }
+
+  @Test
+  void explainWithoutAcceleratorIsOneClearError() {
+    Call call = explain("none");
+    assertEquals(2, call.code);
+    assertTrue(call.err.contains("--accelerator") && call.err.contains("rapids"), call.err);
+  }
+
+  private static Call explain(String accelerator, String... extra) {
+    String[] base = {"explain", "--accelerator", accelerator, "--step", "trip-features",
+        "--input", "trips=" + trips, "--input", "zones=" + zones, "--output", "features=" + userOutput.toUri(),
+        "--resources", "memory=1g", "--conf", "spark.sql.shuffle.partitions=2", "--conf", "spark.memory.offHeap.size=1g"};
+    String[] args = new String[base.length + extra.length];
+    System.arraycopy(base, 0, args, 0, base.length);
+    System.arraycopy(extra, 0, args, base.length, extra.length);
+    return Call.of(args);
+  }
+
+  /** One CLI call in this JVM with what it printed. */
+  record Call(int code, String out, String err) {
+    static Call of(String... args) {
+      PrintStream oldOut = System.out;
+      PrintStream oldErr = System.err;
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      try {
+        int code = SparkstepCli.execute(args);
+        return new Call(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      } finally {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+      }
+    }
+  }
+}
