@@ -104,6 +104,45 @@ class AzureMlFlavorTest {
   }
 
   @Test
+  void sameStepFromTheCli() throws Exception {
+    String previous = System.getProperty("sparkstep.home");
+    System.setProperty("sparkstep.home", home.toString());
+    java.io.PrintStream out = System.out;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(captured, true));
+    int code;
+    try {
+      assertTrue(CliFlavors.list().contains("azureml"), "flavor list shows azureml");
+      code = io.sparkstep.cli.SparkstepCli.execute("run", "--operator", "aml", "--step", "generate-trips",
+          "--param", "rows=500", "--output", "trips=" + uri("cli-trips"), "--output", "zones=" + uri("cli-zones"));
+    } finally {
+      System.setOut(out);
+      if (previous == null) {
+        System.clearProperty("sparkstep.home");
+      } else {
+        System.setProperty("sparkstep.home", previous);
+      }
+    }
+    assertEquals(0, code, captured.toString());
+    assertTrue(captured.toString().contains("(500 rows, parquet)"), captured.toString());
+  }
+
+  /** What `sparkstep flavor list` prints, captured. */
+  static final class CliFlavors {
+    static String list() {
+      java.io.PrintStream out = System.out;
+      java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+      System.setOut(new java.io.PrintStream(captured, true));
+      try {
+        io.sparkstep.cli.SparkstepCli.execute("flavor", "list");
+      } finally {
+        System.setOut(out);
+      }
+      return captured.toString();
+    }
+  }
+
+  @Test
   void failingStepEndsFailedWithItsCause() throws Exception {
     StepRun run = Sparkstep.operator("aml", home).step(FailingStep.class).output("out", uri("failed")).submit();
     assertEquals(RunState.FAILED, run.await(Duration.ofMinutes(3)));
