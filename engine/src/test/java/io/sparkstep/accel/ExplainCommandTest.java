@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
-import io.sparkstep.cli.SparkstepCli;
 import io.sparkstep.launch.Sparkstep;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.sparkstep.testing.CliCall;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,66 +51,47 @@ class ExplainCommandTest {
 
   @Test
   void rapidsExplainReportsOperatorsAndSummary() {
-    Call call = explain("rapids");
-    assertEquals(0, call.code, call.err);
-    Matcher summary = SUMMARY.matcher(call.out);
-    assertTrue(summary.find(), call.out);
+    CliCall call = explain("rapids");
+    assertEquals(0, call.code(), call.err());
+    Matcher summary = SUMMARY.matcher(call.out());
+    assertTrue(summary.find(), call.out());
     int accelerated = Integer.parseInt(summary.group(1));
     int total = Integer.parseInt(summary.group(2));
-    assertTrue(total >= 5, "the feature step's scan, filter, aggregate, join, window and sort: " + call.out);
-    assertTrue(accelerated > 0 && accelerated <= total, call.out);
-    assertTrue(call.out.contains("expressions"), "RAPIDS also judges expressions: " + call.out);
-    assertTrue(call.out.contains("HashAggregateExec"), call.out);
+    assertTrue(total >= 5, "the feature step's scan, filter, aggregate, join, window and sort: " + call.out());
+    assertTrue(accelerated > 0 && accelerated <= total, call.out());
+    assertTrue(call.out().contains("expressions"), "RAPIDS also judges expressions: " + call.out());
+    assertTrue(call.out().contains("HashAggregateExec"), call.out());
     assertFalse(Files.exists(userOutput), "explain never writes the user's outputs");
-    System.out.println(call.out);
+    System.out.println(call.out());
   }
 
   @Test
   void cometExplainAsJson() {
-    Call call = explain("comet", "--json");
-    assertEquals(0, call.code, call.err);
-    assertTrue(call.out.contains("\"accelerator\" : \"comet\""), call.out);
-    Matcher accelerated = Pattern.compile("\"operatorsAccelerated\" : (\\d+)").matcher(call.out);
-    Matcher total = Pattern.compile("\"operatorsTotal\" : (\\d+)").matcher(call.out);
-    assertTrue(accelerated.find() && total.find(), call.out);
-    assertTrue(Integer.parseInt(accelerated.group(1)) > 0, call.out);
-    assertTrue(call.out.contains("CometHashAggregate"), call.out);
+    CliCall call = explain("comet", "--json");
+    assertEquals(0, call.code(), call.err());
+    assertTrue(call.out().contains("\"accelerator\" : \"comet\""), call.out());
+    Matcher accelerated = Pattern.compile("\"operatorsAccelerated\" : (\\d+)").matcher(call.out());
+    Matcher total = Pattern.compile("\"operatorsTotal\" : (\\d+)").matcher(call.out());
+    assertTrue(accelerated.find() && total.find(), call.out());
+    assertTrue(Integer.parseInt(accelerated.group(1)) > 0, call.out());
+    assertTrue(call.out().contains("CometHashAggregate"), call.out());
     System.out.println("comet " + accelerated.group(1) + " of " + total.group(1));
   }
 
   @Test
   void explainWithoutAcceleratorIsOneClearError() {
-    Call call = explain("none");
-    assertEquals(2, call.code);
-    assertTrue(call.err.contains("--accelerator") && call.err.contains("rapids"), call.err);
+    CliCall call = explain("none");
+    assertEquals(2, call.code());
+    assertTrue(call.err().contains("--accelerator") && call.err().contains("rapids"), call.err());
   }
 
-  private static Call explain(String accelerator, String... extra) {
+  private static CliCall explain(String accelerator, String... extra) {
     String[] base = {"explain", "--accelerator", accelerator, "--step", "trip-features",
         "--input", "trips=" + trips, "--input", "zones=" + zones, "--output", "features=" + userOutput.toUri(),
         "--resources", "memory=1g", "--conf", "spark.sql.shuffle.partitions=2", "--conf", "spark.memory.offHeap.size=1g"};
     String[] args = new String[base.length + extra.length];
     System.arraycopy(base, 0, args, 0, base.length);
     System.arraycopy(extra, 0, args, base.length, extra.length);
-    return Call.of(args);
-  }
-
-  /** One CLI call in this JVM with what it printed. */
-  record Call(int code, String out, String err) {
-    static Call of(String... args) {
-      PrintStream oldOut = System.out;
-      PrintStream oldErr = System.err;
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      try {
-        int code = SparkstepCli.execute(args);
-        return new Call(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-      } finally {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-      }
-    }
+    return CliCall.of(args);
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.api.RunState;
+import io.sparkstep.testing.CliCall;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunStore;
 import java.io.IOException;

@@ -15,6 +15,7 @@ import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunStore;
 import io.sparkstep.spec.InvalidSpecException;
 import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.testing.CliCall;
 import io.sparkstep.testing.FailingStep;
 import io.sparkstep.testing.SlowStep;
 import java.nio.file.Files;
@@ -104,41 +105,21 @@ class AzureMlFlavorTest {
   }
 
   @Test
-  void sameStepFromTheCli() throws Exception {
+  void sameStepFromTheCli() {
     String previous = System.getProperty("sparkstep.home");
     System.setProperty("sparkstep.home", home.toString());
-    java.io.PrintStream out = System.out;
-    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-    System.setOut(new java.io.PrintStream(captured, true));
-    int code;
     try {
-      assertTrue(CliFlavors.list().contains("azureml"), "flavor list shows azureml");
-      code = io.sparkstep.cli.SparkstepCli.execute("run", "--operator", "aml", "--step", "generate-trips",
-          "--param", "rows=500", "--output", "trips=" + uri("cli-trips"), "--output", "zones=" + uri("cli-zones"));
+      assertTrue(CliCall.of("flavor", "list").out().contains("azureml"), "flavor list shows azureml");
+      CliCall run = CliCall.of("run", "--operator", "aml", "--step", "generate-trips", "--param", "rows=500",
+          "--output", "trips=" + uri("cli-trips"), "--output", "zones=" + uri("cli-zones"));
+      assertEquals(0, run.code(), run.all());
+      assertTrue(run.out().contains("(500 rows, parquet)"), run.out());
     } finally {
-      System.setOut(out);
       if (previous == null) {
         System.clearProperty("sparkstep.home");
       } else {
         System.setProperty("sparkstep.home", previous);
       }
-    }
-    assertEquals(0, code, captured.toString());
-    assertTrue(captured.toString().contains("(500 rows, parquet)"), captured.toString());
-  }
-
-  /** What `sparkstep flavor list` prints, captured. */
-  static final class CliFlavors {
-    static String list() {
-      java.io.PrintStream out = System.out;
-      java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-      System.setOut(new java.io.PrintStream(captured, true));
-      try {
-        io.sparkstep.cli.SparkstepCli.execute("flavor", "list");
-      } finally {
-        System.setOut(out);
-      }
-      return captured.toString();
     }
   }
 

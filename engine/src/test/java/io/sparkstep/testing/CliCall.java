@@ -1,13 +1,15 @@
-package io.sparkstep.cli;
+package io.sparkstep.testing;
+
+import io.sparkstep.cli.SparkstepCli;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** One CLI invocation in this JVM, with what it printed on stdout and stderr and its exit code. */
-record CliCall(int code, String out, String err) {
+public record CliCall(int code, String out, String err) {
 
-  static CliCall of(String... args) {
+  public static CliCall of(String... args) {
     PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -23,7 +25,7 @@ record CliCall(int code, String out, String err) {
     }
   }
 
-  String all() {
+  public String all() {
     return out + err;
   }
 }
