@@ -2,8 +2,6 @@ package io.sparkstep.runtime;
 
 import io.sparkstep.api.Step;
 import io.sparkstep.spec.InvalidSpecException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -67,9 +65,5 @@ public final class StepCatalog {
       throw new InvalidSpecException("step", "cannot create " + type.getName() + ": " + e,
           "a step needs a public no-argument constructor");
     }
-  }
-
-  public List<String> aliases() {
-    return new ArrayList<>(listed().keySet());
   }
 }

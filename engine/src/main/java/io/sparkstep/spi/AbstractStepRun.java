@@ -51,10 +51,6 @@ public abstract class AbstractStepRun implements StepRun {
     this(context, Duration.ofMillis(500));
   }
 
-  protected RunRecord record0() {
-    return context.record();
-  }
-
   @Override
   public String id() {
     return context.record().runId;

@@ -1,7 +1,6 @@
 package io.sparkstep.util;
 
 import io.sparkstep.spec.InvalidSpecException;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,11 +49,5 @@ public final class EnvInterpolation {
 
   public static boolean references(String value) {
     return value != null && VARIABLE.matcher(value).find();
-  }
-
-  public static Map<String, String> resolveAll(String fieldPrefix, Map<String, String> values) {
-    Map<String, String> out = new java.util.LinkedHashMap<>();
-    values.forEach((k, v) -> out.put(k, resolve(fieldPrefix + k, v)));
-    return out;
   }
 }

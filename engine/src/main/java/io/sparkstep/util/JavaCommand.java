@@ -1,6 +1,5 @@
 package io.sparkstep.util;
 
-import java.io.File;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,9 +30,5 @@ public final class JavaCommand {
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass);
     return command;
-  }
-
-  public static String classpathSeparator() {
-    return File.pathSeparator;
   }
 }

@@ -62,15 +62,6 @@ final class EmbeddedSpark {
     return session;
   }
 
-  /** Stops the context Sparkstep started, if any (tests and the CLI call it at exit). */
-  static synchronized void stopOwned() {
-    if (owned != null) {
-      owned.stop();
-      owned = null;
-      ownedKey = null;
-    }
-  }
-
   private static void checkCompatible(SparkSession active, String master, Map<String, String> core) {
     SparkConf running = active.sparkContext().getConf();
     StringBuilder conflicts = new StringBuilder();
