@@ -24,6 +24,14 @@ public final class SparkConfProfile {
 
   /** The entries of profile {@code fileName}, in file order. */
   public static Map<String, String> load(String fileName) {
+    return loadFrom(SparkConfProfile.class, RESOURCE_DIR, fileName);
+  }
+
+  /**
+   * Profile {@code fileName} from {@code $SPARKSTEP_CONF_DIR}, else from the jar of {@code owner} under
+   * {@code resourceDir}: a flavor ships its own profiles (e.g. kubernetes' cpu.conf) the way the engine does.
+   */
+  public static Map<String, String> loadFrom(Class<?> owner, String resourceDir, String fileName) {
     String dir = System.getenv(CONF_DIR_ENV);
     try {
       if (dir != null && !dir.isBlank()) {
@@ -32,10 +40,10 @@ public final class SparkConfProfile {
           return parse(Files.readString(file));
         }
       }
-      try (InputStream in = SparkConfProfile.class.getResourceAsStream(RESOURCE_DIR + fileName)) {
+      try (InputStream in = owner.getResourceAsStream(resourceDir + fileName)) {
         if (in == null) {
-          throw new IllegalStateException("the engine jar has no " + fileName + " profile; rebuild the engine "
-              + "(it packages spark-conf/" + fileName + ") or set " + CONF_DIR_ENV);
+          throw new IllegalStateException("the jar of " + owner.getSimpleName() + " has no " + fileName + " profile; "
+              + "rebuild it (it packages spark-conf/" + fileName + ") or set " + CONF_DIR_ENV);
         }
         return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
       }

@@ -51,7 +51,8 @@ public final class FlavorRegistry {
     }
     settings.forEach((key, value) -> {
       boolean declaredSecret = flavor.options().stream().anyMatch(o -> o.secret() && o.matches(key));
-      if (!declaredSecret && io.sparkstep.util.Redactor.isSecretKey(key) && value != null && !value.contains("${")) {
+      boolean reference = flavor.options().stream().anyMatch(o -> o.secretReference() && o.matches(key));
+      if (!declaredSecret && !reference && io.sparkstep.util.Redactor.isSecretKey(key) && value != null && !value.contains("${")) {
         problems.add(ValidationProblem.of(key, "looks like a secret and must not be stored in the operator file",
             "give it as --set " + key + "='${ENV_VAR}' and export ENV_VAR where you run"));
       }

@@ -98,7 +98,7 @@ public final class OperatorConfig {
     Map<String, String> out = new LinkedHashMap<>();
     Set<String> secret = secretKeys();
     raw.forEach((k, v) -> {
-      boolean isSecret = secret.contains(k) || Redactor.isSecretKey(k);
+      boolean isSecret = secret.contains(k) || Redactor.isSecretKey(k) && !isSecretReference(k);
       out.put(k, isSecret && !EnvInterpolation.references(v) ? Redactor.REDACTED : v);
     });
     return out;
@@ -109,7 +109,7 @@ public final class OperatorConfig {
     List<String> values = new java.util.ArrayList<>();
     Set<String> secret = secretKeys();
     raw.forEach((k, v) -> {
-      if (secret.contains(k) || Redactor.isSecretKey(k)) {
+      if (secret.contains(k) || Redactor.isSecretKey(k) && !isSecretReference(k)) {
         try {
           String resolved = get(k);
           if (resolved != null) {
@@ -121,5 +121,10 @@ public final class OperatorConfig {
       }
     });
     return values;
+  }
+
+  /** Whether the setting names a secret kept elsewhere rather than holding one ({@link ConfigOption#secretReference}). */
+  private boolean isSecretReference(String key) {
+    return options.stream().anyMatch(o -> o.secretReference() && o.matches(key));
   }
 }

@@ -1,0 +1,128 @@
+package io.sparkstep.flavor.kubernetes;
+
+import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepRun;
+import io.sparkstep.flavor.kubernetes.features.KubernetesFeatureStep;
+import io.sparkstep.flavor.kubernetes.features.SubmissionPlan;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.spec.InvalidSpecException;
+import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spec.StepSpecJson;
+import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.PlatformException;
+import io.sparkstep.spi.RunContext;
+import io.sparkstep.spi.StepOperator;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.SparkConf;
+
+/**
+ * One kubernetes operator: builds a step's submission with the feature steps (refusing what cannot be mapped before
+ * anything is sent), submits it with Spark's own client, and follows the driver pod with {@link KubernetesRun}.
+ */
+final class KubernetesOperator implements StepOperator {
+  /** The spec travels as a driver argument inside the pod spec; Kubernetes objects are limited to ~1.5 MB. */
+  static final int MAX_SPEC_ARGUMENT_BYTES = 256 * 1024;
+  /** Where the driver writes its run record inside the pod (the record Sparkstep keeps is the one here). */
+  static final String POD_RUN_DIR = "file:///tmp/sparkstep/run";
+
+  private final KubernetesSettings settings;
+
+  KubernetesOperator(KubernetesSettings settings) {
+    this.settings = settings;
+  }
+
+  static String driverPodName(String runId) {
+    String id = runId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    String name = "sparkstep-" + id;
+    if (name.length() > 56) {
+      name = name.substring(0, 56);
+    }
+    return name.replaceAll("-+$", "") + "-driver";
+  }
+
+  SubmissionPlan plan(StepSpec spec) {
+    SubmissionPlan plan = new SubmissionPlan(spec, settings, driverPodName(spec.runId == null ? "run" : spec.runId));
+    for (KubernetesFeatureStep step : KubernetesFeatureStep.all()) {
+      step.configure(plan);
+    }
+    return plan;
+  }
+
+  @Override
+  public List<ValidationProblem> validate(StepSpec spec) {
+    List<ValidationProblem> problems = new ArrayList<>(KubeAccess.problems(settings));
+    problems.addAll(plan(spec).problems());
+    int bytes = StepSpecJson.write(spec).getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_SPEC_ARGUMENT_BYTES) {
+      problems.add(ValidationProblem.of("params", "the spec is " + bytes / 1024 + " KiB, too large for the driver "
+          + "pod's arguments", "pass large values as an input (a file URI) instead of params"));
+    }
+    return problems;
+  }
+
+  @Override
+  public StepRun submit(StepSpec spec, RunContext context) throws PlatformException {
+    SubmissionPlan plan = plan(spec);
+    if (!plan.problems().isEmpty()) {
+      throw fail(context, new InvalidSpecException(plan.problems()));
+    }
+    RunRecord record = context.record();
+    String master;
+    SparkConf conf;
+    try {
+      master = KubeAccess.sparkMaster(settings);
+      conf = SparkSubmission.sparkConf(plan, master, context.runDir());
+    } catch (IOException | RuntimeException e) {
+      throw fail(context, new PlatformException("cannot prepare the Kubernetes submission: " + e.getMessage(), e,
+          false));
+    }
+    record.sparkMaster = master;
+    record.platform.put(KubernetesRun.NAMESPACE, settings.namespace());
+    record.platform.put(KubernetesRun.DRIVER_POD, plan.driverPodName());
+    record.platform.put("image", conf.get("spark.kubernetes.container.image"));
+    record.platform.put("accelerator", plan.accelerator());
+    context.save();
+    StepSpec driverSpec = spec.copy();
+    driverSpec.runDir = POD_RUN_DIR;
+    if (!"none".equals(plan.accelerator())) {
+      driverSpec.accelerator = plan.accelerator();
+    }
+    try {
+      SparkSubmission.submit(settings, conf, StepSpecJson.write(driverSpec));
+    } catch (PlatformException e) {
+      // Spark's client removes what it created when pod creation fails; this also covers a timed-out submission.
+      try {
+        RunResources.delete(KubeAccess.client(settings), settings.namespace(), plan.driverPodName(), spec.runId);
+      } catch (RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw fail(context, e);
+    }
+    return KubernetesRun.start(context, settings);
+  }
+
+  @Override
+  public StepRun attach(RunRecord record, RunContext context) {
+    return KubernetesRun.attach(context, settings);
+  }
+
+  private static <E extends Exception> E fail(RunContext context, E error) {
+    RunRecord record = context.record();
+    record.error = RunRecord.ErrorInfo.of(error);
+    record.transition(RunState.FAILED);
+    context.save();
+    return error;
+  }
+
+  private static RuntimeException fail(RunContext context, InvalidSpecException error) {
+    RunRecord record = context.record();
+    record.error = RunRecord.ErrorInfo.of(error);
+    record.transition(RunState.FAILED);
+    context.save();
+    return error;
+  }
+}

@@ -1,0 +1,84 @@
+package io.sparkstep.flavor.kubernetes.features;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.sparkstep.flavor.kubernetes.KubernetesSettings;
+import io.sparkstep.flavor.kubernetes.PodTemplates;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * GPUs per executor: Spark's resource scheduling (amount, vendor, discovery script, a task amount that lets every
+ * executor core run a task on the executor's GPUs), and on the executor pods the vendor's GPU limit and a toleration
+ * of the GPU nodes' taint. Refused: fractional GPUs, a GPU request without a vendor, GPU conf without resources.gpus
+ * (the pods would not get GPU limits or tolerations).
+ */
+final class GpuFeatureStep implements KubernetesFeatureStep {
+  static final String AMOUNT = "spark.executor.resource.gpu.amount";
+
+  @Override
+  public void configure(SubmissionPlan plan) {
+    Map<String, String> stepConf = plan.spec().sparkConf;
+    String confAmount = stepConf.getOrDefault(AMOUNT, plan.settings().conf().get(AMOUNT));
+    if (confAmount != null) {
+      String field = stepConf.containsKey(AMOUNT) ? "sparkConf." + AMOUNT : "conf." + AMOUNT;
+      if (!confAmount.trim().matches("\\d+")) {
+        plan.refuse(field, "executors cannot have a fraction of a GPU ('" + confAmount + "')",
+            "ask for whole GPUs per executor with resources.gpus (tasks share them through "
+                + "spark.task.resource.gpu.amount, which the flavor sets)");
+      } else {
+        plan.refuse(field, "GPU amounts set as conf miss the pod's GPU limit and toleration",
+            "use resources.gpus=" + confAmount.trim() + " (--resources gpus=" + confAmount.trim() + ")");
+      }
+      return;
+    }
+    if (!plan.wantsGpus()) {
+      return;
+    }
+    KubernetesSettings s = plan.settings();
+    int gpus = plan.resources().gpus;
+    String vendor = plan.resources().gpuVendor != null ? plan.resources().gpuVendor.trim() : s.gpuVendor();
+    if (vendor.isEmpty()) {
+      plan.refuse(plan.resources().gpuVendor != null ? "resources.gpuVendor" : "gpuVendor",
+          "GPUs requested without a vendor: Kubernetes schedules GPUs as VENDOR/gpu",
+          "set gpuVendor=nvidia.com on the operator (the default) or resources.gpuVendor");
+      return;
+    }
+    if (!KubernetesSettings.isDnsSubdomain(vendor)) {
+      plan.refuse("resources.gpuVendor", "'" + vendor + "' is not a vendor domain", "e.g. nvidia.com or amd.com");
+      return;
+    }
+    Map<String, String> conf = plan.sparkConf();
+    conf.put(AMOUNT, Integer.toString(gpus));
+    conf.put("spark.executor.resource.gpu.vendor", vendor);
+    conf.put("spark.executor.resource.gpu.discoveryScript", s.discoveryScript());
+    conf.put("spark.task.resource.gpu.amount", GpuTaskAmount.of(gpus, plan.executorCores()));
+    s.gpuNodeSelector().forEach((k, v) -> conf.put("spark.kubernetes.executor.node.selector." + k, v));
+
+    if (plan.executorTemplate() == null) {
+      plan.executorTemplate(PodTemplates.empty());
+    }
+    String resource = vendor + "/gpu";
+    Container container = PodTemplates.sparkContainer(plan.executorTemplate());
+    ResourceRequirements resources = container.getResources() == null ? new ResourceRequirements()
+        : container.getResources();
+    // Kubernetes requires GPU requests to equal limits; a limit alone implies the request.
+    resources.setLimits(ResourcesFeatureStep.with(resources.getLimits(), resource, new Quantity(Integer.toString(gpus))));
+    if (resources.getRequests() != null && resources.getRequests().containsKey(resource)) {
+      resources.setRequests(ResourcesFeatureStep.with(resources.getRequests(), resource,
+          new Quantity(Integer.toString(gpus))));
+    }
+    container.setResources(resources);
+    List<Toleration> tolerations = plan.executorTemplate().getSpec().getTolerations() == null ? new ArrayList<>()
+        : new ArrayList<>(plan.executorTemplate().getSpec().getTolerations());
+    if (tolerations.stream().noneMatch(t -> resource.equals(t.getKey()))) {
+      tolerations.add(new TolerationBuilder().withKey(resource).withOperator("Exists").withEffect("NoSchedule")
+          .build());
+    }
+    plan.executorTemplate().getSpec().setTolerations(tolerations);
+  }
+}

@@ -1,0 +1,104 @@
+package io.sparkstep.flavor.kubernetes.features;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.sparkstep.flavor.kubernetes.PodTemplates;
+import io.sparkstep.spec.ResourceSpec;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Maps every resource field of a step onto Kubernetes, or refuses it. GPUs are {@link GpuFeatureStep}'s.
+ *
+ * <pre>
+ * field              Kubernetes
+ * cpu                spark.driver.cores (the driver pod's CPU request)
+ * memory             spark.driver.memory (pod memory = memory + overhead)
+ * executors          spark.executor.instances (default: the operator's executors setting)
+ * executorCpu        spark.executor.cores
+ * executorMemory     spark.executor.memory
+ * memoryOverhead     spark.executor.memoryOverhead (added to the executor pod's memory request and limit)
+ * dynamicAllocation  spark.dynamicAllocation.* with shuffle tracking (no external shuffle service on Kubernetes)
+ * instanceType       node selector node.kubernetes.io/instance-type on driver and executors
+ * diskGb             ephemeral-storage request and limit of the executor container (Spark's local dirs)
+ * maxRuntimeSeconds  activeDeadlineSeconds of the driver pod: the kubelet stops it and the run FAILS
+ * </pre>
+ */
+final class ResourcesFeatureStep implements KubernetesFeatureStep {
+  static final String INSTANCE_TYPE_LABEL = "node.kubernetes.io/instance-type";
+
+  @Override
+  public void configure(SubmissionPlan plan) {
+    ResourceSpec r = plan.resources();
+    Map<String, String> conf = plan.sparkConf();
+    if (r.cpu > 0) {
+      conf.put("spark.driver.cores", Integer.toString(r.cpu));
+    }
+    if (r.memory != null) {
+      conf.put("spark.driver.memory", r.memory);
+    }
+    if (r.executorCpu > 0) {
+      conf.put("spark.executor.cores", Integer.toString(r.executorCpu));
+    }
+    if (r.executorMemory != null) {
+      conf.put("spark.executor.memory", r.executorMemory);
+    }
+    if (r.memoryOverhead != null) {
+      conf.put("spark.executor.memoryOverhead", r.memoryOverhead);
+    }
+    boolean dynamic = r.dynamicAllocation != null && r.dynamicAllocation.enabled;
+    if (dynamic) {
+      if (r.executors > 0) {
+        plan.refuse("resources.executors", "a fixed executor count contradicts dynamic allocation",
+            "drop resources.executors and use minExecutors/maxExecutors");
+      }
+      if (r.dynamicAllocation.maxExecutors > 0 && r.dynamicAllocation.minExecutors > r.dynamicAllocation.maxExecutors) {
+        plan.refuse("resources.dynamicAllocation", "minExecutors " + r.dynamicAllocation.minExecutors
+            + " exceeds maxExecutors " + r.dynamicAllocation.maxExecutors, "make min <= max");
+      }
+      conf.put("spark.dynamicAllocation.enabled", "true");
+      // Kubernetes has no external shuffle service: executors holding shuffle data are kept until it is unused.
+      conf.put("spark.dynamicAllocation.shuffleTracking.enabled", "true");
+      conf.put("spark.dynamicAllocation.minExecutors", Integer.toString(r.dynamicAllocation.minExecutors));
+      if (r.dynamicAllocation.maxExecutors > 0) {
+        conf.put("spark.dynamicAllocation.maxExecutors", Integer.toString(r.dynamicAllocation.maxExecutors));
+      }
+    } else {
+      int executors = r.executors > 0 ? r.executors : plan.settings().executors();
+      conf.put("spark.executor.instances", Integer.toString(executors));
+    }
+    if (r.instanceType != null) {
+      if (!r.instanceType.matches("[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?")) {
+        plan.refuse("resources.instanceType", "'" + r.instanceType + "' cannot be a node label value",
+            "use the node's " + INSTANCE_TYPE_LABEL + " label value, e.g. m5.2xlarge");
+      } else {
+        conf.put("spark.kubernetes.node.selector." + INSTANCE_TYPE_LABEL, r.instanceType);
+      }
+    }
+    if (r.diskGb > 0) {
+      if (plan.executorTemplate() == null) {
+        plan.executorTemplate(PodTemplates.empty());
+      }
+      Container container = PodTemplates.sparkContainer(plan.executorTemplate());
+      Quantity disk = new Quantity(r.diskGb + "Gi");
+      ResourceRequirements resources = container.getResources() == null ? new ResourceRequirements()
+          : container.getResources();
+      resources.setRequests(with(resources.getRequests(), "ephemeral-storage", disk));
+      resources.setLimits(with(resources.getLimits(), "ephemeral-storage", disk));
+      container.setResources(resources);
+    }
+    if (r.maxRuntimeSeconds > 0) {
+      if (plan.driverTemplate() == null) {
+        plan.driverTemplate(PodTemplates.empty());
+      }
+      plan.driverTemplate().getSpec().setActiveDeadlineSeconds(r.maxRuntimeSeconds);
+    }
+  }
+
+  static Map<String, Quantity> with(Map<String, Quantity> existing, String key, Quantity value) {
+    Map<String, Quantity> map = existing == null ? new LinkedHashMap<>() : new LinkedHashMap<>(existing);
+    map.put(key, value);
+    return map;
+  }
+}

@@ -1,0 +1,140 @@
+package io.sparkstep.flavor.kubernetes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkstep.flavor.kubernetes.features.SubmissionPlan;
+import io.sparkstep.spec.ResourceSpec;
+import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.OperatorConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The feature steps' mapping of a spec onto a Kubernetes submission, plan by plan (no cluster needed): every
+ * resource field mapped or refused, GPU task amounts Spark accepts, accelerators per step.
+ */
+class FeatureStepsTest {
+
+  private static SubmissionPlan plan(Consumer<StepSpec> spec, String... settings) {
+    Map<String, String> raw = new LinkedHashMap<>();
+    raw.put("image", "registry.example.com/sparkstep:1");
+    raw.put("apiServer", "https://203.0.113.10:6443");
+    for (int i = 0; i < settings.length; i += 2) {
+      raw.put(settings[i], settings[i + 1]);
+    }
+    StepSpec s = new StepSpec();
+    s.runId = "20261125-010203-abcdef";
+    s.step = "trip-features";
+    s.resources = new ResourceSpec();
+    spec.accept(s);
+    OperatorConfig config = new OperatorConfig("k8s", "kubernetes", raw, KubernetesSettings.OPTIONS);
+    return new KubernetesOperator(new KubernetesSettings(config)).plan(s);
+  }
+
+  private static List<String> fields(SubmissionPlan plan) {
+    return plan.problems().stream().map(ValidationProblem::field).toList();
+  }
+
+  @Test
+  void everyResourceFieldIsMapped() {
+    SubmissionPlan plan = plan(s -> {
+      s.resources.cpu = 2;
+      s.resources.memory = "4g";
+      s.resources.executorCpu = 3;
+      s.resources.executorMemory = "6g";
+      s.resources.memoryOverhead = "1g";
+      s.resources.instanceType = "m5.2xlarge";
+      s.resources.diskGb = 100;
+      s.resources.maxRuntimeSeconds = 7200;
+      s.resources.dynamicAllocation = new ResourceSpec.DynamicAllocation();
+      s.resources.dynamicAllocation.enabled = true;
+      s.resources.dynamicAllocation.minExecutors = 1;
+      s.resources.dynamicAllocation.maxExecutors = 8;
+    });
+    assertEquals(List.of(), plan.problems());
+    Map<String, String> c = plan.sparkConf();
+    assertEquals("2", c.get("spark.driver.cores"));
+    assertEquals("4g", c.get("spark.driver.memory"));
+    assertEquals("3", c.get("spark.executor.cores"));
+    assertEquals("6g", c.get("spark.executor.memory"));
+    assertEquals("1g", c.get("spark.executor.memoryOverhead"));
+    assertEquals("m5.2xlarge", c.get("spark.kubernetes.node.selector.node.kubernetes.io/instance-type"));
+    assertEquals("true", c.get("spark.dynamicAllocation.shuffleTracking.enabled"), "no shuffle service on k8s");
+    assertEquals("8", c.get("spark.dynamicAllocation.maxExecutors"));
+    assertNull(c.get("spark.executor.instances"), "dynamic allocation sizes the executors");
+    assertEquals(7200L, plan.driverTemplate().getSpec().getActiveDeadlineSeconds());
+    assertEquals("100Gi", plan.executorTemplate().getSpec().getContainers().get(0).getResources().getRequests()
+        .get("ephemeral-storage").toString());
+  }
+
+  @Test
+  void contradictionsAreRefused() {
+    SubmissionPlan plan = plan(s -> {
+      s.resources.executors = 4;
+      s.resources.dynamicAllocation = new ResourceSpec.DynamicAllocation();
+      s.resources.dynamicAllocation.enabled = true;
+      s.resources.dynamicAllocation.minExecutors = 5;
+      s.resources.dynamicAllocation.maxExecutors = 2;
+      s.resources.instanceType = "not a label value!";
+      s.sparkConf.put("spark.kubernetes.namespace", "elsewhere");
+    });
+    assertEquals(List.of("resources.executors", "resources.dynamicAllocation", "resources.instanceType",
+        "sparkConf.spark.kubernetes.namespace"), fields(plan));
+  }
+
+  @Test
+  void gpuTaskAmountsAreOnesSparkAccepts() {
+    assertEquals("1", io.sparkstep.flavor.kubernetes.features.GpuTaskAmount.of(1, 1));
+    assertEquals("0.25", io.sparkstep.flavor.kubernetes.features.GpuTaskAmount.of(1, 4));
+    assertEquals("0.333333", io.sparkstep.flavor.kubernetes.features.GpuTaskAmount.of(1, 3));
+    assertEquals("0.5", io.sparkstep.flavor.kubernetes.features.GpuTaskAmount.of(2, 3), "not 0.67: Spark wants 1/n");
+    assertEquals("2", io.sparkstep.flavor.kubernetes.features.GpuTaskAmount.of(4, 2));
+  }
+
+  @Test
+  void cpuStepsGetTheCpuProfileAndCometFromTheImage() {
+    SubmissionPlan cpu = plan(s -> { });
+    assertEquals("true", cpu.sparkConf().get("spark.sql.adaptive.enabled"), "spark-conf/cpu.conf");
+    assertEquals("none", cpu.accelerator());
+    assertNull(cpu.executorTemplate(), "no GPU template for a CPU step");
+    assertEquals("2", cpu.sparkConf().get("spark.executor.instances"), "the operator's default executor count");
+
+    SubmissionPlan comet = plan(s -> s.accelerator = "comet");
+    assertEquals("comet", comet.accelerator());
+    assertTrue(comet.jars().get(0).startsWith("local:///opt/sparkstep/accelerators/comet-spark"), comet.jars().toString());
+    assertEquals("/opt/sparkstep/accelerators/" + comet.jars().get(0).substring(
+        "local:///opt/sparkstep/accelerators/".length()), comet.sparkConf().get("spark.executor.extraClassPath"));
+  }
+
+  @Test
+  void gpuStepsMayOptOutOfRapids() {
+    SubmissionPlan plan = plan(s -> {
+      s.resources.gpus = 2;
+      s.accelerator = "none";
+    }, "gpuVendor", "amd.com", "gpuNodeSelector.accelerator", "mi300");
+    assertEquals(List.of(), plan.problems());
+    assertEquals("none", plan.accelerator());
+    assertFalse(plan.sparkConf().containsKey("spark.plugins"), "no RAPIDS plugin");
+    assertEquals("amd.com", plan.sparkConf().get("spark.executor.resource.gpu.vendor"));
+    assertEquals("2", plan.executorTemplate().getSpec().getContainers().get(0).getResources().getLimits()
+        .get("amd.com/gpu").toString());
+    assertEquals("mi300", plan.sparkConf().get("spark.kubernetes.executor.node.selector.accelerator"));
+    assertTrue(plan.executorTemplate().getSpec().getTolerations().stream()
+        .anyMatch(t -> "amd.com/gpu".equals(t.getKey())), "toleration of the vendor's GPU taint");
+  }
+
+  @Test
+  void theStepsOwnConfWinsOverProfilesAndOperator() {
+    SubmissionPlan plan = plan(s -> s.sparkConf.put("spark.sql.adaptive.enabled", "false"),
+        "conf.spark.sql.shuffle.partitions", "64");
+    assertEquals("false", plan.sparkConf().get("spark.sql.adaptive.enabled"));
+    assertEquals("64", plan.sparkConf().get("spark.sql.shuffle.partitions"));
+  }
+}

@@ -1,0 +1,167 @@
+package io.sparkstep.flavor.kubernetes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.sparkstep.testing.CliCall;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The kubernetes flavor from the CLI: the sample step with {@code --resources gpus=1}, its status and logs from
+ * later calls; and every bad input refused with one line naming the field, before anything reaches the cluster.
+ */
+class KubernetesCliTest {
+  static final String NS = "cli-jobs";
+  @TempDir
+  static Path tmp;
+  static KubernetesApiStandIn standIn;
+  static Path kubeconfig;
+  static String previousHome;
+
+  @BeforeAll
+  static void start() throws Exception {
+    standIn = new KubernetesApiStandIn();
+    kubeconfig = standIn.writeKubeconfig(tmp.resolve("kubeconfig"));
+    previousHome = System.getProperty("sparkstep.home");
+    System.setProperty("sparkstep.home", tmp.resolve("home").toString());
+    CliCall register = register("k8s", "--set", "namespace=" + NS);
+    assertEquals(0, register.code(), register.all());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (previousHome == null) {
+      System.clearProperty("sparkstep.home");
+    } else {
+      System.setProperty("sparkstep.home", previousHome);
+    }
+    standIn.close();
+  }
+
+  @BeforeEach
+  void forgetRequests() {
+    standIn.requests.clear();
+  }
+
+  private static CliCall register(String name, String... extra) {
+    List<String> args = new ArrayList<>(List.of("operator", "register", name, "--flavor", "kubernetes", "--replace",
+        "--set", "kubeconfig=" + kubeconfig, "--set", "context=standin",
+        "--set", "image=registry.example.com/sparkstep:0.1.0"));
+    args.addAll(List.of(extra));
+    return CliCall.of(args.toArray(String[]::new));
+  }
+
+  private static CliCall runSample(String operator, String... extra) {
+    List<String> args = new ArrayList<>(List.of("run", "--operator", operator, "--step", "generate-trips",
+        "--param", "rows=1000", "--output", "trips=s3a://lake/trips", "--output", "zones=s3a://lake/zones"));
+    args.addAll(List.of(extra));
+    return CliCall.of(args.toArray(String[]::new));
+  }
+
+  /** One error line naming the field, exit 2, and not a single write to the API server. */
+  private static void refused(CliCall call, String field, String words) {
+    assertEquals(2, call.code(), call.all());
+    assertTrue(call.err().contains(field) && call.err().contains(words), call.all());
+    assertTrue(call.err().strip().lines().count() <= 2, "one clear error, no stack trace: " + call.err());
+    assertTrue(standIn.writes().isEmpty(), "nothing submitted: " + standIn.writes());
+  }
+
+  @Test
+  void gpuSampleStepFromTheCliWithStatusAndLogs() throws Exception {
+    CliCall run = runSample("k8s", "--resources", "gpus=1", "--detach");
+    assertEquals(0, run.code(), run.all());
+    Matcher id = Pattern.compile("(\\d{8}-\\d{6}-[0-9a-f]{6})").matcher(run.all());
+    assertTrue(id.find(), run.all());
+    String runId = id.group(1);
+    String podName = KubernetesOperator.driverPodName(runId);
+    Pod pod = standIn.client.pods().inNamespace(NS).withName(podName).get();
+    assertEquals("registry.example.com/sparkstep:0.1.0", pod.getSpec().getContainers().get(0).getImage(),
+        "no gpuImage set: the operator's image");
+
+    standIn.appendLog(NS, podName, "sparkstep: generate-trips wrote 1000 rows\n");
+    pod.setStatus(new PodStatusBuilder().withPhase("Succeeded").addToContainerStatuses(new ContainerStatusBuilder()
+        .withName("spark-kubernetes-driver").withNewState().withNewTerminated().withExitCode(0)
+        .withReason("Completed").endTerminated().endState().build()).build());
+    standIn.client.pods().inNamespace(NS).resource(pod).updateStatus();
+
+    CliCall logs = CliCall.of("runs", "logs", runId, "--follow");
+    assertEquals(0, logs.code(), logs.all());
+    assertTrue(logs.out().contains("generate-trips wrote 1000 rows"), logs.all());
+    CliCall status = CliCall.of("runs", "status", runId);
+    assertTrue(status.out().contains("SUCCEEDED"), status.all());
+  }
+
+  @Test
+  void operatorWithoutImageIsRefused() {
+    CliCall call = CliCall.of("operator", "register", "noimage", "--flavor", "kubernetes",
+        "--set", "kubeconfig=" + kubeconfig);
+    refused(call, "image", "required");
+  }
+
+  @Test
+  void invalidNamespaceIsRefused() {
+    refused(register("badns", "--set", "namespace=ML_Jobs"), "namespace", "not a valid namespace name");
+  }
+
+  @Test
+  void unknownContextIsRefusedWithTheKnownOnes() {
+    CliCall call = register("badctx", "--set", "context=production");
+    refused(call, "context", "unknown context 'production'");
+    assertTrue(call.err().contains("standin, other"), call.err());
+  }
+
+  @Test
+  void podTemplateThatIsNotYamlIsRefused() throws Exception {
+    Path template = Files.writeString(tmp.resolve("broken.yaml"), "spec:\n  containers: [ {name: driver\n");
+    refused(register("badyaml", "--set", "driverPodTemplate=" + template), "driverPodTemplate",
+        "not a valid YAML pod template");
+  }
+
+  @Test
+  void templateBrokenAfterRegistrationRefusesTheRun() throws Exception {
+    Path template = tmp.resolve("later-broken.yaml");
+    Files.writeString(template, "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: x\n");
+    assertEquals(0, register("later", "--set", "executorPodTemplate=" + template).code());
+    Files.writeString(template, "kind: Deployment\n");
+    standIn.requests.clear();
+    refused(runSample("later"), "executorPodTemplate", "not a Pod");
+  }
+
+  @Test
+  void gpusWithoutVendorAreRefused() {
+    assertEquals(0, register("novendor", "--set", "gpuVendor=").code());
+    standIn.requests.clear();
+    refused(runSample("novendor", "--resources", "gpus=1"), "gpuVendor", "without a vendor");
+  }
+
+  @Test
+  void fractionalExecutorGpusAreRefused() {
+    refused(runSample("k8s", "--conf", "spark.executor.resource.gpu.amount=0.5"),
+        "sparkConf.spark.executor.resource.gpu.amount", "fraction of a GPU");
+    refused(runSample("k8s", "--resources", "gpus=0.5"), "gpus", "whole number");
+  }
+
+  @Test
+  void rapidsWithTwoGpusPerExecutorIsRefused() {
+    refused(runSample("k8s", "--resources", "gpus=2"), "resources.gpus", "one GPU per executor");
+  }
+
+  @Test
+  void secretInSparkConfIsRefused() {
+    refused(register("leaky", "--set", "conf.spark.hadoop.fs.s3a.secret.key=${SPARKSTEP_TEST_SECRET}"),
+        "conf.spark.hadoop.fs.s3a.secret.key", "config map");
+  }
+}

@@ -1,0 +1,205 @@
+package io.sparkstep.flavor.kubernetes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepRun;
+import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.operator.OperatorStore;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.record.RunStore;
+import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.testing.CliCall;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run's life as the driver pod lives it: the test plays the kubelet in the API server stand-in (pod phases,
+ * container states, the log it serves) and checks what the run handle makes of it: states, exit reasons, the log
+ * streamed into the run's log file, cancel deleting the pod, and cleanup of what Spark created.
+ */
+class KubernetesLifecycleTest {
+  static final String NS = "steps";
+  @TempDir
+  static Path tmp;
+  static KubernetesApiStandIn standIn;
+  static Path home;
+
+  @BeforeAll
+  static void start() throws Exception {
+    standIn = new KubernetesApiStandIn();
+    home = tmp.resolve("home");
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put("apiServer", standIn.url());
+    s.put("namespace", NS);
+    s.put("image", "registry.example.com/sparkstep:0.1.0");
+    new OperatorStore(home, new FlavorRegistry()).register("k8s", "kubernetes", s, false);
+  }
+
+  @AfterAll
+  static void stop() {
+    standIn.close();
+  }
+
+  private static StepRun submit(String out) throws Exception {
+    return Sparkstep.operator("k8s", home).step("generate-trips").param("rows", 100)
+        .output("trips", "s3a://lake/" + out + "/trips").output("zones", "s3a://lake/" + out + "/zones").submit();
+  }
+
+  private static String podName(StepRun run) {
+    return KubernetesOperator.driverPodName(run.id());
+  }
+
+  /** What the kubelet reports: a phase and the driver container's state. */
+  private static void kubelet(StepRun run, PodStatus status) {
+    Pod pod = standIn.client.pods().inNamespace(NS).withName(podName(run)).get();
+    pod.setStatus(status);
+    standIn.client.pods().inNamespace(NS).resource(pod).updateStatus();
+  }
+
+  private static PodStatus running() {
+    return new PodStatusBuilder().withPhase("Running").addToContainerStatuses(new ContainerStatusBuilder()
+        .withName("spark-kubernetes-driver").withNewState().withNewRunning().endRunning().endState().build()).build();
+  }
+
+  private static PodStatus terminated(String phase, int exitCode, String reason) {
+    return new PodStatusBuilder().withPhase(phase).addToContainerStatuses(new ContainerStatusBuilder()
+        .withName("spark-kubernetes-driver").withNewState().withNewTerminated().withExitCode(exitCode)
+        .withReason(reason).endTerminated().endState().build()).build();
+  }
+
+  private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for: " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** Config maps and services whose owner is the named driver pod. */
+  private static List<String> ownedBy(String pod) {
+    List<HasMetadata> all = new ArrayList<>(standIn.client.configMaps().inNamespace(NS).list().getItems());
+    all.addAll(standIn.client.services().inNamespace(NS).list().getItems());
+    return all.stream().filter(o -> o.getMetadata().getOwnerReferences() != null && o.getMetadata()
+            .getOwnerReferences().stream().anyMatch(ref -> pod.equals(ref.getName())))
+        .map(o -> o.getKind() + "/" + o.getMetadata().getName()).collect(Collectors.toList());
+  }
+
+  private static String log(StepRun run) {
+    try {
+      Path file = new RunStore(home).logFile(run.id());
+      return Files.exists(file) ? Files.readString(file) : "";
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void podPhasesBecomeStatesAndAnOomKillFailsTheRunWithItsReason() throws Exception {
+    StepRun run = submit("oom");
+    String pod = podName(run);
+    assertEquals(RunState.SUBMITTED, run.state());
+
+    kubelet(run, new PodStatusBuilder().withPhase("Pending").addToContainerStatuses(new ContainerStatusBuilder()
+        .withName("spark-kubernetes-driver").withNewState().withNewWaiting().withReason("ImagePullBackOff")
+        .withMessage("Back-off pulling image").endWaiting().endState().build()).build());
+    eventually("the waiting reason in the record", () -> String.valueOf(run.record() instanceof RunRecord r
+        ? r.platform.get("waiting") : null).startsWith("ImagePullBackOff"));
+    assertEquals(RunState.SUBMITTED, run.state(), "a pull back-off may still resolve");
+
+    standIn.appendLog(NS, pod, "sparkstep: step generate-trips starting\n");
+    kubelet(run, running());
+    eventually("RUNNING", () -> run.state() == RunState.RUNNING);
+    eventually("the first log line streamed", () -> log(run).contains("step generate-trips starting"));
+    assertTrue(run.record().sparkAppId() != null && run.record().sparkAppId().startsWith("spark-"),
+        "app id from the pod's spark-app-selector label: " + run.record().sparkAppId());
+
+    List<String> owned = ownedBy(pod);
+    assertTrue(owned.size() >= 2, "Spark's client created config maps and a service owned by the pod: " + owned);
+    standIn.appendLog(NS, pod, "java.lang.OutOfMemoryError: Java heap space\n");
+    kubelet(run, terminated("Failed", 137, "OOMKilled"));
+    assertEquals(RunState.FAILED, run.await(Duration.ofSeconds(30)));
+    String error = run.record().errorMessage();
+    assertTrue(error.contains("OOMKilled") && error.contains("137") && error.contains("resources.memory"), error);
+    String log = log(run);
+    assertEquals(1, log.split("step generate-trips starting", -1).length - 1, "each line once: " + log);
+    assertTrue(log.contains("OutOfMemoryError"), "the last lines were saved before the run ended: " + log);
+
+    RunRecord stored = new RunStore(home).load(run.id()).orElseThrow();
+    assertEquals(RunState.FAILED, stored.state);
+    assertEquals("137", stored.platform.get("exitCode"));
+    eventually("the failed run's pod and config maps removed", () ->
+        standIn.client.pods().inNamespace(NS).withName(pod).get() == null);
+    List<String> left = ownedBy(pod);
+    assertTrue(left.isEmpty(), "objects of the run left behind: " + left);
+  }
+
+  @Test
+  void succeededPodSucceedsAndLogsFollowFromAnotherCall() throws Exception {
+    StepRun run = submit("ok");
+    String pod = podName(run);
+    standIn.appendLog(NS, pod, "line one\n");
+    kubelet(run, running());
+    eventually("RUNNING", () -> run.state() == RunState.RUNNING);
+    standIn.appendLog(NS, pod, "line two\nsparkstep: run " + run.id() + " SUCCEEDED\n");
+    kubelet(run, terminated("Succeeded", 0, "Completed"));
+    assertEquals(RunState.SUCCEEDED, run.await(Duration.ofSeconds(30)));
+    List<String> lines = run.logs(false).toList();
+    assertEquals(List.of("line one", "line two", "sparkstep: run " + run.id() + " SUCCEEDED"), lines);
+    assertNull(run.record().errorMessage());
+  }
+
+  @Test
+  void exitCodeFourIsTheEntrypointsCancel() throws Exception {
+    StepRun run = submit("sigterm");
+    kubelet(run, running());
+    eventually("RUNNING", () -> run.state() == RunState.RUNNING);
+    kubelet(run, terminated("Failed", 4, "Error"));
+    assertEquals(RunState.CANCELLED, run.await(Duration.ofSeconds(30)));
+  }
+
+  @Test
+  void cancelFromTheCliDeletesTheDriverPod() throws Exception {
+    StepRun run = submit("cancel");
+    String pod = podName(run);
+    kubelet(run, running());
+    eventually("RUNNING", () -> run.state() == RunState.RUNNING);
+    String previous = System.getProperty("sparkstep.home");
+    System.setProperty("sparkstep.home", home.toString());
+    try {
+      CliCall cancel = CliCall.of("runs", "cancel", run.id());
+      assertEquals(0, cancel.code(), cancel.all());
+    } finally {
+      if (previous == null) {
+        System.clearProperty("sparkstep.home");
+      } else {
+        System.setProperty("sparkstep.home", previous);
+      }
+    }
+    assertNull(standIn.client.pods().inNamespace(NS).withName(pod).get(), "cancel deleted the driver pod");
+    assertTrue(standIn.requests.contains("DELETE /api/v1/namespaces/" + NS + "/pods/" + pod),
+        String.valueOf(standIn.writes()));
+    assertEquals(RunState.CANCELLED, run.await(Duration.ofSeconds(30)), "the submitting handle sees it too");
+    assertEquals(RunState.CANCELLED, new RunStore(home).load(run.id()).orElseThrow().state);
+  }
+}
