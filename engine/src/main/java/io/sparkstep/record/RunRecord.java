@@ -74,6 +74,26 @@ public class RunRecord implements RunRecordView {
     return changed;
   }
 
+  /**
+   * Takes over what the driver's own record knows better than a launcher's: when the step started, its outputs and
+   * rows, the Spark application, attempts, accelerator, host, and the step's cause of failure. State, timings of the
+   * whole run and platform ids stay the launcher's.
+   */
+  public void mergeDriverRecord(RunRecord driver) {
+    synchronized (this) {
+      startedAt = driver.startedAt != null ? driver.startedAt : startedAt;
+      outputs = driver.outputs;
+      sparkAppId = driver.sparkAppId != null ? driver.sparkAppId : sparkAppId;
+      sparkUiUrl = driver.sparkUiUrl;
+      attempts = driver.attempts;
+      accelerator = driver.accelerator;
+      host = driver.host;
+      if (driver.error != null) {
+        error = driver.error;
+      }
+    }
+  }
+
   public void fail(Throwable cause) {
     error = ErrorInfo.of(cause);
   }

@@ -13,7 +13,22 @@ public final class RunRecordJson {
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .enable(SerializationFeature.INDENT_OUTPUT);
 
+  private static final ObjectMapper LINE_MAPPER = new ObjectMapper()
+      .registerModule(new JavaTimeModule())
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
   private RunRecordJson() {
+  }
+
+  /** The record on one line, for a log: a platform that keeps only a container's output still gets the record. */
+  public static String writeLine(RunRecord record) {
+    try {
+      synchronized (record) {
+        return LINE_MAPPER.writeValueAsString(record);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public static String write(RunRecord record) {

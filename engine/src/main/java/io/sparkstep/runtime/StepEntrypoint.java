@@ -41,6 +41,8 @@ import org.apache.spark.sql.SparkSession;
  * 3 platform failure, 4 cancelled. SIGTERM cancels the run: nothing is committed and the record says CANCELLED.
  */
 public final class StepEntrypoint {
+  /** Prefix of the output line that carries the final run record as one line of JSON. */
+  public static final String RECORD_LINE_PREFIX = "sparkstep-record: ";
   public static final String SPEC_ENV = "SPARKSTEP_SPEC";
   public static final String SPEC_URI_ENV = "SPARKSTEP_SPEC_URI";
   public static final String RUN_DIR_ENV = "SPARKSTEP_RUN_DIR";
@@ -148,6 +150,8 @@ public final class StepEntrypoint {
     } else {
       System.err.println("sparkstep: run " + spec.runId + " " + state + " " + record.rowsWritten());
     }
+    // Last line of the output: the record, for platforms where only the container's output comes back.
+    System.err.println(RECORD_LINE_PREFIX + RunRecordJson.writeLine(record));
     if (!Boolean.getBoolean("sparkstep.entrypoint.keepSession")) {
       spark.stop();
     }

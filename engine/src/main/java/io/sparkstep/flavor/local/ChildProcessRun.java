@@ -143,17 +143,8 @@ final class ChildProcessRun extends AbstractStepRun {
   private void merge(RunRecord driver) {
     RunRecord record = context.record();
     synchronized (record) {
-      record.startedAt = driver.startedAt != null ? driver.startedAt : record.startedAt;
-      record.outputs = driver.outputs;
-      record.sparkAppId = driver.sparkAppId;
-      record.sparkUiUrl = driver.sparkUiUrl;
+      record.mergeDriverRecord(driver);
       record.sparkMaster = driver.sparkMaster;
-      record.attempts = driver.attempts;
-      record.accelerator = driver.accelerator;
-      record.host = driver.host;
-      if (driver.error != null) {
-        record.error = driver.error;
-      }
     }
   }
 

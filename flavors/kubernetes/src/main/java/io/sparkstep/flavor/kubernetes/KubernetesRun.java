@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.client.dsl.LogWatch;
 import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.sparkstep.api.RunState;
 import io.sparkstep.record.RunRecord;
+import io.sparkstep.record.RunRecordJson;
+import io.sparkstep.runtime.StepEntrypoint;
 import io.sparkstep.spi.AbstractStepRun;
 import io.sparkstep.spi.RunContext;
 import java.io.IOException;
@@ -229,8 +231,15 @@ final class KubernetesRun extends AbstractStepRun {
       }
       drainLog();
       RunRecord record = context.record();
-      if (error != null && record.error == null) {
-        record.error = RunRecord.ErrorInfo.of("KubernetesPodFailure", error);
+      RunRecord driver = driverRecordFromLog();
+      if (driver != null) {
+        record.mergeDriverRecord(driver);
+      }
+      if (error != null) {
+        record.platform.put("podFailure", error);
+        if (record.error == null) {
+          record.error = RunRecord.ErrorInfo.of("KubernetesPodFailure", error);
+        }
       }
       moveTo(state);
       closeWatch();
@@ -238,6 +247,24 @@ final class KubernetesRun extends AbstractStepRun {
     }, "sparkstep-k8s-finish-" + id());
     finisher.setDaemon(true);
     finisher.start();
+  }
+
+  /**
+   * The entrypoint's own record, from the last line of the driver's output (its record.json stays inside the pod):
+   * outputs with their rows, the step's cause of failure. Null when the driver never got that far (killed, OOM).
+   */
+  private RunRecord driverRecordFromLog() {
+    Path logFile = context.logFile();
+    if (!Files.exists(logFile)) {
+      return null;
+    }
+    try (var lines = Files.lines(logFile)) {
+      return lines.filter(l -> l.startsWith(StepEntrypoint.RECORD_LINE_PREFIX)).reduce((a, b) -> b)
+          .map(l -> RunRecordJson.read(l.substring(StepEntrypoint.RECORD_LINE_PREFIX.length()))).orElse(null);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cannot read the driver's record from the log of {}: {}", id(), e.toString());
+      return null;
+    }
   }
 
   @Override

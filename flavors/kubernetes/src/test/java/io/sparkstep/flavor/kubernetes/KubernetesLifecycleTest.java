@@ -14,7 +14,9 @@ import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.record.RunRecord;
+import io.sparkstep.record.RunRecordJson;
 import io.sparkstep.record.RunStore;
+import io.sparkstep.runtime.StepEntrypoint;
 import io.sparkstep.spi.FlavorRegistry;
 import io.sparkstep.testing.CliCall;
 import java.nio.file.Files;
@@ -161,12 +163,19 @@ class KubernetesLifecycleTest {
     standIn.appendLog(NS, pod, "line one\n");
     kubelet(run, running());
     eventually("RUNNING", () -> run.state() == RunState.RUNNING);
-    standIn.appendLog(NS, pod, "line two\nsparkstep: run " + run.id() + " SUCCEEDED\n");
+    // What the entrypoint in the driver prints last: its record on one line (its record.json stays in the pod).
+    RunRecord driverRecord = new RunRecord(run.id(), "generate-trips", "k8s", "kubernetes");
+    driverRecord.outputs.put("trips", new RunRecord.OutputInfo("s3a://lake/ok/trips", "parquet", 100L, true));
+    driverRecord.sparkAppId = "spark-0123456789abcdef";
+    String recordLine = StepEntrypoint.RECORD_LINE_PREFIX + RunRecordJson.writeLine(driverRecord);
+    standIn.appendLog(NS, pod, "line two\n" + recordLine + "\n");
     kubelet(run, terminated("Succeeded", 0, "Completed"));
     assertEquals(RunState.SUCCEEDED, run.await(Duration.ofSeconds(30)));
     List<String> lines = run.logs(false).toList();
-    assertEquals(List.of("line one", "line two", "sparkstep: run " + run.id() + " SUCCEEDED"), lines);
+    assertEquals(List.of("line one", "line two", recordLine), lines);
     assertNull(run.record().errorMessage());
+    assertEquals(Map.of("trips", 100L), run.record().rowsWritten(), "rows from the driver's record");
+    assertEquals(Map.of("trips", 100L), new RunStore(home).load(run.id()).orElseThrow().rowsWritten());
   }
 
   @Test
@@ -176,6 +185,22 @@ class KubernetesLifecycleTest {
     eventually("RUNNING", () -> run.state() == RunState.RUNNING);
     kubelet(run, terminated("Failed", 4, "Error"));
     assertEquals(RunState.CANCELLED, run.await(Duration.ofSeconds(30)));
+  }
+
+  @Test
+  void aFailedStepKeepsTheStepsOwnCause() throws Exception {
+    StepRun run = submit("stepfail");
+    kubelet(run, running());
+    eventually("RUNNING", () -> run.state() == RunState.RUNNING);
+    RunRecord driverRecord = new RunRecord(run.id(), "generate-trips", "k8s", "kubernetes");
+    driverRecord.error = RunRecord.ErrorInfo.of("IllegalArgumentException", "zones must be positive");
+    standIn.appendLog(NS, podName(run), StepEntrypoint.RECORD_LINE_PREFIX + RunRecordJson.writeLine(driverRecord)
+        + "\n");
+    kubelet(run, terminated("Failed", 1, "Error"));
+    assertEquals(RunState.FAILED, run.await(Duration.ofSeconds(30)));
+    assertEquals("zones must be positive", run.record().errorMessage());
+    RunRecord stored = new RunStore(home).load(run.id()).orElseThrow();
+    assertTrue(stored.platform.get("podFailure").contains("exit code 1"), stored.platform.toString());
   }
 
   @Test
