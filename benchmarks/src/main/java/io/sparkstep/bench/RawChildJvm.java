@@ -2,6 +2,7 @@ package io.sparkstep.bench;
 
 import io.sparkstep.util.JavaCommand;
 import java.util.List;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
@@ -11,7 +12,12 @@ public final class RawChildJvm {
   }
 
   public static void main(String[] args) {
-    SparkSession spark = SparkSession.builder().master("local[*]").appName("raw-noop").getOrCreate();
+    // Under spark-submit the master comes from it; run directly, it is local.
+    SparkSession.Builder builder = SparkSession.builder().appName("raw-noop");
+    if (!new SparkConf().contains("spark.master")) {
+      builder.master("local[*]");
+    }
+    SparkSession spark = builder.getOrCreate();
     spark.range(1).toDF().write().mode(SaveMode.Overwrite).parquet(args[0]);
     spark.stop();
   }

@@ -57,8 +57,8 @@ public final class Report {
     return (n * sxy - sx * sy) / (n * sxx - sx * sx);
   }
 
-  public static void writeMarkdown(Path file, List<Measurement> ms, Map<String, String> facts, List<String> notes)
-      throws IOException {
+  public static void writeMarkdown(Path file, List<Measurement> ms, List<GpuEligibility> eligibility,
+      Map<String, String> facts, List<String> notes) throws IOException {
     StringBuilder md = new StringBuilder("# Sparkstep benchmark report\n\n");
     md.append("Ratios are medians of repetitions measured side by side in one run on one machine; absolute times on a ")
         .append("shared machine are noise. Raw rows: `results.csv`.\n\n## Machine\n\n| fact | value |\n|---|---|\n");
@@ -68,9 +68,21 @@ public final class Report {
         .append("| workload | rows | bare ms | sparkstep ms | ratio |\n|---|---|---|---|---|\n");
     medians(ms, "overhead").forEach((w, v) -> md.append(row(w, rows(ms, "overhead", w), v.get("bare"), v.get("sparkstep"))));
 
+    md.append("\n### Where the time goes (medians; Spark job time from the listener bus, as the Spark UI shows it)\n\n")
+        .append("| workload | bare in jobs ms | bare outside ms | sparkstep in jobs ms | sparkstep outside ms | ")
+        .append("extra outside jobs ms |\n|---|---|---|---|---|---|\n");
+    breakdown(ms).forEach((w, b) -> md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.0f | %.0f |%n",
+        w, b[0], b[1], b[2], b[3], b[3] - b[1])));
+
     md.append("\n## Accelerators (step time inside the run, vanilla Spark vs Comet)\n\n")
         .append("| workload | rows | vanilla ms | comet ms | ratio comet/vanilla |\n|---|---|---|---|---|\n");
     medians(ms, "accelerator").forEach((w, v) -> md.append(row(w, rows(ms, "accelerator", w), v.get("vanilla"), v.get("comet"))));
+
+    md.append("\n### GPU eligibility (RAPIDS explain-only runs: operators the RAPIDS Accelerator would run on a GPU)\n\n")
+        .append("| workload | rows | operators on GPU | operators | not on GPU (first reasons) |\n|---|---|---|---|---|\n");
+    eligibility.forEach(e -> md.append("| ").append(e.workload()).append(" | ").append(e.rows()).append(" | ")
+        .append(e.operatorsOnGpu()).append(" | ").append(e.operatorsTotal()).append(" | ")
+        .append(e.notOnGpu().replace("|", "/")).append(" |\n"));
 
     md.append("\n## Launch latency (submit to SUCCEEDED of a one-row step vs the raw equivalent)\n\n")
         .append("| path | rows | raw ms | sparkstep ms | ratio |\n|---|---|---|---|---|\n");
@@ -88,6 +100,32 @@ public final class Report {
     notes.forEach(n -> md.append("- ").append(n).append('\n'));
     md.append("\nCharts: `accelerators.png`, `overhead.png`, `latency.png`, `scaling.png`.\n");
     Files.writeString(file, md.toString());
+  }
+
+  /**
+   * Per overhead workload, medians of: bare time in Spark jobs, bare time outside them, the same for Sparkstep. The
+   * difference of the "outside" columns is what the engine adds around the same Spark jobs.
+   */
+  public static Map<String, double[]> breakdown(List<Measurement> ms) {
+    Map<String, double[]> out = new TreeMap<>();
+    ms.stream().filter(m -> m.mode().equals("overhead"))
+        .collect(Collectors.groupingBy(Measurement::workload, TreeMap::new, Collectors.groupingBy(Measurement::variant)))
+        .forEach((workload, byVariant) -> {
+          List<Measurement> bare = byVariant.getOrDefault("bare", List.of());
+          List<Measurement> engine = byVariant.getOrDefault("sparkstep", List.of());
+          out.put(workload, new double[] {
+              medianOf(bare, Measurement::sparkJobsMs), medianOf(bare, m -> m.millis() - m.sparkJobsMs()),
+              medianOf(engine, Measurement::sparkJobsMs), medianOf(engine, m -> m.millis() - m.sparkJobsMs())});
+        });
+    return out;
+  }
+
+  private static double medianOf(List<Measurement> ms, java.util.function.ToLongFunction<Measurement> value) {
+    double[] v = ms.stream().mapToLong(value).sorted().asDoubleStream().toArray();
+    if (v.length == 0) {
+      return Double.NaN;
+    }
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private static long rows(List<Measurement> ms, String mode, String workload) {

@@ -42,12 +42,31 @@ class QuickBenchmarkTest {
         Double other = w.getValue().get(variants[1]);
         if (base != null && other != null) {
           String expected = Measurement.ratio(other, base);
-          assertTrue(report.lines().anyMatch(l -> l.startsWith("| " + w.getKey() + " |") && l.endsWith("| " + expected + " |")),
+          assertTrue(report.lines().anyMatch(l -> l.startsWith("| " + w.getKey() + " |") && l.contains("| " + expected + " |")),
               mode + " " + w.getKey() + " ratio " + expected + " in report:\n" + report);
         }
       }
     }
     assertTrue(report.contains(String.format(java.util.Locale.ROOT, "k = %.3f", Report.scalingExponent(rows))));
+    Set<String> latencyPaths = rows.stream().filter(m -> m.mode().equals("latency")).map(Measurement::workload)
+        .collect(Collectors.toSet());
+    assertEquals(Set.of("local-in-process", "local-child-jvm", "standalone-client", "standalone-cluster"), latencyPaths,
+        "launch latency on local and on a real standalone cluster in both deploy modes");
+    assertTrue(rows.stream().filter(m -> m.mode().equals("overhead")).allMatch(m -> m.sparkJobsMs() > 0
+        && m.sparkJobsMs() <= m.millis()), "time inside Spark jobs measured and within the wall time");
+    for (Map.Entry<String, double[]> b : Report.breakdown(rows).entrySet()) {
+      double[] v = b.getValue();
+      String expected = String.format(java.util.Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.0f | %.0f |",
+          b.getKey(), v[0], v[1], v[2], v[3], v[3] - v[1]);
+      assertTrue(report.contains(expected), "breakdown row " + expected + " in report:\n" + report);
+    }
+    List<GpuEligibility> eligibility = GpuEligibility.read(tmp.resolve("eligibility.csv"));
+    assertEquals(List.of("bench-aggregate"), eligibility.stream().map(GpuEligibility::workload).toList());
+    GpuEligibility aggregate = eligibility.get(0);
+    assertTrue(aggregate.operatorsTotal() > 0 && aggregate.operatorsOnGpu() <= aggregate.operatorsTotal(),
+        aggregate.toString());
+    assertTrue(report.contains("| bench-aggregate | " + aggregate.rows() + " | " + aggregate.operatorsOnGpu() + " | "
+        + aggregate.operatorsTotal() + " |"), "eligibility row in report:\n" + report);
     assertTrue(report.contains("No GPU") || report.contains("GPU is present"), "the report says plainly what ran");
     assertFalse(report.contains("NaN"));
   }

@@ -21,4 +21,15 @@ public record RunContext(RunRecord record, RunStore store, OperatorConfig operat
   public void save() {
     store.save(record);
   }
+
+  /**
+   * Ends the run here, before anything runs: records it FAILED with the cause (so no SUBMITTED record is left
+   * behind) and returns the error for the flavor to throw.
+   */
+  public <E extends Exception> E failed(E error) {
+    record.error = RunRecord.ErrorInfo.of(error);
+    record.transition(io.sparkstep.api.RunState.FAILED);
+    save();
+    return error;
+  }
 }

@@ -68,7 +68,7 @@ final class KubernetesOperator implements StepOperator {
   public StepRun submit(StepSpec spec, RunContext context) throws PlatformException {
     SubmissionPlan plan = plan(spec);
     if (!plan.problems().isEmpty()) {
-      throw fail(context, new InvalidSpecException(plan.problems()));
+      throw context.failed(new InvalidSpecException(plan.problems()));
     }
     RunRecord record = context.record();
     String master;
@@ -77,7 +77,7 @@ final class KubernetesOperator implements StepOperator {
       master = KubeAccess.sparkMaster(settings);
       conf = SparkSubmission.sparkConf(plan, master, context.runDir());
     } catch (IOException | RuntimeException e) {
-      throw fail(context, new PlatformException("cannot prepare the Kubernetes submission: " + e.getMessage(), e,
+      throw context.failed(new PlatformException("cannot prepare the Kubernetes submission: " + e.getMessage(), e,
           false));
     }
     record.sparkMaster = master;
@@ -100,7 +100,7 @@ final class KubernetesOperator implements StepOperator {
       } catch (RuntimeException cleanup) {
         e.addSuppressed(cleanup);
       }
-      throw fail(context, e);
+      throw context.failed(e);
     }
     return KubernetesRun.start(context, settings);
   }
@@ -110,19 +110,4 @@ final class KubernetesOperator implements StepOperator {
     return KubernetesRun.attach(context, settings);
   }
 
-  private static <E extends Exception> E fail(RunContext context, E error) {
-    RunRecord record = context.record();
-    record.error = RunRecord.ErrorInfo.of(error);
-    record.transition(RunState.FAILED);
-    context.save();
-    return error;
-  }
-
-  private static RuntimeException fail(RunContext context, InvalidSpecException error) {
-    RunRecord record = context.record();
-    record.error = RunRecord.ErrorInfo.of(error);
-    record.transition(RunState.FAILED);
-    context.save();
-    return error;
-  }
 }

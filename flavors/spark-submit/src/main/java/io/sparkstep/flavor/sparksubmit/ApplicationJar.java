@@ -17,21 +17,29 @@ import java.util.stream.Stream;
  * The jar spark-submit runs: the engine's (it holds {@link StepEntrypoint} and the sample steps). When the engine is
  * a classes directory (an IDE or a reactor build) it is packed into a jar once, since spark-submit ships only jars.
  */
-final class ApplicationJar {
+public final class ApplicationJar {
   private ApplicationJar() {
   }
 
   static Path engineJar(Path cacheDir) {
+    return jarOf(StepEntrypoint.class, cacheDir.resolve("sparkstep-engine-classes.jar"));
+  }
+
+  /**
+   * The jar holding {@code type}, for spark-submit: the jar itself, or its classes directory packed into
+   * {@code packedJar}.
+   */
+  public static Path jarOf(Class<?> type, Path packedJar) {
     Path location;
     try {
-      location = Paths.get(StepEntrypoint.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      location = Paths.get(type.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (URISyntaxException | NullPointerException e) {
-      throw new IllegalStateException("cannot locate the Sparkstep engine jar; set applicationJar", e);
+      throw new IllegalStateException("cannot locate the jar of " + type.getName() + "; set applicationJar", e);
     }
     if (Files.isRegularFile(location)) {
       return location;
     }
-    return pack(location, cacheDir.resolve("sparkstep-engine-classes.jar"));
+    return pack(location, packedJar);
   }
 
   private static Path pack(Path classesDir, Path jar) {

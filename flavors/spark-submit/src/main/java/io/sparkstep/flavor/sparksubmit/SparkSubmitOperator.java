@@ -107,9 +107,9 @@ final class SparkSubmitOperator implements StepOperator {
           : ApplicationJar.engineJar(home.resolve("spark-dist"));
       accelerator = Accelerators.plan(spec);
     } catch (InvalidSpecException e) {
-      throw fail(context, e);
+      throw context.failed(e);
     } catch (RuntimeException e) {
-      throw fail(context, new PlatformException("cannot prepare spark-submit: " + e.getMessage(), e, false));
+      throw context.failed(new PlatformException("cannot prepare spark-submit: " + e.getMessage(), e, false));
     }
     SparkSubmitLaunch launch = new SparkSubmitLaunch(settings, spec, spark, appJar, accelerator);
     preflight(launch, context);
@@ -136,7 +136,7 @@ final class SparkSubmitOperator implements StepOperator {
       record.error = unreachable;
       context.record().attempts.add(record);
       if (attempt >= max) {
-        throw fail(context, new PlatformException(unreachable + "; start one with: sparkstep cluster start, "
+        throw context.failed(new PlatformException(unreachable + "; start one with: sparkstep cluster start, "
             + "or fix the master setting of operator " + settings.config().name(), true));
       }
       sleep(settings.backoffMillis() * attempt);
@@ -147,14 +147,14 @@ final class SparkSubmitOperator implements StepOperator {
       state = master.state();
     } catch (IOException e) {
       if (settings.clusterMode()) {
-        throw fail(context, new PlatformException("the master web UI " + master.webUi() + " does not answer ("
+        throw context.failed(new PlatformException("the master web UI " + master.webUi() + " does not answer ("
             + e.getMessage() + "); cluster mode needs it for driver status; set masterWebUi", e, true));
       }
       return; // client mode runs without it; only the capacity check is skipped
     }
     List<ValidationProblem> problems = capacityProblems(launch, state, master);
     if (!problems.isEmpty()) {
-      throw fail(context, new InvalidSpecException(problems));
+      throw context.failed(new InvalidSpecException(problems));
     }
   }
 
@@ -231,23 +231,6 @@ final class SparkSubmitOperator implements StepOperator {
       return "sparkConf." + confKey;
     }
     return "conf." + confKey;
-  }
-
-  /** Records the run as FAILED with the cause, so no SUBMITTED record is left behind, and returns the error. */
-  private static <E extends Exception> E fail(RunContext context, E error) {
-    RunRecord record = context.record();
-    record.error = RunRecord.ErrorInfo.of(error);
-    record.transition(RunState.FAILED);
-    context.save();
-    return error;
-  }
-
-  private static RuntimeException fail(RunContext context, InvalidSpecException error) {
-    RunRecord record = context.record();
-    record.error = RunRecord.ErrorInfo.of(error);
-    record.transition(RunState.FAILED);
-    context.save();
-    return error;
   }
 
   private static void sleep(long millis) {
