@@ -113,6 +113,16 @@ final class KubeAccess {
     return new KubernetesClientBuilder().withConfig(clientConfig(settings)).build();
   }
 
+  /**
+   * A client that tries each call once: cleaning up after a failed submission must not make the user wait through
+   * fabric8's retry backoff (about 20 s) when the API server cannot be reached, in which case nothing was created.
+   */
+  static KubernetesClient clientWithoutRetries(KubernetesSettings settings) {
+    Config config = clientConfig(settings);
+    config.setRequestRetryBackoffLimit(0);
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
   /** The {@code k8s://} master for Spark: apiServer, else the context's cluster. */
   static String sparkMaster(KubernetesSettings settings) {
     if (settings.apiServer() != null) {

@@ -95,8 +95,8 @@ final class KubernetesOperator implements StepOperator {
       SparkSubmission.submit(settings, conf, StepSpecJson.write(driverSpec));
     } catch (PlatformException e) {
       // Spark's client removes what it created when pod creation fails; this also covers a timed-out submission.
-      try {
-        RunResources.delete(KubeAccess.client(settings), settings.namespace(), plan.driverPodName(), spec.runId);
+      try (var client = KubeAccess.clientWithoutRetries(settings)) {
+        RunResources.delete(client, settings.namespace(), plan.driverPodName(), spec.runId);
       } catch (RuntimeException cleanup) {
         e.addSuppressed(cleanup);
       }

@@ -244,6 +244,7 @@ final class KubernetesRun extends AbstractStepRun {
       moveTo(state);
       closeWatch();
       cleanUp(state);
+      closeClient();
     }, "sparkstep-k8s-finish-" + id());
     finisher.setDaemon(true);
     finisher.start();
@@ -433,6 +434,14 @@ final class KubernetesRun extends AbstractStepRun {
       saveRecord();
     } catch (KubernetesClientException e) {
       LOG.warn("cannot clean up run {} in {}: {}", id(), namespace(), e.getMessage());
+    }
+  }
+
+  /** The client's HTTP threads go with the run; a later call on this handle opens a new client. */
+  private synchronized void closeClient() {
+    if (client != null) {
+      client.close();
+      client = null;
     }
   }
 

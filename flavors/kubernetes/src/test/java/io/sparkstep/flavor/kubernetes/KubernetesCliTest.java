@@ -170,4 +170,26 @@ class KubernetesCliTest {
     refused(register("leaky", "--set", "conf.spark.hadoop.fs.s3a.secret.key=${SPARKSTEP_TEST_SECRET}"),
         "conf.spark.hadoop.fs.s3a.secret.key", "config map");
   }
+
+  @Test
+  void unreachableApiServerFailsTheRunWithTheCause() throws Exception {
+    int closedPort;
+    try (var socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    Path downConfig = Files.writeString(tmp.resolve("down-kubeconfig"),
+        Files.readString(kubeconfig).replace(standIn.url(), "https://127.0.0.1:" + closedPort));
+    assertEquals(0, CliCall.of("operator", "register", "down", "--flavor", "kubernetes", "--replace",
+        "--set", "kubeconfig=" + downConfig, "--set", "context=standin", "--set", "namespace=" + NS,
+        "--set", "submissionTimeoutSeconds=20", "--set", "image=registry.example.com/sparkstep:0.1.0").code());
+    long start = System.nanoTime();
+    CliCall run = runSample("down");
+    long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+    assertTrue(run.code() != 0 && run.code() != 2, "a platform failure, not bad input: " + run.all());
+    assertTrue(run.err().contains("127.0.0.1:" + closedPort) && run.err().contains("Connection refused"),
+        "the cause names the API server: " + run.all());
+    assertTrue(seconds < 10, "cleanup after the refused submission does not sit in retries: " + seconds + " s");
+    CliCall list = CliCall.of("runs", "list");
+    assertTrue(list.out().lines().anyMatch(l -> l.contains("down") && l.contains("FAILED")), list.all());
+  }
 }
