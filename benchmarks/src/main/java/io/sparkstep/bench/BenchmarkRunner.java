@@ -47,7 +47,8 @@ public final class BenchmarkRunner {
 
     public static Settings full() {
       List<String> all = List.of("trip-features", "bench-aggregate", "bench-join", "bench-regex");
-      return new Settings(2_000_000, 10_000_000, List.of(100_000L, 1_000_000L, 10_000_000L), 1, 3, all, all, 5);
+      return new Settings(2_000_000, 10_000_000, List.of(100_000L, 1_000_000L, 10_000_000L, 100_000_000L), 1, 4, all,
+          all, 5);
     }
   }
 
@@ -82,6 +83,16 @@ public final class BenchmarkRunner {
     return results;
   }
 
+  /**
+   * Keeps a measurement and prints it at once: a full run takes half an hour, and a line per repetition shows it
+   * moving and lets a killed run still tell what it measured.
+   */
+  private void record(Measurement m) {
+    results.add(m);
+    System.err.println("bench: " + m.mode() + " " + m.workload() + " " + m.variant() + " rows=" + m.rows() + " rep="
+        + m.rep() + " " + m.millis() + " ms" + (m.sparkJobsMs() > 0 ? " (Spark jobs " + m.sparkJobsMs() + " ms)" : ""));
+  }
+
   private Path generate(long rows) throws Exception {
     Path dir = out.resolve("work/data-" + rows);
     if (!Files.exists(dir.resolve("trips/_SUCCESS"))) {
@@ -104,23 +115,35 @@ public final class BenchmarkRunner {
     bare.put("bench-regex", (t, z) -> RegexHeavyStep.compute(t));
     for (Map.Entry<String, BiFunction<Dataset<Row>, Dataset<Row>, Dataset<Row>>> w : bare.entrySet()) {
       String workload = w.getKey();
+      String target = out.resolve("work/bare-" + workload).toUri().toString();
       for (int i = -settings.warmups(); i < settings.reps(); i++) {
+        // Who goes first alternates: the second of a pair runs on a warmer JIT and a fuller heap, and a fixed order
+        // would put that bias on one side of the ratio.
+        boolean engineFirst = Math.floorMod(i, 2) == 0;
+        long[] plain = engineFirst ? null : bareRun(w.getValue(), trips, zones, target);
         long engineFrom = System.currentTimeMillis();
         long engine = timed(() -> sparkstepRun("local", workload, trips, zones, null));
         long engineJobs = jobMillisSince(engineFrom);
-        SparkSession session = SparkSession.builder().getOrCreate().newSession();
-        String target = out.resolve("work/bare-" + workload).toUri().toString();
-        long plainFrom = System.currentTimeMillis();
-        long plain = timed(() -> w.getValue().apply(session.read().parquet(trips), session.read().parquet(zones))
-            .write().mode(SaveMode.Overwrite).parquet(target));
-        long plainJobs = jobMillisSince(plainFrom);
+        if (engineFirst) {
+          plain = bareRun(w.getValue(), trips, zones, target);
+        }
         if (i >= 0) {
-          results.add(new Measurement("overhead", workload, "sparkstep", settings.overheadRows(), i, engine, 0,
+          record(new Measurement("overhead", workload, "sparkstep", settings.overheadRows(), i, engine, 0,
               engineJobs));
-          results.add(new Measurement("overhead", workload, "bare", settings.overheadRows(), i, plain, 0, plainJobs));
+          record(new Measurement("overhead", workload, "bare", settings.overheadRows(), i, plain[0], 0, plain[1]));
         }
       }
     }
+  }
+
+  /** The workload's Spark code on a bare session of this JVM: {total ms, ms inside Spark jobs}. */
+  private long[] bareRun(BiFunction<Dataset<Row>, Dataset<Row>, Dataset<Row>> code, String trips, String zones,
+      String target) throws Exception {
+    SparkSession session = SparkSession.builder().getOrCreate().newSession();
+    long from = System.currentTimeMillis();
+    long millis = timed(() -> code.apply(session.read().parquet(trips), session.read().parquet(zones))
+        .write().mode(SaveMode.Overwrite).parquet(target));
+    return new long[] {millis, jobMillisSince(from)};
   }
 
   /** Time Spark jobs ran from {@code fromMillis} until now, once the listener bus has delivered the last events. */
@@ -172,8 +195,8 @@ public final class BenchmarkRunner {
           break;
         }
         if (i >= 0) {
-          results.add(new Measurement("accelerator", workload, "vanilla", settings.rows(), i, vanilla.durationMillis, 0));
-          results.add(new Measurement("accelerator", workload, "comet", settings.rows(), i, comet.durationMillis, 0));
+          record(new Measurement("accelerator", workload, "vanilla", settings.rows(), i, vanilla.durationMillis, 0));
+          record(new Measurement("accelerator", workload, "comet", settings.rows(), i, comet.durationMillis, 0));
           if (i == 0 && comet.accelerator != null && comet.accelerator.operatorsTotal != null) {
             notes.add("Comet plan coverage for " + workload + ": " + comet.accelerator.operatorsAccelerated + " of "
                 + comet.accelerator.operatorsTotal + " operators");
@@ -201,10 +224,10 @@ public final class BenchmarkRunner {
           .output("out", target + "-child").overwrite().submit()));
       long rawChild = timed(() -> RawChildJvm.runNoop(target + "-rawchild"));
       if (i >= 0) {
-        results.add(new Measurement("latency", "local-in-process", "sparkstep", 1, i, engine, 0));
-        results.add(new Measurement("latency", "local-in-process", "raw", 1, i, raw, 0));
-        results.add(new Measurement("latency", "local-child-jvm", "sparkstep", 1, i, child, 0));
-        results.add(new Measurement("latency", "local-child-jvm", "raw", 1, i, rawChild, 0));
+        record(new Measurement("latency", "local-in-process", "sparkstep", 1, i, engine, 0));
+        record(new Measurement("latency", "local-in-process", "raw", 1, i, raw, 0));
+        record(new Measurement("latency", "local-child-jvm", "sparkstep", 1, i, child, 0));
+        record(new Measurement("latency", "local-child-jvm", "raw", 1, i, rawChild, 0));
       }
     }
   }
@@ -219,11 +242,26 @@ public final class BenchmarkRunner {
               .output("out", target).overwrite().submit()));
           long raw = timed(() -> cluster.rawSubmit(mode, target + "-raw"));
           if (i >= 0) {
-            results.add(new Measurement("latency", "standalone-" + mode, "sparkstep", 1, i, engine, 0));
-            results.add(new Measurement("latency", "standalone-" + mode, "raw", 1, i, raw, 0));
+            record(new Measurement("latency", "standalone-" + mode, "sparkstep", 1, i, engine, 0));
+            record(new Measurement("latency", "standalone-" + mode, "raw", 1, i, raw, 0));
           }
         }
+        // spark-submit itself learns that a cluster-mode driver finished from a status poll every 10 s; this pair
+        // compares against raw spark-submit plus a poll of the master at Sparkstep's own cadence instead.
+        String target = out.resolve("work/standalone-cluster-polled-" + i).toUri().toString();
+        long raw = timed(() -> cluster.rawSubmitAndPoll(target + "-raw", ClusterLatency.POLL));
+        long engine = timed(() -> require(Sparkstep.operator("bench-cluster", home).step("bench-noop")
+            .output("out", target).overwrite().submit()));
+        if (i >= 0) {
+          record(new Measurement("latency", "standalone-cluster-polled", "sparkstep", 1, i, engine, 0));
+          record(new Measurement("latency", "standalone-cluster-polled", "raw", 1, i, raw, 0));
+        }
       }
+      notes.add("standalone-cluster: raw is spark-submit with spark.standalone.submit.waitAppCompletion=true, which "
+          + "asks the master for the driver's state every 10 s (Spark's ClientEndpoint REPORT_DRIVER_STATUS_INTERVAL), "
+          + "so it learns of the end up to 10 s late. standalone-cluster-polled: raw spark-submit returning once the "
+          + "driver is submitted, then a poll of the master's /json/ every " + ClusterLatency.POLL.toMillis()
+          + " ms (the flavor's own cadence) until the driver is FINISHED: the like-for-like launch cost.");
     } catch (IOException | IllegalStateException e) {
       notes.add("Launch latency on a standalone cluster was not measured: " + e.getMessage());
     }
@@ -250,7 +288,7 @@ public final class BenchmarkRunner {
         long ms = timed(() -> sparkstepRun("local", "trip-features", data.resolve("trips").toUri().toString(),
             data.resolve("zones").toUri().toString(), null));
         sampler.interrupt();
-        results.add(new Measurement("scaling", "trip-features", "sparkstep", rows, i, ms, peak.get() / (1024 * 1024)));
+        record(new Measurement("scaling", "trip-features", "sparkstep", rows, i, ms, peak.get() / (1024 * 1024)));
       }
     }
   }

@@ -1,5 +1,7 @@
 package io.sparkstep.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkstep.flavor.sparksubmit.ApplicationJar;
 import io.sparkstep.flavor.sparksubmit.LocalCluster;
 import io.sparkstep.flavor.sparksubmit.SparkDistribution;
@@ -7,12 +9,19 @@ import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.spi.FlavorRegistry;
 import io.sparkstep.util.SparkstepHome;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+
 import org.apache.spark.launcher.SparkLauncher;
 
 /**
@@ -20,11 +29,17 @@ import org.apache.spark.launcher.SparkLauncher;
  * cluster start}): the one-row step through the spark-submit flavor in client and cluster mode, against raw
  * {@code spark-submit} of a plain Spark job that writes the same row, with the same Spark home and conf. In cluster
  * mode the raw spark-submit waits for the driver to finish ({@code spark.standalone.submit.waitAppCompletion}), which
- * is what the flavor's submit-to-SUCCEEDED measures too.
+ * is what the flavor's submit-to-SUCCEEDED measures too; as spark-submit only asks every 10 s, a second raw variant
+ * returns at submission and polls the master like the flavor does.
  */
 final class ClusterLatency implements AutoCloseable {
   static final Map<String, String> CONF = Map.of("spark.executor.memory", "512m", "spark.cores.max", "1",
       "spark.driver.memory", "512m");
+
+  /** How often the spark-submit flavor asks the master about a cluster-mode driver (SparkSubmitRun). */
+  static final Duration POLL = Duration.ofMillis(500);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
 
   private final SparkDistribution spark;
   private final LocalCluster cluster;
@@ -79,6 +94,58 @@ final class ClusterLatency implements AutoCloseable {
     if (!Files.exists(Paths.get(java.net.URI.create(target)).resolve("_SUCCESS"))) {
       throw new IllegalStateException("raw spark-submit (" + deployMode + ") wrote nothing to " + target);
     }
+  }
+
+  /**
+   * Raw spark-submit in cluster mode that returns once the master has accepted the driver, then polls the master's
+   * {@code /json/} every {@code poll} until that driver is FINISHED: how a script or scheduler would wait for it.
+   */
+  void rawSubmitAndPoll(String target, Duration poll) throws Exception {
+    // The new driver is the one the master did not know before: spark-submit logs its id only at INFO.
+    Set<String> before = driverIds(masterState());
+    SparkLauncher launcher = new SparkLauncher(spark.environment())
+        .setSparkHome(spark.home().toString())
+        .setMaster(cluster.masterUrl())
+        .setDeployMode("cluster")
+        .setAppResource(rawJar.toString())
+        .setMainClass(RawChildJvm.class.getName())
+        .addAppArgs(target)
+        .setConf("spark.standalone.submit.waitAppCompletion", "false")
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    CONF.forEach(launcher::setConf);
+    Process process = launcher.launch();
+    if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
+      process.destroyForcibly();
+      throw new IllegalStateException("raw spark-submit (cluster, polled) failed");
+    }
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (System.nanoTime() < deadline) {
+      for (JsonNode driver : masterState().path("completeddrivers")) {
+        if (!before.contains(driver.path("id").asText())) {
+          if (!"FINISHED".equals(driver.path("state").asText())) {
+            throw new IllegalStateException("raw driver " + driver.path("id").asText() + " ended "
+                + driver.path("state").asText());
+          }
+          return;
+        }
+      }
+      Thread.sleep(poll.toMillis());
+    }
+    throw new IllegalStateException("the raw driver did not finish within 5 minutes");
+  }
+
+  private JsonNode masterState() throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.webUi() + "/json/")).build();
+    return JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
+  }
+
+  private static Set<String> driverIds(JsonNode master) {
+    Set<String> ids = new HashSet<>();
+    for (String list : new String[] {"activedrivers", "completeddrivers"}) {
+      master.path(list).forEach(d -> ids.add(d.path("id").asText()));
+    }
+    return ids;
   }
 
   @Override

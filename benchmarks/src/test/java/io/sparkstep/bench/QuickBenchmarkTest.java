@@ -50,7 +50,8 @@ class QuickBenchmarkTest {
     assertTrue(report.contains(String.format(java.util.Locale.ROOT, "k = %.3f", Report.scalingExponent(rows))));
     Set<String> latencyPaths = rows.stream().filter(m -> m.mode().equals("latency")).map(Measurement::workload)
         .collect(Collectors.toSet());
-    assertEquals(Set.of("local-in-process", "local-child-jvm", "standalone-client", "standalone-cluster"), latencyPaths,
+    assertEquals(Set.of("local-in-process", "local-child-jvm", "standalone-client", "standalone-cluster",
+        "standalone-cluster-polled"), latencyPaths,
         "launch latency on local and on a real standalone cluster in both deploy modes");
     assertTrue(rows.stream().filter(m -> m.mode().equals("overhead")).allMatch(m -> m.sparkJobsMs() > 0
         && m.sparkJobsMs() <= m.millis()), "time inside Spark jobs measured and within the wall time");
