@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
@@ -34,6 +35,9 @@ public final class Charts {
     medians.forEach((workload, byVariant) -> byVariant.forEach((variant, v) -> data.addValue(v, variant, workload)));
     JFreeChart chart = ChartFactory.createBarChart(title, "workload", "median ms", data, PlotOrientation.VERTICAL,
         true, false, false);
+    // Slanted so that long names such as standalone-cluster-polled are shown whole instead of cut to "standalo...".
+    chart.getCategoryPlot().getDomainAxis()
+        .setCategoryLabelPositions(CategoryLabelPositions.createUpRotationLabelPositions(Math.PI / 12));
     ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 500);
   }
 
