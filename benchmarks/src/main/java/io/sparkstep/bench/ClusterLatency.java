@@ -75,25 +75,8 @@ final class ClusterLatency implements AutoCloseable {
 
   /** Raw spark-submit of {@link RawChildJvm} to the cluster; returns when the job (driver) has finished. */
   void rawSubmit(String deployMode, String target) throws Exception {
-    SparkLauncher launcher = new SparkLauncher(spark.environment())
-        .setSparkHome(spark.home().toString())
-        .setMaster(cluster.masterUrl())
-        .setDeployMode(deployMode)
-        .setAppResource(rawJar.toString())
-        .setMainClass(RawChildJvm.class.getName())
-        .addAppArgs(target)
-        .setConf("spark.standalone.submit.waitAppCompletion", "true")
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.DISCARD);
-    CONF.forEach(launcher::setConf);
-    Process process = launcher.launch();
-    if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
-      process.destroyForcibly();
-      throw new IllegalStateException("raw spark-submit (" + deployMode + ") failed");
-    }
-    if (!Files.exists(Paths.get(java.net.URI.create(target)).resolve("_SUCCESS"))) {
-      throw new IllegalStateException("raw spark-submit (" + deployMode + ") wrote nothing to " + target);
-    }
+    sparkSubmit(deployMode, target, true);
+    requireOutput(target);
   }
 
   /**
@@ -103,22 +86,7 @@ final class ClusterLatency implements AutoCloseable {
   void rawSubmitAndPoll(String target, Duration poll) throws Exception {
     // The new driver is the one the master did not know before: spark-submit logs its id only at INFO.
     Set<String> before = driverIds(masterState());
-    SparkLauncher launcher = new SparkLauncher(spark.environment())
-        .setSparkHome(spark.home().toString())
-        .setMaster(cluster.masterUrl())
-        .setDeployMode("cluster")
-        .setAppResource(rawJar.toString())
-        .setMainClass(RawChildJvm.class.getName())
-        .addAppArgs(target)
-        .setConf("spark.standalone.submit.waitAppCompletion", "false")
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.DISCARD);
-    CONF.forEach(launcher::setConf);
-    Process process = launcher.launch();
-    if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
-      process.destroyForcibly();
-      throw new IllegalStateException("raw spark-submit (cluster, polled) failed");
-    }
+    sparkSubmit("cluster", target, false);
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
     while (System.nanoTime() < deadline) {
       for (JsonNode driver : masterState().path("completeddrivers")) {
@@ -127,12 +95,39 @@ final class ClusterLatency implements AutoCloseable {
             throw new IllegalStateException("raw driver " + driver.path("id").asText() + " ended "
                 + driver.path("state").asText());
           }
+          requireOutput(target);
           return;
         }
       }
       Thread.sleep(poll.toMillis());
     }
     throw new IllegalStateException("the raw driver did not finish within 5 minutes");
+  }
+
+  /** spark-submit as a user would type it; in cluster mode it returns at submission unless told to wait. */
+  private void sparkSubmit(String deployMode, String target, boolean waitForDriver) throws Exception {
+    SparkLauncher launcher = new SparkLauncher(spark.environment())
+        .setSparkHome(spark.home().toString())
+        .setMaster(cluster.masterUrl())
+        .setDeployMode(deployMode)
+        .setAppResource(rawJar.toString())
+        .setMainClass(RawChildJvm.class.getName())
+        .addAppArgs(target)
+        .setConf("spark.standalone.submit.waitAppCompletion", Boolean.toString(waitForDriver))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    CONF.forEach(launcher::setConf);
+    Process process = launcher.launch();
+    if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
+      process.destroyForcibly();
+      throw new IllegalStateException("raw spark-submit (" + deployMode + ") failed");
+    }
+  }
+
+  private static void requireOutput(String target) {
+    if (!Files.exists(Paths.get(URI.create(target)).resolve("_SUCCESS"))) {
+      throw new IllegalStateException("raw spark-submit wrote nothing to " + target);
+    }
   }
 
   private JsonNode masterState() throws IOException, InterruptedException {
