@@ -49,6 +49,41 @@ public class ResourceSpec implements Resources {
     return executors;
   }
 
+  /**
+   * Driver and executor sizing as Spark conf, keys every cluster manager reads alike. Flavors add what is their own
+   * (executor counts, GPUs, node placement) and refuse first what their cluster manager cannot honour.
+   */
+  @JsonIgnore
+  public Map<String, String> sizingConf() {
+    Map<String, String> conf = new LinkedHashMap<>();
+    if (cpu > 0) conf.put("spark.driver.cores", Integer.toString(cpu));
+    if (memory != null) conf.put("spark.driver.memory", memory);
+    if (executorCpu > 0) conf.put("spark.executor.cores", Integer.toString(executorCpu));
+    if (executorMemory != null) conf.put("spark.executor.memory", executorMemory);
+    if (memoryOverhead != null) conf.put("spark.executor.memoryOverhead", memoryOverhead);
+    return conf;
+  }
+
+  /** {@code spark.dynamicAllocation.*} for {@link #dynamicAllocation}; empty when the step does not say. */
+  @JsonIgnore
+  public Map<String, String> dynamicAllocationConf() {
+    Map<String, String> conf = new LinkedHashMap<>();
+    if (dynamicAllocation == null) {
+      return conf;
+    }
+    conf.put("spark.dynamicAllocation.enabled", Boolean.toString(dynamicAllocation.enabled));
+    if (dynamicAllocation.enabled) {
+      // No external shuffle service is assumed (Kubernetes has none): shuffle tracking keeps executors that hold
+      // shuffle data until it is no longer needed.
+      conf.put("spark.dynamicAllocation.shuffleTracking.enabled", "true");
+      conf.put("spark.dynamicAllocation.minExecutors", Integer.toString(dynamicAllocation.minExecutors));
+      if (dynamicAllocation.maxExecutors > 0) {
+        conf.put("spark.dynamicAllocation.maxExecutors", Integer.toString(dynamicAllocation.maxExecutors));
+      }
+    }
+    return conf;
+  }
+
   /** Field names in JSON that are set, with their values; flavors use it to refuse what they cannot map. */
   @JsonIgnore
   public Map<String, Object> setFields() {

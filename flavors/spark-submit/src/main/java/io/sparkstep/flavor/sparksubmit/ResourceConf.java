@@ -103,18 +103,7 @@ final class ResourceConf {
     if (r == null) {
       return conf;
     }
-    if (r.cpu > 0) {
-      conf.put("spark.driver.cores", Integer.toString(r.cpu));
-    }
-    if (r.memory != null) {
-      conf.put("spark.driver.memory", r.memory);
-    }
-    if (r.executorCpu > 0) {
-      conf.put("spark.executor.cores", Integer.toString(r.executorCpu));
-    }
-    if (r.executorMemory != null) {
-      conf.put("spark.executor.memory", r.executorMemory);
-    }
+    conf.putAll(r.sizingConf());
     if (r.executors > 0) {
       if (settings.masterKind() == MasterKind.STANDALONE) {
         // Standalone sizes an application by total cores: n executors of c cores each is n*c cores at most.
@@ -124,20 +113,7 @@ final class ResourceConf {
       }
       conf.put("spark.executor.instances", Integer.toString(r.executors));
     }
-    if (r.memoryOverhead != null) {
-      conf.put("spark.executor.memoryOverhead", r.memoryOverhead);
-    }
-    if (r.dynamicAllocation != null) {
-      conf.put("spark.dynamicAllocation.enabled", Boolean.toString(r.dynamicAllocation.enabled));
-      if (r.dynamicAllocation.enabled) {
-        // No external shuffle service is assumed: shuffle tracking keeps executors holding shuffle data alive.
-        conf.put("spark.dynamicAllocation.shuffleTracking.enabled", "true");
-        conf.put("spark.dynamicAllocation.minExecutors", Integer.toString(r.dynamicAllocation.minExecutors));
-        if (r.dynamicAllocation.maxExecutors > 0) {
-          conf.put("spark.dynamicAllocation.maxExecutors", Integer.toString(r.dynamicAllocation.maxExecutors));
-        }
-      }
-    }
+    conf.putAll(r.dynamicAllocationConf());
     if (r.gpus > 0) {
       conf.put("spark.executor.resource.gpu.amount", Integer.toString(r.gpus));
       if (r.gpuVendor != null) {

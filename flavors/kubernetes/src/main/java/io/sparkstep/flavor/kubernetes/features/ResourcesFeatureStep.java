@@ -32,21 +32,7 @@ final class ResourcesFeatureStep implements KubernetesFeatureStep {
   public void configure(SubmissionPlan plan) {
     ResourceSpec r = plan.resources();
     Map<String, String> conf = plan.sparkConf();
-    if (r.cpu > 0) {
-      conf.put("spark.driver.cores", Integer.toString(r.cpu));
-    }
-    if (r.memory != null) {
-      conf.put("spark.driver.memory", r.memory);
-    }
-    if (r.executorCpu > 0) {
-      conf.put("spark.executor.cores", Integer.toString(r.executorCpu));
-    }
-    if (r.executorMemory != null) {
-      conf.put("spark.executor.memory", r.executorMemory);
-    }
-    if (r.memoryOverhead != null) {
-      conf.put("spark.executor.memoryOverhead", r.memoryOverhead);
-    }
+    conf.putAll(r.sizingConf());
     boolean dynamic = r.dynamicAllocation != null && r.dynamicAllocation.enabled;
     if (dynamic) {
       if (r.executors > 0) {
@@ -57,13 +43,7 @@ final class ResourcesFeatureStep implements KubernetesFeatureStep {
         plan.refuse("resources.dynamicAllocation", "minExecutors " + r.dynamicAllocation.minExecutors
             + " exceeds maxExecutors " + r.dynamicAllocation.maxExecutors, "make min <= max");
       }
-      conf.put("spark.dynamicAllocation.enabled", "true");
-      // Kubernetes has no external shuffle service: executors holding shuffle data are kept until it is unused.
-      conf.put("spark.dynamicAllocation.shuffleTracking.enabled", "true");
-      conf.put("spark.dynamicAllocation.minExecutors", Integer.toString(r.dynamicAllocation.minExecutors));
-      if (r.dynamicAllocation.maxExecutors > 0) {
-        conf.put("spark.dynamicAllocation.maxExecutors", Integer.toString(r.dynamicAllocation.maxExecutors));
-      }
+      conf.putAll(r.dynamicAllocationConf());
     } else {
       int executors = r.executors > 0 ? r.executors : plan.settings().executors();
       conf.put("spark.executor.instances", Integer.toString(executors));
