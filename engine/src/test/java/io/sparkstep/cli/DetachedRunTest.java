@@ -61,5 +61,30 @@ class DetachedRunTest {
     ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());
     assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "no process left behind");
     assertFalse(Files.exists(out), "nothing committed");
+    awaitSettled(home.resolve("runs").resolve(runId));
+  }
+
+  /**
+   * The {@code run --detach} call ran in this JVM, so its handle is still here and records the child's exit from a
+   * background thread (a real CLI process would have exited). Wait for that last write before the temp dir goes.
+   */
+  private static void awaitSettled(Path runDir) throws Exception {
+    long deadline = System.currentTimeMillis() + 10_000;
+    String before = listing(runDir);
+    while (System.currentTimeMillis() < deadline) {
+      Thread.sleep(1_000);
+      String now = listing(runDir);
+      if (now.equals(before) && !now.contains(".spec-")) {
+        return;
+      }
+      before = now;
+    }
+  }
+
+  private static String listing(Path dir) throws Exception {
+    try (var files = Files.walk(dir)) {
+      return files.map(f -> f + ":" + f.toFile().lastModified() + ":" + f.toFile().length()).sorted()
+          .reduce("", (a, b) -> a + "\n" + b);
+    }
   }
 }
