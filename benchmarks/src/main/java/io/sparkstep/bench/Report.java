@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -96,10 +97,27 @@ public final class Report {
             .append(list.stream().mapToLong(Measurement::peakHeapMb).max().orElse(0)).append(" |\n"));
     md.append(String.format(Locale.ROOT, "%nFitted exponent (time ~ rows^k): k = %.3f%n", scalingExponent(ms)));
 
+    md.append("\n## Spread (every repetition after the warm-up; ms)\n\n")
+        .append("| mode | workload | variant | rows | reps | min | median | max |\n|---|---|---|---|---|---|---|---|\n");
+    spread(ms).forEach(line -> md.append(line).append('\n'));
+
     md.append("\n## Notes\n\n");
     notes.forEach(n -> md.append("- ").append(n).append('\n'));
     md.append("\nCharts: `accelerators.png`, `overhead.png`, `latency.png`, `scaling.png`.\n");
     Files.writeString(file, md.toString());
+  }
+
+  /** One table row per mode, workload, variant and row count: repetitions, min, median and max millis. */
+  public static List<String> spread(List<Measurement> ms) {
+    List<String> rows = new ArrayList<>();
+    ms.stream().collect(Collectors.groupingBy(m -> List.of(m.mode(), m.workload(), m.variant(), m.rows()),
+        LinkedHashMap::new, Collectors.toList())).forEach((k, list) -> {
+          rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %d | %.0f | %d |", k.get(0), k.get(1),
+              k.get(2), (Long) k.get(3), list.size(),
+              list.stream().mapToLong(Measurement::millis).min().orElse(0), Measurement.median(list),
+              list.stream().mapToLong(Measurement::millis).max().orElse(0)));
+        });
+    return rows;
   }
 
   /**

@@ -61,6 +61,12 @@ class QuickBenchmarkTest {
           b.getKey(), v[0], v[1], v[2], v[3], v[3] - v[1]);
       assertTrue(report.contains(expected), "breakdown row " + expected + " in report:\n" + report);
     }
+    List<Measurement> aggregateComet = rows.stream().filter(m -> m.mode().equals("accelerator")
+        && m.workload().equals("bench-aggregate") && m.variant().equals("comet")).toList();
+    String spreadRow = String.format(java.util.Locale.ROOT, "| accelerator | bench-aggregate | comet | %d | %d | %d | %.0f | %d |",
+        aggregateComet.get(0).rows(), aggregateComet.size(), aggregateComet.stream().mapToLong(Measurement::millis).min().orElseThrow(),
+        Measurement.median(aggregateComet), aggregateComet.stream().mapToLong(Measurement::millis).max().orElseThrow());
+    assertTrue(report.contains(spreadRow), "min/median/max of the repetitions " + spreadRow + " in report:\n" + report);
     List<GpuEligibility> eligibility = GpuEligibility.read(tmp.resolve("eligibility.csv"));
     assertEquals(List.of("bench-aggregate"), eligibility.stream().map(GpuEligibility::workload).toList());
     GpuEligibility aggregate = eligibility.get(0);
