@@ -63,6 +63,9 @@ public final class KubernetesSettings {
       ConfigOption.optional("ttlSecondsAfterFinished", "0", "seconds a finished driver pod (and what it owns: "
           + "executors, config maps, service) is kept after its log is saved; -1 keeps it"),
       ConfigOption.optional("submissionTimeoutSeconds", "60", "how long submission may take before it fails"),
+      ConfigOption.optional("pendingTimeoutSeconds", "600", "how long the driver or an executor pod may stay "
+          + "unschedulable (no node fits it, e.g. Insufficient nvidia.com/gpu) before the run FAILS with the "
+          + "scheduler's reason; 0 waits for ever"),
       ConfigOption.optional("conf.", null, "conf.spark.KEY=VALUE: Spark conf for every run of this operator"));
 
   /** DNS-1123 label: what Kubernetes accepts as a namespace name. */
@@ -202,6 +205,10 @@ public final class KubernetesSettings {
 
   public long submissionTimeoutSeconds() {
     return config.getLong("submissionTimeoutSeconds", 60);
+  }
+
+  public long pendingTimeoutSeconds() {
+    return config.getLong("pendingTimeoutSeconds", 600);
   }
 
   public Map<String, String> conf() {

@@ -1,0 +1,180 @@
+package io.sparkstep.flavor.kubernetes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepRun;
+import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.record.RunStore;
+import io.sparkstep.spec.ResourceSpec;
+import io.sparkstep.testing.CliCall;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Steps run on a simulated Kubernetes cluster. SIMULATED: the API server (fabric8's mock), the scheduler, the kubelets
+ * and the garbage collector ({@link KubeletStandIn}: pods become local JVMs on 127.0.0.1, nodes are numbers). REAL:
+ * Sparkstep's submission and run handle, Spark's submission client creating the driver pod, Spark's driver in that
+ * pod allocating executor pods through the API (ExecutorPodsAllocator), Spark's KubernetesExecutorBackend running the
+ * tasks, executor loss and replacement, dynamic allocation and GPU resource scheduling.
+ */
+class SparkOnStandInClusterTest {
+  static final String NS = "steps";
+  static final int ROWS = 100_000;
+  @TempDir
+  static Path tmp;
+  static KubernetesApiStandIn api;
+  static KubeletStandIn kubelet;
+  static Path home;
+  static String previousHome;
+
+  @BeforeAll
+  static void start() throws Exception {
+    api = new KubernetesApiStandIn();
+    // The pods' directories (volumes, work-dir, container.log) stay in target/ for a look after a failure.
+    Path pods = Path.of("target", "stand-in-cluster").toAbsolutePath();
+    org.apache.commons.io.FileUtils.deleteDirectory(pods.toFile());
+    kubelet = new KubeletStandIn(api, NS, pods,
+        StandInNode.cpu("cpu-node-1", 4, 8192), StandInNode.gpu("gpu-node-1", 8, 16384, 2));
+    home = tmp.resolve("home");
+    previousHome = System.getProperty("sparkstep.home");
+    System.setProperty("sparkstep.home", home.toString());
+    Path script = Path.of("../../spark-conf/getGpusResources.sh").toAbsolutePath().normalize();
+    // The image's engine jar is the one the reactor just built (local:// = already on the node, as in the image).
+    Path engineJar;
+    try (Stream<Path> jars = Files.list(Path.of("../../engine/target"))) {
+      engineJar = jars.filter(j -> j.getFileName().toString().matches("sparkstep-engine-[^-]+(-SNAPSHOT)?\\.jar"))
+          .findFirst().orElseThrow(() -> new IllegalStateException("build the engine jar first (-am verify)"))
+          .toAbsolutePath().normalize();
+    }
+    CliCall register = CliCall.of("operator", "register", "cluster", "--flavor", "kubernetes",
+        "--set", "apiServer=" + api.url(), "--set", "namespace=" + NS,
+        "--set", "image=registry.example.com/sparkstep:0.1.0",
+        "--set", "gpuImage=registry.example.com/sparkstep-gpu:0.1.0",
+        // The image's copy of the discovery script is the repository's: the stand-in runs it as the image would.
+        "--set", "discoveryScript=" + script,
+        "--set", "engineJar=local://" + engineJar,
+        "--set", "pendingTimeoutSeconds=5");
+    assertEquals(0, register.code(), register.all());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (previousHome == null) {
+      System.clearProperty("sparkstep.home");
+    } else {
+      System.setProperty("sparkstep.home", previousHome);
+    }
+    kubelet.close();
+    api.close();
+  }
+
+  @AfterEach
+  void nothingLeftRunning() throws Exception {
+    eventually("every pod gone and every process ended", Duration.ofSeconds(60), () ->
+        api.client.pods().inNamespace(NS).list().getItems().isEmpty() && kubelet.liveProcesses().isEmpty());
+  }
+
+  static void eventually(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for: " + what
+            + "\npods: " + podNames() + "\nstarted: " + kubelet.started);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  static List<String> podNames() {
+    return api.client.pods().inNamespace(NS).list().getItems().stream().map(p -> p.getMetadata().getName()
+        + "(" + (p.getStatus() == null ? "-" : p.getStatus().getPhase()) + ")").toList();
+  }
+
+  /** Executor pods the kubelet ran for one driver, in the order they started. */
+  static List<String> executorsStartedFor(String driverPod) {
+    String prefix = driverPod.replaceFirst("-driver$", "") + "-exec-";
+    return kubelet.started.stream().map(s -> s.split(" ")[0]).filter(n -> n.startsWith(prefix)).toList();
+  }
+
+  static String out(String name) {
+    return tmp.resolve("lake").resolve(name).toUri().toString();
+  }
+
+  /** A CSV output's rows, sorted: equal for equal data whatever the part files are called. */
+  static List<String> csvRows(String name) throws IOException {
+    Path dir = tmp.resolve("lake").resolve(name);
+    try (Stream<Path> files = Files.list(dir)) {
+      List<String> rows = new ArrayList<>();
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
+        rows.addAll(Files.readAllLines(f));
+      }
+      return rows.stream().sorted().collect(Collectors.toList());
+    }
+  }
+
+  static String runIdIn(String text) {
+    Matcher id = Pattern.compile("(\\d{8}-\\d{6}-[0-9a-f]{6})").matcher(text);
+    assertTrue(id.find(), text);
+    return id.group(1);
+  }
+
+  static ResourceSpec small(int executors) {
+    ResourceSpec r = new ResourceSpec();
+    r.executors = executors;
+    r.memory = "512m";
+    r.executorMemory = "512m";
+    return r;
+  }
+
+  @Test
+  void sampleStepFromTheCliRunsOnTwoExecutorPodsThatTheDriverCreated() throws Exception {
+    long start = System.nanoTime();
+    CliCall run = CliCall.of("run", "--operator", "cluster", "--step", "generate-trips",
+        "--param", "rows=" + ROWS, "--param", "partitions=4",
+        "--resources", "executors=2,memory=512m,executorMemory=512m",
+        "--output", "trips=" + out("clean/trips") + "@csv", "--output", "zones=" + out("clean/zones") + "@csv");
+    long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+    System.out.println("sample step through the stand-in cluster: " + seconds + " s; pods started: "
+        + kubelet.started);
+    assertEquals(0, run.code(), run.all());
+    String runId = runIdIn(run.all());
+    String driver = KubernetesOperator.driverPodName(runId);
+    RunRecord record = new RunStore(home).load(runId).orElseThrow();
+    assertEquals(RunState.SUCCEEDED, record.state);
+    assertEquals(Long.valueOf(ROWS), record.rowsWritten().get("trips"), record.rowsWritten().toString());
+    assertEquals(ROWS, csvRows("clean/trips").size());
+
+    // Spark's driver, not Sparkstep, asked for the executors: they started after the driver, one per executor.
+    List<String> executors = executorsStartedFor(driver);
+    assertEquals(2, executors.size(), String.valueOf(kubelet.started));
+    assertTrue(kubelet.started.get(0).startsWith(driver) || kubelet.started.stream()
+        .map(s -> s.split(" ")[0]).toList().indexOf(driver) < kubelet.started.stream().map(s -> s.split(" ")[0])
+        .toList().indexOf(executors.get(0)), String.valueOf(kubelet.started));
+    for (String executor : executors) {
+      String log = kubelet.log(executor);
+      assertTrue(log.contains("Running task"), executor + " ran tasks: " + log);
+    }
+    String driverLog = Files.readString(new RunStore(home).logFile(runId));
+    assertTrue(driverLog.contains("KubernetesClusterSchedulerBackend") || driverLog.contains("ExecutorPodsAllocator"),
+        "the run's log is the driver pod's: " + driverLog.lines().limit(40).collect(Collectors.joining("\n")));
+  }
+}
