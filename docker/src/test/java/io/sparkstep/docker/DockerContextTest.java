@@ -127,6 +127,19 @@ class DockerContextTest {
     assertTrue(checked >= 5, "the Dockerfiles copy the jars, the conf and the discovery script: " + checked);
   }
 
+  /** GPU nodes come as amd64 and arm64 (GH200): no instruction may name one architecture's JDK directory. */
+  @Test
+  void imagesNameNoArchitectureSpecificPath() throws IOException {
+    for (String dockerfile : List.of("Dockerfile", "Dockerfile.gpu")) {
+      for (String instruction : instructions(dockerfile)) {
+        assertFalse(instruction.matches("(?s).*(amd64|x86_64|aarch64|arm64).*"),
+            dockerfile + " ties the image to one architecture: " + instruction);
+      }
+    }
+    assertTrue(instructions("Dockerfile.gpu").stream().anyMatch(i -> i.startsWith("ENV JAVA_HOME=/usr/lib/jvm/java-17 ")),
+        "JAVA_HOME is the architecture-neutral link");
+  }
+
   @Test
   void versionsComeFromThePom() throws IOException {
     Map<String, String> v = versions();

@@ -96,6 +96,10 @@ final class RunCommand implements Callable<Integer> {
         ? String.format(" in %.1f s", Duration.between(record.startedAt(), record.endedAt()).toMillis() / 1000.0) : "";
     out.println("run " + record.runId() + " " + record.state() + took);
     if (record instanceof io.sparkstep.record.RunRecord full) {
+      // Why a run does not start (a pod no node takes, an image that cannot be pulled), as its flavor saw it.
+      if (!full.state.isFinal() && full.platform.get("waiting") != null) {
+        out.println("  waiting: " + full.platform.get("waiting"));
+      }
       for (Map.Entry<String, io.sparkstep.record.RunRecord.OutputInfo> output : full.outputs.entrySet()) {
         if (output.getValue().committed) {
           out.println("  output " + output.getKey() + ": " + output.getValue().uri + " (" + output.getValue().rows + " rows, "

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
 import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.sparkstep.api.RunState;
+import io.sparkstep.flavor.kubernetes.features.SubmissionPlan;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunRecordJson;
 import io.sparkstep.runtime.StepEntrypoint;
@@ -41,6 +42,7 @@ final class KubernetesRun extends AbstractStepRun {
   static final String NAMESPACE = "namespace";
   static final String DRIVER_POD = "driverPod";
   private static final Duration POLL = Duration.ofSeconds(2);
+  private static final String FAILED_UNSCHEDULABLE = "failedUnschedulable";
 
   private final KubernetesSettings settings;
   private final AtomicBoolean following = new AtomicBoolean();
@@ -49,6 +51,8 @@ final class KubernetesRun extends AbstractStepRun {
   private volatile Watch watch;
   private volatile boolean cancelRequested;
   private volatile Thread logPump;
+  /** The run's pod no node takes, as last seen (executors included: Spark would wait for them for ever). */
+  private volatile String unschedulable;
 
   private KubernetesRun(RunContext context, KubernetesSettings settings) {
     super(context, Duration.ofMillis(500));
@@ -130,6 +134,7 @@ final class KubernetesRun extends AbstractStepRun {
     }
     try {
       onPod(pod().get());
+      checkUnschedulable();
     } catch (KubernetesClientException e) {
       // The API server is unreachable or refuses us: the run's state is unknown, not failed.
       LOG.debug("cannot read pod {}: {}", podName(), e.toString());
@@ -146,7 +151,10 @@ final class KubernetesRun extends AbstractStepRun {
     }
     RunRecord record = context.record();
     if (pod == null) {
-      if (cancelRequested || cancelRequestedElsewhere()) {
+      String unschedulable = record.platform.get(FAILED_UNSCHEDULABLE);
+      if (unschedulable != null) {
+        finish(RunState.FAILED, unschedulable);
+      } else if (cancelRequested || cancelRequestedElsewhere()) {
         finish(RunState.CANCELLED, null);
       } else {
         finish(RunState.FAILED, "the driver pod " + podName() + " was deleted outside Sparkstep");
@@ -186,6 +194,34 @@ final class KubernetesRun extends AbstractStepRun {
     }
   }
 
+  /**
+   * A driver or executor pod of the run that no node takes: its reason goes into the record ({@code waiting}, shown
+   * by {@code runs status}); past {@code pendingTimeoutSeconds} the run FAILS with it and its pods are removed.
+   */
+  private void checkUnschedulable() {
+    if (isDone() || finishing.get()) {
+      return;
+    }
+    var pods = client().pods().inNamespace(namespace()).withLabel(SubmissionPlan.RUN_LABEL,
+        SubmissionPlan.labelValue(context.record().runId)).list().getItems();
+    var stuck = PendingPods.longest(pods);
+    String now = stuck.map(PendingPods.Unschedulable::describe).orElse(null);
+    if (!java.util.Objects.equals(unschedulable, now)) {
+      unschedulable = now;
+      Pod driver = pod().get();
+      synchronized (this) {
+        reportWaiting(driver);
+      }
+    }
+    var failure = stuck.flatMap(u -> u.failure(Instant.now(), settings.pendingTimeoutSeconds()));
+    if (failure.isPresent()) {
+      // Recorded before the delete, so whoever sees the driver pod gone knows why.
+      context.record().platform.put(FAILED_UNSCHEDULABLE, failure.get());
+      saveRecord();
+      pod().delete();
+    }
+  }
+
   /** Whether another process (a {@code runs cancel}) asked for the cancel: it records that before deleting. */
   private boolean cancelRequestedElsewhere() {
     return context.store().load(context.record().runId)
@@ -194,6 +230,9 @@ final class KubernetesRun extends AbstractStepRun {
 
   /** A pod stuck Pending says why in the record (image pull errors, missing Secrets, no node with a GPU). */
   private void reportWaiting(Pod pod) {
+    if (pod == null) {
+      return;
+    }
     var waiting = DriverPodStates.waiting(pod);
     String reason = waiting == null ? null : waiting.getReason() + (waiting.getMessage() == null ? ""
         : ": " + waiting.getMessage());
@@ -201,6 +240,9 @@ final class KubernetesRun extends AbstractStepRun {
       reason = pod.getStatus().getConditions().stream()
           .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()))
           .map(c -> c.getReason() + ": " + c.getMessage()).findFirst().orElse(null);
+    }
+    if (reason == null) {
+      reason = unschedulable;
     }
     String before = context.record().platform.get("waiting");
     if (reason != null && !reason.equals(before)) {

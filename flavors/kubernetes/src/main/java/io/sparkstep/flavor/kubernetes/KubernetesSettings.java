@@ -22,8 +22,8 @@ public final class KubernetesSettings {
 
   public static final List<ConfigOption> OPTIONS = List.of(
       ConfigOption.required("image", "container image of driver and executors (a docker/Dockerfile build)"),
-      ConfigOption.optional("gpuImage", null, "image for steps that ask for GPUs (a docker/Dockerfile.gpu build); "
-          + "default: image"),
+      ConfigOption.optional("gpuImage", null, "image for steps that ask for GPUs (a docker/Dockerfile.gpu build: "
+          + "CUDA, RAPIDS, GPU discovery script); a GPU step on an operator without it is refused"),
       ConfigOption.optional("imagePullPolicy", "IfNotPresent", "Always, IfNotPresent or Never"),
       ConfigOption.secretReference("imagePullSecrets", "comma-separated names of docker-registry Secrets"),
       ConfigOption.optional("apiServer", null, "API server URL (https://HOST:PORT); default: the kubeconfig "
@@ -98,7 +98,7 @@ public final class KubernetesSettings {
   }
 
   public String gpuImage() {
-    return config.get("gpuImage", image());
+    return blankToNull(config.get("gpuImage"));
   }
 
   public String imagePullPolicy() {

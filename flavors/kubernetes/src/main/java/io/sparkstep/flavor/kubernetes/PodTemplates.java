@@ -101,6 +101,61 @@ public final class PodTemplates {
     }
   }
 
+  /**
+   * The user's template over a profile, field by field: the user's value wins where both set one, objects merge,
+   * and lists of named items (containers, volumes, env, mounts, ports) merge by name; other lists are the user's.
+   * So a user's driver template keeps the profile's termination grace period (what cancel relies on) unless it sets
+   * its own.
+   */
+  public static Pod merge(Pod profile, Pod user) {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    try {
+      com.fasterxml.jackson.databind.JsonNode merged = merge(json.readTree(Serialization.asJson(profile)),
+          json.readTree(Serialization.asJson(user)));
+      return Serialization.unmarshal(json.writeValueAsString(merged), Pod.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot merge pod templates", e);
+    }
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode merge(com.fasterxml.jackson.databind.JsonNode base,
+      com.fasterxml.jackson.databind.JsonNode over) {
+    if (base instanceof com.fasterxml.jackson.databind.node.ObjectNode b && over.isObject()) {
+      com.fasterxml.jackson.databind.node.ObjectNode out = b.deepCopy();
+      over.fields().forEachRemaining(e -> out.set(e.getKey(),
+          out.has(e.getKey()) ? merge(out.get(e.getKey()), e.getValue()) : e.getValue()));
+      return out;
+    }
+    if (base.isArray() && over.isArray() && named(base) && named(over)) {
+      com.fasterxml.jackson.databind.node.ArrayNode out = ((com.fasterxml.jackson.databind.node.ArrayNode) base)
+          .deepCopy();
+      for (com.fasterxml.jackson.databind.JsonNode item : over) {
+        int at = -1;
+        for (int i = 0; i < out.size(); i++) {
+          if (out.get(i).get("name").equals(item.get("name"))) {
+            at = i;
+          }
+        }
+        if (at >= 0) {
+          out.set(at, merge(out.get(at), item));
+        } else {
+          out.add(item);
+        }
+      }
+      return out;
+    }
+    return over;
+  }
+
+  private static boolean named(com.fasterxml.jackson.databind.JsonNode array) {
+    for (com.fasterxml.jackson.databind.JsonNode item : array) {
+      if (!item.isObject() || !item.has("name")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public static Pod empty() {
     return new PodBuilder().withApiVersion("v1").withKind("Pod").withNewMetadata().endMetadata().withNewSpec()
         .endSpec().build();

@@ -14,7 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The feature steps' mapping of a spec onto a Kubernetes submission, plan by plan (no cluster needed): every
@@ -25,6 +28,7 @@ class FeatureStepsTest {
   private static SubmissionPlan plan(Consumer<StepSpec> spec, String... settings) {
     Map<String, String> raw = new LinkedHashMap<>();
     raw.put("image", "registry.example.com/sparkstep:1");
+    raw.put("gpuImage", "registry.example.com/sparkstep-gpu:1");
     raw.put("apiServer", "https://203.0.113.10:6443");
     for (int i = 0; i < settings.length; i += 2) {
       raw.put(settings[i], settings[i + 1]);
@@ -123,8 +127,8 @@ class FeatureStepsTest {
     assertEquals("none", plan.accelerator());
     assertFalse(plan.sparkConf().containsKey("spark.plugins"), "no RAPIDS plugin");
     assertEquals("amd.com", plan.sparkConf().get("spark.executor.resource.gpu.vendor"));
-    assertEquals("2", plan.executorTemplate().getSpec().getContainers().get(0).getResources().getLimits()
-        .get("amd.com/gpu").toString());
+    assertEquals("2", plan.sparkConf().get("spark.executor.resource.gpu.amount"),
+        "Spark sets the pods' amd.com/gpu limit from amount and vendor");
     assertEquals("mi300", plan.sparkConf().get("spark.kubernetes.executor.node.selector.accelerator"));
     assertTrue(plan.executorTemplate().getSpec().getTolerations().stream()
         .anyMatch(t -> "amd.com/gpu".equals(t.getKey())), "toleration of the vendor's GPU taint");
@@ -136,5 +140,59 @@ class FeatureStepsTest {
         "conf.spark.sql.shuffle.partitions", "64");
     assertEquals("false", plan.sparkConf().get("spark.sql.adaptive.enabled"));
     assertEquals("64", plan.sparkConf().get("spark.sql.shuffle.partitions"));
+  }
+
+  @Test
+  void gpuStepWithoutGpuImageIsRefusedNotRunOnTheCpuImage() {
+    SubmissionPlan plan = plan(s -> s.resources.gpus = 1, "gpuImage", "");
+    assertEquals(List.of("gpuImage"), fields(plan));
+    assertEquals(List.of(), fields(plan(s -> { }, "gpuImage", "")), "CPU steps need no GPU image");
+  }
+
+  @Test
+  void rapidsExecutorsReserveThePinnedPoolOutsideTheHeap() {
+    SubmissionPlan defaults = plan(s -> {
+      s.resources.gpus = 1;
+      s.resources.executorMemory = "4g";
+    });
+    // Spark's own overhead for a 4g heap is max(384m, 10%) = 409m; gpu.conf's pinned pool is 2g.
+    assertEquals("2g", defaults.sparkConf().get("spark.rapids.memory.pinnedPool.size"));
+    assertEquals("2457m", defaults.sparkConf().get("spark.executor.memoryOverhead"));
+
+    SubmissionPlan own = plan(s -> {
+      s.resources.gpus = 1;
+      s.resources.memoryOverhead = "1g";
+      s.sparkConf.put("spark.rapids.memory.pinnedPool.size", "512m");
+    });
+    assertEquals("1536m", own.sparkConf().get("spark.executor.memoryOverhead"), "the step's overhead plus its pool");
+
+    SubmissionPlan noRapids = plan(s -> {
+      s.resources.gpus = 1;
+      s.accelerator = "none";
+    });
+    assertNull(noRapids.sparkConf().get("spark.executor.memoryOverhead"), "no pool without RAPIDS");
+    assertEquals(List.of("sparkConf.spark.rapids.memory.pinnedPool.size"), fields(plan(s -> {
+      s.resources.gpus = 1;
+      s.sparkConf.put("spark.rapids.memory.pinnedPool.size", "lots");
+    })));
+  }
+
+  @Test
+  void usersDriverTemplateIsMergedOverTheProfileAndKeepsItsGracePeriod(@TempDir Path dir) throws Exception {
+    Path mine = Files.writeString(dir.resolve("driver.yaml"), String.join("\n",
+        "apiVersion: v1", "kind: Pod", "metadata:", "  labels:", "    team: pricing", "spec:",
+        "  nodeSelector:", "    pool: drivers", "  containers:", "    - name: spark-kubernetes-driver",
+        "      env:", "        - name: TZ", "          value: UTC", ""));
+    var driver = plan(s -> { }, "driverPodTemplate", mine.toString()).driverTemplate();
+    assertEquals(60L, driver.getSpec().getTerminationGracePeriodSeconds(), "the profile's grace period stays");
+    assertEquals("drivers", driver.getSpec().getNodeSelector().get("pool"));
+    assertEquals("pricing", driver.getMetadata().getLabels().get("team"));
+    assertEquals("sparkstep", driver.getMetadata().getLabels().get("app.kubernetes.io/managed-by"));
+    assertEquals(1, driver.getSpec().getContainers().size(), "containers merged by name");
+    assertEquals("UTC", driver.getSpec().getContainers().get(0).getEnv().get(0).getValue());
+
+    Files.writeString(mine, "apiVersion: v1\nkind: Pod\nspec:\n  terminationGracePeriodSeconds: 5\n");
+    assertEquals(5L, plan(s -> { }, "driverPodTemplate", mine.toString()).driverTemplate().getSpec()
+        .getTerminationGracePeriodSeconds(), "the user's own value wins");
   }
 }

@@ -121,10 +121,12 @@ final class KubeletStandIn implements AutoCloseable {
         .flatMap(java.util.Optional::stream).filter(ProcessHandle::isAlive).toList();
   }
 
+  /** The node a pod was scheduled onto (kept after the pod is gone). */
   String node(String podName) {
-    return placed.values().stream().filter(p -> p.pod.getMetadata().getName().equals(podName))
-        .map(p -> p.node.name()).findFirst().orElse(null);
+    return scheduledOnto.get(podName);
   }
+
+  private final Map<String, String> scheduledOnto = new ConcurrentHashMap<>();
 
   /**
    * SIMULATED: the kernel's OOM killer when a container passes its memory limit: SIGKILL, and the kubelet reports
@@ -217,12 +219,14 @@ final class KubeletStandIn implements AutoCloseable {
       }
     }
     Path dir = Files.createDirectories(podDir(pod.getMetadata().getName()));
+    Files.writeString(dir.resolve("pod.yaml"), io.fabric8.kubernetes.client.utils.Serialization.asYaml(pod));
     ProcessBuilder builder = StandInContainer.of(pod, client, dir, hostsFile, api.url(), gpus);
     if (builder == null) {
       return; // ContainerCreating: a config map it mounts is not there yet; the next round tries again
     }
     Placed p = new Placed(pod, chosen, gpus, Instant.now(), new Process[1]);
     placed.put(uid, p);
+    scheduledOnto.put(pod.getMetadata().getName(), chosen.name());
     Process process = builder.start();
     p.process[0] = process;
     started.add(pod.getMetadata().getName() + " " + process.pid() + " " + Instant.now());

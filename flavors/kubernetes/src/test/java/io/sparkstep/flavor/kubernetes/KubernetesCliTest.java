@@ -59,7 +59,8 @@ class KubernetesCliTest {
   private static CliCall register(String name, String... extra) {
     List<String> args = new ArrayList<>(List.of("operator", "register", name, "--flavor", "kubernetes", "--replace",
         "--set", "kubeconfig=" + kubeconfig, "--set", "context=standin",
-        "--set", "image=registry.example.com/sparkstep:0.1.0"));
+        "--set", "image=registry.example.com/sparkstep:0.1.0",
+        "--set", "gpuImage=registry.example.com/sparkstep-gpu:0.1.0"));
     args.addAll(List.of(extra));
     return CliCall.of(args.toArray(String[]::new));
   }
@@ -89,8 +90,8 @@ class KubernetesCliTest {
     String runId = id.group(1);
     String podName = KubernetesOperator.driverPodName(runId);
     Pod pod = standIn.client.pods().inNamespace(NS).withName(podName).get();
-    assertEquals("registry.example.com/sparkstep:0.1.0", pod.getSpec().getContainers().get(0).getImage(),
-        "no gpuImage set: the operator's image");
+    assertEquals("registry.example.com/sparkstep-gpu:0.1.0", pod.getSpec().getContainers().get(0).getImage(),
+        "a GPU step runs on the operator's GPU image");
 
     standIn.appendLog(NS, podName, "sparkstep: generate-trips wrote 1000 rows\n");
     pod.setStatus(new PodStatusBuilder().withPhase("Succeeded").addToContainerStatuses(new ContainerStatusBuilder()
@@ -144,6 +145,16 @@ class KubernetesCliTest {
     Files.writeString(template, "kind: Deployment\n");
     standIn.requests.clear();
     refused(runSample("later"), "executorPodTemplate", "not a Pod");
+  }
+
+  @Test
+  void gpuStepOnAnOperatorWithoutGpuImageIsRefused() {
+    CliCall register = CliCall.of("operator", "register", "cpuonly", "--flavor", "kubernetes", "--replace",
+        "--set", "kubeconfig=" + kubeconfig, "--set", "context=standin", "--set", "namespace=" + NS,
+        "--set", "image=registry.example.com/sparkstep:0.1.0");
+    assertEquals(0, register.code(), register.all());
+    standIn.requests.clear();
+    refused(runSample("cpuonly", "--resources", "gpus=1"), "gpuImage", "no GPU image");
   }
 
   @Test

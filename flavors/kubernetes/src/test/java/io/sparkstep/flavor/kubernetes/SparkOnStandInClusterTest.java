@@ -10,6 +10,7 @@ import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunStore;
+import io.sparkstep.spec.ArtifactSpec;
 import io.sparkstep.spec.ResourceSpec;
 import io.sparkstep.testing.CliCall;
 import java.io.IOException;
@@ -26,7 +27,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * pod allocating executor pods through the API (ExecutorPodsAllocator), Spark's KubernetesExecutorBackend running the
  * tasks, executor loss and replacement, dynamic allocation and GPU resource scheduling.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SparkOnStandInClusterTest {
   static final String NS = "steps";
   static final int ROWS = 100_000;
@@ -146,6 +151,7 @@ class SparkOnStandInClusterTest {
   }
 
   @Test
+  @Order(1)
   void sampleStepFromTheCliRunsOnTwoExecutorPodsThatTheDriverCreated() throws Exception {
     long start = System.nanoTime();
     CliCall run = CliCall.of("run", "--operator", "cluster", "--step", "generate-trips",
@@ -176,5 +182,153 @@ class SparkOnStandInClusterTest {
     String driverLog = Files.readString(new RunStore(home).logFile(runId));
     assertTrue(driverLog.contains("KubernetesClusterSchedulerBackend") || driverLog.contains("ExecutorPodsAllocator"),
         "the run's log is the driver pod's: " + driverLog.lines().limit(40).collect(Collectors.joining("\n")));
+  }
+
+  static StepRun submitTrips(String name) throws Exception {
+    return Sparkstep.operator("cluster", home).step("generate-trips").param("rows", ROWS).param("partitions", 4)
+        .output("trips", new ArtifactSpec(out(name + "/trips"), "csv", null))
+        .output("zones", new ArtifactSpec(out(name + "/zones"), "csv", null))
+        .resources(r -> {
+          r.executors = 2;
+          r.memory = "512m";
+          r.executorMemory = "512m";
+        }).submit();
+  }
+
+  static String executorRunningATask(String driver) {
+    return executorsStartedFor(driver).stream().filter(e -> kubelet.log(e).contains("Running task")).findFirst()
+        .orElse(null);
+  }
+
+  /** REAL: Spark's driver sees its executor die (SIGKILL, as a node failure would), asks for a new pod, reruns. */
+  @Test
+  @Order(2)
+  void executorKilledMidStepIsReplacedAndTheOutputIsTheSameAsAClean() throws Exception {
+    StepRun run = submitTrips("killed");
+    String driver = KubernetesOperator.driverPodName(run.id());
+    eventually("an executor running a task", Duration.ofMinutes(4), () -> executorRunningATask(driver) != null);
+    String victim = executorRunningATask(driver);
+    Process process = kubelet.process(victim);
+    assertNotNull(process, victim + " runs");
+    process.destroyForcibly(); // kill -9
+    assertEquals(RunState.SUCCEEDED, run.await(Duration.ofMinutes(5)), String.valueOf(run.record().errorMessage()));
+    List<String> executors = executorsStartedFor(driver);
+    assertTrue(executors.size() >= 3, "the driver asked for a replacement pod: " + executors);
+    String log = Files.readString(new RunStore(home).logFile(run.id()));
+    assertTrue(log.contains("Lost executor") || log.contains("exited with exit code 137"),
+        "the driver saw its executor die");
+    assertEquals(csvRows("clean/trips"), csvRows("killed/trips"), "same rows as the clean run");
+    assertEquals(csvRows("clean/zones"), csvRows("killed/zones"));
+  }
+
+  @Test
+  @Order(3)
+  void cancelFromTheCliRemovesDriverAndExecutorsAndCommitsNothing() throws Exception {
+    StepRun run = submitTrips("cancelled");
+    String driver = KubernetesOperator.driverPodName(run.id());
+    eventually("two executors running", Duration.ofMinutes(4), () -> executorsStartedFor(driver).size() == 2
+        && executorsStartedFor(driver).stream().allMatch(e -> kubelet.process(e) != null));
+    CliCall cancel = CliCall.of("runs", "cancel", run.id());
+    assertEquals(0, cancel.code(), cancel.all());
+    assertEquals(RunState.CANCELLED, run.await(Duration.ofMinutes(2)));
+    eventually("no pod and no process left", Duration.ofSeconds(60), () ->
+        api.client.pods().inNamespace(NS).list().getItems().isEmpty() && kubelet.liveProcesses().isEmpty());
+    assertTrue(!Files.exists(tmp.resolve("lake/cancelled/trips")) && !Files.exists(tmp.resolve("lake/cancelled/zones")),
+        "nothing committed");
+    assertEquals(RunState.CANCELLED, new RunStore(home).load(run.id()).orElseThrow().state);
+  }
+
+  /** SIMULATED: the kernel's OOM kill of the driver container; REAL: how the run handle reports it. */
+  @Test
+  @Order(4)
+  void driverOomKilledFailsTheRunWithTheReason() throws Exception {
+    StepRun run = submitTrips("oom");
+    String driver = KubernetesOperator.driverPodName(run.id());
+    eventually("the driver running", Duration.ofMinutes(2), () -> kubelet.process(driver) != null
+        && run.state() == RunState.RUNNING);
+    kubelet.oomKill(driver);
+    assertEquals(RunState.FAILED, run.await(Duration.ofMinutes(1)));
+    String error = run.record().errorMessage();
+    assertTrue(error.contains("OOMKilled") && error.contains("137") && error.contains("resources.memory"), error);
+    assertTrue(!Files.exists(tmp.resolve("lake/oom/trips")), "nothing committed");
+  }
+
+  /**
+   * REAL: Spark's GPU resource scheduling (discovery script, executor and task amounts). SIMULATED: the GPU nodes
+   * and the device plugin (a stand-in nvidia-smi lists the GPUs granted to the container).
+   */
+  @Test
+  @Order(5)
+  void gpuStepGetsOneGpuPerExecutorOnGpuNodesAndTaskAmountsFollowCores() throws Exception {
+    CliCall run = CliCall.of("run", "--operator", "cluster", "--step", "generate-trips", "--param", "rows=1000",
+        "--resources", "gpus=1,executors=2,executorCpu=2,memory=512m,executorMemory=512m", "--accelerator", "none",
+        "--output", "trips=" + out("gpu/trips") + "@csv", "--output", "zones=" + out("gpu/zones") + "@csv");
+    assertEquals(0, run.code(), run.all());
+    String driver = KubernetesOperator.driverPodName(runIdIn(run.all()));
+    List<String> executors = executorsStartedFor(driver);
+    assertEquals(2, executors.size(), String.valueOf(kubelet.started));
+    assertEquals(1000, csvRows("gpu/trips").size());
+    assertEquals("cpu-node-1", kubelet.node(driver), "the driver asks for no GPU and tolerates no GPU taint");
+    for (String executor : executors) {
+      assertEquals("gpu-node-1", kubelet.node(executor), "GPU executors go where the GPUs are");
+      Pod pod = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+          Files.readString(kubelet.podDir(executor).resolve("pod.yaml")), Pod.class);
+      assertEquals("1", pod.getSpec().getContainers().get(0).getResources().getLimits().get("nvidia.com/gpu")
+          .toString(), "Spark set the pod's GPU limit");
+      String log = kubelet.log(executor);
+      assertTrue(log.contains("Resources for spark.executor") && log.contains("gpu -> [name: gpu, addresses: 0]"),
+          executor + " found its one GPU with the discovery script: " + log);
+    }
+    String props = Files.readString(kubelet.podDir(driver).resolve("volumes/spark-conf-volume-driver/spark.properties"));
+    assertTrue(props.contains("spark.task.resource.gpu.amount=0.5"), "two cores share the GPU: " + props);
+    String driverLog = kubelet.log(driver);
+    assertTrue(driverLog.contains("at 2 tasks per executor"), "Spark runs two tasks per executor");
+  }
+
+  /** SIMULATED: the scheduler finding no node with 4 free GPUs; REAL: the run handle's pending timeout. */
+  @Test
+  @Order(6)
+  void gpusThatFitNoNodeShowThePendingReasonAndFailAfterThePendingTimeout() throws Exception {
+    CliCall run = CliCall.of("run", "--operator", "cluster", "--step", "generate-trips", "--param", "rows=1000",
+        "--resources", "gpus=4,executors=1,memory=512m,executorMemory=512m", "--accelerator", "none", "--detach",
+        "--output", "trips=" + out("nogpu/trips") + "@csv", "--output", "zones=" + out("nogpu/zones") + "@csv");
+    assertEquals(0, run.code(), run.all());
+    String runId = runIdIn(run.all());
+    String[] seen = new String[1];
+    eventually("the scheduler's reason in runs status", Duration.ofMinutes(3), () -> {
+      CliCall status = CliCall.of("runs", "status", runId, "--json");
+      seen[0] = status.out();
+      return status.out().contains("Insufficient nvidia.com/gpu") || status.out().contains("FAILED");
+    });
+    assertTrue(seen[0].contains("0/2 nodes are available: 2 Insufficient nvidia.com/gpu."), seen[0]);
+    StepRun attached = new io.sparkstep.launch.StepSubmitter(home, new io.sparkstep.spi.FlavorRegistry()).attach(runId);
+    assertEquals(RunState.FAILED, attached.await(Duration.ofMinutes(1)));
+    CliCall status = CliCall.of("runs", "status", runId);
+    assertTrue(status.out().contains("FAILED") && status.out().contains("Insufficient nvidia.com/gpu")
+        && status.out().contains("pendingTimeoutSeconds"), status.all());
+  }
+
+  /** REAL: Spark's ExecutorAllocationManager with shuffle tracking asking the driver for pods and giving them back. */
+  @Test
+  @Order(7)
+  void dynamicAllocationScalesExecutorPodsUpAndBack() throws Exception {
+    StepRun run = Sparkstep.operator("cluster", home).step(ScalingProbeStep.class)
+        .resources(r -> {
+          r.memory = "512m";
+          r.executorMemory = "512m";
+          r.dynamicAllocation = new ResourceSpec.DynamicAllocation();
+          r.dynamicAllocation.enabled = true;
+          r.dynamicAllocation.minExecutors = 0;
+          r.dynamicAllocation.maxExecutors = 2;
+        })
+        .conf("spark.dynamicAllocation.executorIdleTimeout", "2s")
+        .conf("spark.dynamicAllocation.schedulerBacklogTimeout", "1s").submit();
+    assertEquals(RunState.SUCCEEDED, run.await(Duration.ofMinutes(6)), String.valueOf(run.record().errorMessage()));
+    String driver = KubernetesOperator.driverPodName(run.id());
+    assertEquals(2, executorsStartedFor(driver).size(), "scaled up to maxExecutors: " + kubelet.started);
+    String log = Files.readString(new RunStore(home).logFile(run.id()));
+    assertTrue(log.contains("dynamic allocation: 2 executors added, at most 2 at once, 2 removed, 0 left"),
+        "scaled back to minExecutors while the driver ran: " + log.lines()
+            .filter(l -> l.contains("dynamic allocation") || l.contains("ExecutorAllocationManager")).toList());
   }
 }

@@ -141,6 +141,7 @@ final class StandInContainer {
       volumes.put(v.getName(), v);
     }
     Map<String, String> mounts = new LinkedHashMap<>();
+    List<Path> configFiles = new ArrayList<>();
     List<VolumeMount> sorted = new ArrayList<>(c.getVolumeMounts() == null ? List.of() : c.getVolumeMounts());
     sorted.sort(Comparator.comparingInt((VolumeMount m) -> m.getMountPath().length()).reversed());
     for (VolumeMount m : sorted) {
@@ -152,11 +153,11 @@ final class StandInContainer {
           return null;
         }
         for (var e : map.getData().entrySet()) {
-          Files.writeString(dir.resolve(e.getKey()), e.getValue());
+          configFiles.add(Files.writeString(dir.resolve(e.getKey()), e.getValue()));
         }
         if (v.getConfigMap().getItems() != null) {
           for (var item : v.getConfigMap().getItems()) {
-            Files.writeString(dir.resolve(item.getPath()), map.getData().get(item.getKey()));
+            configFiles.add(Files.writeString(dir.resolve(item.getPath()), map.getData().get(item.getKey())));
           }
         }
       } else if (v != null && v.getSecret() != null) {
@@ -172,6 +173,11 @@ final class StandInContainer {
         continue;
       }
       mounts.put(m.getMountPath(), dir.toString());
+    }
+    // Paths inside the config (spark.properties names the executor template at its mount path) point into the
+    // same simulated file system.
+    for (Path file : configFiles) {
+      Files.writeString(file, remap(Files.readString(file), mounts));
     }
     return mounts;
   }

@@ -14,7 +14,11 @@ final class BasicDriverFeatureStep implements KubernetesFeatureStep {
     KubernetesSettings s = plan.settings();
     Map<String, String> conf = plan.sparkConf();
     String image = plan.wantsGpus() ? s.gpuImage() : s.image();
-    if (image == null || image.isBlank()) {
+    if (plan.wantsGpus() && image == null) {
+      // The CPU image would start, find no GPU (no discovery script, no RAPIDS jar) and run on CPUs, billed as GPUs.
+      plan.refuse("gpuImage", "the step asks for GPUs but the operator has no GPU image",
+          "set gpuImage=REGISTRY/sparkstep-gpu:VERSION on the operator (docker/build.sh builds docker/Dockerfile.gpu)");
+    } else if (image == null || image.isBlank()) {
       plan.refuse("image", "no container image", "--set image=REGISTRY/sparkstep:VERSION (docker/build.sh builds it)");
     } else {
       conf.put("spark.kubernetes.container.image", image);

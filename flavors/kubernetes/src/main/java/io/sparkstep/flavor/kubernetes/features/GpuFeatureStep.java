@@ -1,8 +1,5 @@
 package io.sparkstep.flavor.kubernetes.features;
 
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.sparkstep.flavor.kubernetes.KubernetesSettings;
@@ -13,8 +10,8 @@ import java.util.Map;
 
 /**
  * GPUs per executor: Spark's resource scheduling (amount, vendor, discovery script, a task amount that lets every
- * executor core run a task on the executor's GPUs), and on the executor pods the vendor's GPU limit and a toleration
- * of the GPU nodes' taint. Refused: fractional GPUs, a GPU request without a vendor, GPU conf without resources.gpus
+ * executor core run a task on the executor's GPUs; from amount and vendor Spark itself sets the executor pods'
+ * VENDOR/gpu limit), and on the executor pods a toleration of the GPU nodes' taint. Refused: fractional GPUs, a GPU request without a vendor, GPU conf without resources.gpus
  * (the pods would not get GPU limits or tolerations).
  */
 final class GpuFeatureStep implements KubernetesFeatureStep {
@@ -62,17 +59,9 @@ final class GpuFeatureStep implements KubernetesFeatureStep {
     if (plan.executorTemplate() == null) {
       plan.executorTemplate(PodTemplates.empty());
     }
+    // The pod's VENDOR/gpu limit is Spark's own: it adds it from spark.executor.resource.gpu.{amount,vendor}. Set
+    // nowhere else, so that it cannot disagree with the amount Spark schedules tasks by.
     String resource = vendor + "/gpu";
-    Container container = PodTemplates.sparkContainer(plan.executorTemplate());
-    ResourceRequirements resources = container.getResources() == null ? new ResourceRequirements()
-        : container.getResources();
-    // Kubernetes requires GPU requests to equal limits; a limit alone implies the request.
-    resources.setLimits(ResourcesFeatureStep.with(resources.getLimits(), resource, new Quantity(Integer.toString(gpus))));
-    if (resources.getRequests() != null && resources.getRequests().containsKey(resource)) {
-      resources.setRequests(ResourcesFeatureStep.with(resources.getRequests(), resource,
-          new Quantity(Integer.toString(gpus))));
-    }
-    container.setResources(resources);
     List<Toleration> tolerations = plan.executorTemplate().getSpec().getTolerations() == null ? new ArrayList<>()
         : new ArrayList<>(plan.executorTemplate().getSpec().getTolerations());
     if (tolerations.stream().noneMatch(t -> resource.equals(t.getKey()))) {

@@ -23,6 +23,7 @@ public interface KubernetesFeatureStep {
         new EnvFeatureStep(),
         new SecretsFeatureStep(),
         new VolumesFeatureStep(),
-        new ConfOverridesFeatureStep());
+        new ConfOverridesFeatureStep(),
+        new PinnedMemoryFeatureStep());
   }
 }
