@@ -151,7 +151,9 @@ final class KubernetesRun extends AbstractStepRun {
     }
     RunRecord record = context.record();
     if (pod == null) {
-      String unschedulable = record.platform.get(FAILED_UNSCHEDULABLE);
+      // Whoever gave up on an unschedulable pod (this handle or another process) recorded why before deleting.
+      String unschedulable = record.platform.getOrDefault(FAILED_UNSCHEDULABLE, context.store()
+          .load(record.runId).map(stored -> stored.platform.get(FAILED_UNSCHEDULABLE)).orElse(null));
       if (unschedulable != null) {
         finish(RunState.FAILED, unschedulable);
       } else if (cancelRequested || cancelRequestedElsewhere()) {

@@ -276,7 +276,7 @@ class SparkOnStandInClusterTest {
       assertEquals("1", pod.getSpec().getContainers().get(0).getResources().getLimits().get("nvidia.com/gpu")
           .toString(), "Spark set the pod's GPU limit");
       String log = kubelet.log(executor);
-      assertTrue(log.contains("Resources for spark.executor") && log.contains("gpu -> [name: gpu, addresses: 0]"),
+      assertTrue(log.contains("Custom resources for spark.executor") && log.contains("gpu -> [name: gpu, addresses: 0]"),
           executor + " found its one GPU with the discovery script: " + log);
     }
     String props = Files.readString(kubelet.podDir(driver).resolve("volumes/spark-conf-volume-driver/spark.properties"));
@@ -296,11 +296,12 @@ class SparkOnStandInClusterTest {
     String runId = runIdIn(run.all());
     String[] seen = new String[1];
     eventually("the scheduler's reason in runs status", Duration.ofMinutes(3), () -> {
-      CliCall status = CliCall.of("runs", "status", runId, "--json");
+      CliCall status = CliCall.of("runs", "status", runId);
       seen[0] = status.out();
       return status.out().contains("Insufficient nvidia.com/gpu") || status.out().contains("FAILED");
     });
-    assertTrue(seen[0].contains("0/2 nodes are available: 2 Insufficient nvidia.com/gpu."), seen[0]);
+    assertTrue(seen[0].contains("waiting: pod ") && seen[0].contains("-exec-1 cannot be scheduled: "
+        + "0/2 nodes are available: 2 Insufficient nvidia.com/gpu."), "the executor pod's reason: " + seen[0]);
     StepRun attached = new io.sparkstep.launch.StepSubmitter(home, new io.sparkstep.spi.FlavorRegistry()).attach(runId);
     assertEquals(RunState.FAILED, attached.await(Duration.ofMinutes(1)));
     CliCall status = CliCall.of("runs", "status", runId);
