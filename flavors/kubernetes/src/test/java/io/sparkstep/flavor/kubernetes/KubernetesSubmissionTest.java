@@ -196,6 +196,8 @@ class KubernetesSubmissionTest {
     assertEquals("3", p.getProperty("spark.executor.instances"));
     assertEquals("4", p.getProperty("spark.executor.cores"));
     assertEquals("8g", p.getProperty("spark.executor.memory"));
+    assertEquals("2867m", p.getProperty("spark.executor.memoryOverhead"),
+        "Spark's own overhead for 8g (819m) plus RAPIDS' 2g pinned pool, which Spark does not count");
     assertEquals("db-credentials:password", p.getProperty("spark.kubernetes.executor.secretKeyRef.DB_PASSWORD"));
     assertEquals("false", p.getProperty("spark.kubernetes.submission.waitAppCompletion"));
   }
