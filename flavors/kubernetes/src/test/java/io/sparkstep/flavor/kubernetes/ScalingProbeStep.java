@@ -3,6 +3,8 @@ package io.sparkstep.flavor.kubernetes;
 import io.sparkstep.api.Step;
 import io.sparkstep.api.StepContext;
 import io.sparkstep.api.StepDescriptor;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.SparkContext;
 import org.apache.spark.scheduler.SparkListener;
@@ -24,21 +26,21 @@ public final class ScalingProbeStep implements Step {
   @Override
   public void run(StepContext context) {
     SparkContext sc = context.spark().sparkContext();
-    AtomicInteger added = new AtomicInteger();
-    AtomicInteger removed = new AtomicInteger();
-    AtomicInteger live = new AtomicInteger();
+    // By executor id: a decommissioned executor may be reported removed more than once.
+    Set<String> added = ConcurrentHashMap.newKeySet();
+    Set<String> removed = ConcurrentHashMap.newKeySet();
     AtomicInteger peak = new AtomicInteger();
     sc.addSparkListener(new SparkListener() {
       @Override
       public void onExecutorAdded(SparkListenerExecutorAdded event) {
-        added.incrementAndGet();
-        peak.accumulateAndGet(live.incrementAndGet(), Math::max);
+        added.add(event.executorId());
+        int live = (int) added.stream().filter(id -> !removed.contains(id)).count();
+        peak.accumulateAndGet(live, Math::max);
       }
 
       @Override
       public void onExecutorRemoved(SparkListenerExecutorRemoved event) {
-        removed.incrementAndGet();
-        live.decrementAndGet();
+        removed.add(event.executorId());
       }
     });
     // No shuffle, so shuffle tracking holds no executor once the job is done.
@@ -62,6 +64,6 @@ public final class ScalingProbeStep implements Step {
     }
     int remaining = sc.statusTracker().getExecutorInfos().length - 1;
     context.log().info("dynamic allocation: {} executors added, at most {} at once, {} removed, {} left",
-        added.get(), peak.get(), removed.get(), remaining);
+        added.size(), peak.get(), removed.size(), remaining);
   }
 }
