@@ -176,6 +176,11 @@ class SparkOnStandInClusterTest {
         .map(s -> s.split(" ")[0]).toList().indexOf(driver) < kubelet.started.stream().map(s -> s.split(" ")[0])
         .toList().indexOf(executors.get(0)), String.valueOf(kubelet.started));
     for (String executor : executors) {
+      // Spark's ExecutorPodsAllocator makes the driver pod the owner of each executor pod it creates.
+      Pod pod = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+          Files.readString(kubelet.podDir(executor).resolve("pod.yaml")), Pod.class);
+      assertEquals(List.of(driver), pod.getMetadata().getOwnerReferences().stream().map(r -> r.getName()).toList());
+      assertEquals("executor", pod.getMetadata().getLabels().get("spark-role"));
       String log = kubelet.log(executor);
       assertTrue(log.contains("Running task"), executor + " ran tasks: " + log);
     }
