@@ -24,6 +24,12 @@ public interface RunRecordView {
   /** Rows written per output name (only outputs committed by a successful run). */
   Map<String, Long> rowsWritten();
 
+  /** Metrics the step reported: a number, or a small map of numbers, per name. */
+  Map<String, Object> metrics();
+
+  /** URI per model output (only models committed by a successful run). */
+  Map<String, String> modelsWritten();
+
   String sparkAppId();
 
   String sparkUiUrl();

@@ -22,6 +22,26 @@ public interface StepContext {
    */
   void output(String name, Dataset<Row> data);
 
+  /**
+   * Stages a fitted Spark ML model (any {@code org.apache.spark.ml.util.MLWritable}: a {@code PipelineModel}, a
+   * fitted estimator) as the named model output. Like a dataset output it is saved to a staging location and moved to
+   * its URI only when the whole step succeeds, together with every other output. Typed {@code Object} so the engine
+   * does not depend on Spark ML; anything that is not MLWritable is refused.
+   */
+  void outputModel(String name, Object model);
+
+  /**
+   * Loads the named model input with the {@code MLReadable} of the class stored with it, checked to be a
+   * {@code type} (and the class the step declared), e.g. {@code inputModel("model", PipelineModel.class)}.
+   */
+  <M> M inputModel(String name, Class<M> type);
+
+  /** Records a number (an evaluation figure, a count) in the run record, shown by {@code runs status}. */
+  void metric(String name, double value);
+
+  /** Records a small map of numbers (per-class figures, say) under one metric name. */
+  void metric(String name, java.util.Map<String, ? extends Number> values);
+
   Resources resources();
 
   String runId();

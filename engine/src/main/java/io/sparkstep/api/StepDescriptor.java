@@ -5,9 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * What a step takes and produces: its alias, parameters, named inputs and named outputs. The engine uses it to
+ * What a step takes and produces: its alias, parameters, named inputs and named outputs (datasets, or Spark ML models
+ * declared with {@link Builder#modelInput} and {@link Builder#modelOutput}). The engine uses it to
  * validate a spec before launch and to list steps in the CLI.
  */
 public final class StepDescriptor {
@@ -16,6 +18,8 @@ public final class StepDescriptor {
   private final Map<String, ParamDef> params;
   private final Map<String, String> inputs;
   private final Map<String, String> outputs;
+  private final Map<String, String> modelInputs;
+  private final Set<String> modelOutputs;
 
   private StepDescriptor(Builder builder) {
     this.name = builder.name;
@@ -23,6 +27,8 @@ public final class StepDescriptor {
     this.params = Map.copyOf(builder.params);
     this.inputs = Map.copyOf(builder.inputs);
     this.outputs = Map.copyOf(builder.outputs);
+    this.modelInputs = Map.copyOf(builder.modelInputs);
+    this.modelOutputs = Set.copyOf(builder.modelOutputs);
     this.paramOrder = List.copyOf(builder.params.keySet());
   }
 
@@ -54,14 +60,24 @@ public final class StepDescriptor {
     return params.get(name);
   }
 
-  /** Input name to description. */
+  /** Input name to description; model inputs included. */
   public Map<String, String> inputs() {
     return inputs;
   }
 
-  /** Output name to description. */
+  /** Output name to description; model outputs included. */
   public Map<String, String> outputs() {
     return outputs;
+  }
+
+  /** Inputs that are saved Spark ML models, each with the class (or a supertype) the step accepts. */
+  public Map<String, String> modelInputs() {
+    return modelInputs;
+  }
+
+  /** Outputs that are Spark ML models rather than datasets. */
+  public Set<String> modelOutputs() {
+    return modelOutputs;
   }
 
   public static final class Builder {
@@ -70,6 +86,8 @@ public final class StepDescriptor {
     private final Map<String, ParamDef> params = new LinkedHashMap<>();
     private final Map<String, String> inputs = new LinkedHashMap<>();
     private final Map<String, String> outputs = new LinkedHashMap<>();
+    private final Map<String, String> modelInputs = new LinkedHashMap<>();
+    private final java.util.LinkedHashSet<String> modelOutputs = new java.util.LinkedHashSet<>();
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -92,6 +110,24 @@ public final class StepDescriptor {
 
     public Builder output(String outputName, String outputDescription) {
       outputs.put(outputName, outputDescription);
+      return this;
+    }
+
+    /**
+     * A saved Spark ML model the step reads with {@link StepContext#inputModel}. {@code modelClass} names the class,
+     * or a supertype such as {@code org.apache.spark.ml.Transformer}, a stored model must have; a model of another
+     * class is refused before the step runs.
+     */
+    public Builder modelInput(String inputName, String inputDescription, String modelClass) {
+      inputs.put(inputName, inputDescription);
+      modelInputs.put(inputName, Objects.requireNonNull(modelClass, "modelClass"));
+      return this;
+    }
+
+    /** A fitted Spark ML model the step hands over with {@link StepContext#outputModel}; committed with the data. */
+    public Builder modelOutput(String outputName, String outputDescription) {
+      outputs.put(outputName, outputDescription);
+      modelOutputs.add(outputName);
       return this;
     }
 

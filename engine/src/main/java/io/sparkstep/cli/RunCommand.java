@@ -106,6 +106,16 @@ final class RunCommand implements Callable<Integer> {
               + output.getValue().format + ")");
         }
       }
+      for (Map.Entry<String, io.sparkstep.record.RunRecord.ModelInfo> model : full.models.entrySet()) {
+        io.sparkstep.record.RunRecord.ModelInfo info = model.getValue();
+        if (info.committed) {
+          out.println("  model " + model.getKey() + ": " + info.uri + " (" + info.modelClass + ", Spark "
+              + info.sparkVersion + ", " + MetricFormat.bytes(info.sizeBytes) + ")");
+        }
+      }
+      for (Map.Entry<String, Object> metric : full.metrics.entrySet()) {
+        out.println("  metric " + metric.getKey() + ": " + MetricFormat.value(metric.getValue()));
+      }
       if (full.error != null) {
         out.println("  error: " + full.error.message + (full.error.rootCause == null ? "" : "\n  cause: " + full.error.rootCause));
         if (full.logUri != null) {

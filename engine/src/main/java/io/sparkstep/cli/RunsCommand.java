@@ -5,6 +5,7 @@ import io.sparkstep.api.StepRun;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunRecordJson;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,12 +21,25 @@ final class RunsCommand {
     @Option(names = "--limit", defaultValue = "20")
     int limit;
 
+    @Option(names = "--metric", paramLabel = "NAME", description = "Show this metric of each run that recorded it "
+        + "(repeatable; NAME.KEY picks one entry of a map metric), to compare runs; runs without it are left out.")
+    List<String> metrics = List.of();
+
     @Override
     public Integer call() {
-      System.out.printf("%-24s %-10s %-14s %-12s %s%n", "RUN", "STATE", "OPERATOR", "DURATION", "STEP");
-      SparkstepCli.submitter().runs().list().stream().limit(limit).forEach(r -> System.out.printf(
-          "%-24s %-10s %-14s %-12s %s%n", r.runId, r.state, r.operator,
-          r.durationMillis == null ? "-" : String.format("%.1fs", r.durationMillis / 1000.0), r.step));
+      StringBuilder header = new StringBuilder(String.format("%-24s %-10s %-14s %-12s", "RUN", "STATE", "OPERATOR",
+          "DURATION"));
+      metrics.forEach(name -> header.append(String.format(" %-14s", name.toUpperCase(java.util.Locale.ROOT))));
+      System.out.println(header.append(" STEP"));
+      SparkstepCli.submitter().runs().list().stream()
+          .filter(r -> metrics.stream().allMatch(name -> MetricFormat.select(r.metrics, name) != null))
+          .limit(limit).forEach(r -> {
+            StringBuilder line = new StringBuilder(String.format("%-24s %-10s %-14s %-12s", r.runId, r.state,
+                r.operator, r.durationMillis == null ? "-" : String.format("%.1fs", r.durationMillis / 1000.0)));
+            metrics.forEach(name -> line.append(String.format(" %-14s",
+                MetricFormat.value(MetricFormat.select(r.metrics, name)))));
+            System.out.println(line.append(' ').append(r.step));
+          });
       return 0;
     }
   }

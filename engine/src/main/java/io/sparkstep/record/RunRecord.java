@@ -30,6 +30,10 @@ public class RunRecord implements RunRecordView {
   public Instant endedAt;
   public Long durationMillis;
   public Map<String, OutputInfo> outputs = new LinkedHashMap<>();
+  /** Model outputs: where each fitted model was committed, its class, Spark version and size. */
+  public Map<String, ModelInfo> models = new LinkedHashMap<>();
+  /** Metrics the step reported: a number, or a small map of numbers, per name. */
+  public Map<String, Object> metrics = new LinkedHashMap<>();
   public String sparkAppId;
   public String sparkUiUrl;
   public String sparkMaster;
@@ -76,13 +80,16 @@ public class RunRecord implements RunRecordView {
 
   /**
    * Takes over what the driver's own record knows better than a launcher's: when the step started, its outputs and
-   * rows, the Spark application, attempts, accelerator, host, and the step's cause of failure. State, timings of the
+   * rows, its models and metrics, the Spark application, attempts, accelerator, host, and the step's cause of failure.
+   * State, timings of the
    * whole run and platform ids stay the launcher's.
    */
   public void mergeDriverRecord(RunRecord driver) {
     synchronized (this) {
       startedAt = driver.startedAt != null ? driver.startedAt : startedAt;
       outputs = driver.outputs;
+      models = driver.models;
+      metrics = driver.metrics;
       sparkAppId = driver.sparkAppId != null ? driver.sparkAppId : sparkAppId;
       sparkUiUrl = driver.sparkUiUrl;
       attempts = driver.attempts;
@@ -151,6 +158,23 @@ public class RunRecord implements RunRecordView {
   }
 
   @Override
+  public Map<String, Object> metrics() {
+    return metrics;
+  }
+
+  @Override
+  @JsonIgnore
+  public Map<String, String> modelsWritten() {
+    Map<String, String> uris = new LinkedHashMap<>();
+    models.forEach((name, info) -> {
+      if (info.committed) {
+        uris.put(name, info.uri);
+      }
+    });
+    return uris;
+  }
+
+  @Override
   public String sparkAppId() {
     return sparkAppId;
   }
@@ -181,6 +205,30 @@ public class RunRecord implements RunRecordView {
       this.uri = uri;
       this.format = format;
       this.rows = rows;
+      this.committed = committed;
+    }
+  }
+
+  /** One model output of the run: a saved Spark ML model directory. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public static class ModelInfo {
+    public String uri;
+    /** The class whose MLReadable loads it, as Spark ML stored it. */
+    public String modelClass;
+    /** The Spark version that saved it, as Spark ML stored it. */
+    public String sparkVersion;
+    public Long sizeBytes;
+    public boolean committed;
+
+    public ModelInfo() {
+    }
+
+    public ModelInfo(String uri, String modelClass, String sparkVersion, Long sizeBytes, boolean committed) {
+      this.uri = uri;
+      this.modelClass = modelClass;
+      this.sparkVersion = sparkVersion;
+      this.sizeBytes = sizeBytes;
       this.committed = committed;
     }
   }

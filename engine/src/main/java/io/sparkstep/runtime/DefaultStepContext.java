@@ -3,10 +3,15 @@ package io.sparkstep.runtime;
 import io.sparkstep.api.Params;
 import io.sparkstep.api.Resources;
 import io.sparkstep.api.StepContext;
+import io.sparkstep.api.StepDescriptor;
 import io.sparkstep.spec.ArtifactSpec;
 import io.sparkstep.spec.StepSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.DataFrameWriter;
@@ -17,23 +22,33 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The context handed to a step: reads inputs as the spec says and stages outputs with the committer. */
+/**
+ * The context handed to a step: reads inputs as the spec says, stages data and model outputs with the committer, and
+ * hands metrics to the run record.
+ */
 final class DefaultStepContext implements StepContext {
+  /** A map metric is for a handful of per-class figures, not a table: bigger ones belong in an output. */
+  static final int MAX_METRIC_ENTRIES = 100;
+  private static final Pattern METRIC_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:/-]{0,99}");
   private final SparkSession spark;
   private final StepSpec spec;
   private final Params params;
   private final OutputCommitter committer;
   private final CancelToken cancelToken;
   private final Logger log;
+  private final StepDescriptor descriptor;
+  private final BiConsumer<String, Object> metrics;
 
   DefaultStepContext(SparkSession spark, StepSpec spec, Params params, OutputCommitter committer,
-                     CancelToken cancelToken, String stepName) {
+                     CancelToken cancelToken, StepDescriptor descriptor, BiConsumer<String, Object> metrics) {
     this.spark = spark;
     this.spec = spec;
     this.params = params;
     this.committer = committer;
     this.cancelToken = cancelToken;
-    this.log = LoggerFactory.getLogger("sparkstep.step." + stepName);
+    this.descriptor = descriptor;
+    this.metrics = metrics;
+    this.log = LoggerFactory.getLogger("sparkstep.step." + descriptor.name());
   }
 
   @Override
@@ -52,7 +67,87 @@ final class DefaultStepContext implements StepContext {
     if (artifact == null) {
       throw new IllegalArgumentException("the spec gives no input named '" + name + "'; inputs: " + spec.inputs.keySet());
     }
+    if (descriptor.modelInputs().containsKey(name)) {
+      throw new IllegalArgumentException("input '" + name + "' is a model; read it with context.inputModel(\"" + name
+          + "\", ModelClass.class)");
+    }
     return spark.read().format(artifact.formatOrDefault().sparkName()).options(artifact.options).load(artifact.uri);
+  }
+
+  @Override
+  public <M> M inputModel(String name, Class<M> type) {
+    ArtifactSpec artifact = spec.inputs.get(name);
+    if (artifact == null || !descriptor.modelInputs().containsKey(name)) {
+      throw new IllegalArgumentException("the step declares no model input named '" + name + "'; model inputs: "
+          + descriptor.modelInputs().keySet());
+    }
+    ModelArtifacts.Metadata metadata;
+    try {
+      metadata = ModelArtifacts.metadata(spark.sparkContext().hadoopConfiguration(), new Path(artifact.uri));
+    } catch (IOException e) {
+      throw new UncheckedIOException("model input '" + name + "': " + e.getMessage(), e);
+    }
+    String problem = ModelArtifacts.classProblem(metadata.modelClass(), type.getName(), type.getClassLoader());
+    if (problem != null) {
+      throw new IllegalArgumentException("model input '" + name + "' (" + artifact.uri + ") cannot be used: " + problem);
+    }
+    log.info("loading model input {} ({}, saved by Spark {}) from {}", name, metadata.modelClass(),
+        metadata.sparkVersion(), artifact.uri);
+    return type.cast(ModelArtifacts.load(name, metadata.modelClass(), artifact.uri, type.getClassLoader()));
+  }
+
+  @Override
+  public void outputModel(String name, Object model) {
+    checkNotCancelled();
+    if (spec.outputs.get(name) == null || !descriptor.modelOutputs().contains(name)) {
+      throw new IllegalArgumentException("the step declares no model output named '" + name + "'; model outputs: "
+          + descriptor.modelOutputs());
+    }
+    Path staging = stage(name);
+    log.info("saving model output {} ({}) to staging {}", name, model == null ? null : model.getClass().getName(),
+        staging);
+    ModelArtifacts.save(name, model, staging);
+    checkNotCancelled();
+  }
+
+  @Override
+  public void metric(String name, double value) {
+    metrics.accept(checkMetricName(name), value);
+    log.info("metric {} = {}", name, value);
+  }
+
+  @Override
+  public void metric(String name, Map<String, ? extends Number> values) {
+    checkMetricName(name);
+    if (values == null || values.isEmpty() || values.size() > MAX_METRIC_ENTRIES) {
+      throw new IllegalArgumentException("metric '" + name + "' needs 1 to " + MAX_METRIC_ENTRIES
+          + " entries; write bigger tables as an output");
+    }
+    Map<String, Double> copy = new LinkedHashMap<>();
+    values.forEach((key, value) -> {
+      if (key == null || value == null) {
+        throw new IllegalArgumentException("metric '" + name + "' has a null key or value");
+      }
+      copy.put(key, value.doubleValue());
+    });
+    metrics.accept(name, java.util.Collections.unmodifiableMap(copy));
+    log.info("metric {} = {}", name, copy);
+  }
+
+  private static String checkMetricName(String name) {
+    if (name == null || !METRIC_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("metric name '" + name + "' must be 1 to 100 letters, digits or _.:/- "
+          + "starting with a letter or digit");
+    }
+    return name;
+  }
+
+  private Path stage(String name) {
+    try {
+      return committer.stage(name);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare staging for output " + name, e);
+    }
   }
 
   @Override
@@ -62,12 +157,11 @@ final class DefaultStepContext implements StepContext {
     if (artifact == null) {
       throw new IllegalArgumentException("the spec gives no output named '" + name + "'; outputs: " + spec.outputs.keySet());
     }
-    Path staging;
-    try {
-      staging = committer.stage(name);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare staging for output " + name, e);
+    if (descriptor.modelOutputs().contains(name)) {
+      throw new IllegalArgumentException("output '" + name + "' is a model; hand it over with context.outputModel(\""
+          + name + "\", fittedModel)");
     }
+    Path staging = stage(name);
     DataFrameWriter<Row> writer = data.write().format(artifact.formatOrDefault().sparkName())
         .options(artifact.options).mode(SaveMode.ErrorIfExists);
     if (!artifact.partitionBy.isEmpty()) {

@@ -4,6 +4,7 @@ import io.sparkstep.api.Params;
 import io.sparkstep.api.RetryableStepException;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.Step;
+import io.sparkstep.api.StepDescriptor;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.spec.ArtifactSpec;
 import io.sparkstep.spec.InvalidSpecException;
@@ -55,13 +56,20 @@ public final class StepRunner {
       record.sparkMaster = sc.master();
     }
     Step step;
+    StepDescriptor descriptor;
     Params params;
     OutputCommitter committer;
     Configuration hadoopConf = sc.hadoopConfiguration();
     try {
       step = catalog.resolve(spec.step);
+      descriptor = step.describe();
       params = new Params(new SpecValidator(catalog).validateOrThrow(spec, false));
       checkInputs(spec, hadoopConf);
+      List<ValidationProblem> modelProblems = ModelInputCheck.problems(spec, descriptor, hadoopConf,
+          step.getClass().getClassLoader(), false);
+      if (!modelProblems.isEmpty()) {
+        throw new InvalidSpecException(modelProblems);
+      }
       committer = new OutputCommitter(hadoopConf, spec.runId, spec.outputs);
       committer.checkTargets();
     } catch (InvalidSpecException e) {
@@ -86,9 +94,16 @@ public final class StepRunner {
         attempt.sparkAppId = record.sparkAppId;
         synchronized (record) {
           record.attempts.add(attempt);
+          record.metrics.clear(); // the record's metrics are those of the last attempt
         }
         onChange.accept(record);
-        DefaultStepContext context = new DefaultStepContext(spark, spec, params, committer, cancel, step.describe().name());
+        DefaultStepContext context = new DefaultStepContext(spark, spec, params, committer, cancel, descriptor,
+            (name, value) -> {
+              synchronized (record) {
+                record.metrics.put(name, value);
+              }
+              onChange.accept(record);
+            });
         try {
           LOG.info("run {}: step {} attempt {} of {} starting", spec.runId, spec.step, attemptNumber, maxAttempts);
           step.run(context);
@@ -97,8 +112,12 @@ public final class StepRunner {
             throw new StepCancelledException();
           }
           waitForListeners(sc);
+          Map<String, RunRecord.ModelInfo> models = stagedModels(hadoopConf, spec, descriptor, committer);
           committer.commit();
-          recordOutputs(spark, spec, record, counter);
+          recordOutputs(spark, spec, descriptor, record, counter);
+          synchronized (record) {
+            record.models.putAll(models);
+          }
           endAttempt(attempt, RunState.SUCCEEDED, null);
           finish(record, RunState.SUCCEEDED, null, onChange);
           LOG.info("run {}: step {} succeeded, outputs committed", spec.runId, spec.step);
@@ -158,8 +177,12 @@ public final class StepRunner {
     }
   }
 
-  private static void recordOutputs(SparkSession spark, StepSpec spec, RunRecord record, OutputRowCounter counter) {
+  private static void recordOutputs(SparkSession spark, StepSpec spec, StepDescriptor descriptor, RunRecord record,
+                                    OutputRowCounter counter) {
     for (Map.Entry<String, ArtifactSpec> output : spec.outputs.entrySet()) {
+      if (descriptor.modelOutputs().contains(output.getKey())) {
+        continue;
+      }
       Long rows = counter.rows(output.getKey());
       if (rows == null) {
         // No write task was attributed (e.g. a plugin's own writer): count what was committed instead.
@@ -172,6 +195,20 @@ public final class StepRunner {
             output.getValue().formatOrDefault().sparkName(), rows, true));
       }
     }
+  }
+
+  /** What the record will say of each model output, read from staging so a bad model fails before the commit. */
+  private static Map<String, RunRecord.ModelInfo> stagedModels(Configuration hadoopConf, StepSpec spec,
+                                                               StepDescriptor descriptor, OutputCommitter committer)
+      throws IOException {
+    Map<String, RunRecord.ModelInfo> models = new java.util.LinkedHashMap<>();
+    for (String name : descriptor.modelOutputs()) {
+      Path staged = committer.stagingPath(name);
+      ModelArtifacts.Metadata metadata = ModelArtifacts.metadata(hadoopConf, staged);
+      models.put(name, new RunRecord.ModelInfo(spec.outputs.get(name).uri, metadata.modelClass(),
+          metadata.sparkVersion(), ModelArtifacts.size(hadoopConf, staged), true));
+    }
+    return models;
   }
 
   private static void waitForListeners(SparkContext sc) {

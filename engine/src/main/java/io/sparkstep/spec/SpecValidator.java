@@ -58,9 +58,11 @@ public final class SpecValidator {
           "this engine reads version " + StepSpec.CURRENT_VERSION));
     }
     StepDescriptor descriptor = null;
+    ClassLoader stepLoader = null;
     try {
       Step step = catalog.resolve(spec.step);
       descriptor = step.describe();
+      stepLoader = step.getClass().getClassLoader();
     } catch (InvalidSpecException e) {
       problems.addAll(e.problems());
     }
@@ -68,6 +70,10 @@ public final class SpecValidator {
       validateParams(spec, descriptor, typed, problems);
       validateNames("inputs", spec.inputs, descriptor.inputs(), problems);
       validateNames("outputs", spec.outputs, descriptor.outputs(), problems);
+      if (checkLocalPaths && !descriptor.modelInputs().isEmpty()) {
+        problems.addAll(io.sparkstep.runtime.ModelInputCheck.problems(spec, descriptor,
+            new org.apache.hadoop.conf.Configuration(), stepLoader, true));
+      }
     }
     spec.inputs.forEach((name, artifact) -> validateArtifact("inputs." + name, artifact, false, checkLocalPaths, problems));
     spec.outputs.forEach((name, artifact) -> validateArtifact("outputs." + name, artifact, true, checkLocalPaths, problems));

@@ -86,6 +86,8 @@ final class AzureMlRun extends AbstractStepRun {
     synchronized (record) {
       if (container != null) {
         record.outputs = container.outputs;
+        record.models = container.models;
+        record.metrics = container.metrics;
         record.sparkAppId = container.sparkAppId;
         record.attempts = container.attempts;
         record.accelerator = container.accelerator;

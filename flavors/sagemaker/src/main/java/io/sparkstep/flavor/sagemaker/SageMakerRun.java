@@ -158,6 +158,8 @@ final class SageMakerRun extends AbstractStepRun {
       if (remote.outputs != null && !remote.outputs.isEmpty()) {
         record.outputs = remote.outputs;
       }
+      record.models = remote.models;
+      record.metrics = remote.metrics;
       record.sparkAppId = remote.sparkAppId;
       record.accelerator = remote.accelerator;
       if (remote.error != null) {

@@ -507,6 +507,8 @@ final class SparkSubmitRun extends AbstractStepRun {
         record.startedAt = driver.startedAt;
       }
       record.outputs = driver.outputs;
+      record.models = driver.models;
+      record.metrics = driver.metrics;
       if (driver.sparkAppId != null) {
         record.sparkAppId = driver.sparkAppId;
       }

@@ -166,6 +166,8 @@ final class VertexJobRun extends AbstractStepRun {
     RunRecord record = context.record();
     synchronized (record) {
       record.outputs = driver.outputs;
+      record.models = driver.models;
+      record.metrics = driver.metrics;
       record.sparkAppId = driver.sparkAppId;
       record.sparkMaster = driver.sparkMaster;
       record.attempts = driver.attempts;
