@@ -114,6 +114,8 @@ public final class StepEntrypoint {
       }
     }, "sparkstep-cancel-on-signal");
     Runtime.getRuntime().addShutdownHook(hook);
+    // From here a signal ends the run CANCELLED; the first record says so to whoever watches (Spark takes seconds).
+    writer.write(record, null);
     SparkSession spark;
     AcceleratorSession acceleration = null;
     try {

@@ -27,7 +27,7 @@ final class ArtifactOverlap {
       }
       for (int j = i + 1; j < outputs.size(); j++) {
         String other = key(outputs.get(j).getValue());
-        String relation = relation(out, other);
+        String relation = relation(other, out);
         if (relation != null) {
           problems.add(ValidationProblem.of("outputs." + outputs.get(j).getKey() + ".uri",
               relation + " output " + outputs.get(i).getKey() + " (" + outputs.get(i).getValue().uri + ")",

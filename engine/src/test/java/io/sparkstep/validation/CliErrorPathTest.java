@@ -87,27 +87,39 @@ class CliErrorPathTest {
   }
 
   @Test
-  void aFailedStepIsShortWithoutVerboseAndHasItsTraceWith() {
-    CliCall quiet = CliCall.of("run", "--step", "io.sparkstep.testing.FailingStep",
-        "--output", "out=" + tmp.resolve("f1"));
-    assertEquals(ExitCode.STEP_FAILED, quiet.code(), quiet.all());
-    assertTrue(quiet.out().contains("boom"), quiet.out());
-    assertFalse(quiet.all().contains("\tat "), "no stack trace without --verbose: " + quiet.all());
-    assertTrue(quiet.all().lines().count() < 15, quiet.all());
-    CliCall verbose = CliCall.of("--verbose", "run", "--step", "io.sparkstep.testing.FailingStep",
+  void aFailedStepIsShortWithoutVerboseAndHasItsTraceWith() throws Exception {
+    // A separate CLI process with the distribution's log configuration, as a user runs it.
+    Path quietLog = tmp.resolve("quiet.log");
+    Process quiet = cli(quietLog, "run", "--step", "io.sparkstep.testing.FailingStep", "--output", "out=" + tmp.resolve("f1"));
+    Path verboseLog = tmp.resolve("verbose.log");
+    Process verbose = cli(verboseLog, "--verbose", "run", "--step", "io.sparkstep.testing.FailingStep",
         "--output", "out=" + tmp.resolve("f2"));
-    assertEquals(ExitCode.STEP_FAILED, verbose.code(), verbose.all());
-    assertTrue(verbose.err().contains("\tat io.sparkstep.testing.FailingStep.run"), verbose.err());
+    assertTrue(quiet.waitFor(180, TimeUnit.SECONDS) && verbose.waitFor(180, TimeUnit.SECONDS));
+    String quietOut = Files.readString(quietLog);
+    assertEquals(ExitCode.STEP_FAILED, quiet.exitValue(), quietOut);
+    assertTrue(quietOut.contains("boom"), quietOut);
+    assertFalse(quietOut.contains("\tat "), "no stack trace without --verbose: " + quietOut);
+    assertTrue(quietOut.lines().count() < 15, quietOut);
+    String verboseOut = Files.readString(verboseLog);
+    assertEquals(ExitCode.STEP_FAILED, verbose.exitValue(), verboseOut);
+    assertTrue(verboseOut.contains("\tat io.sparkstep.testing.FailingStep.run"), verboseOut);
   }
+
+  private Process cli(Path log, String... args) throws IOException {
+    List<String> command = JavaCommand.forMainClass("io.sparkstep.cli.SparkstepCli", List.of("-Xmx600m",
+        "-Dsparkstep.home=" + home, "-Dspark.ui.enabled=false", "-Dlog4j2.configurationFile=" + LOG_CONFIG));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /** The log configuration bin/sparkstep runs with (tests run in the engine module's directory). */
+  static final Path LOG_CONFIG = Path.of("..", "spark-conf", "log4j2.properties").toAbsolutePath().normalize();
 
   @Test
   void sigtermOfAForegroundRunCancelsItAndExitsFourWithoutATrace() throws Exception {
     Path log = tmp.resolve("cli.log");
-    List<String> command = JavaCommand.forMainClass("io.sparkstep.cli.SparkstepCli",
-        List.of("-Xmx700m", "-Dsparkstep.home=" + home, "-Dspark.ui.enabled=false"));
-    command.addAll(List.of("run", "--step", "io.sparkstep.testing.SlowStep", "--param", "seconds=120",
-        "--run-id", "foreground", "--output", "out=" + tmp.resolve("slow")));
-    Process cli = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process cli = cli(log, "run", "--step", "io.sparkstep.testing.SlowStep", "--param", "seconds=120",
+        "--run-id", "foreground", "--output", "out=" + tmp.resolve("slow"));
     try {
       long deadline = System.currentTimeMillis() + 150_000;
       while (System.currentTimeMillis() < deadline && !recordSays("foreground", RunState.RUNNING)) {
@@ -136,8 +148,15 @@ class CliErrorPathTest {
     assertEquals(0, detach.code(), detach.all());
     long pid = Long.parseLong(new RunStore(home).load("detached").orElseThrow().platform.get("pid"));
     ProcessHandle child = ProcessHandle.of(pid).orElseThrow();
+    Path driverRecord = new RunStore(home).runDir("detached").resolve("driver").resolve("record.json");
     try {
-      Thread.sleep(1000); // "one second after start", the moment the issue names; Spark is still starting
+      // As soon as the child's entrypoint is up (its first record), while Spark is still starting: the moment the
+      // issue names ("one second after start"), which used to record FAILED.
+      long up = System.currentTimeMillis() + 90_000;
+      while (System.currentTimeMillis() < up && !Files.exists(driverRecord)) {
+        Thread.sleep(20);
+      }
+      assertTrue(Files.exists(driverRecord), "the child's entrypoint started");
       assertTrue(child.isAlive(), "the child is still starting");
       child.destroy(); // SIGTERM
       child.onExit().get(90, TimeUnit.SECONDS);
