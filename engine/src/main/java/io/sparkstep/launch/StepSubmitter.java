@@ -94,9 +94,10 @@ public final class StepSubmitter {
         && !prepared.runId.contains("..") && runs.exists(prepared.runId)) {
       problems.add(RunStore.taken(prepared.runId).problems().get(0));
     }
+    List<ValidationProblem> settingProblems = new ArrayList<>();
     if (!OperatorStore.DEFAULT_OPERATOR.equals(config.name()) || !config.raw().isEmpty()) {
       for (ValidationProblem problem : flavors.validate(flavor, config.raw())) {
-        problems.add(ValidationProblem.of("operator " + config.name() + " setting " + problem.field(),
+        settingProblems.add(ValidationProblem.of("operator " + config.name() + " setting " + problem.field(),
             problem.message(), problem.hint()));
       }
     }
@@ -118,6 +119,12 @@ public final class StepSubmitter {
             + " could not check the spec: " + e, "check the spec's resources and conf"));
       }
     }
+    // A setting the flavor's own run-time check already reported is said once.
+    for (ValidationProblem problem : settingProblems) {
+      if (problems.stream().noneMatch(p -> p.message().equals(problem.message()))) {
+        problems.add(problem);
+      }
+    }
     return problems;
   }
 
@@ -126,6 +133,8 @@ public final class StepSubmitter {
     RunRecord record = runs.load(runId).orElseThrow(() -> new InvalidSpecException("runId",
         "no run with id " + runId, "list runs with: sparkstep runs list"));
     OperatorConfig config = operators.get(record.operator);
+    // A later process (status, logs, cancel) hides the run's secrets as the submitting one did.
+    RunSecrets.register(runs.loadSpec(runId).orElse(null), config);
     StepOperator operator = flavors.get(config.flavor()).create(config);
     return operator.attach(record, new RunContext(record, runs, config));
   }
