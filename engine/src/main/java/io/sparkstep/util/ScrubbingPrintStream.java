@@ -39,7 +39,7 @@ public final class ScrubbingPrintStream extends PrintStream {
     @Override
     public synchronized void write(int b) throws java.io.IOException {
       line.write(b);
-      if (b == '\n' || line.size() >= MAX_BUFFER) {
+      if (b == '\n' || b == '\r' || line.size() >= MAX_BUFFER) {
         emit();
       }
     }

@@ -267,8 +267,15 @@ class BadInputTableTest {
       }
       Set<Long> started = children();
       started.removeAll(childrenBefore);
+      // Left behind means still alive: the embedded Hadoop of earlier tests in this JVM runs short shell commands.
+      long deadline = System.currentTimeMillis() + 5000;
+      while (!started.isEmpty() && System.currentTimeMillis() < deadline) {
+        started.removeIf(pid -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+        sleepBriefly();
+      }
       if (!started.isEmpty()) {
-        problems.add("left processes " + started);
+        problems.add("left processes " + started.stream().map(pid -> pid + " " + ProcessHandle.of(pid)
+            .flatMap(h -> h.info().commandLine()).orElse("")).toList());
       }
       if (problems.isEmpty()) {
         refusedCleanly++;
@@ -283,8 +290,16 @@ class BadInputTableTest {
     assertEquals(List.of("dup", "envop", "local"), operatorNames(), "no operator registered by a bad call");
   }
 
+  static void sleepBriefly() {
+    try {
+      Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   static Set<Long> children() {
-    return ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
+    return ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toCollection(java.util.HashSet::new));
   }
 
   static List<String> runDirs() throws IOException {
