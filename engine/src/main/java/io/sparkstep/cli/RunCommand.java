@@ -55,6 +55,13 @@ final class RunCommand implements Callable<Integer> {
       return 0;
     }
     run.addListener(r -> err.println("run " + r.id() + " " + r.state()));
+    // Ctrl-C and SIGTERM cancel the run and let this method return its exit code (4), instead of killing the JVM
+    // mid-run with 130/143 and Spark's shutdown traces.
+    SignalCancel signals = SignalCancel.install(() -> {
+      err.println("cancelling run " + run.id() + " ...");
+      run.cancel();
+    });
+    // Any other way the JVM ends (SIGHUP, System.exit elsewhere) still cancels the run.
     Thread cancelOnExit = new Thread(() -> {
       if (!run.state().isFinal()) {
         err.println("cancelling run " + run.id() + " ...");
@@ -81,20 +88,27 @@ final class RunCommand implements Callable<Integer> {
       err.println("run " + run.id() + " still " + run.state() + " after " + timeout + "; it goes on. Follow: sparkstep runs logs "
           + run.id() + " --follow");
       Runtime.getRuntime().removeShutdownHook(cancelOnExit);
+      signals.close();
       return 3;
+    } finally {
+      signals.close();
     }
     if (follower != null) {
       follower.join(5000);
     }
     Runtime.getRuntime().removeShutdownHook(cancelOnExit);
     printSummary(run.record(), System.out);
+    if (SparkstepCli.verbose() && run.record() instanceof io.sparkstep.record.RunRecord full && full.error != null
+        && full.error.stackTrace != null) {
+      err.print(SparkstepCli.scrub(full.error.stackTrace));
+    }
     return state.exitCode();
   }
 
   static void printSummary(RunRecordView record, PrintStream out) {
     String took = record.startedAt() != null && record.endedAt() != null
         ? String.format(" in %.1f s", Duration.between(record.startedAt(), record.endedAt()).toMillis() / 1000.0) : "";
-    out.println("run " + record.runId() + " " + record.state() + took);
+    out.println(SparkstepCli.scrub("run " + record.runId() + " " + record.state() + took));
     if (record instanceof io.sparkstep.record.RunRecord full) {
       // Why a run does not start (a pod no node takes, an image that cannot be pulled), as its flavor saw it.
       if (!full.state.isFinal() && full.platform.get("waiting") != null) {
@@ -117,7 +131,8 @@ final class RunCommand implements Callable<Integer> {
         out.println("  metric " + metric.getKey() + ": " + MetricFormat.value(metric.getValue()));
       }
       if (full.error != null) {
-        out.println("  error: " + full.error.message + (full.error.rootCause == null ? "" : "\n  cause: " + full.error.rootCause));
+        out.println(SparkstepCli.scrub("  error: " + SparkstepCli.oneLine(new RuntimeException(full.error.message))
+            + (full.error.rootCause == null ? "" : "\n  cause: " + SparkstepCli.oneLine(new RuntimeException(full.error.rootCause)))));
         if (full.logUri != null) {
           out.println("  logs:  " + full.logUri);
         }

@@ -6,7 +6,7 @@ import io.sparkstep.spec.InvalidSpecException;
 import io.sparkstep.spec.ValidationProblem;
 import io.sparkstep.spi.PlatformException;
 import java.io.PrintWriter;
-import java.util.ServiceLoader;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,6 +42,8 @@ public final class SparkstepCli {
 
   /** Runs the CLI and returns its exit code (tests call this). */
   public static int execute(String... args) {
+    // Before anything prints: no registered secret reaches the terminal (or a caller's streams), whoever prints it.
+    io.sparkstep.util.ScrubbingPrintStream.install();
     submitter = null;
     verbose = false;
     CommandLine cli = commandLine();
@@ -50,9 +52,15 @@ public final class SparkstepCli {
 
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new SparkstepCli());
-    for (CliExtension extension : ServiceLoader.load(CliExtension.class)) {
-      Object command = extension.command();
-      CommandLine sub = new CommandLine(command);
+    for (CliExtension extension : io.sparkstep.util.ServiceProviders.load(CliExtension.class,
+        Thread.currentThread().getContextClassLoader())) {
+      CommandLine sub;
+      try {
+        sub = new CommandLine(extension.command());
+      } catch (RuntimeException | LinkageError e) {
+        System.err.println("sparkstep: warning: skipped command of " + extension.getClass().getName() + " (" + e + ")");
+        continue;
+      }
       if (!cli.getSubcommands().containsKey(sub.getCommandName())) {
         cli.addSubcommand(sub.getCommandName(), sub);
       }
@@ -60,7 +68,7 @@ public final class SparkstepCli {
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine.getErr()));
     cli.setParameterExceptionHandler((e, args) -> {
       PrintWriter err = e.getCommandLine().getErr();
-      err.println("sparkstep: " + e.getMessage());
+      err.println(scrub("sparkstep: " + oneLine(e)));
       err.println("  see: sparkstep " + e.getCommandLine().getCommandSpec().qualifiedName(" ")
           .replaceFirst("^sparkstep ?", "") + " --help");
       return ExitCode.INVALID_INPUT;
@@ -68,32 +76,51 @@ public final class SparkstepCli {
     return cli;
   }
 
-  /** One line for the user, detail with --verbose; the exit code for the kind of failure. */
+  /**
+   * The CLI's one error path: a line per problem (at most {@link InvalidSpecException#MAX_SHOWN}, the rest
+   * counted), secrets scrubbed, the stack trace only with --verbose; the exit code for the kind of failure.
+   */
   static int report(Exception e, PrintWriter err) {
     if (e instanceof InvalidSpecException invalid) {
-      if (invalid.problems().size() == 1) {
-        err.println("sparkstep: invalid input: " + invalid.problems().get(0));
+      List<ValidationProblem> problems = invalid.problems();
+      if (problems.size() == 1) {
+        err.println(scrub("sparkstep: invalid input: " + problems.get(0)));
       } else {
-        err.println("sparkstep: invalid input (" + invalid.problems().size() + " problems):");
-        for (ValidationProblem problem : invalid.problems()) {
-          err.println("  - " + problem);
+        err.println("sparkstep: invalid input (" + problems.size() + " problems):");
+        problems.stream().limit(InvalidSpecException.MAX_SHOWN).forEach(p -> err.println(scrub("  - " + p)));
+        if (problems.size() > InvalidSpecException.MAX_SHOWN) {
+          err.println("  ... and " + (problems.size() - InvalidSpecException.MAX_SHOWN) + " more");
         }
       }
+      err.flush();
       return ExitCode.INVALID_INPUT;
     }
-    if (e instanceof PlatformException) {
-      err.println("sparkstep: platform error: " + e.getMessage());
-      if (verbose) {
-        e.printStackTrace(err);
-      }
-      return ExitCode.PLATFORM_ERROR;
-    }
-    err.println("sparkstep: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+    String prefix = e instanceof PlatformException ? "sparkstep: platform error: " : "sparkstep: ";
+    err.println(scrub(prefix + oneLine(e)));
     if (verbose) {
-      e.printStackTrace(err);
+      java.io.StringWriter trace = new java.io.StringWriter();
+      e.printStackTrace(new PrintWriter(trace));
+      err.print(scrub(trace.toString()));
     } else {
       err.println("  (run again with --verbose for details)");
     }
+    err.flush();
     return ExitCode.PLATFORM_ERROR;
+  }
+
+  /** The message of {@code e} (or its type) on one line, bounded. */
+  static String oneLine(Throwable e) {
+    String text = e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage();
+    int nl = text.indexOf('\n');
+    text = nl < 0 ? text : text.substring(0, nl);
+    return text.length() > 300 ? text.substring(0, 297) + "..." : text;
+  }
+
+  static String scrub(String text) {
+    return io.sparkstep.util.Redactor.scrub(text);
+  }
+
+  static boolean verbose() {
+    return verbose;
   }
 }

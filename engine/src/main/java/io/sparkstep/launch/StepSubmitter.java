@@ -13,6 +13,7 @@ import io.sparkstep.spi.FlavorRegistry;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.PlatformException;
 import io.sparkstep.spi.RunContext;
+import io.sparkstep.spi.RunSecrets;
 import io.sparkstep.spi.StepOperator;
 import io.sparkstep.util.SparkstepHome;
 import java.nio.file.Path;
@@ -63,18 +64,15 @@ public final class StepSubmitter {
   public StepRun submit(String operatorName, StepSpec spec) throws PlatformException {
     OperatorConfig config = operators.get(operatorName == null ? OperatorStore.DEFAULT_OPERATOR : operatorName);
     Flavor flavor = flavors.get(config.flavor());
+    // Before anything can print a value: from here on every secret of the run is scrubbed wherever it goes.
+    RunSecrets.register(spec, config);
     StepOperator operator = flavor.create(config);
     StepSpec prepared = prepare(spec, config);
-    List<ValidationProblem> problems = new ArrayList<>();
-    new SpecValidator().validate(prepared, true, problems);
-    if (SpecValidator.ACCELERATORS.contains(io.sparkstep.accel.Accelerators.nameOf(prepared))) {
-      // Unknown names are the validator's; these are what makes a known accelerator impossible, on every flavor.
-      problems.addAll(io.sparkstep.accel.Accelerators.check(prepared));
-    }
-    problems.addAll(operator.validate(prepared));
+    List<ValidationProblem> problems = validate(prepared, config, flavor, operator);
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);
     }
+    runs.reserve(prepared.runId);
     RunRecord record = new RunRecord(prepared.runId, prepared.step, config.name(), config.flavor());
     RunContext context = new RunContext(record, runs, config);
     record.logUri = context.logFile().toUri().toString();
@@ -83,11 +81,60 @@ public final class StepSubmitter {
     return operator.submit(prepared, context);
   }
 
+  /**
+   * The one validation pass before launch: the spec on its own, the operator's settings (they may have been
+   * registered by an older version, or name variables unset here), accelerators, then the flavor's view of the
+   * spec. Every problem at once.
+   */
+  private List<ValidationProblem> validate(StepSpec prepared, OperatorConfig config, Flavor flavor,
+                                           StepOperator operator) {
+    List<ValidationProblem> problems = new ArrayList<>();
+    new SpecValidator().validate(prepared, true, problems);
+    if (prepared.runId != null && SpecValidator.RUN_ID.matcher(prepared.runId).matches()
+        && !prepared.runId.contains("..") && runs.exists(prepared.runId)) {
+      problems.add(RunStore.taken(prepared.runId).problems().get(0));
+    }
+    List<ValidationProblem> settingProblems = new ArrayList<>();
+    if (!OperatorStore.DEFAULT_OPERATOR.equals(config.name()) || !config.raw().isEmpty()) {
+      for (ValidationProblem problem : flavors.validate(flavor, config.raw())) {
+        settingProblems.add(ValidationProblem.of("operator " + config.name() + " setting " + problem.field(),
+            problem.message(), problem.hint()));
+      }
+    }
+    // Operator settings are resolved in this process; a spec's conf where the operator says it resolves it.
+    SpecValidator.checkEnvironment(operator.resolvesSparkConfHere() ? prepared : new StepSpec(), config.raw(),
+        System::getenv, problems);
+    if (SpecValidator.ACCELERATORS.contains(io.sparkstep.accel.Accelerators.nameOf(prepared))) {
+      // Unknown names are the validator's; these are what makes a known accelerator impossible, on every flavor.
+      problems.addAll(io.sparkstep.accel.Accelerators.check(prepared));
+    }
+    try {
+      problems.addAll(operator.validate(prepared));
+    } catch (InvalidSpecException e) {
+      problems.addAll(e.problems());
+    } catch (RuntimeException e) {
+      // A flavor that trips over a value the general pass already refused; otherwise its failure is the problem.
+      if (problems.isEmpty()) {
+        problems.add(ValidationProblem.of("operator " + config.name(), "flavor " + config.flavor()
+            + " could not check the spec: " + e, "check the spec's resources and conf"));
+      }
+    }
+    // A setting the flavor's own run-time check already reported is said once.
+    for (ValidationProblem problem : settingProblems) {
+      if (problems.stream().noneMatch(p -> p.message().equals(problem.message()))) {
+        problems.add(problem);
+      }
+    }
+    return problems;
+  }
+
   /** A handle to an earlier run, from its record, through the flavor that launched it. */
   public StepRun attach(String runId) {
     RunRecord record = runs.load(runId).orElseThrow(() -> new InvalidSpecException("runId",
         "no run with id " + runId, "list runs with: sparkstep runs list"));
     OperatorConfig config = operators.get(record.operator);
+    // A later process (status, logs, cancel) hides the run's secrets as the submitting one did.
+    RunSecrets.register(runs.loadSpec(runId).orElse(null), config);
     StepOperator operator = flavors.get(config.flavor()).create(config);
     return operator.attach(record, new RunContext(record, runs, config));
   }

@@ -67,22 +67,51 @@ public final class OperatorStore {
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);
     }
-    Map<String, Entry> all = readAll();
-    if (all.containsKey(name) && !replace) {
-      throw new InvalidSpecException("name", "operator '" + name + "' already exists",
-          "pass --replace to change it, or delete it first");
-    }
-    all.put(name, new Entry(flavorName, settings));
-    writeAll(all);
+    locked(() -> {
+      Map<String, Entry> all = readAll();
+      if (all.containsKey(name) && !replace) {
+        throw new InvalidSpecException("name", "operator '" + name + "' already exists",
+            "pass --replace to change it, or delete it first");
+      }
+      all.put(name, new Entry(flavorName, settings));
+      writeAll(all);
+      return null;
+    });
   }
 
   public synchronized boolean delete(String name) {
-    Map<String, Entry> all = readAll();
-    boolean removed = all.remove(name) != null;
-    if (removed) {
-      writeAll(all);
+    return locked(() -> {
+      Map<String, Entry> all = readAll();
+      boolean removed = all.remove(name) != null;
+      if (removed) {
+        writeAll(all);
+      }
+      return removed;
+    });
+  }
+
+  /** Guards one read-modify-write of other stores on the same file in this JVM. */
+  private static final Map<Path, Object> JVM_LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Runs one read-modify-write of the operators file under an exclusive lock: a lock object for threads of this
+   * JVM and a file lock on {@code .operators.lock} for other processes, so concurrent registers all survive.
+   * Readers take no lock: the file is replaced by an atomic rename, so they see the old or the new file whole.
+   */
+  private <T> T locked(java.util.function.Supplier<T> change) {
+    Path lockFile = file.resolveSibling(".operators.lock");
+    synchronized (JVM_LOCKS.computeIfAbsent(lockFile.toAbsolutePath().normalize(), p -> new Object())) {
+      try {
+        Files.createDirectories(file.getParent());
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockFile,
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock ignored = channel.lock()) {
+          return change.get();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot lock " + lockFile + ": " + e.getMessage(), e);
+      }
     }
-    return removed;
   }
 
   /** The operator's configuration; {@code local} falls back to the local flavor with defaults. */
@@ -127,9 +156,14 @@ public final class OperatorStore {
     try {
       return MAPPER.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Entry>>() { });
     } catch (IOException e) {
-      throw new InvalidSpecException("operators", "cannot read " + file + ": " + e.getMessage(),
+      throw new InvalidSpecException("operators", "cannot read " + file + ": " + firstLine(e.getMessage()),
           "fix or delete the file");
     }
+  }
+
+  private static String firstLine(String text) {
+    String line = text == null ? "" : text.lines().findFirst().orElse("");
+    return line.length() > 200 ? line.substring(0, 197) + "..." : line;
   }
 
   private void writeAll(Map<String, Entry> all) {

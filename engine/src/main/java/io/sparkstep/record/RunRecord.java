@@ -1,5 +1,7 @@
 package io.sparkstep.record;
 
+import io.sparkstep.util.Redactor;
+
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -245,17 +247,17 @@ public class RunRecord implements RunRecordView {
     public static ErrorInfo of(Throwable t) {
       ErrorInfo info = new ErrorInfo();
       info.type = t.getClass().getName();
-      info.message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+      info.message = Redactor.scrub(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
       Throwable root = t;
       while (root.getCause() != null && root.getCause() != root) {
         root = root.getCause();
       }
       if (root != t) {
-        info.rootCause = root.getClass().getName() + ": " + root.getMessage();
+        info.rootCause = Redactor.scrub(root.getClass().getName() + ": " + root.getMessage());
       }
       java.io.StringWriter trace = new java.io.StringWriter();
       t.printStackTrace(new java.io.PrintWriter(trace));
-      String text = trace.toString();
+      String text = Redactor.scrub(trace.toString());
       info.stackTrace = text.length() > 8000 ? text.substring(0, 8000) + "\n..." : text;
       return info;
     }
@@ -263,7 +265,7 @@ public class RunRecord implements RunRecordView {
     public static ErrorInfo of(String type, String message) {
       ErrorInfo info = new ErrorInfo();
       info.type = type;
-      info.message = message;
+      info.message = Redactor.scrub(message);
       return info;
     }
   }

@@ -24,7 +24,8 @@ public final class RunRecordJson {
   public static String writeLine(RunRecord record) {
     try {
       synchronized (record) {
-        return LINE_MAPPER.writeValueAsString(record);
+        // Scrubbed as a whole: whatever field a secret reached (error, attempts, platform ids) it is not written.
+        return io.sparkstep.util.Redactor.scrub(LINE_MAPPER.writeValueAsString(record));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -34,7 +35,7 @@ public final class RunRecordJson {
   public static String write(RunRecord record) {
     try {
       synchronized (record) {
-        return MAPPER.writeValueAsString(record);
+        return io.sparkstep.util.Redactor.scrub(MAPPER.writeValueAsString(record));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -31,8 +31,40 @@ public final class RunStore {
     return new RunStore(SparkstepHome.resolve());
   }
 
+  /** The run's directory; an id that is not a safe name is refused, so no id can point outside {@code runs/}. */
   public Path runDir(String runId) {
+    if (runId == null || !io.sparkstep.spec.SpecValidator.RUN_ID.matcher(runId).matches() || runId.contains("..")) {
+      throw new io.sparkstep.spec.InvalidSpecException("runId", "'" + runId + "' is not a run id",
+          "list runs with: sparkstep runs list");
+    }
     return runsDir.resolve(runId);
+  }
+
+  /** Whether a run with this id was ever submitted here. */
+  public boolean exists(String runId) {
+    return Files.exists(runDir(runId));
+  }
+
+  /**
+   * Claims the run's directory: atomically, so two submissions with the same id cannot both get it.
+   *
+   * @throws io.sparkstep.spec.InvalidSpecException when the id is taken
+   */
+  public void reserve(String runId) {
+    Path dir = runDir(runId);
+    try {
+      Files.createDirectories(runsDir);
+      Files.createDirectory(dir);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      throw taken(runId);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static io.sparkstep.spec.InvalidSpecException taken(String runId) {
+    return new io.sparkstep.spec.InvalidSpecException("runId", "run id '" + runId + "' is already used",
+        "choose another --run-id, or leave it out for a generated one");
   }
 
   public Path recordFile(String runId) {
@@ -59,7 +91,7 @@ public final class RunStore {
     if (copy.operator != null) {
       copy.operator.settings = Redactor.redact(copy.operator.settings);
     }
-    writeAtomically(specFile(spec.runId), StepSpecJson.write(copy));
+    writeAtomically(specFile(spec.runId), Redactor.scrub(StepSpecJson.write(copy)));
   }
 
   public Optional<RunRecord> load(String runId) {
@@ -69,8 +101,9 @@ public final class RunStore {
     }
     try {
       return Optional.of(RunRecordJson.read(Files.readString(file)));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+      throw new io.sparkstep.spec.InvalidSpecException("runId", "the record of run " + runId + " is unreadable ("
+          + file + ")", "delete the run's directory if it is not needed");
     }
   }
 
@@ -90,7 +123,14 @@ public final class RunStore {
       return records;
     }
     try (Stream<Path> dirs = Files.list(runsDir)) {
-      dirs.forEach(dir -> load(dir.getFileName().toString()).ifPresent(records::add));
+      dirs.forEach(dir -> {
+        try {
+          load(dir.getFileName().toString()).ifPresent(records::add);
+        } catch (RuntimeException unreadable) {
+          // One broken record must not hide every other run.
+          System.err.println("sparkstep: warning: skipped " + dir.getFileName() + ": " + unreadable.getMessage());
+        }
+      });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -70,8 +70,46 @@ public final class OutputCommitter {
     if (fs.exists(staging)) {
       fs.delete(staging, true);
     }
+    removeStaleStaging(fs, finalPath(outputs.get(name)));
     staged.put(name, staging);
     return staging;
+  }
+
+  /**
+   * How long another run's staging directory for the same output may sit untouched before it counts as left by a
+   * dead run (killed with -9, a lost driver) and is removed. Generous: a live run writes into its staging all along.
+   */
+  public static final long STALE_STAGING_MILLIS =
+      Long.getLong("sparkstep.staging.staleAfterSeconds", 3600) * 1000;
+
+  /** Removes staging directories of earlier runs for {@code target} that nobody has written to for a long time. */
+  void removeStaleStaging(FileSystem fs, Path target) {
+    Path parent = target.getParent();
+    String prefix = "." + target.getName() + ".sparkstep-staging-";
+    try {
+      if (parent == null || !fs.exists(parent)) {
+        return;
+      }
+      long cutoff = System.currentTimeMillis() - STALE_STAGING_MILLIS;
+      for (org.apache.hadoop.fs.FileStatus status : fs.listStatus(parent)) {
+        String name = status.getPath().getName();
+        if (name.startsWith(prefix) && !name.equals(prefix + runId) && lastWrite(fs, status) < cutoff) {
+          fs.delete(status.getPath(), true);
+        }
+      }
+    } catch (IOException ignored) {
+      // best effort: a stale hidden directory is harmless to readers
+    }
+  }
+
+  private static long lastWrite(FileSystem fs, org.apache.hadoop.fs.FileStatus dir) throws IOException {
+    long latest = dir.getModificationTime();
+    if (dir.isDirectory()) {
+      for (org.apache.hadoop.fs.FileStatus child : fs.listStatus(dir.getPath())) {
+        latest = Math.max(latest, child.getModificationTime());
+      }
+    }
+    return latest;
   }
 
   public boolean isStaged(String name) {

@@ -29,7 +29,7 @@ public final class RunLogCapture implements AutoCloseable {
         .withPattern("%d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n%ex").build();
     FileAppender appender = FileAppender.newBuilder().setName("sparkstep-run-" + runId)
         .withFileName(logFile.toString()).withAppend(true).withImmediateFlush(true)
-        .setLayout(layout).setConfiguration(config).build();
+        .setLayout(new ScrubbingLayout(layout)).setConfiguration(config).build();
     appender.start();
     config.addAppender(appender);
     // The root level is left as configured: spark-conf/log4j2.properties keeps it at INFO with the console at WARN,
@@ -51,6 +51,21 @@ public final class RunLogCapture implements AutoCloseable {
     }
     context.updateLoggers();
     return new RunLogCapture(appender);
+  }
+
+  /** The run log's layout with the run's registered secrets scrubbed from every line (message, trace). */
+  private static final class ScrubbingLayout extends org.apache.logging.log4j.core.layout.AbstractStringLayout {
+    private final PatternLayout delegate;
+
+    ScrubbingLayout(PatternLayout delegate) {
+      super(java.nio.charset.StandardCharsets.UTF_8);
+      this.delegate = delegate;
+    }
+
+    @Override
+    public String toSerializable(org.apache.logging.log4j.core.LogEvent event) {
+      return io.sparkstep.util.Redactor.scrub(delegate.toSerializable(event));
+    }
   }
 
   @Override

@@ -25,6 +25,8 @@ public final class SparkSessionFactory {
   public static Map<String, String> runConf(StepSpec spec, AcceleratorPlan accelerator) {
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("spark.app.name", "sparkstep:" + shortName(spec.step) + ":" + spec.runId);
+    // Spark's own logs, event log and UI hide every conf entry whose key looks like a secret's, by our words too.
+    conf.put("spark.redaction.regex", io.sparkstep.util.Redactor.sparkRedactionRegex());
     conf.putAll(accelerator.sparkConf());
     if (!accelerator.jars().isEmpty()) {
       conf.merge("spark.jars", String.join(",", accelerator.jars()), (a, b) -> a + "," + b);

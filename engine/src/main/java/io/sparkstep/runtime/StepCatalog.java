@@ -3,7 +3,6 @@ package io.sparkstep.runtime;
 import io.sparkstep.api.Step;
 import io.sparkstep.spec.InvalidSpecException;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.TreeMap;
 
 /**
@@ -25,8 +24,13 @@ public final class StepCatalog {
   /** Alias to step, for every step the classpath lists. */
   public Map<String, Step> listed() {
     Map<String, Step> byAlias = new TreeMap<>();
-    for (Step step : ServiceLoader.load(Step.class, classLoader)) {
-      byAlias.put(step.describe().name(), step);
+    for (Step step : io.sparkstep.util.ServiceProviders.load(Step.class, classLoader)) {
+      try {
+        byAlias.put(step.describe().name(), step);
+      } catch (RuntimeException | LinkageError e) {
+        System.err.println("sparkstep: warning: skipped step " + step.getClass().getName() + " (its describe() failed: "
+            + e + ")");
+      }
     }
     return byAlias;
   }
@@ -61,7 +65,10 @@ public final class StepCatalog {
   private static Step instantiate(Class<?> type) {
     try {
       return (Step) type.getDeclaredConstructor().newInstance();
-    } catch (ReflectiveOperationException | RuntimeException e) {
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw new InvalidSpecException("step", "the constructor of " + type.getName() + " failed: " + e.getCause(),
+          "fix the step class (its no-argument constructor must not throw)");
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
       throw new InvalidSpecException("step", "cannot create " + type.getName() + ": " + e,
           "a step needs a public no-argument constructor");
     }

@@ -51,6 +51,9 @@ public final class StepEntrypoint {
   }
 
   public static void main(String[] args) {
+    // Before anything logs: every line this process prints goes out scrubbed of the run's secrets.
+    io.sparkstep.util.ScrubbingPrintStream.install();
+    io.sparkstep.spi.RunSecrets.registerEnvironment();
     int code = run(args);
     System.out.flush();
     System.err.flush();
@@ -73,6 +76,7 @@ public final class StepEntrypoint {
       if (spec.runId == null) {
         spec.runId = "run-" + UUID.randomUUID().toString().substring(0, 8);
       }
+      io.sparkstep.spi.RunSecrets.register(spec, null);
       new SpecValidator().validateOrThrow(spec, false);
     } catch (InvalidSpecException | IllegalArgumentException e) {
       System.err.println("sparkstep: invalid input: " + e.getMessage());
@@ -86,6 +90,32 @@ public final class StepEntrypoint {
         spec.operator == null ? null : spec.operator.name, spec.operator == null ? null : spec.operator.flavor);
     record.host = hostName();
     RecordWriter writer = new RecordWriter(spec.runDir);
+    CancelToken cancel = new CancelToken();
+    CountDownLatch finished = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<SparkSession> running = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread hook = new Thread(() -> {
+      // SIGTERM (platform stop, kill, pod deletion): stop the jobs and wait for the runner to abort the outputs.
+      // Before the step started (Spark still starting) there is nothing to abort: the record says CANCELLED.
+      if (finished.getCount() > 0 && cancel.request()) {
+        SparkSession session = running.get();
+        if (session == null) {
+          record.transition(RunState.CANCELLED);
+          writer.write(record, null);
+          writer.close();
+          System.err.println(RECORD_LINE_PREFIX + RunRecordJson.writeLine(record));
+          return;
+        }
+        session.sparkContext().cancelJobsWithTag(StepRunner.runTag(spec.runId));
+        try {
+          finished.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException ignored) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }, "sparkstep-cancel-on-signal");
+    Runtime.getRuntime().addShutdownHook(hook);
+    // From here a signal ends the run CANCELLED; the first record says so to whoever watches (Spark takes seconds).
+    writer.write(record, null);
     SparkSession spark;
     AcceleratorSession acceleration = null;
     try {
@@ -100,31 +130,26 @@ public final class StepEntrypoint {
       record.fail(e);
       record.transition(RunState.FAILED);
       writer.write(record, null);
+      removeHook(hook);
       return ExitCode.INVALID_INPUT;
     } catch (Exception e) {
       // Exception, not RuntimeException: Scala code throws checked exceptions (ConnectException to a master) too.
       System.err.println("sparkstep: cannot start Spark: " + e);
       closeQuietly(acceleration);
+      if (cancel.isRequested()) {
+        // Spark's start failed because the JVM is shutting down on a signal: the hook recorded CANCELLED.
+        return ExitCode.CANCELLED;
+      }
       record.fail(e);
       record.transition(RunState.FAILED);
       writer.write(record, null);
+      removeHook(hook);
       return ExitCode.PLATFORM_ERROR;
     }
-
-    CancelToken cancel = new CancelToken();
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      // SIGTERM (platform stop, kill, pod deletion): stop the jobs and wait for the runner to abort the outputs.
-      if (finished.getCount() > 0 && cancel.request()) {
-        spark.sparkContext().cancelJobsWithTag(StepRunner.runTag(spec.runId));
-        try {
-          finished.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException ignored) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }, "sparkstep-cancel-on-signal");
-    Runtime.getRuntime().addShutdownHook(hook);
+    running.set(spark);
+    if (cancel.isRequested()) {
+      return ExitCode.CANCELLED;
+    }
     RunState state;
     AcceleratorSession accelerated = acceleration;
     try {
@@ -139,11 +164,7 @@ public final class StepEntrypoint {
     } finally {
       finished.countDown();
     }
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // already in shutdown: the hook is what brought us here
-    }
+    removeHook(hook);
     if (state == RunState.FAILED && record.error != null) {
       System.err.println("sparkstep: step " + spec.step + " failed: " + record.error.message
           + (record.error.rootCause == null ? "" : " (cause: " + record.error.rootCause + ")"));
@@ -157,6 +178,14 @@ public final class StepEntrypoint {
     }
     acceleration.close();
     return state.exitCode();
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // already in shutdown: the hook is what brought us here
+    }
   }
 
   private static void closeQuietly(AcceleratorSession acceleration) {
@@ -176,13 +205,19 @@ public final class StepEntrypoint {
   /** Writes the record into the run directory on any Hadoop file system; failures are reported, never fatal. */
   static final class RecordWriter {
     private final String runDir;
+    private boolean closed;
 
     RecordWriter(String runDir) {
       this.runDir = runDir != null ? runDir : System.getenv(RUN_DIR_ENV);
     }
 
+    /** No more writes: the final record is written (by the signal hook), a late writer must not change it. */
+    synchronized void close() {
+      closed = true;
+    }
+
     synchronized void write(RunRecord record, SparkSession spark) {
-      if (runDir == null) {
+      if (runDir == null || closed) {
         return;
       }
       try {

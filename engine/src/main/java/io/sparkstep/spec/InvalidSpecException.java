@@ -8,6 +8,8 @@ import java.util.stream.Collectors;
  * them in one go. Maps to exit code 2. Thrown before anything is launched.
  */
 public class InvalidSpecException extends RuntimeException {
+  /** Problems shown in a message or on the terminal; the rest are counted. */
+  public static final int MAX_SHOWN = 10;
   private final List<ValidationProblem> problems;
 
   public InvalidSpecException(List<ValidationProblem> problems) {
@@ -27,7 +29,7 @@ public class InvalidSpecException extends RuntimeException {
     if (problems.size() == 1) {
       return problems.get(0).toString();
     }
-    return problems.size() + " problems: " + problems.stream().map(ValidationProblem::toString)
-        .collect(Collectors.joining("; "));
+    return problems.size() + " problems: " + problems.stream().limit(MAX_SHOWN).map(ValidationProblem::toString)
+        .collect(Collectors.joining("; ")) + (problems.size() > MAX_SHOWN ? "; ..." : "");
   }
 }

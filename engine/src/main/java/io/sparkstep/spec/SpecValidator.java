@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import io.sparkstep.util.EnvInterpolation;
 
 /**
  * Checks a whole spec against the step it names and reports every problem at once, each with its field path and a
@@ -22,7 +23,14 @@ public final class SpecValidator {
   /** URI schemes that name Hadoop file systems Sparkstep supports for inputs and outputs. */
   public static final Set<String> SCHEMES = Set.of("file", "hdfs", "s3a", "gs", "abfs", "abfss", "viewfs", "wasb", "wasbs");
   public static final Set<String> ACCELERATORS = Set.of("none", "comet", "rapids");
-  private static final Pattern MEMORY = Pattern.compile("\\d+[kKmMgGtT]?[bB]?");
+  /** Run ids name a directory under the home's runs/ and appear in platform job names: a safe, short name. */
+  public static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+  /** Limits that keep a spec readable and its checks fast; a spec beyond them is refused, not truncated. */
+  public static final int MAX_PARAMS = 500;
+  public static final int MAX_ARTIFACTS = 100;
+  public static final int MAX_CONF = 1000;
+  public static final int MAX_LABELS = 100;
+  public static final int MAX_VALUE_CHARS = 64 * 1024;
 
   private final StepCatalog catalog;
 
@@ -57,16 +65,23 @@ public final class SpecValidator {
       problems.add(ValidationProblem.of("specVersion", "unknown spec version " + spec.specVersion,
           "this engine reads version " + StepSpec.CURRENT_VERSION));
     }
+    validateRunId(spec.runId, problems);
+    boolean withinLimits = validateLimits(spec, problems);
     StepDescriptor descriptor = null;
     ClassLoader stepLoader = null;
     try {
       Step step = catalog.resolve(spec.step);
-      descriptor = step.describe();
       stepLoader = step.getClass().getClassLoader();
+      try {
+        descriptor = step.describe();
+      } catch (RuntimeException | LinkageError e) {
+        problems.add(ValidationProblem.of("step", step.getClass().getName() + ".describe() failed: " + e,
+            "fix the step class (its describe() must not throw)"));
+      }
     } catch (InvalidSpecException e) {
       problems.addAll(e.problems());
     }
-    if (descriptor != null) {
+    if (descriptor != null && withinLimits) {
       validateParams(spec, descriptor, typed, problems);
       validateNames("inputs", spec.inputs, descriptor.inputs(), problems);
       validateNames("outputs", spec.outputs, descriptor.outputs(), problems);
@@ -77,6 +92,7 @@ public final class SpecValidator {
     }
     spec.inputs.forEach((name, artifact) -> validateArtifact("inputs." + name, artifact, false, checkLocalPaths, problems));
     spec.outputs.forEach((name, artifact) -> validateArtifact("outputs." + name, artifact, true, checkLocalPaths, problems));
+    problems.addAll(ArtifactOverlap.problems(spec));
     validateResources(spec.resources, problems);
     if (spec.accelerator != null && !ACCELERATORS.contains(spec.accelerator)) {
       problems.add(ValidationProblem.of("accelerator", "unknown accelerator '" + spec.accelerator + "'",
@@ -96,6 +112,11 @@ public final class SpecValidator {
       }
       if (value == null) {
         problems.add(ValidationProblem.of("sparkConf." + key, "has no value", "give it a value or drop it"));
+      } else {
+        String reference = EnvInterpolation.problem(value, name -> "set");
+        if (reference != null) {
+          problems.add(ValidationProblem.of("sparkConf." + key, reference, "write ${NAME}, ${NAME:-default} or $${ for a literal"));
+        }
       }
     });
     return typed;
@@ -186,6 +207,22 @@ public final class SpecValidator {
           "use one of file, hdfs, s3a, gs, abfs (s3:// and s3n:// are s3a:// in Hadoop)"));
       return;
     }
+    if (uri.isOpaque() || uri.getPath() == null || uri.getScheme() != null && !uri.getPath().startsWith("/")) {
+      problems.add(ValidationProblem.of(field + ".uri", "'" + artifact.uri + "' has no absolute path",
+          "write " + scheme + ":/absolute/path (or a plain relative path for a local file)"));
+      return;
+    }
+    if (!"file".equals(scheme) && (uri.getAuthority() == null || uri.getAuthority().isBlank())
+        && !"hdfs".equals(scheme) && !"viewfs".equals(scheme)) {
+      problems.add(ValidationProblem.of(field + ".uri", "'" + artifact.uri + "' names no bucket or container",
+          "write " + scheme + "://bucket/path"));
+      return;
+    }
+    if (uri.getPath().equals("/") || uri.getPath().isEmpty()) {
+      problems.add(ValidationProblem.of(field + ".uri", "'" + artifact.uri + "' is the root of its file system",
+          "name a directory below it"));
+      return;
+    }
     if (checkLocalPaths && scheme.equals("file")) {
       File file = new File(uri.getScheme() == null ? artifact.uri : uri.getPath());
       if (!output && !file.exists()) {
@@ -242,25 +279,104 @@ public final class SpecValidator {
   }
 
   private static void memory(String field, String value, List<ValidationProblem> problems) {
-    if (value != null && !MEMORY.matcher(value.trim()).matches()) {
-      problems.add(ValidationProblem.of(field, "'" + value + "' is not a memory size", "use Spark notation such as 512m or 4g"));
+    if (value == null) {
+      return;
+    }
+    try {
+      if (memoryMiB(value) <= 0) {
+        problems.add(ValidationProblem.of(field, "'" + value + "' is less than 1 MiB", "use e.g. 512m or 4g"));
+      }
+    } catch (RuntimeException e) {
+      problems.add(ValidationProblem.of(field, "'" + value + "' is not a memory size",
+          "use Spark notation such as 512m or 4g"));
     }
   }
 
-  /** MiB in a Spark memory string such as 4g or 512m; a bare number is MiB, as Spark reads memory confs. */
+  /**
+   * MiB in a Spark memory string such as 4g or 512m, read by Spark's own parser (a bare number is MiB, as Spark
+   * reads memory confs).
+   *
+   * @throws NumberFormatException when Spark would refuse the value
+   */
   public static long memoryMiB(String value) {
-    String text = value.trim().toLowerCase().replaceAll("b$", "");
-    char unit = text.charAt(text.length() - 1);
-    long number = Character.isDigit(unit) ? Long.parseLong(text) : Long.parseLong(text.substring(0, text.length() - 1));
-    switch (unit) {
-      case 'k':
-        return Math.max(1, number / 1024);
-      case 'g':
-        return number * 1024;
-      case 't':
-        return number * 1024 * 1024;
-      default:
-        return number; // m, or a bare number: Spark reads memory confs as MiB
+    if (value == null || value.isBlank()) {
+      throw new NumberFormatException("empty memory size");
     }
+    return org.apache.spark.network.util.JavaUtils.byteStringAsMb(value.trim());
+  }
+
+  /** Whether Spark reads {@code value} as a memory size. */
+  public static boolean isMemory(String value) {
+    try {
+      memoryMiB(value);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static void validateRunId(String runId, List<ValidationProblem> problems) {
+    if (runId != null && (!RUN_ID.matcher(runId).matches() || runId.contains(".."))) {
+      problems.add(ValidationProblem.of("runId", "'" + shorten(runId) + "' is not a safe run id",
+          "use letters, digits, '.', '_' and '-' (no '..', at most 100 characters), or leave it out for a generated one"));
+    }
+  }
+
+  private static boolean validateLimits(StepSpec spec, List<ValidationProblem> problems) {
+    int before = problems.size();
+    limit("params", spec.params.size(), MAX_PARAMS, problems);
+    limit("inputs", spec.inputs.size(), MAX_ARTIFACTS, problems);
+    limit("outputs", spec.outputs.size(), MAX_ARTIFACTS, problems);
+    limit("sparkConf", spec.sparkConf.size(), MAX_CONF, problems);
+    limit("labels", spec.labels.size(), MAX_LABELS, problems);
+    spec.params.forEach((k, v) -> longValue("params." + k, v == null ? null : String.valueOf(v), problems));
+    spec.sparkConf.forEach((k, v) -> longValue("sparkConf." + k, v, problems));
+    spec.labels.forEach((k, v) -> longValue("labels." + k, v, problems));
+    return problems.size() == before;
+  }
+
+  private static void limit(String field, int count, int max, List<ValidationProblem> problems) {
+    if (count > max) {
+      problems.add(ValidationProblem.of(field, "has " + count + " entries, more than the limit of " + max,
+          "pass large configuration as a file or URI parameter instead"));
+    }
+  }
+
+  private static void longValue(String field, String value, List<ValidationProblem> problems) {
+    if (value != null && value.length() > MAX_VALUE_CHARS) {
+      problems.add(ValidationProblem.of(shorten(field), "is " + value.length() + " characters long, more than "
+          + MAX_VALUE_CHARS, "pass large values as a file or URI"));
+    }
+  }
+
+  static String shorten(String text) {
+    return text.length() > 120 ? text.substring(0, 117) + "..." : text;
+  }
+
+  /**
+   * Checks that every {@code ${VAR}} in the spec's Spark conf and in the operator's settings resolves with
+   * {@code env}: for operators that resolve them in this process (or one it starts with this environment).
+   */
+  public static void checkEnvironment(StepSpec spec, Map<String, String> operatorSettings,
+                                      java.util.function.Function<String, String> env,
+                                      List<ValidationProblem> problems) {
+    spec.sparkConf.forEach((key, value) -> {
+      String problem = EnvInterpolation.problem(value, env);
+      if (problem != null && !problem.startsWith("has a")) {
+        problems.add(ValidationProblem.of("sparkConf." + key, problem, hintFor(value)));
+      }
+    });
+    operatorSettings.forEach((key, value) -> {
+      String problem = EnvInterpolation.problem(value, env);
+      if (problem != null) {
+        problems.add(ValidationProblem.of("operator setting " + key, problem, hintFor(value)));
+      }
+    });
+  }
+
+  private static String hintFor(String value) {
+    List<String> names = EnvInterpolation.variables(value);
+    String name = names.isEmpty() ? "NAME" : names.get(0);
+    return "export " + name + " before the run, or write ${" + name + ":-default}";
   }
 }

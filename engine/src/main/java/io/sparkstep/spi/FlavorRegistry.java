@@ -5,7 +5,6 @@ import io.sparkstep.spec.ValidationProblem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -14,7 +13,7 @@ public final class FlavorRegistry {
   private final Map<String, Flavor> flavors = new TreeMap<>();
 
   public FlavorRegistry(ClassLoader loader) {
-    for (Flavor flavor : ServiceLoader.load(Flavor.class, loader)) {
+    for (Flavor flavor : io.sparkstep.util.ServiceProviders.load(Flavor.class, loader)) {
       flavors.putIfAbsent(flavor.name(), flavor);
     }
   }

@@ -22,6 +22,15 @@ public interface StepOperator {
   }
 
   /**
+   * Whether the spec's {@code ${VAR}} references in Spark conf are resolved with this process's environment (the
+   * run starts here or in a child that inherits it), so an unset variable is refused before launch. Remote flavors
+   * resolve them where the driver runs, whose environment the submitter cannot see.
+   */
+  default boolean resolvesSparkConfHere() {
+    return false;
+  }
+
+  /**
    * Launches the run and returns at once with its handle. The spec is validated, has its run id, operator reference
    * and run directory filled in; {@code context} holds the record to keep up to date.
    *

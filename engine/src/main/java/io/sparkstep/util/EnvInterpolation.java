@@ -47,6 +47,42 @@ public final class EnvInterpolation {
     return out.toString();
   }
 
+  /** Names of the variables {@code value} refers to (not those escaped as {@code $${X}}). */
+  public static java.util.List<String> variables(String value) {
+    java.util.List<String> names = new java.util.ArrayList<>();
+    if (value == null) {
+      return names;
+    }
+    Matcher matcher = VARIABLE.matcher(value);
+    while (matcher.find()) {
+      if (!matcher.group().startsWith("$$")) {
+        names.add(matcher.group(1));
+      }
+    }
+    return names;
+  }
+
+  /**
+   * Why {@code value} cannot be resolved with {@code env}: a variable that is unset and has no default, or a
+   * {@code ${} that is not a reference; null when it resolves.
+   */
+  public static String problem(String value, Function<String, String> env) {
+    if (value == null || !value.contains("${")) {
+      return null;
+    }
+    String stripped = VARIABLE.matcher(value).replaceAll("");
+    if (stripped.contains("${")) {
+      return "has a '${' that is not a ${NAME} reference";
+    }
+    Matcher matcher = VARIABLE.matcher(value);
+    while (matcher.find()) {
+      if (!matcher.group().startsWith("$$") && env.apply(matcher.group(1)) == null && matcher.group(3) == null) {
+        return "environment variable " + matcher.group(1) + " is not set";
+      }
+    }
+    return null;
+  }
+
   public static boolean references(String value) {
     return value != null && VARIABLE.matcher(value).find();
   }

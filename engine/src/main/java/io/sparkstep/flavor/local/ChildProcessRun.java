@@ -38,7 +38,15 @@ final class ChildProcessRun extends AbstractStepRun {
     Path driverDir = context.runDir().resolve("driver");
     StepSpec childSpec = spec.copy();
     childSpec.runDir = driverDir.toUri().toString();
-    config.withPrefix("conf.").forEach(childSpec.sparkConf::putIfAbsent);
+    // Operator conf as written (${VAR} unresolved: the child inherits this environment and resolves it), and every
+    // literal secret moved into the child's environment, so the spec file below holds no secret value.
+    config.raw().forEach((key, value) -> {
+      if (key.startsWith("conf.")) {
+        childSpec.sparkConf.putIfAbsent(key.substring("conf.".length()), value);
+      }
+    });
+    java.util.Map<String, String> childEnv = new java.util.LinkedHashMap<>();
+    childSpec.sparkConf = io.sparkstep.spi.RunSecrets.externalize(childSpec.sparkConf, childEnv);
     try {
       Files.createDirectories(driverDir);
       // The child's spec is unredacted (it must run); only the owner may read it, and it goes when the run ends.
@@ -51,7 +59,7 @@ final class ChildProcessRun extends AbstractStepRun {
         memory = spec.resources.memory;
       }
       if (memory != null) {
-        jvmFlags.add("-Xmx" + memory);
+        jvmFlags.add("-Xmx" + io.sparkstep.spec.SpecValidator.memoryMiB(memory) + "m");
       }
       String log4j = System.getProperty("log4j2.configurationFile");
       if (log4j != null) {
@@ -62,6 +70,7 @@ final class ChildProcessRun extends AbstractStepRun {
       command.add(specFile.toString());
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(context.logFile().toFile()));
+      builder.environment().putAll(childEnv);
       Process process = builder.start();
       context.record().platform.put("pid", Long.toString(process.pid()));
       context.save();

@@ -66,7 +66,8 @@ final class EmbeddedSpark {
     SparkConf running = active.sparkContext().getConf();
     StringBuilder conflicts = new StringBuilder();
     core.forEach((k, v) -> {
-      if (!v.equals(running.get(k, null)) && !k.startsWith("spark.hadoop.")) {
+      // The redaction regex Sparkstep adds to every run is no reason to refuse an application's own context.
+      if (!v.equals(running.get(k, null)) && !k.startsWith("spark.hadoop.") && !k.equals("spark.redaction.regex")) {
         conflicts.append(' ').append(k);
       }
     });

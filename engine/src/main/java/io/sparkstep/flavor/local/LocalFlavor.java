@@ -41,6 +41,15 @@ public final class LocalFlavor implements Flavor {
     if (!"in-process".equals(isolation) && !"process".equals(isolation)) {
       problems.add(ValidationProblem.of("isolation", "unknown isolation '" + isolation + "'", "use in-process or process"));
     }
+    String driverMemory = config.raw().get("driverMemory");
+    if (driverMemory != null && !io.sparkstep.util.EnvInterpolation.references(driverMemory)
+        && !io.sparkstep.spec.SpecValidator.isMemory(driverMemory)) {
+      problems.add(ValidationProblem.of("driverMemory", "'" + driverMemory + "' is not a memory size",
+          "use Spark notation such as 512m or 4g"));
+    }
+    config.raw().keySet().stream().filter(k -> k.startsWith("conf.") && !k.startsWith("conf.spark."))
+        .forEach(k -> problems.add(ValidationProblem.of(k, "is not a Spark conf key",
+            "Spark conf keys start with spark., e.g. conf.spark.sql.shuffle.partitions=8")));
     return problems;
   }
 

@@ -43,6 +43,11 @@ final class LocalOperator implements StepOperator {
   }
 
   @Override
+  public boolean resolvesSparkConfHere() {
+    return true;
+  }
+
+  @Override
   public List<ValidationProblem> validate(StepSpec spec) {
     List<ValidationProblem> problems = new ArrayList<>();
     if (accelerated(spec)) {
@@ -92,7 +97,7 @@ final class LocalOperator implements StepOperator {
       problems.add(ValidationProblem.of("resources.cpu", r.cpu + " cores requested, this machine has "
           + Runtime.getRuntime().availableProcessors(), "lower resources.cpu"));
     }
-    if (r.memory != null && inProcess(spec)) {
+    if (r.memory != null && inProcess(spec) && SpecValidator.isMemory(r.memory)) {
       long wantedMiB = SpecValidator.memoryMiB(r.memory);
       long haveMiB = Runtime.getRuntime().maxMemory() / (1024 * 1024);
       if (wantedMiB > haveMiB * 105 / 100) {

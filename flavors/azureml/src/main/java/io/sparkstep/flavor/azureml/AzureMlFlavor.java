@@ -69,9 +69,16 @@ public final class AzureMlFlavor implements Flavor {
           "3-33 letters, digits, '-' or '_', starting with a letter or digit"));
     }
     String environment = config.get("environment");
-    if (environment != null && !environment.startsWith("azureml:") && !environment.startsWith("/subscriptions/")) {
+    if (environment != null && !SHORT_ENVIRONMENT.matcher(environment).matches()
+        && !ARM_ENVIRONMENT.matcher(environment).matches()) {
       problems.add(ValidationProblem.of("environment", "'" + environment + "' is not an environment reference",
-          "register the step image as an environment and give azureml:NAME:VERSION"));
+          "register the step image as an environment and give azureml:NAME:VERSION or its ARM id "
+              + "/subscriptions/.../environments/NAME/versions/VERSION"));
+    }
+    String staging = config.get("stagingUri");
+    if (staging != null && !staging.matches("(abfss?|wasbs?)://[^/@\\s]+@[^/\\s]+(/\\S*)?|file:/\\S*")) {
+      problems.add(ValidationProblem.of("stagingUri", "'" + staging + "' is not an Azure storage URI",
+          "use abfss://CONTAINER@ACCOUNT.dfs.core.windows.net/PREFIX"));
     }
     if (config.get("subscriptionId") == null && System.getenv("AZURE_SUBSCRIPTION_ID") == null) {
       problems.add(ValidationProblem.of("subscriptionId", "is not set and $AZURE_SUBSCRIPTION_ID is empty",
@@ -87,6 +94,24 @@ public final class AzureMlFlavor implements Flavor {
       }
     }
     return problems;
+  }
+
+  private static final java.util.regex.Pattern SHORT_ENVIRONMENT =
+      java.util.regex.Pattern.compile("azureml:([A-Za-z0-9][A-Za-z0-9._-]{0,254}):([A-Za-z0-9][A-Za-z0-9._-]{0,29})");
+  private static final java.util.regex.Pattern ARM_ENVIRONMENT = java.util.regex.Pattern.compile(
+      "/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.MachineLearningServices/"
+          + "(workspaces|registries)/[^/]+/environments/[^/]+/versions/[^/]+", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+  /**
+   * The job's {@code environmentId}, which the REST API defines as an ARM resource id: {@code azureml:NAME:VERSION}
+   * (the CLI and studio's short form) becomes the workspace's environment version id.
+   */
+  static String environmentId(String environment, String workspaceId) {
+    java.util.regex.Matcher shortForm = environment == null ? null : SHORT_ENVIRONMENT.matcher(environment);
+    if (shortForm != null && shortForm.matches()) {
+      return workspaceId + "/environments/" + shortForm.group(1) + "/versions/" + shortForm.group(2);
+    }
+    return environment;
   }
 
   @Override

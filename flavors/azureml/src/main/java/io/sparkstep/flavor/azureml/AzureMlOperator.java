@@ -108,7 +108,8 @@ final class AzureMlOperator implements StepOperator {
     Map<String, String> tags = new LinkedHashMap<>(config.withPrefix("tag."));
     tags.put("sparkstep.runId", spec.runId);
     tags.put("sparkstep.step", spec.step);
-    ObjectNode body = CommandJobRequest.build(name, config.get("experiment"), computeId, config.get("environment"),
+    ObjectNode body = CommandJobRequest.build(name, config.get("experiment"), computeId,
+        AzureMlFlavor.environmentId(config.get("environment"), jobs.workspaceId()),
         config.get("command"), env, InstanceTypes.choose(spec.resources, config.get("instanceType")),
         spec.resources == null ? 0 : spec.resources.maxRuntimeSeconds, tags);
 

@@ -55,6 +55,15 @@ final class KubernetesOperator implements StepOperator {
   @Override
   public List<ValidationProblem> validate(StepSpec spec) {
     List<ValidationProblem> problems = new ArrayList<>(KubeAccess.problems(settings));
+    spec.sparkConf.forEach((key, value) -> {
+      // Spark writes the submission's conf into the driver's spark.properties config map: no literal secret there.
+      if (io.sparkstep.util.Redactor.isSecretKey(key) && value != null
+          && !io.sparkstep.util.EnvInterpolation.references(value)) {
+        problems.add(ValidationProblem.of("sparkConf." + key, "a literal secret would be written into the driver "
+            + "pod's config map", "keep it in a Kubernetes Secret: --set secretEnv.NAME=SECRET:KEY on the operator "
+            + "and --conf " + key + "='${NAME}'"));
+      }
+    });
     problems.addAll(plan(spec).problems());
     int bytes = StepSpecJson.write(spec).getBytes(StandardCharsets.UTF_8).length;
     if (bytes > MAX_SPEC_ARGUMENT_BYTES) {

@@ -231,6 +231,9 @@ public final class KubernetesSettings {
     return name != null && name.length() <= 63 && DNS_LABEL.matcher(name).matches();
   }
 
+  /** Keys of a Secret's data, as the API server allows them. */
+  static final java.util.regex.Pattern SECRET_DATA_KEY = java.util.regex.Pattern.compile("[-._a-zA-Z0-9]{1,253}");
+
   public static boolean isDnsSubdomain(String name) {
     return name != null && name.length() <= 253 && DNS_SUBDOMAIN.matcher(name).matches();
   }
@@ -290,7 +293,7 @@ public final class KubernetesSettings {
             "use letters, digits and '_'"));
       }
       String[] parts = ref == null ? new String[0] : ref.split(":", -1);
-      if (parts.length != 2 || !isDnsSubdomain(parts[0]) || parts[1].isBlank()) {
+      if (parts.length != 2 || !isDnsSubdomain(parts[0]) || !SECRET_DATA_KEY.matcher(parts[1]).matches()) {
         problems.add(ValidationProblem.of("secretEnv." + name, "'" + ref + "' is not SECRET:KEY",
             "name a Kubernetes Secret and a key in it, e.g. secretEnv." + name + "=db-credentials:password"));
       }
@@ -307,6 +310,7 @@ public final class KubernetesSettings {
     });
     s.volumes().forEach((name, value) -> problems.addAll(VolumeSpec.problems(name, value)));
     problems.addAll(ScheduleParsing.labelProblems("label.", s.labels()));
+    problems.addAll(ScheduleParsing.annotationProblems("annotation.", s.annotations()));
     problems.addAll(ScheduleParsing.labelProblems("nodeSelector.", s.nodeSelector()));
     problems.addAll(ScheduleParsing.labelProblems("gpuNodeSelector.", s.gpuNodeSelector()));
     for (String key : List.of("executors", "ttlSecondsAfterFinished", "submissionTimeoutSeconds")) {

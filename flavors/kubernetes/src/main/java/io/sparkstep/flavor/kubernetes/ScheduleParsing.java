@@ -50,10 +50,36 @@ public final class ScheduleParsing {
       if (t.getKey().isEmpty() || !LABEL_KEY.matcher(t.getKey()).matches()) {
         problems.add(ValidationProblem.of("tolerations", "'" + text + "' has no valid taint key",
             "write KEY[=VALUE][:EFFECT], e.g. nvidia.com/gpu:NoSchedule or dedicated=spark:NoExecute"));
+      } else if (t.getValue() != null && !LABEL_VALUE.matcher(t.getValue()).matches()) {
+        problems.add(ValidationProblem.of("tolerations", "'" + text + "' has value '" + t.getValue()
+            + "', which the API server refuses", "a toleration value is a label value: at most 63 letters, digits, "
+            + "'-', '_' or '.', starting and ending alphanumeric"));
       } else if (t.getEffect() != null && !EFFECTS.contains(t.getEffect())) {
         problems.add(ValidationProblem.of("tolerations", "'" + text + "' has unknown effect '" + t.getEffect() + "'",
             "effects: " + String.join(", ", EFFECTS)));
       }
+    }
+    return problems;
+  }
+
+  /** Annotation keys are qualified names like label keys (values are free text, 256 KiB in all per object). */
+  public static List<ValidationProblem> annotationProblems(String prefix, Map<String, String> annotations) {
+    List<ValidationProblem> problems = new ArrayList<>();
+    long total = 0;
+    for (Map.Entry<String, String> entry : annotations.entrySet()) {
+      String key = entry.getKey();
+      int slash = key.indexOf('/');
+      boolean prefixOk = slash < 0 || slash <= 253;
+      if (!LABEL_KEY.matcher(key).matches() || !prefixOk) {
+        problems.add(ValidationProblem.of(prefix + key, "is not a valid annotation key",
+            "use [PREFIX/]NAME: NAME at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric, "
+                + "e.g. example.com/owner"));
+      }
+      total += key.length() + (entry.getValue() == null ? 0 : entry.getValue().length());
+    }
+    if (total > 256 * 1024) {
+      problems.add(ValidationProblem.of(prefix, "annotations are " + total + " bytes, the API server allows 256 KiB",
+          "shorten them"));
     }
     return problems;
   }

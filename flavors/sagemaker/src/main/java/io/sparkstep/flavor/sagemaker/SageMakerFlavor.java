@@ -29,6 +29,11 @@ public final class SageMakerFlavor implements Flavor {
     return SageMakerSettings.OPTIONS;
   }
 
+  /** CreateTrainingJob's pattern for Environment keys. */
+  private static final java.util.regex.Pattern ENV_KEY = java.util.regex.Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]{0,511}");
+  /** The AWS tag pattern ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$ for keys and values. */
+  private static final java.util.regex.Pattern TAG_TEXT = java.util.regex.Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+");
+
   @Override
   public List<ValidationProblem> validate(OperatorConfig config) {
     List<ValidationProblem> problems = new ArrayList<>();
@@ -55,6 +60,26 @@ public final class SageMakerFlavor implements Flavor {
           : SageMakerSettings.SUBNETS), "a VPC config needs both subnets and securityGroups",
           "set both subnets=subnet-...,... and securityGroups=sg-...,..., or neither"));
     }
+    config.raw().forEach((key, value) -> {
+      if (key.startsWith(SageMakerSettings.ENV_PREFIX)) {
+        String name = key.substring(SageMakerSettings.ENV_PREFIX.length());
+        if (!ENV_KEY.matcher(name).matches()) {
+          problems.add(ValidationProblem.of(prefix + key, "'" + name + "' is not a name SageMaker accepts for an "
+              + "environment variable", "use [a-zA-Z_][a-zA-Z0-9_]*, at most 512 characters"));
+        }
+      } else if (key.startsWith(SageMakerSettings.TAG_PREFIX)) {
+        String tag = key.substring(SageMakerSettings.TAG_PREFIX.length());
+        if (tag.length() > 128 || !TAG_TEXT.matcher(tag).matches() || tag.toLowerCase(java.util.Locale.ROOT).startsWith("aws:")) {
+          problems.add(ValidationProblem.of(prefix + key, "'" + tag + "' is not a valid SageMaker tag key",
+              "1-128 letters, digits, spaces and _ . : / = + - @, not starting with aws:"));
+        }
+        if (value != null && !io.sparkstep.util.EnvInterpolation.references(value)
+            && !value.isEmpty() && (value.length() > 256 || !TAG_TEXT.matcher(value).matches())) {
+          problems.add(ValidationProblem.of(prefix + key, "value '" + value + "' is not a valid SageMaker tag value",
+              "at most 256 letters, digits, spaces and _ . : / = + - @"));
+        }
+      }
+    });
     for (String key : List.of(SageMakerSettings.VOLUME_GB, SageMakerSettings.MAX_RUNTIME,
         SageMakerSettings.MAX_ATTEMPTS, SageMakerSettings.POLL_MILLIS)) {
       String value = resolved(config, key, problems, prefix);

@@ -76,24 +76,55 @@ final class SparkSubmitLaunch {
 
   /** The spec the driver runs: the run's, writing its record into this attempt's directory. */
   String driverSpecJson(Path attemptDir) {
+    return StepSpecJson.write(driverSpec(attemptDir, new LinkedHashMap<>()));
+  }
+
+  /**
+   * The driver's spec with no secret value in it: literal secrets of the spec's conf, and secret entries of the
+   * application conf (operator {@code conf.*} resolved here), become {@code ${SPARK_SPARKSTEP_SECRET_n}} references
+   * that the entrypoint resolves; their values go into {@code secretEnv}, the spark-submit child's environment,
+   * never onto its command line.
+   */
+  StepSpec driverSpec(Path attemptDir, Map<String, String> secretEnv) {
     StepSpec driverSpec = spec.copy();
     driverSpec.runDir = attemptDir.toUri().toString();
-    return StepSpecJson.write(driverSpec);
+    Map<String, String> secretConf = new LinkedHashMap<>();
+    sparkConf().forEach((key, value) -> {
+      if (isSecret(key, value) && !driverSpec.sparkConf.containsKey(key)) {
+        secretConf.put(key, value);
+      }
+    });
+    driverSpec.sparkConf.putAll(secretConf);
+    driverSpec.sparkConf = io.sparkstep.spi.RunSecrets.externalize(driverSpec.sparkConf, secretEnv);
+    return driverSpec;
+  }
+
+  /** Whether a conf entry must not be put on spark-submit's command line. */
+  private static boolean isSecret(String key, String value) {
+    return value != null && !io.sparkstep.util.EnvInterpolation.references(value) && (Redactor.isSecretKey(key)
+        || Redactor.registered().stream().anyMatch(value::contains));
   }
 
   Started start(Path attemptDir, Path logFile, SparkAppHandle.Listener listener) throws IOException {
     Map<String, String> env = new LinkedHashMap<>(settings.env());
     env.putAll(spark.environment());
+    Map<String, String> secretEnv = new LinkedHashMap<>();
+    String driverSpecJson = StepSpecJson.write(driverSpec(attemptDir, secretEnv));
+    env.putAll(secretEnv);
     SparkLauncher launcher = new SparkLauncher(env)
         .setSparkHome(spark.home().toString())
         .setMaster(settings.master())
         .setDeployMode(settings.deployMode())
         .setMainClass(StepEntrypoint.class.getName())
         .setAppResource(applicationJar.toString())
-        .addAppArgs("--spec-json", driverSpecJson(attemptDir))
+        .addAppArgs("--spec-json", driverSpecJson)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
         .redirectError();
-    sparkConf().forEach(launcher::setConf);
+    sparkConf().forEach((key, value) -> {
+      if (!isSecret(key, value)) {
+        launcher.setConf(key, value);
+      }
+    });
     // Executors get the environment as conf, which spark-submit's command line shows: secret-looking names stay
     // with the driver, which receives the environment itself, never as an argument.
     settings.env().forEach((name, value) -> {

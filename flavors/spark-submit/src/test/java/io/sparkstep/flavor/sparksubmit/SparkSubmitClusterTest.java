@@ -69,12 +69,43 @@ class SparkSubmitClusterTest {
   @Order(1)
   void clientModeStepRunsOnTheWorkersExecutors() throws Exception {
     // the secret reaches the driver through its environment only: never an argument, a log line or a record
+    // and through conf: an operator conf.* reference resolved here and a literal secret in the step's conf, both
+    // kept off spark-submit's command line (moved into its environment, resolved by the entrypoint)
     String op = StandaloneClusterExtension.operator("it-client-env", "client",
-        Map.of("env.API_TOKEN", "${SPARKSTEP_TEST_SECRET}", "env.GREETING", "hello"));
+        Map.of("env.API_TOKEN", "${SPARKSTEP_TEST_SECRET}", "env.GREETING", "hello",
+            "conf.spark.hadoop.fs.s3a.secret.key", "${SPARKSTEP_TEST_SECRET}"));
+    String literal = "lit-" + java.util.UUID.randomUUID();
+    java.util.List<String> commandLines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread ps = new Thread(() -> {
+      while (watching.get()) {
+        ProcessHandle.current().descendants().forEach(p -> p.info().commandLine().ifPresent(commandLines::add));
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    ps.start();
     StepRun run = operator(op).step("generate-trips").param("rows", 20_000).param("partitions", 4)
+        .conf("spark.sparkstep.test.password", literal)
         .output("trips", data.resolve("trips").toUri().toString())
         .output("zones", data.resolve("zones").toUri().toString()).submit();
     assertEquals(RunState.SUCCEEDED, run.await(RUN_TIMEOUT), () -> "log:\n" + tail(run));
+    watching.set(false);
+    ps.join();
+    assertTrue(commandLines.stream().anyMatch(c -> c.contains(run.id())), "spark-submit's command line was seen");
+    for (String line : commandLines) {
+      assertFalse(line.contains(System.getenv("SPARKSTEP_TEST_SECRET")) || line.contains(literal),
+          "secret on a command line: " + line);
+    }
+    try (Stream<Path> files = Files.walk(StandaloneClusterExtension.home())) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        assertFalse(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1)
+            .contains(literal), "literal secret in " + file);
+      }
+    }
     RunRecord record = record(run);
     assertEquals(20_000L, record.outputs.get("trips").rows);
     assertTrue(record.outputs.get("trips").committed);

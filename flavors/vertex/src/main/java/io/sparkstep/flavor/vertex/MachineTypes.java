@@ -61,6 +61,31 @@ final class MachineTypes {
   private MachineTypes() {
   }
 
+  /**
+   * Most vCPUs an N1 machine may have with {@code gpus} of {@code acceleratorType} attached (Compute Engine's GPU
+   * table: V100 12 per GPU, P100 16, P4 24 per GPU, T4 48 for 1-2 and 96 for 4); -1 when the type is not an N1 GPU.
+   */
+  static int maxN1Cpus(String acceleratorType, int gpus) {
+    switch (acceleratorType) {
+      case "NVIDIA_TESLA_V100":
+        return 12 * gpus;
+      case "NVIDIA_TESLA_P100":
+        return 16 * gpus;
+      case "NVIDIA_TESLA_P4":
+        return 24 * gpus;
+      case "NVIDIA_TESLA_T4":
+        return gpus <= 2 ? 48 : 96;
+      default:
+        return -1;
+    }
+  }
+
+  /** vCPUs of an N1 machine type such as n1-standard-16, or -1. */
+  static int n1Cpus(String machineType) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("n1-(standard|highmem|highcpu)-(\\d+)").matcher(machineType);
+    return m.matches() ? Integer.parseInt(m.group(2)) : -1;
+  }
+
   /** The GPU counts Vertex accepts on N1 machines. */
   static boolean n1AcceptsGpuCount(int gpus) {
     return gpus == 1 || gpus == 2 || gpus == 4;

@@ -56,11 +56,32 @@ final class ResourceMapping {
     if (r.maxRuntimeSeconds < 0) {
       problems.add(ValidationProblem.of("resources.maxRuntimeSeconds", "must not be negative", "use seconds > 0"));
     }
+    checkN1GpuCpus(r, problems);
     if (explicitType(r) == null && r.gpus >= 0 && machineFromTable(r).isEmpty()) {
       problems.add(ValidationProblem.of("resources", "no Vertex machine in the table has cpu=" + r.cpu + ", memory="
               + r.memory + ", gpus=" + r.gpus + (r.gpus > 0 ? " of " + settings.acceleratorType : ""),
           "lower the request, set resources.instanceType (e.g. n1-standard-8) or the operator's machineType; "
               + "T4/V100/P100 take 1, 2 or 4 GPUs; L4 1, 2, 4 or 8; A100 and H100 1, 2, 4 or 8"));
+    }
+  }
+
+  /** vCPUs per GPU on N1 machines are limited by Compute Engine; a request above the limit is refused here. */
+  private void checkN1GpuCpus(ResourceSpec r, List<ValidationProblem> problems) {
+    if (r.gpus <= 0) {
+      return;
+    }
+    String accelerator = settings.acceleratorType.toUpperCase(Locale.ROOT);
+    int max = MachineTypes.maxN1Cpus(accelerator, r.gpus);
+    if (max < 0) {
+      return;
+    }
+    String type = explicitType(r);
+    int cpus = type != null ? MachineTypes.n1Cpus(type) : machineFromTable(r).map(MachineTypes.Machine::cpus).orElse(-1);
+    int asked = Math.max(cpus, r.cpu);
+    if (asked > max) {
+      problems.add(ValidationProblem.of(r.cpu > max ? "resources.cpu" : "resources.instanceType", asked + " vCPUs with "
+          + r.gpus + " " + accelerator + " is more than Compute Engine allows (" + max + ")",
+          "ask for at most " + max + " cpu, or more GPUs"));
     }
   }
 

@@ -122,6 +122,10 @@ final class VertexSettings {
       problems.add(ValidationProblem.of("bootDiskGb", "Vertex boot disks are 100..65536 GB, not " + s.bootDiskGb,
           "set bootDiskGb between 100 and 65536"));
     }
+    if (s.specEnvMaxBytes < 0 || s.specEnvMaxBytes > 1024 * 1024) {
+      problems.add(ValidationProblem.of("specEnvMaxBytes", "must be 0..1048576 bytes, not " + s.specEnvMaxBytes,
+          "0 sends every spec by URI; the default is 32768"));
+    }
     s.labels.forEach((k, v) -> checkLabel("label." + k, k, v, problems));
     s.env.keySet().forEach(k -> {
       if (k.startsWith("SPARKSTEP_")) {
