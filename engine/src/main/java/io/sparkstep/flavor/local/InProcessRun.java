@@ -3,6 +3,7 @@ package io.sparkstep.flavor.local;
 import io.sparkstep.accel.AcceleratorPlan;
 import io.sparkstep.accel.Accelerators;
 import io.sparkstep.api.RunState;
+import io.sparkstep.launch.UserJars;
 import io.sparkstep.runtime.CancelToken;
 import io.sparkstep.runtime.RunLogCapture;
 import io.sparkstep.runtime.SparkSessionFactory;
@@ -31,6 +32,8 @@ final class InProcessRun extends AbstractStepRun {
     context.record().platform.put("pid", Long.toString(ProcessHandle.current().pid()));
     context.save();
     Thread thread = new Thread(() -> run.execute(spec, config), "sparkstep-run-" + spec.runId);
+    // The step's classes come from the user's jars (see UserJars), on the driver side through this thread's loader.
+    thread.setContextClassLoader(UserJars.loader(spec.jars));
     thread.setDaemon(false);
     thread.start();
     return run;
@@ -42,6 +45,12 @@ final class InProcessRun extends AbstractStepRun {
       Map<String, String> conf = new java.util.LinkedHashMap<>(config.withPrefix("conf."));
       conf.putAll(SparkSessionFactory.runConf(spec, accelerator));
       session = EmbeddedSpark.session(SparkSessionFactory.defaultLocalMaster(spec), conf);
+      // Tasks run in the embedded executor's own loader, which the shared context may have made before these jars.
+      for (String jar : spec.jars) {
+        if (UserJars.isLocal(jar)) {
+          session.sparkContext().addJar(UserJars.localPath(jar).toString());
+        }
+      }
       if (cancel.isRequested()) {
         moveTo(RunState.CANCELLED);
         return;
