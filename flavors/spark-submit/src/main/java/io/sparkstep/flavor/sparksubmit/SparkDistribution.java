@@ -136,8 +136,8 @@ public final class SparkDistribution {
     return jars;
   }
 
-  /** Spark's provided dependency tree, and the launcher library (a compile dependency here, so listed apart). */
-  static final List<String> SPARK_JARS_RESOURCES = List.of("spark-jars.txt", "spark-launcher-jar.txt");
+  /** Spark's dependency tree as this module's build resolved it (see its pom). */
+  static final List<String> SPARK_JARS_RESOURCES = List.of("spark-jars.txt");
 
   /** File names of Spark's runtime jars, as this module was built against. */
   static Set<String> sparkJarNames() {
