@@ -14,14 +14,33 @@ public final class FlavorRegistry {
   private final Map<String, Flavor> flavors = new TreeMap<>();
 
   public FlavorRegistry(ClassLoader loader) {
-    for (Flavor flavor : ServiceLoader.load(Flavor.class, loader)) {
-      flavors.putIfAbsent(flavor.name(), flavor);
-    }
+    load(loader);
   }
 
+  /** The flavors of this JVM's class path, then those of the distribution's plugins and the user's jars. */
   public FlavorRegistry() {
     this(Thread.currentThread().getContextClassLoader() != null
         ? Thread.currentThread().getContextClassLoader() : FlavorRegistry.class.getClassLoader());
+    FlavorPlugins.loaders().forEach(this::load);
+  }
+
+  /** A plugin that cannot be loaded is skipped with a warning; the others still work. */
+  private void load(ClassLoader loader) {
+    java.util.Iterator<Flavor> found = ServiceLoader.load(Flavor.class, loader).iterator();
+    while (true) {
+      try {
+        if (!found.hasNext()) {
+          return;
+        }
+        Flavor flavor = found.next();
+        flavors.putIfAbsent(flavor.name(), flavor);
+      } catch (java.util.ServiceConfigurationError | LinkageError e) {
+        System.err.println("sparkstep: warning: a flavor plugin was skipped: " + e);
+        if (!(e instanceof java.util.ServiceConfigurationError)) {
+          return;
+        }
+      }
+    }
   }
 
   public List<Flavor> all() {
