@@ -44,13 +44,15 @@ final class InProcessRun extends AbstractStepRun {
       AcceleratorPlan accelerator = Accelerators.plan(spec);
       Map<String, String> conf = new java.util.LinkedHashMap<>(config.withPrefix("conf."));
       conf.putAll(SparkSessionFactory.runConf(spec, accelerator));
-      session = EmbeddedSpark.session(SparkSessionFactory.defaultLocalMaster(spec), conf);
-      // Tasks run in the embedded executor's own loader, which the shared context may have made before these jars.
-      for (String jar : spec.jars) {
-        if (UserJars.isLocal(jar)) {
-          session.sparkContext().addJar(UserJars.localPath(jar).toString());
-        }
+      // A local-mode executor never loads spark.jars: its tasks see the loader that was the context loader when the
+      // SparkContext started. So the jars are core conf of the embedded context: another set of jars starts a new
+      // context, on this thread, whose loader is the user jars' (see EmbeddedSpark).
+      String jars = String.join(",", spec.jars.stream().filter(UserJars::isLocal)
+          .map(jar -> UserJars.localPath(jar).toString()).toList());
+      if (!jars.isEmpty()) {
+        conf.merge("spark.jars", jars, (given, user) -> given + "," + user);
       }
+      session = EmbeddedSpark.session(SparkSessionFactory.defaultLocalMaster(spec), conf);
       if (cancel.isRequested()) {
         moveTo(RunState.CANCELLED);
         return;
