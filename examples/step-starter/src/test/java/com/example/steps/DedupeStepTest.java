@@ -20,10 +20,11 @@ class DedupeStepTest {
   @Test
   void dropsDuplicatesOfTheKeyColumns() throws Exception {
     Path in = tmp.resolve("in.csv");
-    Files.writeString(in, "id,name\n1,a\n1,a\n2,b\n2,c\n");
+    // CSV inputs are read without a header: columns _c0, _c1, ...
+    Files.writeString(in, "1,a\n1,a\n2,b\n2,c\n");
     Path out = tmp.resolve("out");
     StepRun run = Sparkstep.operator("local", tmp.resolve("home")).step(DedupeStep.class)
-        .param("columns", "id").input("in", in.toUri().toString(), "csv").output("out", out.toUri().toString())
+        .param("columns", "_c0").input("in", in.toUri().toString(), "csv").output("out", out.toUri().toString())
         .submit();
     assertEquals(RunState.SUCCEEDED, run.await(Duration.ofMinutes(2)), () -> run.record().errorMessage());
     assertEquals(2, SparkSession.active().read().parquet(out.toString()).count());
