@@ -9,10 +9,30 @@ import java.util.Locale;
 public enum Accelerator {
   NONE(null, null, null),
   /** Apache DataFusion Comet: native CPU execution; the build for Spark 4.1 is why the project is on Spark 4.1.1. */
-  COMET(new MavenArtifact("org.apache.datafusion", "comet-spark-spark4.1_2.13", "1.2.0"),
+  COMET(Versions.artifact("comet"),
       "org.apache.spark.CometPlugin", "comet.conf"),
   /** NVIDIA RAPIDS: GPU execution; its jar carries shims for Spark 4.1.1. */
-  RAPIDS(new MavenArtifact("com.nvidia", "rapids-4-spark_2.13", "26.08.1"), "com.nvidia.spark.SQLPlugin", "gpu.conf");
+  RAPIDS(Versions.artifact("rapids"), "com.nvidia.spark.SQLPlugin", "gpu.conf");
+
+  /** The coordinates the build wrote from the root pom (accelerators.properties). */
+  private static final class Versions {
+    private static final java.util.Properties PROPERTIES = new java.util.Properties();
+
+    static {
+      try (java.io.InputStream in = Accelerator.class.getResourceAsStream("accelerators.properties")) {
+        if (in == null) {
+          throw new IllegalStateException("accelerators.properties is missing from the engine jar");
+        }
+        PROPERTIES.load(in);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    static MavenArtifact artifact(String prefix) {
+      return MavenArtifact.fromProperties(PROPERTIES, prefix);
+    }
+  }
 
   private final MavenArtifact artifact;
   private final String pluginClass;

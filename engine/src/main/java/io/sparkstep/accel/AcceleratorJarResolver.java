@@ -30,7 +30,7 @@ import java.util.Map;
  *   <li>the local Maven repository ({@code -Dmaven.repo.local}, {@code $SPARKSTEP_MAVEN_LOCAL}, else
  *       {@code ~/.m2/repository}), where a previous run or {@code mvn} left it;</li>
  *   <li>a download from {@code $SPARKSTEP_MAVEN_REPO} (default Maven Central) into that local repository, checked
- *       against the repository's SHA-1, with a progress line.</li>
+ *       against the sha256 pinned in the root pom (accelerators.properties), with a progress line.</li>
  * </ol>
  *
  * <p>Why not Maven itself: Maven's resolver always reads the artifact's POM, and the RAPIDS POM names a parent POM
@@ -113,7 +113,10 @@ public final class AcceleratorJarResolver {
         .connectTimeout(Duration.ofSeconds(20)).build();
     Path partial = null;
     try {
-      String expectedSha1 = fetchSha1(client, url + ".sha1");
+      // The pinned sha256 from the root pom, not a checksum from the server that served the jar; the repository's
+      // SHA-1 only for an artifact that has no pin.
+      boolean pinned = artifact.sha256() != null && !artifact.sha256().isBlank();
+      String expected = pinned ? artifact.sha256() : fetchSha1(client, url + ".sha1");
       Files.createDirectories(target.getParent());
       partial = Files.createTempFile(target.getParent(), artifact.fileName(), ".part");
       HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
@@ -126,10 +129,12 @@ public final class AcceleratorJarResolver {
       long total = response.headers().firstValueAsLong("content-length").orElse(-1);
       progress.println("sparkstep: downloading " + artifact + " (" + megabytes(total) + ") from " + remoteRepository
           + " into " + localRepository + " (once)");
-      String actualSha1 = copyWithProgress(response.body(), partial, total, artifact);
-      if (expectedSha1 != null && !expectedSha1.equalsIgnoreCase(actualSha1)) {
-        throw new AcceleratorJarException(artifact, "the download of " + url + " is corrupt (SHA-1 " + actualSha1
-            + ", repository says " + expectedSha1 + "); run again");
+      String algorithm = pinned ? "SHA-256" : "SHA-1";
+      String actual = copyWithProgress(response.body(), partial, total, artifact, algorithm);
+      if (expected != null && !expected.equalsIgnoreCase(actual)) {
+        throw new AcceleratorJarException(artifact, "the download of " + url + " does not match its "
+            + (pinned ? "pinned " : "repository's ") + algorithm + " (got " + actual + ", expected " + expected
+            + "); run again, or check " + REMOTE_REPO_ENV);
       }
       Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return target;
@@ -162,10 +167,11 @@ public final class AcceleratorJarResolver {
     return space > 0 ? text.substring(0, space) : text;
   }
 
-  private String copyWithProgress(InputStream in, Path file, long total, MavenArtifact artifact) throws IOException {
+  private String copyWithProgress(InputStream in, Path file, long total, MavenArtifact artifact, String algorithm)
+      throws IOException {
     MessageDigest sha1;
     try {
-      sha1 = MessageDigest.getInstance("SHA-1");
+      sha1 = MessageDigest.getInstance(algorithm);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

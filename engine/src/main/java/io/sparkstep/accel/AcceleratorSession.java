@@ -59,7 +59,10 @@ public final class AcceleratorSession implements AutoCloseable {
     SparkConf launcherConf = new SparkConf();
     AcceleratorPlan plan;
     ClassLoader previous = null;
-    if (accelerator.id().equals(launcherConf.get(Accelerators.APPLIED_CONF, null))) {
+    if (accelerator.id().equals(launcherConf.get(Accelerators.APPLIED_CONF, null))
+        || onSystemClassPath(accelerator.pluginClass())) {
+      // Also when the jar is already on the JVM's class path (a local child JVM with Comet, an image's extraClassPath):
+      // loading it again in a child loader would split Comet's shuffle classes from Spark's package.
       // The launcher passed the jars (--jars / spark.jars in the image) and the conf: only coverage is ours.
       plan = new AcceleratorPlan(accelerator.id(), List.of(), Accelerators.profileConf(accelerator, explain));
     } else {
@@ -69,6 +72,15 @@ public final class AcceleratorSession implements AutoCloseable {
     }
     RapidsExplainCapture capture = accelerator == Accelerator.RAPIDS ? RapidsExplainCapture.install() : null;
     return new AcceleratorSession(accelerator, plan, explain, capture, previous);
+  }
+
+  private static boolean onSystemClassPath(String className) {
+    try {
+      Class.forName(className, false, ClassLoader.getSystemClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 
   public AcceleratorPlan plan() {

@@ -94,7 +94,8 @@ public final class ExplainCommand implements Callable<Integer>, CliExtension {
   /** Every output the step declares goes to the scratch directory, in the format the user asked for. */
   private static void redirectOutputs(StepSpec spec, Path scratch) {
     Map<String, ArtifactSpec> outputs = new LinkedHashMap<>();
-    for (String name : new StepCatalog().resolve(spec.step).describe().outputs().keySet()) {
+    for (String name : new StepCatalog(io.sparkstep.launch.UserJars.loader(io.sparkstep.launch.UserJars.collect(spec.jars,
+        System.getenv(), null, io.sparkstep.util.SparkstepHome.resolve()))).resolve(spec.step).describe().outputs().keySet()) {
       ArtifactSpec given = spec.outputs.get(name);
       outputs.put(name, new ArtifactSpec(scratch.resolve(name).toUri().toString(), given == null ? null : given.format,
           null));

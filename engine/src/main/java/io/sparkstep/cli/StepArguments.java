@@ -24,6 +24,10 @@ public final class StepArguments {
   @Option(names = "--step", paramLabel = "CLASS_OR_ALIAS", description = "Step class name or alias (see: sparkstep steps).")
   String step;
 
+  @Option(names = "--jars", paramLabel = "JAR[,JAR]", split = ",", description = "Jars with your steps "
+      + "(repeatable); also read from SPARKSTEP_CLASSPATH, the operator's jars and $SPARKSTEP_HOME/plugins.")
+  List<String> jars = List.of();
+
   @Option(names = "--param", paramLabel = "NAME=VALUE", description = "Step parameter (repeatable).")
   List<String> params = List.of();
 
@@ -67,6 +71,7 @@ public final class StepArguments {
     if (step != null) {
       spec.step = step;
     }
+    spec.jars.addAll(jars);
     for (String param : params) {
       String[] kv = keyValue("--param", param);
       spec.params.put(kv[0], kv[1]);

@@ -3,7 +3,9 @@ package io.sparkstep.cli;
 import io.sparkstep.api.ParamDef;
 import io.sparkstep.api.Step;
 import io.sparkstep.api.StepDescriptor;
+import io.sparkstep.launch.UserJars;
 import io.sparkstep.runtime.StepCatalog;
+import io.sparkstep.util.SparkstepHome;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,9 +17,14 @@ final class StepsCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "STEP")
   String step;
 
+  @picocli.CommandLine.Option(names = "--jars", paramLabel = "JAR[,JAR]", split = ",",
+      description = "Jars with your steps, besides SPARKSTEP_CLASSPATH and $SPARKSTEP_HOME/plugins.")
+  java.util.List<String> jars = java.util.List.of();
+
   @Override
   public Integer call() {
-    StepCatalog catalog = new StepCatalog();
+    StepCatalog catalog = new StepCatalog(UserJars.loader(UserJars.collect(jars, System.getenv(), null,
+        SparkstepHome.resolve())));
     if (step == null) {
       for (Map.Entry<String, Step> entry : catalog.listed().entrySet()) {
         System.out.printf("%-20s %s%n", entry.getKey(), entry.getValue().describe().description());

@@ -56,6 +56,15 @@ public final class Sparkstep {
     return this;
   }
 
+  /**
+   * Jars with the step's code (and what it needs beyond Spark), loaded in the step's own class loader here and
+   * shipped to clusters; the same as the CLI's {@code --jars}.
+   */
+  public Sparkstep jars(String... jars) {
+    spec.jars.addAll(java.util.List.of(jars));
+    return this;
+  }
+
   public Sparkstep param(String name, Object value) {
     spec.params.put(name, value);
     return this;

@@ -4,6 +4,7 @@ import io.sparkstep.api.StepRun;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunStore;
+import io.sparkstep.runtime.StepCatalog;
 import io.sparkstep.spec.InvalidSpecException;
 import io.sparkstep.spec.SpecValidator;
 import io.sparkstep.spec.StepSpec;
@@ -32,8 +33,10 @@ public final class StepSubmitter {
   private final FlavorRegistry flavors;
   private final OperatorStore operators;
   private final RunStore runs;
+  private final Path home;
 
   public StepSubmitter(Path home, FlavorRegistry flavors) {
+    this.home = home;
     this.flavors = flavors;
     this.operators = new OperatorStore(home, flavors);
     this.runs = new RunStore(home);
@@ -89,7 +92,8 @@ public final class StepSubmitter {
   private List<ValidationProblem> validate(StepSpec prepared, OperatorConfig config, Flavor flavor,
                                            StepOperator operator) {
     List<ValidationProblem> problems = new ArrayList<>();
-    new SpecValidator().validate(prepared, true, problems);
+    // The step is looked up among the user's jars from every source, in their own loader (see UserJars).
+    new SpecValidator(new StepCatalog(UserJars.loader(prepared.jars))).validate(prepared, true, problems);
     if (prepared.runId != null && SpecValidator.RUN_ID.matcher(prepared.runId).matches()
         && !prepared.runId.contains("..") && runs.exists(prepared.runId)) {
       problems.add(RunStore.taken(prepared.runId).problems().get(0));
@@ -147,6 +151,7 @@ public final class StepSubmitter {
     prepared.operator = new StepSpec.OperatorRef(config.name(), config.flavor());
     prepared.operator.settings = config.redacted();
     LocalPaths.absolutize(prepared);
+    prepared.jars = UserJars.collect(prepared.jars, System.getenv(), config.get(UserJars.OPERATOR_SETTING), home);
     io.sparkstep.accel.Accelerators.applyOperatorDefault(prepared, config);
     return prepared;
   }

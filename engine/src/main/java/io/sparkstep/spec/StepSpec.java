@@ -31,6 +31,12 @@ public class StepSpec {
   public Map<String, String> sparkConf = new LinkedHashMap<>();
   /** none (default), comet or rapids. */
   public String accelerator;
+  /**
+   * The jars with the step's code, from every source the user may name them in ({@code SPARKSTEP_CLASSPATH},
+   * {@code --jars}, the operator's {@code jars}, {@code plugins/}); filled at submission (see
+   * {@link io.sparkstep.launch.UserJars}) and shipped to clusters as {@code spark.jars}.
+   */
+  public java.util.List<String> jars = new java.util.ArrayList<>();
   /** Operator name and flavor that launched the run, and its non-secret settings. */
   public OperatorRef operator;
   /** Hadoop FS URI of the directory where the entrypoint writes the run record and its log. */

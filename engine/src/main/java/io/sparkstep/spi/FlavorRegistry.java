@@ -13,14 +13,21 @@ public final class FlavorRegistry {
   private final Map<String, Flavor> flavors = new TreeMap<>();
 
   public FlavorRegistry(ClassLoader loader) {
-    for (Flavor flavor : io.sparkstep.util.ServiceProviders.load(Flavor.class, loader)) {
-      flavors.putIfAbsent(flavor.name(), flavor);
-    }
+    load(loader);
   }
 
+  /** The flavors of this JVM's class path, then those of the distribution's plugins and the user's jars. */
   public FlavorRegistry() {
     this(Thread.currentThread().getContextClassLoader() != null
         ? Thread.currentThread().getContextClassLoader() : FlavorRegistry.class.getClassLoader());
+    FlavorPlugins.loaders().forEach(this::load);
+  }
+
+  /** A plugin that cannot be loaded is skipped with a warning naming its jar; the others still work. */
+  private void load(ClassLoader loader) {
+    for (Flavor flavor : io.sparkstep.util.ServiceProviders.load(Flavor.class, loader)) {
+      flavors.putIfAbsent(flavor.name(), flavor);
+    }
   }
 
   public List<Flavor> all() {

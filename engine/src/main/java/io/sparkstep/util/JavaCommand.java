@@ -22,12 +22,24 @@ public final class JavaCommand {
 
   /** {@code java <flags> -cp <classpath> <mainClass>} with this JVM's classpath. */
   public static List<String> forMainClass(String mainClass, List<String> extraJvmFlags) {
+    return forMainClass(mainClass, extraJvmFlags, List.of(), List.of());
+  }
+
+  /**
+   * The same with jars before this JVM's classpath (what must be on the JVM's own class path, such as Comet) and
+   * after it (the user's step jars).
+   */
+  public static List<String> forMainClass(String mainClass, List<String> extraJvmFlags, List<String> prepend,
+      List<String> append) {
+    List<String> classpath = new ArrayList<>(prepend);
+    classpath.add(System.getProperty("java.class.path"));
+    classpath.addAll(append);
     List<String> command = new ArrayList<>();
     command.add(javaBinary());
     command.addAll(sparkJvmFlags());
     command.addAll(extraJvmFlags);
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(String.join(java.io.File.pathSeparator, classpath));
     command.add(mainClass);
     return command;
   }

@@ -1,6 +1,9 @@
 package io.sparkstep.flavor.local;
 
+import io.sparkstep.accel.Accelerator;
+import io.sparkstep.accel.Accelerators;
 import io.sparkstep.api.RunState;
+import io.sparkstep.launch.UserJars;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunRecordJson;
 import io.sparkstep.runtime.StepEntrypoint;
@@ -65,7 +68,16 @@ final class ChildProcessRun extends AbstractStepRun {
       if (log4j != null) {
         jvmFlags.add("-Dlog4j2.configurationFile=" + log4j);
       }
-      List<String> command = JavaCommand.forMainClass(StepEntrypoint.class.getName(), jvmFlags);
+      // Comet's JVM shuffle shares packages with Spark, so its jar must come from the JVM's own class path (a child
+      // loader breaks it); the user's jars follow the engine's, so they can never shadow it.
+      List<String> systemJars = new ArrayList<>();
+      if (Accelerators.of(spec) == Accelerator.COMET) {
+        systemJars.addAll(Accelerators.plan(spec).jars());
+      }
+      List<String> userJars = spec.jars.stream().filter(UserJars::isLocal)
+          .map(jar -> UserJars.localPath(jar).toString()).toList();
+      List<String> command = JavaCommand.forMainClass(StepEntrypoint.class.getName(), jvmFlags, systemJars,
+          userJars);
       command.add("--spec");
       command.add(specFile.toString());
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

@@ -3,6 +3,7 @@ package io.sparkstep.flavor.local;
 import io.sparkstep.accel.AcceleratorPlan;
 import io.sparkstep.accel.Accelerators;
 import io.sparkstep.api.RunState;
+import io.sparkstep.launch.UserJars;
 import io.sparkstep.runtime.CancelToken;
 import io.sparkstep.runtime.RunLogCapture;
 import io.sparkstep.runtime.SparkSessionFactory;
@@ -31,6 +32,8 @@ final class InProcessRun extends AbstractStepRun {
     context.record().platform.put("pid", Long.toString(ProcessHandle.current().pid()));
     context.save();
     Thread thread = new Thread(() -> run.execute(spec, config), "sparkstep-run-" + spec.runId);
+    // The step's classes come from the user's jars (see UserJars), on the driver side through this thread's loader.
+    thread.setContextClassLoader(UserJars.loader(spec.jars));
     thread.setDaemon(false);
     thread.start();
     return run;
@@ -41,6 +44,14 @@ final class InProcessRun extends AbstractStepRun {
       AcceleratorPlan accelerator = Accelerators.plan(spec);
       Map<String, String> conf = new java.util.LinkedHashMap<>(config.withPrefix("conf."));
       conf.putAll(SparkSessionFactory.runConf(spec, accelerator));
+      // A local-mode executor never loads spark.jars: its tasks see the loader that was the context loader when the
+      // SparkContext started. So the jars are core conf of the embedded context: another set of jars starts a new
+      // context, on this thread, whose loader is the user jars' (see EmbeddedSpark).
+      String jars = String.join(",", spec.jars.stream().filter(UserJars::isLocal)
+          .map(jar -> UserJars.localPath(jar).toString()).toList());
+      if (!jars.isEmpty()) {
+        conf.merge("spark.jars", jars, (given, user) -> given + "," + user);
+      }
       session = EmbeddedSpark.session(SparkSessionFactory.defaultLocalMaster(spec), conf);
       if (cancel.isRequested()) {
         moveTo(RunState.CANCELLED);

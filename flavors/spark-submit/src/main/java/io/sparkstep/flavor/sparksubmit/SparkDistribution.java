@@ -3,6 +3,7 @@ package io.sparkstep.flavor.sparksubmit;
 import io.sparkstep.util.JavaCommand;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,10 +14,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A Spark home for machines without a Spark install: a directory whose {@code jars/} links the Spark jars this JVM
@@ -24,8 +27,8 @@ import java.util.Map;
  * {@code $SPARK_HOME/bin/spark-submit}; standalone Workers build executor and driver class paths from
  * {@code $SPARK_HOME/jars} and need {@code SPARK_SCALA_VERSION} to accept a home without build directories.
  *
- * <p>Sparkstep's own jars are left out on purpose: the step's code reaches the cluster only as the application jar
- * and the {@code jars} setting, exactly as on a real Spark install.
+ * <p>It holds Spark's own jars only (see {@link #sparkJarsOnClasspath}): the step's code reaches the cluster only as
+ * the application jar and {@code spark.jars}, exactly as on a real Spark install.
  */
 public final class SparkDistribution {
   public static final String SCALA_VERSION = "2.13";
@@ -112,21 +115,48 @@ public final class SparkDistribution {
     }
   }
 
-  /** Jars of this JVM's class path, without Sparkstep's own (they travel as application jars). */
+  /**
+   * Spark's own jars on this JVM's class path: those whose file names the build listed as Spark's runtime (the
+   * {@link #SPARK_JARS_RESOURCES}, Spark's dependency tree as this module saw it). Nothing else: neither
+   * Sparkstep's jars (they travel as the application jar), nor the user's (spark.jars), nor a flavor's SDKs, which
+   * would otherwise land on every Master, Worker, driver and executor class path.
+   */
   static List<Path> sparkJarsOnClasspath() {
+    Set<String> sparkJars = sparkJarNames();
     List<Path> jars = new ArrayList<>();
     for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
       if (!entry.endsWith(".jar")) {
         continue;
       }
       Path jar = Paths.get(entry).toAbsolutePath();
-      String name = jar.getFileName().toString();
-      if (name.startsWith("sparkstep-") || name.startsWith("surefire") || !Files.isRegularFile(jar)) {
-        continue;
+      if (sparkJars.contains(jar.getFileName().toString()) && Files.isRegularFile(jar)) {
+        jars.add(jar);
       }
-      jars.add(jar);
     }
     return jars;
+  }
+
+  /** Spark's dependency tree as this module's build resolved it (see its pom). */
+  static final List<String> SPARK_JARS_RESOURCES = List.of("spark-jars.txt");
+
+  /** File names of Spark's runtime jars, as this module was built against. */
+  static Set<String> sparkJarNames() {
+    Set<String> names = new HashSet<>();
+    for (String resource : SPARK_JARS_RESOURCES) {
+      try (InputStream in = SparkDistribution.class.getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new IllegalStateException(resource + " is missing from the spark-submit flavor's jar");
+        }
+        for (String entry : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("[:\\s]+")) {
+          if (entry.endsWith(".jar")) {
+            names.add(entry.substring(entry.lastIndexOf('/') + 1));
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return names;
   }
 
   /*

@@ -132,7 +132,10 @@ final class SparkSubmitLaunch {
         launcher.setConf("spark.executorEnv." + name, value);
       }
     });
-    for (String jar : settings.list("jars")) {
+    // The user's jars from every source (the operator's jars among them), collected once at submission.
+    java.util.LinkedHashSet<String> jars = new java.util.LinkedHashSet<>(spec.jars);
+    jars.addAll(settings.list("jars"));
+    for (String jar : jars) {
       launcher.addJar(jar);
     }
     for (String jar : accelerator.jars()) {

@@ -1,0 +1,116 @@
+package io.sparkstep.spi;
+
+import io.sparkstep.launch.UserJars;
+import io.sparkstep.util.SparkstepHome;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Where flavors come from besides the engine's own class path: each directory under the distribution's
+ * {@code plugins/} ({@value #PLUGINS_PROPERTY}, set by {@code bin/sparkstep}) in a class loader of its own, so a
+ * flavor's SDK (Netty, Guava, Jackson, protobuf) can differ from Spark's and from another flavor's; and the user's
+ * jars ({@link UserJars}: {@code SPARKSTEP_CLASSPATH}, {@code $SPARKSTEP_HOME/plugins}).
+ */
+public final class FlavorPlugins {
+  public static final String PLUGINS_PROPERTY = "sparkstep.plugins";
+
+  private FlavorPlugins() {
+  }
+
+  /** One loader per plugin directory (sorted by name), then the user's jars' loader. */
+  public static List<ClassLoader> loaders() {
+    List<ClassLoader> loaders = new ArrayList<>();
+    String dir = System.getProperty(PLUGINS_PROPERTY);
+    if (dir != null && !dir.isBlank() && Files.isDirectory(Paths.get(dir))) {
+      try (Stream<Path> flavors = Files.list(Paths.get(dir))) {
+        for (Path flavor : flavors.filter(Files::isDirectory).sorted().toList()) {
+          loaders.add(new PluginClassLoader(flavor.getFileName().toString(), jars(flavor),
+              FlavorPlugins.class.getClassLoader()));
+        }
+      } catch (IOException e) {
+        System.err.println("sparkstep: warning: cannot list flavor plugins in " + dir + ": " + e.getMessage());
+      }
+    }
+    try {
+      loaders.add(UserJars.loader(UserJars.ofEnvironment(SparkstepHome.resolve())));
+    } catch (RuntimeException e) {
+      System.err.println("sparkstep: warning: user jars skipped: " + e.getMessage());
+    }
+    return loaders;
+  }
+
+  private static URL[] jars(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      List<URL> urls = new ArrayList<>();
+      for (Path jar : files.filter(f -> f.toString().endsWith(".jar")).sorted().toList()) {
+        try {
+          urls.add(jar.toUri().toURL());
+        } catch (MalformedURLException e) {
+          throw new IOException(e);
+        }
+      }
+      return urls.toArray(URL[]::new);
+    }
+  }
+
+  /**
+   * Child-first for everything but the API a flavor shares with the engine: Sparkstep itself, Spark, Scala, Hadoop,
+   * logging and the JDK come from the parent, so the flavor talks to the same engine and Spark classes.
+   */
+  static final class PluginClassLoader extends URLClassLoader {
+    private static final String[] PARENT_FIRST = {"java.", "javax.", "jdk.", "sun.", "io.sparkstep.", "org.apache.spark.",
+        "scala.", "org.apache.hadoop.", "org.slf4j.", "org.apache.logging.log4j.", "org.apache.log4j.",
+        "com.fasterxml.jackson."};
+
+    static {
+      ClassLoader.registerAsParallelCapable();
+    }
+
+    PluginClassLoader(String name, URL[] urls, ClassLoader parent) {
+      super("sparkstep-flavor-" + name, urls, parent);
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+      synchronized (getClassLoadingLock(name)) {
+        Class<?> loaded = findLoadedClass(name);
+        if (loaded == null) {
+          if (parentFirst(name)) {
+            try {
+              loaded = getParent().loadClass(name);
+            } catch (ClassNotFoundException e) {
+              loaded = findClass(name);
+            }
+          } else {
+            try {
+              loaded = findClass(name);
+            } catch (ClassNotFoundException e) {
+              loaded = getParent().loadClass(name);
+            }
+          }
+        }
+        if (resolve) {
+          resolveClass(loaded);
+        }
+        return loaded;
+      }
+    }
+
+    private static boolean parentFirst(String name) {
+      for (String prefix : PARENT_FIRST) {
+        if (name.startsWith(prefix)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.sparkstep.flavor.sparksubmit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepRun;
+import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.record.RunStore;
+import io.sparkstep.testing.ExternalStepJar;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A step jar built outside this build, on the real standalone cluster: named only by the operator's {@code jars}
+ * (client mode) or only by the Java API's {@code jars(...)} (cluster mode); both ship it by {@code spark.jars} and
+ * nothing but Spark's jars sits in the assembled Spark home (the user's jar there broke the driver with
+ * NoClassDefFoundError: io/sparkstep/api/Step).
+ */
+@ExtendWith(StandaloneClusterExtension.class)
+class ExternalStepJarClusterTest {
+  private static final Duration RUN_TIMEOUT = Duration.ofSeconds(150);
+  @TempDir
+  static Path tmp;
+  static Path jar;
+
+  @BeforeAll
+  static void buildJar() throws Exception {
+    jar = ExternalStepJar.build(tmp.resolve("external"));
+  }
+
+  @Test
+  void clientModeFindsTheStepByTheOperatorsJarsAlone() throws Exception {
+    String op = StandaloneClusterExtension.operator("ext-client", "client", Map.of("jars", jar.toString()));
+    Path out = tmp.resolve("client-out");
+    StepRun run = Sparkstep.operator(op, StandaloneClusterExtension.home()).step(ExternalStepJar.ALIAS)
+        .param("n", 30).output("squares", out.toUri().toString()).submit();
+    assertEquals(RunState.SUCCEEDED, run.await(RUN_TIMEOUT), () -> log(run));
+    assertEquals(ExternalStepJar.expectedRows(30), rows(out));
+    assertSparkHomeHoldsSparkOnly();
+  }
+
+  @Test
+  void clusterModeRunsTheStepFromTheJavaApisJars() throws Exception {
+    String op = StandaloneClusterExtension.operator("ext-cluster", "cluster", Map.of());
+    Path out = tmp.resolve("cluster-out");
+    StepRun run = Sparkstep.operator(op, StandaloneClusterExtension.home()).jars(jar.toString())
+        .step(ExternalStepJar.STEP_CLASS).param("n", 16).output("squares", out.toUri().toString()).submit();
+    assertEquals(RunState.SUCCEEDED, run.await(RUN_TIMEOUT), () -> log(run));
+    assertEquals(ExternalStepJar.expectedRows(16), rows(out));
+  }
+
+  private static void assertSparkHomeHoldsSparkOnly() throws Exception {
+    Set<String> spark = SparkDistribution.sparkJarNames();
+    try (Stream<Path> homes = Files.list(StandaloneClusterExtension.home().resolve("spark-dist"))) {
+      for (Path home : homes.filter(h -> h.getFileName().toString().startsWith("spark-")).toList()) {
+        try (Stream<Path> jars = Files.list(home.resolve("jars"))) {
+          List<String> names = jars.map(j -> j.getFileName().toString()).toList();
+          assertTrue(names.stream().anyMatch(n -> n.startsWith("spark-core_")), names.toString());
+          assertFalse(names.stream().anyMatch(n -> n.startsWith("sparkstep-") || n.startsWith("junit")), names.toString());
+          assertTrue(spark.containsAll(names), "only Spark's own jars: " + names);
+        }
+      }
+    }
+  }
+
+  private static List<String> rows(Path parquet) {
+    return SparkSession.builder().master("local[1]").getOrCreate().read().parquet(parquet.toString()).orderBy("id")
+        .collectAsList().stream().map((Row r) -> r.getLong(0) + "," + r.getLong(1)).toList();
+  }
+
+  private static String log(StepRun run) {
+    try {
+      return "log:\n" + Files.readString(new RunStore(StandaloneClusterExtension.home()).logFile(run.id()));
+    } catch (Exception e) {
+      return run.record().errorMessage();
+    }
+  }
+}
