@@ -1,0 +1,195 @@
+package io.sparkstep.bench.tpch;
+
+import io.sparkstep.accel.Accelerators;
+import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepRun;
+import io.sparkstep.bench.Measurement;
+import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.operator.OperatorStore;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.record.RunStore;
+import io.sparkstep.spi.FlavorRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code bench --suite tpch}: the 22 TPC-H queries, vanilla Spark vs Comet, each query in a child JVM of the local
+ * flavor per variant (same operator, same settings; only {@code --accelerator comet} differs), who goes first
+ * alternating by query; inside each child the query runs warm-up + repetition times and each iteration is timed.
+ * Answers are checked across the two variants and, at SF=1, against the specification's reference row counts.
+ * RAPIDS eligibility per query comes from explain-only runs (the RAPIDS plugin planning on the CPU). Writes
+ * results.csv, answers.csv, eligibility.csv, report.md and tpch-ratios.png.
+ */
+public final class TpchSuite {
+  /** Operator the suite registers: the local flavor with a child JVM per run. */
+  static final String OPERATOR = "bench-process";
+
+  /**
+   * {@code scale}: the tables' scale factor; {@code eligibilityScale}: the scale of the RAPIDS explain-only runs (they
+   * report plans, which do not depend on the data size, so a small scale saves their time).
+   */
+  public record Settings(double scale, List<Integer> queries, int warmups, int reps, double eligibilityScale) {
+    public static Settings quick() {
+      return new Settings(0.01, List.of(1, 3, 6, 13, 18), 1, 2, 0.01);
+    }
+
+    public static Settings full(double scale) {
+      return new Settings(scale, IntStream.rangeClosed(1, TpchQueries.count()).boxed().toList(), 1, 3, 0.01);
+    }
+  }
+
+  /** One query's outcome: answers, their agreement, Comet's coverage and RAPIDS' eligibility. */
+  public record QueryResult(int query, String firstVariant, TpchAnswer vanilla, TpchAnswer comet, String difference,
+      Integer referenceRows, Integer cometOperators, Integer cometOperatorsTotal, List<String> cometFallbacks,
+      Integer gpuOperators, Integer gpuOperatorsTotal, List<String> gpuReasons) {
+    public boolean answersAgree() {
+      return difference == null && (referenceRows == null || referenceRows == vanilla.rows());
+    }
+  }
+
+  private final Settings settings;
+  private final Path out;
+  private final Path home;
+  private final List<Measurement> measurements = new ArrayList<>();
+  private final List<QueryResult> results = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
+
+  public TpchSuite(Settings settings, Path out) {
+    this.settings = settings;
+    this.out = out;
+    this.home = out.resolve("work/home");
+  }
+
+  public List<QueryResult> run() throws Exception {
+    Files.createDirectories(out);
+    new OperatorStore(home, new FlavorRegistry()).register(OPERATOR, "local", Map.of("isolation", "process"), true);
+    Path data = generate(settings.scale());
+    Path eligibilityData = settings.eligibilityScale() == settings.scale() ? data : generate(settings.eligibilityScale());
+    for (int i = 0; i < settings.queries().size(); i++) {
+      int q = settings.queries().get(i);
+      // Who goes first alternates by query, so neither variant always meets the page cache (and the machine's other
+      // load) in the same state.
+      boolean vanillaFirst = i % 2 == 0;
+      RunRecord first = query(q, data, vanillaFirst ? null : "comet");
+      RunRecord second = query(q, data, vanillaFirst ? "comet" : null);
+      RunRecord vanilla = vanillaFirst ? first : second;
+      RunRecord comet = vanillaFirst ? second : first;
+      TpchAnswer vanillaAnswer = answer(vanilla);
+      TpchAnswer cometAnswer = answer(comet);
+      timings(q, "vanilla", vanilla);
+      timings(q, "comet", comet);
+      RunRecord.AcceleratorInfo coverage = comet.accelerator;
+      RunRecord.AcceleratorInfo gpu = explainRapids(q, eligibilityData);
+      Integer reference = settings.scale() == 1.0 ? TpchQueries.SF1_ROWS.get(q - 1) : null;
+      QueryResult result = new QueryResult(q, vanillaFirst ? "vanilla" : "comet", vanillaAnswer, cometAnswer,
+          vanillaAnswer.differenceFrom(cometAnswer), reference,
+          coverage == null ? null : coverage.operatorsAccelerated, coverage == null ? null : coverage.operatorsTotal,
+          coverage == null ? List.of() : coverage.notAccelerated,
+          gpu == null ? null : gpu.operatorsAccelerated, gpu == null ? null : gpu.operatorsTotal,
+          gpu == null ? List.of() : gpu.notAccelerated);
+      results.add(result);
+      System.err.println("bench: tpch q" + q + " answers " + (result.answersAgree() ? "agree" : "DIFFER: "
+          + (result.difference() != null ? result.difference() : "rows " + vanillaAnswer.rows() + " vs reference "
+          + reference)) + ", rows " + vanillaAnswer.rows());
+    }
+    TpchReport.write(out, settings, measurements, results, notes);
+    return results;
+  }
+
+  public List<Measurement> measurements() {
+    return measurements;
+  }
+
+  private Path generate(double scale) throws Exception {
+    Path dir = out.resolve("work/tpch-sf" + format(scale));
+    if (!Files.exists(dir.resolve("lineitem/_SUCCESS"))) {
+      long start = System.nanoTime();
+      Sparkstep launch = Sparkstep.operator("local", home).step("generate-tpch").param("scale", scale).overwrite();
+      for (String table : TpchQueries.TABLES) {
+        launch.output(table, dir.resolve(table).toUri().toString());
+      }
+      require(launch.submit());
+      notes.add(String.format(Locale.ROOT, "TPC-H SF %s generated in %.0f s (io.trino.tpch 1.2, Parquet, money as "
+          + "DECIMAL(15,2)).", format(scale), (System.nanoTime() - start) / 1e9));
+    }
+    return dir;
+  }
+
+  private RunRecord query(int q, Path data, String accelerator) throws Exception {
+    return require(launch(q, data, accelerator, settings.scale(), settings.warmups() + settings.reps(), false)
+        .submit());
+  }
+
+  /** RAPIDS explain-only: the plugin plans on the CPU and records, per operator, whether it would run on a GPU. */
+  private RunRecord.AcceleratorInfo explainRapids(int q, Path data) throws Exception {
+    try {
+      RunRecord explained = require(launch(q, data, "rapids", settings.eligibilityScale(), 1, true).submit());
+      return explained.accelerator;
+    } catch (IllegalStateException | io.sparkstep.spec.InvalidSpecException e) {
+      notes.add("RAPIDS eligibility not measured for q" + q + ": " + e.getMessage());
+      return null;
+    }
+  }
+
+  private Sparkstep launch(int q, Path data, String accelerator, double scale, int iterations, boolean explain) {
+    String variant = (accelerator == null ? "vanilla" : accelerator) + (explain ? "-explain" : "");
+    Path answers = out.resolve("work/answers/q" + q + "-" + variant);
+    Sparkstep launch = Sparkstep.operator(OPERATOR, home).step("tpch-query").param("query", q).param("scale", scale)
+        .param("iterations", iterations).output("answer", answers.resolve("answer").toUri().toString())
+        .output("timings", answers.resolve("timings").toUri().toString()).overwrite();
+    for (String table : TpchQueries.TABLES) {
+      launch.input(table, data.resolve(table).toUri().toString());
+    }
+    if (accelerator != null) {
+      launch.accelerator(accelerator);
+    }
+    if (explain) {
+      launch.label(Accelerators.EXPLAIN_LABEL, "true");
+    }
+    return launch;
+  }
+
+  private static TpchAnswer answer(RunRecord run) {
+    return TpchAnswer.of(SparkSession.builder().getOrCreate().read().parquet(run.outputs.get("answer").uri));
+  }
+
+  /** The child's per-iteration times; the first {@code warmups} are the warm-up and not kept. */
+  private void timings(int q, String variant, RunRecord run) {
+    List<Row> rows = SparkSession.builder().getOrCreate().read().parquet(run.outputs.get("timings").uri)
+        .orderBy("iteration").collectAsList();
+    for (Row row : rows) {
+      int iteration = row.getInt(1);
+      if (iteration >= settings.warmups()) {
+        Measurement m = new Measurement("tpch", workload(q), variant, row.getLong(3), iteration - settings.warmups(),
+            row.getLong(2), 0);
+        measurements.add(m);
+        System.err.println("bench: tpch " + m.workload() + " " + variant + " rep=" + m.rep() + " " + m.millis() + " ms");
+      }
+    }
+  }
+
+  static String workload(int q) {
+    return String.format(Locale.ROOT, "q%02d", q);
+  }
+
+  static String format(double scale) {
+    return scale == Math.rint(scale) ? Long.toString((long) scale) : Double.toString(scale);
+  }
+
+  private RunRecord require(StepRun run) throws Exception {
+    RunState state = run.await(Duration.ofMinutes(30));
+    RunRecord record = new RunStore(home).load(run.id()).orElseThrow();
+    if (state != RunState.SUCCEEDED) {
+      throw new IllegalStateException("benchmark run " + run.id() + " " + state + ": " + record.errorMessage());
+    }
+    return record;
+  }
+}
