@@ -23,6 +23,13 @@ public final class BenchCommand implements Callable<Integer>, CliExtension {
   @Option(names = "--scale", defaultValue = "1", description = "TPC-H scale factor. Default: ${DEFAULT-VALUE}.")
   double scale;
 
+  @Option(names = "--reps", description = "TPC-H: timed iterations per query and variant after the warm-up "
+      + "(default 3).")
+  Integer reps;
+
+  @Option(names = "--queries", split = ",", description = "TPC-H: query numbers to run (default: all 22).")
+  java.util.List<Integer> queries;
+
   @Option(names = "--quick", description = "Tiny scale (what CI runs): checks the harness, not performance.")
   boolean quick;
 
@@ -45,7 +52,12 @@ public final class BenchCommand implements Callable<Integer>, CliExtension {
     switch (suite) {
       case "default" -> new BenchmarkRunner(quick ? BenchmarkRunner.Settings.quick() : BenchmarkRunner.Settings.full(),
           dir).run(gpu);
-      case "tpch" -> new TpchSuite(quick ? TpchSuite.Settings.quick() : TpchSuite.Settings.full(scale), dir).run();
+      case "tpch" -> {
+        TpchSuite.Settings settings = quick ? TpchSuite.Settings.quick() : TpchSuite.Settings.full(scale);
+        settings = reps != null ? settings.withReps(reps) : settings;
+        settings = queries != null ? settings.withQueries(queries) : settings;
+        new TpchSuite(settings, dir).run();
+      }
       case "cli" -> new CliRunCost(quick ? CliRunCost.Settings.quick() : CliRunCost.Settings.full(), dir).run();
       default -> {
         System.err.println("sparkstep bench: --suite " + suite + " is not a suite; use default, tpch or cli");

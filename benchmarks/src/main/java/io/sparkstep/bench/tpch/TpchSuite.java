@@ -31,6 +31,8 @@ import org.apache.spark.sql.SparkSession;
 public final class TpchSuite {
   /** Operator the suite registers: the local flavor with a child JVM per run. */
   static final String OPERATOR = "bench-process";
+  /** Heap of every child JVM, vanilla and Comet alike (Comet also gets spark-conf/comet.conf's off-heap pool). */
+  static final String CHILD_HEAP = "3g";
 
   /**
    * {@code scale}: the tables' scale factor; {@code eligibilityScale}: the scale of the RAPIDS explain-only runs (they
@@ -43,6 +45,14 @@ public final class TpchSuite {
 
     public static Settings full(double scale) {
       return new Settings(scale, IntStream.rangeClosed(1, TpchQueries.count()).boxed().toList(), 1, 3, 0.01);
+    }
+
+    public Settings withReps(int newReps) {
+      return new Settings(scale, queries, warmups, newReps, eligibilityScale);
+    }
+
+    public Settings withQueries(List<Integer> newQueries) {
+      return new Settings(scale, newQueries, warmups, reps, eligibilityScale);
     }
   }
 
@@ -70,9 +80,11 @@ public final class TpchSuite {
 
   public List<QueryResult> run() throws Exception {
     Files.createDirectories(out);
-    new OperatorStore(home, new FlavorRegistry()).register(OPERATOR, "local", Map.of("isolation", "process"), true);
+    new OperatorStore(home, new FlavorRegistry()).register(OPERATOR, "local",
+        Map.of("isolation", "process", "driverMemory", CHILD_HEAP), true);
     Path data = generate(settings.scale());
-    Path eligibilityData = settings.eligibilityScale() == settings.scale() ? data : generate(settings.eligibilityScale());
+    // Timings and answers of every query first, RAPIDS eligibility after: on a loaded machine a run that is cut
+    // short still has what matters most, and the report is rewritten after each query so it always shows it.
     for (int i = 0; i < settings.queries().size(); i++) {
       int q = settings.queries().get(i);
       // Who goes first alternates by query, so neither variant always meets the page cache (and the machine's other
@@ -87,18 +99,26 @@ public final class TpchSuite {
       timings(q, "vanilla", vanilla);
       timings(q, "comet", comet);
       RunRecord.AcceleratorInfo coverage = comet.accelerator;
-      RunRecord.AcceleratorInfo gpu = explainRapids(q, eligibilityData);
       Integer reference = settings.scale() == 1.0 ? TpchQueries.SF1_ROWS.get(q - 1) : null;
       QueryResult result = new QueryResult(q, vanillaFirst ? "vanilla" : "comet", vanillaAnswer, cometAnswer,
           vanillaAnswer.differenceFrom(cometAnswer), reference,
           coverage == null ? null : coverage.operatorsAccelerated, coverage == null ? null : coverage.operatorsTotal,
-          coverage == null ? List.of() : coverage.notAccelerated,
-          gpu == null ? null : gpu.operatorsAccelerated, gpu == null ? null : gpu.operatorsTotal,
-          gpu == null ? List.of() : gpu.notAccelerated);
+          coverage == null ? List.of() : coverage.notAccelerated, null, null, List.of());
       results.add(result);
       System.err.println("bench: tpch q" + q + " answers " + (result.answersAgree() ? "agree" : "DIFFER: "
           + (result.difference() != null ? result.difference() : "rows " + vanillaAnswer.rows() + " vs reference "
           + reference)) + ", rows " + vanillaAnswer.rows());
+      TpchReport.write(out, settings, measurements, results, notes);
+    }
+    Path eligibilityData = settings.eligibilityScale() == settings.scale() ? data : generate(settings.eligibilityScale());
+    for (int i = 0; i < results.size(); i++) {
+      QueryResult r = results.get(i);
+      RunRecord.AcceleratorInfo gpu = explainRapids(r.query(), eligibilityData);
+      results.set(i, new QueryResult(r.query(), r.firstVariant(), r.vanilla(), r.comet(), r.difference(),
+          r.referenceRows(), r.cometOperators(), r.cometOperatorsTotal(), r.cometFallbacks(),
+          gpu == null ? null : gpu.operatorsAccelerated, gpu == null ? null : gpu.operatorsTotal,
+          gpu == null ? List.of() : gpu.notAccelerated));
+      TpchReport.write(out, settings, measurements, results, notes);
     }
     TpchReport.write(out, settings, measurements, results, notes);
     return results;
