@@ -123,6 +123,9 @@ public final class TpchReport {
 
     md.append("\n## Notes\n\n");
     notes.forEach(n -> md.append("- ").append(n).append('\n'));
+    md.append("- Load average (1, 5, 15 min) when this report was written: ").append(loadAverage()).append(" on ")
+        .append(Runtime.getRuntime().availableProcessors()).append(" cores. Other work on the machine slows both "
+        + "variants alike only on average: read the ratios, and their spread, not the absolute times.\n");
     md.append("- No GPU on this machine (").append(io.sparkstep.bench.MachineFacts.gpuModel()).append("): RAPIDS was ")
         .append("not timed and no GPU time is reported. The RAPIDS column comes from explain-only runs (the RAPIDS ")
         .append("plugin with spark.rapids.sql.mode=explainOnly plans each query on the CPU) at SF ")
@@ -130,6 +133,15 @@ public final class TpchReport {
     md.append("\nChart: `tpch-ratios.png` (Comet/vanilla per query, log scale; below 1 Comet is faster).\n");
     Files.writeString(out.resolve("report.md"), md.toString());
     chart(out.resolve("tpch-ratios.png"), ratios, geomean);
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + ", " + f[1] + ", " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown (" + e.getMessage() + ")";
+    }
   }
 
   private static String of(Integer n, Integer total) {
