@@ -30,6 +30,10 @@ public final class BenchCommand implements Callable<Integer>, CliExtension {
   @Option(names = "--queries", split = ",", description = "TPC-H: query numbers to run (default: all 22).")
   java.util.List<Integer> queries;
 
+  @Option(names = "--report-only", description = "TPC-H: write the report again from the run records, answers and "
+      + "timings a previous run left under --out, without running anything.")
+  boolean reportOnly;
+
   @Option(names = "--quick", description = "Tiny scale (what CI runs): checks the harness, not performance.")
   boolean quick;
 
@@ -56,7 +60,11 @@ public final class BenchCommand implements Callable<Integer>, CliExtension {
         TpchSuite.Settings settings = quick ? TpchSuite.Settings.quick() : TpchSuite.Settings.full(scale);
         settings = reps != null ? settings.withReps(reps) : settings;
         settings = queries != null ? settings.withQueries(queries) : settings;
-        new TpchSuite(settings, dir).run();
+        if (reportOnly) {
+          new TpchSuite(settings, dir).reportFromRecords();
+        } else {
+          new TpchSuite(settings, dir).run();
+        }
       }
       case "cli" -> new CliRunCost(quick ? CliRunCost.Settings.quick() : CliRunCost.Settings.full(), dir).run();
       default -> {

@@ -60,6 +60,13 @@ public final class TpchSuite {
   public record QueryResult(int query, String firstVariant, TpchAnswer vanilla, TpchAnswer comet, String difference,
       Integer referenceRows, Integer cometOperators, Integer cometOperatorsTotal, List<String> cometFallbacks,
       Integer gpuOperators, Integer gpuOperatorsTotal, List<String> gpuReasons) {
+    QueryResult withGpu(RunRecord.AcceleratorInfo gpu) {
+      int[] onGpu = queryCoverage(gpu);
+      return new QueryResult(query, firstVariant, vanilla, comet, difference, referenceRows, cometOperators,
+          cometOperatorsTotal, cometFallbacks, onGpu == null ? null : onGpu[0], onGpu == null ? null : onGpu[1],
+          queryFallbacks(gpu));
+    }
+
     public boolean answersAgree() {
       return difference == null && (referenceRows == null || referenceRows == vanilla.rows());
     }
@@ -98,28 +105,99 @@ public final class TpchSuite {
       TpchAnswer cometAnswer = answer(comet);
       timings(q, "vanilla", vanilla);
       timings(q, "comet", comet);
-      RunRecord.AcceleratorInfo coverage = comet.accelerator;
-      Integer reference = settings.scale() == 1.0 ? TpchQueries.SF1_ROWS.get(q - 1) : null;
-      QueryResult result = new QueryResult(q, vanillaFirst ? "vanilla" : "comet", vanillaAnswer, cometAnswer,
-          vanillaAnswer.differenceFrom(cometAnswer), reference,
-          coverage == null ? null : coverage.operatorsAccelerated, coverage == null ? null : coverage.operatorsTotal,
-          coverage == null ? List.of() : coverage.notAccelerated, null, null, List.of());
+      QueryResult result = result(q, vanillaFirst ? "vanilla" : "comet", vanillaAnswer, cometAnswer, comet, null);
       results.add(result);
       System.err.println("bench: tpch q" + q + " answers " + (result.answersAgree() ? "agree" : "DIFFER: "
           + (result.difference() != null ? result.difference() : "rows " + vanillaAnswer.rows() + " vs reference "
-          + reference)) + ", rows " + vanillaAnswer.rows());
+          + result.referenceRows())) + ", rows " + vanillaAnswer.rows());
       TpchReport.write(out, settings, measurements, results, notes);
     }
     Path eligibilityData = settings.eligibilityScale() == settings.scale() ? data : generate(settings.eligibilityScale());
     for (int i = 0; i < results.size(); i++) {
       QueryResult r = results.get(i);
       RunRecord.AcceleratorInfo gpu = explainRapids(r.query(), eligibilityData);
-      results.set(i, new QueryResult(r.query(), r.firstVariant(), r.vanilla(), r.comet(), r.difference(),
-          r.referenceRows(), r.cometOperators(), r.cometOperatorsTotal(), r.cometFallbacks(),
-          gpu == null ? null : gpu.operatorsAccelerated, gpu == null ? null : gpu.operatorsTotal,
-          gpu == null ? List.of() : gpu.notAccelerated));
+      results.set(i, r.withGpu(gpu));
       TpchReport.write(out, settings, measurements, results, notes);
     }
+    TpchReport.write(out, settings, measurements, results, notes);
+    return results;
+  }
+
+  /**
+   * Operators of the harness, not of the query: the step's temp views of the eight tables and the writes of the
+   * collected answer and timings. Coverage counts the query's own operators only.
+   */
+  static final java.util.Set<String> HARNESS_OPERATORS = java.util.Set.of("Execute CreateViewCommand",
+      "LocalTableScan", "WriteFiles");
+
+  private static boolean harness(String operator) {
+    return HARNESS_OPERATORS.stream().anyMatch(operator::startsWith);
+  }
+
+  /** {accelerated, total} of the query's own operators in the run's plans; null when not recorded. */
+  static int[] queryCoverage(RunRecord.AcceleratorInfo info) {
+    if (info == null || info.operatorsTotal == null) {
+      return null;
+    }
+    if (info.plan == null || info.plan.isEmpty()) {
+      return new int[] {info.operatorsAccelerated, info.operatorsTotal};
+    }
+    List<RunRecord.AcceleratorInfo.PlanEntry> own = info.plan.stream()
+        .filter(e -> "operator".equals(e.kind) && !harness(e.name)).toList();
+    return new int[] {(int) own.stream().filter(e -> e.accelerated).count(), own.size()};
+  }
+
+  static List<String> queryFallbacks(RunRecord.AcceleratorInfo info) {
+    return info == null ? List.of() : info.notAccelerated.stream().filter(n -> !harness(n)).toList();
+  }
+
+  private QueryResult result(int q, String firstVariant, TpchAnswer vanillaAnswer, TpchAnswer cometAnswer,
+      RunRecord comet, RunRecord.AcceleratorInfo gpu) {
+    Integer reference = settings.scale() == 1.0 ? TpchQueries.SF1_ROWS.get(q - 1) : null;
+    int[] native_ = queryCoverage(comet.accelerator);
+    return new QueryResult(q, firstVariant, vanillaAnswer, cometAnswer, vanillaAnswer.differenceFrom(cometAnswer),
+        reference, native_ == null ? null : native_[0], native_ == null ? null : native_[1],
+        queryFallbacks(comet.accelerator), null, null, List.of()).withGpu(gpu);
+  }
+
+  /**
+   * The report again from what a run left under {@code out} (run records, specs, answers, timings): for a run that
+   * was cut short, or to re-render a report with this code. Queries with both variants recorded are reported.
+   */
+  public List<QueryResult> reportFromRecords() throws Exception {
+    RunStore store = new RunStore(home);
+    Map<Integer, Map<String, RunRecord>> byQuery = new java.util.TreeMap<>();
+    List<Integer> order = new ArrayList<>();
+    for (RunRecord record : store.list().stream()
+        .sorted(java.util.Comparator.comparing(r -> r.submittedAt)).toList()) {
+      if (!"tpch-query".equals(record.step) || record.state != RunState.SUCCEEDED) {
+        continue;
+      }
+      io.sparkstep.spec.StepSpec spec = store.loadSpec(record.runId).orElse(null);
+      if (spec == null) {
+        continue;
+      }
+      int q = ((Number) spec.params.get("query")).intValue();
+      boolean explain = "true".equals(spec.labels.get(Accelerators.EXPLAIN_LABEL));
+      String variant = explain ? "rapids-explain" : spec.accelerator == null ? "vanilla" : spec.accelerator;
+      if (!byQuery.containsKey(q)) {
+        order.add(q);
+      }
+      byQuery.computeIfAbsent(q, k -> new java.util.LinkedHashMap<>()).putIfAbsent(variant, record);
+    }
+    for (int q : order) {
+      Map<String, RunRecord> runs = byQuery.get(q);
+      if (!runs.containsKey("vanilla") || !runs.containsKey("comet")) {
+        continue;
+      }
+      String first = runs.keySet().iterator().next();
+      timings(q, "vanilla", runs.get("vanilla"));
+      timings(q, "comet", runs.get("comet"));
+      RunRecord.AcceleratorInfo gpu = runs.containsKey("rapids-explain") ? runs.get("rapids-explain").accelerator : null;
+      results.add(result(q, first, answer(runs.get("vanilla")), answer(runs.get("comet")), runs.get("comet"), gpu));
+    }
+    notes.add("Report rebuilt from the run records, answers and timings under " + out.resolve("work")
+        + " (bench --suite tpch --report-only).");
     TpchReport.write(out, settings, measurements, results, notes);
     return results;
   }
@@ -178,12 +256,12 @@ public final class TpchSuite {
   }
 
   private static TpchAnswer answer(RunRecord run) {
-    return TpchAnswer.of(SparkSession.builder().getOrCreate().read().parquet(run.outputs.get("answer").uri));
+    return TpchAnswer.of(session().read().parquet(run.outputs.get("answer").uri));
   }
 
   /** The child's per-iteration times; the first {@code warmups} are the warm-up and not kept. */
   private void timings(int q, String variant, RunRecord run) {
-    List<Row> rows = SparkSession.builder().getOrCreate().read().parquet(run.outputs.get("timings").uri)
+    List<Row> rows = session().read().parquet(run.outputs.get("timings").uri)
         .orderBy("iteration").collectAsList();
     for (Row row : rows) {
       int iteration = row.getInt(1);
@@ -194,6 +272,12 @@ public final class TpchSuite {
         System.err.println("bench: tpch " + m.workload() + " " + variant + " rep=" + m.rep() + " " + m.millis() + " ms");
       }
     }
+  }
+
+  /** The session of this JVM (the in-process generate step started it), or a local one for --report-only. */
+  private static SparkSession session() {
+    return SparkSession.getDefaultSession().isDefined() ? SparkSession.getDefaultSession().get()
+        : SparkSession.builder().master("local[*]").appName("tpch-report").getOrCreate();
   }
 
   static String workload(int q) {
