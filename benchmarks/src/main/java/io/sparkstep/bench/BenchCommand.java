@@ -1,15 +1,39 @@
 package io.sparkstep.bench;
 
+import io.sparkstep.bench.tpch.TpchSuite;
 import io.sparkstep.cli.CliExtension;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code sparkstep bench [--quick] [--gpu] [--out DIR]}: runs the benchmarks and writes CSV, markdown and PNGs. */
+/**
+ * {@code sparkstep bench [--suite default|tpch|cli] [--scale N] [--quick] [--gpu] [--out DIR]}: runs the benchmarks
+ * and writes CSV, markdown and PNGs.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmarks: engine overhead, vanilla vs Comet (vs RAPIDS on a GPU), launch latency, scaling.")
+    description = "Benchmarks: engine overhead, vanilla vs Comet (vs RAPIDS on a GPU), launch latency, scaling; "
+        + "TPC-H (--suite tpch); the cost of a CLI run against a bare Spark app (--suite cli).")
 public final class BenchCommand implements Callable<Integer>, CliExtension {
+  @Option(names = "--suite", defaultValue = "default",
+      description = "default (own workloads), tpch (the 22 TPC-H queries, vanilla vs Comet) or cli (bin/sparkstep run "
+          + "vs a bare SparkSession app, whole processes). Default: ${DEFAULT-VALUE}.")
+  String suite;
+
+  @Option(names = "--scale", defaultValue = "1", description = "TPC-H scale factor. Default: ${DEFAULT-VALUE}.")
+  double scale;
+
+  @Option(names = "--reps", description = "TPC-H: timed iterations per query and variant after the warm-up "
+      + "(default 3).")
+  Integer reps;
+
+  @Option(names = "--queries", split = ",", description = "TPC-H: query numbers to run (default: all 22).")
+  java.util.List<Integer> queries;
+
+  @Option(names = "--report-only", description = "TPC-H: write the report again from the run records, answers and "
+      + "timings a previous run left under --out, without running anything.")
+  boolean reportOnly;
+
   @Option(names = "--quick", description = "Tiny scale (what CI runs): checks the harness, not performance.")
   boolean quick;
 
@@ -26,10 +50,28 @@ public final class BenchCommand implements Callable<Integer>, CliExtension {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = out != null ? out : Path.of("benchmarks", "results",
-        java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    new BenchmarkRunner(quick ? BenchmarkRunner.Settings.quick() : BenchmarkRunner.Settings.full(), dir.toAbsolutePath())
-        .run(gpu);
+    Path dir = (out != null ? out : Path.of("benchmarks", "results",
+        java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))))
+        .toAbsolutePath();
+    switch (suite) {
+      case "default" -> new BenchmarkRunner(quick ? BenchmarkRunner.Settings.quick() : BenchmarkRunner.Settings.full(),
+          dir).run(gpu);
+      case "tpch" -> {
+        TpchSuite.Settings settings = quick ? TpchSuite.Settings.quick() : TpchSuite.Settings.full(scale);
+        settings = reps != null ? settings.withReps(reps) : settings;
+        settings = queries != null ? settings.withQueries(queries) : settings;
+        if (reportOnly) {
+          new TpchSuite(settings, dir).reportFromRecords();
+        } else {
+          new TpchSuite(settings, dir).run();
+        }
+      }
+      case "cli" -> new CliRunCost(quick ? CliRunCost.Settings.quick() : CliRunCost.Settings.full(), dir).run();
+      default -> {
+        System.err.println("sparkstep bench: --suite " + suite + " is not a suite; use default, tpch or cli");
+        return 2;
+      }
+    }
     System.out.println("report: " + dir.resolve("report.md"));
     return 0;
   }

@@ -8,11 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What the figures were measured on, recorded with each run. */
-final class MachineFacts {
+public final class MachineFacts {
   private MachineFacts() {
   }
 
-  static Map<String, String> collect() {
+  public static Map<String, String> collect() {
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
     long mem = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
@@ -29,11 +29,11 @@ final class MachineFacts {
     return facts;
   }
 
-  static boolean hasGpu() {
+  public static boolean hasGpu() {
     return Files.exists(Path.of("/dev/nvidia0")) || onPath("nvidia-smi");
   }
 
-  static String gpuModel() {
+  public static String gpuModel() {
     if (!hasGpu()) {
       return "none";
     }

@@ -1,0 +1,63 @@
+package io.sparkstep.bench.tpch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkstep.bench.Measurement;
+import io.sparkstep.bench.Report;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bench --suite tpch --quick} end to end: tiny TPC-H tables, a handful of queries as vanilla and Comet child
+ * JVMs and RAPIDS explain-only runs; answers agree, every query has timed repetitions of both variants, the report's
+ * geometric mean and ratios are the CSV's, coverage and eligibility are recorded, the chart is a PNG.
+ */
+class TpchQuickBenchmarkTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void quickTpchRunChecksAnswersAndReportsRatios() throws Exception {
+    TpchSuite.Settings settings = TpchSuite.Settings.quick();
+    List<TpchSuite.QueryResult> results = new TpchSuite(settings, tmp).run();
+    assertEquals(settings.queries(), results.stream().map(TpchSuite.QueryResult::query).toList());
+    for (TpchSuite.QueryResult r : results) {
+      assertTrue(r.answersAgree(), "q" + r.query() + " answers: " + r.difference());
+      assertTrue(r.vanilla().rows() > 0, "q" + r.query() + " returned rows");
+      assertNotNull(r.cometOperatorsTotal(), "Comet coverage recorded for q" + r.query());
+      assertTrue(r.cometOperators() > 0, "Comet ran some operators of q" + r.query());
+      assertNotNull(r.gpuOperatorsTotal(), "RAPIDS eligibility recorded for q" + r.query());
+    }
+    List<Measurement> rows = Report.readCsv(tmp.resolve("results.csv"));
+    for (int q : settings.queries()) {
+      for (String variant : List.of("vanilla", "comet")) {
+        assertEquals(settings.reps(), rows.stream().filter(m -> m.workload().equals(TpchSuite.workload(q))
+            && m.variant().equals(variant)).count(), "timed repetitions of q" + q + " " + variant);
+      }
+    }
+    String report = Files.readString(tmp.resolve("report.md"));
+    Map<String, Double> ratios = TpchReport.ratios(rows);
+    assertEquals(settings.queries().size(), ratios.size());
+    assertTrue(report.contains(String.format(Locale.ROOT, "| geometric mean of Comet/vanilla ratios | %.3f |",
+        TpchReport.geometricMean(ratios.values()))), report);
+    ratios.forEach((q, r) -> assertTrue(report.lines().anyMatch(l -> l.startsWith("| " + q + " |")
+        && l.contains("| " + Measurement.ratio(r, 1) + " |")), q + " ratio in report:\n" + report));
+    assertTrue(report.contains("published, not measured here"));
+    assertTrue(report.contains("No GPU") , "the report says plainly that no GPU ran");
+    assertFalse(report.contains("NaN"));
+    BufferedImage chart = ImageIO.read(tmp.resolve("tpch-ratios.png").toFile());
+    assertNotNull(chart);
+    assertEquals(1000, chart.getWidth());
+    assertEquals(settings.queries().size() + 1, Files.readAllLines(tmp.resolve("answers.csv")).size());
+  }
+}
