@@ -194,16 +194,21 @@ public final class TpchReport {
     double lo = Math.min(0.3, ratios.values().stream().mapToDouble(Double::doubleValue).min().orElse(1) * 0.8);
     double hi = Math.max(2.0, ratios.values().stream().mapToDouble(Double::doubleValue).max().orElse(1) * 1.2);
     axis.setRange(lo, hi);
+    axis.setNumberFormatOverride(new java.text.DecimalFormat("0.00"));
     plot.setRangeAxis(axis);
     ((BarRenderer) plot.getRenderer()).setBase(1.0);
     ValueMarker ours = new ValueMarker(geomean, new Color(0, 100, 0), new BasicStroke(2f));
     ours.setLabel(String.format(Locale.ROOT, "geometric mean here %.2f", geomean));
+    ours.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
+    ours.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_RIGHT);
     plot.addRangeMarker(ours);
     double published = PUBLISHED_COMET_SECONDS / PUBLISHED_SPARK_SECONDS;
     ValueMarker theirs = new ValueMarker(published, Color.GRAY, new BasicStroke(2f, BasicStroke.CAP_BUTT,
         BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
     theirs.setLabel(String.format(Locale.ROOT, "PUBLISHED by Comet (SF100, 8 cores, total) %.2f - not measured here",
         published));
+    theirs.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.BOTTOM_RIGHT);
+    theirs.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_RIGHT);
     plot.addRangeMarker(theirs);
     ChartUtils.saveChartAsPNG(file.toFile(), chart, 1000, 550);
   }
