@@ -95,6 +95,9 @@ final class RunCommand implements Callable<Integer> {
     String took = record.startedAt() != null && record.endedAt() != null
         ? String.format(" in %.1f s", Duration.between(record.startedAt(), record.endedAt()).toMillis() / 1000.0) : "";
     out.println("run " + record.runId() + " " + record.state() + took);
+    if (record.state() == RunState.UNKNOWN && record.stateReason() != null) {
+      out.println("  platform unreachable: " + record.stateReason());
+    }
     if (record instanceof io.sparkstep.record.RunRecord full) {
       for (Map.Entry<String, io.sparkstep.record.RunRecord.OutputInfo> output : full.outputs.entrySet()) {
         if (output.getValue().committed) {

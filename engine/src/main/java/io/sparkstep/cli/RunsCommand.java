@@ -23,10 +23,27 @@ final class RunsCommand {
     @Override
     public Integer call() {
       System.out.printf("%-24s %-10s %-14s %-12s %s%n", "RUN", "STATE", "OPERATOR", "DURATION", "STEP");
-      SparkstepCli.submitter().runs().list().stream().limit(limit).forEach(r -> System.out.printf(
+      SparkstepCli.submitter().runs().list().stream().limit(limit).map(ListRuns::current).forEach(r -> System.out.printf(
           "%-24s %-10s %-14s %-12s %s%n", r.runId, r.state, r.operator,
           r.durationMillis == null ? "-" : String.format("%.1fs", r.durationMillis / 1000.0), r.step));
       return 0;
+    }
+
+    /**
+     * A run not final in its record is asked of its platform (and what it learns is stored), so a run nobody follows
+     * still shows its true state. A run whose operator is gone shows what was stored.
+     */
+    private static RunRecord current(RunRecord stored) {
+      if (stored.state != null && stored.state.isFinal()) {
+        return stored;
+      }
+      try {
+        StepRun run = SparkstepCli.submitter().attach(stored.runId);
+        run.state();
+        return (RunRecord) run.record();
+      } catch (RuntimeException e) {
+        return stored;
+      }
     }
   }
 
