@@ -4,6 +4,7 @@ import io.sparkstep.accel.AcceleratorPlan;
 import io.sparkstep.runtime.StepEntrypoint;
 import io.sparkstep.spec.StepSpec;
 import io.sparkstep.spec.StepSpecJson;
+import io.sparkstep.spi.remote.SpecChannel;
 import io.sparkstep.util.Redactor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,13 +20,16 @@ import org.apache.spark.launcher.SparkLauncher;
 /**
  * Everything one run's spark-submit needs, and the call itself through {@link SparkLauncher} (never a shell string).
  *
- * <p>The spec reaches the driver as the {@code --spec-json} argument: it works the same in client and cluster mode
- * and needs no file system shared with the driver's worker (a standalone cluster does not ship {@code --files} to a
- * cluster-mode driver). Specs hold no secrets ({@code ${VAR}} references are resolved in the driver), so an argument
- * that shows in {@code ps} and the master UI is acceptable; a very large spec is refused up front.
+ * <p>The spec reaches the driver through the SPI's {@link SpecChannel}: inline, as arguments each under the OS limit
+ * for one argument, which works the same in client and cluster mode and needs no file system shared with the
+ * driver's worker (a standalone cluster does not ship {@code --files} to a cluster-mode driver). Specs hold no secrets
+ * ({@code ${VAR}} references are resolved in the driver), so arguments that show in {@code ps} and the master UI are
+ * acceptable. Past the inline limit, a client-mode driver (on this machine) reads a private copy in the attempt's
+ * directory; in cluster mode such a spec is refused up front.
  */
 final class SparkSubmitLaunch {
-  static final int MAX_SPEC_ARGUMENT_BYTES = 100 * 1024;
+  /** All spec arguments together: well under the 2 MiB Linux allows for a whole command line and environment. */
+  static final SpecChannel SPEC_CHANNEL = new SpecChannel(1024 * 1024);
   /** Serializes starts so the new child process can be told apart from others started at the same moment. */
   private static final Object START_LOCK = new Object();
 
@@ -81,6 +85,20 @@ final class SparkSubmitLaunch {
     return StepSpecJson.write(driverSpec);
   }
 
+  private List<String> specArguments(Path attemptDir) throws IOException {
+    String json = driverSpecJson(attemptDir);
+    if (SPEC_CHANNEL.fitsInline(json)) {
+      return SPEC_CHANNEL.inlineArguments(json);
+    }
+    java.nio.file.Files.createDirectories(attemptDir);
+    Path file = attemptDir.resolve("driver-spec.json");
+    java.nio.file.Files.deleteIfExists(file);
+    java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    java.nio.file.Files.writeString(file, json);
+    return SpecChannel.uriArguments(file.toUri().toString());
+  }
+
   Started start(Path attemptDir, Path logFile, SparkAppHandle.Listener listener) throws IOException {
     Map<String, String> env = new LinkedHashMap<>(settings.env());
     env.putAll(spark.environment());
@@ -90,7 +108,7 @@ final class SparkSubmitLaunch {
         .setDeployMode(settings.deployMode())
         .setMainClass(StepEntrypoint.class.getName())
         .setAppResource(applicationJar.toString())
-        .addAppArgs("--spec-json", driverSpecJson(attemptDir))
+        .addAppArgs(specArguments(attemptDir).toArray(String[]::new))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
         .redirectError();
     sparkConf().forEach(launcher::setConf);
