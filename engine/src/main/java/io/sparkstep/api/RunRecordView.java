@@ -3,7 +3,10 @@ package io.sparkstep.api;
 import java.time.Instant;
 import java.util.Map;
 
-/** Read-only view of a run record, for users of {@link StepRun}. */
+/**
+ * Read-only view of a run record, for users of {@link StepRun}: everything the CLI prints. What
+ * {@link StepRun#record()} returns is a snapshot; it does not change when the run does.
+ */
 public interface RunRecordView {
   String runId();
 
@@ -33,6 +36,15 @@ public interface RunRecordView {
   String sparkAppId();
 
   String sparkUiUrl();
+
+  /** Where each committed output was written, by output name. */
+  Map<String, String> outputUris();
+
+  /** Where the run's full log is. */
+  String logUri();
+
+  /** Why the state is {@link RunState#UNKNOWN} (the platform's error), or null. */
+  String stateReason();
 
   /** One line saying why the run failed, or null. */
   String errorMessage();

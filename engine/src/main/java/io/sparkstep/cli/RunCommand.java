@@ -109,6 +109,9 @@ final class RunCommand implements Callable<Integer> {
     String took = record.startedAt() != null && record.endedAt() != null
         ? String.format(" in %.1f s", Duration.between(record.startedAt(), record.endedAt()).toMillis() / 1000.0) : "";
     out.println(SparkstepCli.scrub("run " + record.runId() + " " + record.state() + took));
+    if (record.state() == RunState.UNKNOWN && record.stateReason() != null) {
+      out.println("  platform unreachable: " + record.stateReason());
+    }
     if (record instanceof io.sparkstep.record.RunRecord full) {
       // Why a run does not start (a pod no node takes, an image that cannot be pulled), as its flavor saw it.
       if (!full.state.isFinal() && full.platform.get("waiting") != null) {

@@ -33,7 +33,7 @@ final class RunsCommand {
       System.out.println(header.append(" STEP"));
       SparkstepCli.submitter().runs().list().stream()
           .filter(r -> metrics.stream().allMatch(name -> MetricFormat.select(r.metrics, name) != null))
-          .limit(limit).forEach(r -> {
+          .limit(limit).map(ListRuns::current).forEach(r -> {
             StringBuilder line = new StringBuilder(String.format("%-24s %-10s %-14s %-12s", r.runId, r.state,
                 r.operator, r.durationMillis == null ? "-" : String.format("%.1fs", r.durationMillis / 1000.0)));
             metrics.forEach(name -> line.append(String.format(" %-14s",
@@ -41,6 +41,23 @@ final class RunsCommand {
             System.out.println(line.append(' ').append(r.step));
           });
       return 0;
+    }
+
+    /**
+     * A run not final in its record is asked of its platform (and what it learns is stored), so a run nobody follows
+     * still shows its true state. A run whose operator is gone shows what was stored.
+     */
+    private static RunRecord current(RunRecord stored) {
+      if (stored.state != null && stored.state.isFinal()) {
+        return stored;
+      }
+      try {
+        StepRun run = SparkstepCli.submitter().attach(stored.runId);
+        run.state();
+        return (RunRecord) run.record();
+      } catch (RuntimeException e) {
+        return stored;
+      }
     }
   }
 

@@ -59,7 +59,10 @@ public class RunRecord implements RunRecordView {
     this.submittedAt = Instant.now();
   }
 
-  /** Moves to {@code next} unless already final; stamps start and end times. */
+  /**
+   * Moves to {@code next} unless already final; stamps start and end times that are not known yet (a flavor sets
+   * them first from the platform's own times, so they do not depend on when some process happened to look).
+   */
   public synchronized boolean transition(RunState next) {
     if (state != null && state.isFinal()) {
       return false;
@@ -69,7 +72,9 @@ public class RunRecord implements RunRecordView {
       startedAt = now;
     }
     if (next.isFinal()) {
-      endedAt = now;
+      if (endedAt == null) {
+        endedAt = now;
+      }
       if (startedAt == null) {
         startedAt = submittedAt == null ? now : submittedAt;
       }
@@ -99,6 +104,26 @@ public class RunRecord implements RunRecordView {
       host = driver.host;
       if (driver.error != null) {
         error = driver.error;
+      }
+    }
+  }
+
+  /** A deep copy: what a {@link io.sparkstep.api.StepRun#record()} caller holds does not change under it. */
+  public synchronized RunRecord snapshot() {
+    return RunRecordJson.read(RunRecordJson.write(this));
+  }
+
+  /** Takes every field of {@code other} (a record another process stored), whatever fields the record has. */
+  public synchronized void copyFrom(RunRecord other) {
+    RunRecord copy = other.snapshot();
+    for (java.lang.reflect.Field field : RunRecord.class.getFields()) {
+      if (java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
+        continue;
+      }
+      try {
+        field.set(this, field.get(copy));
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
       }
     }
   }
@@ -184,6 +209,29 @@ public class RunRecord implements RunRecordView {
   @Override
   public String sparkUiUrl() {
     return sparkUiUrl;
+  }
+
+  @Override
+  @JsonIgnore
+  public Map<String, String> outputUris() {
+    Map<String, String> uris = new LinkedHashMap<>();
+    outputs.forEach((name, info) -> {
+      if (info.committed) {
+        uris.put(name, info.uri);
+      }
+    });
+    return uris;
+  }
+
+  @Override
+  public String logUri() {
+    return logUri;
+  }
+
+  @Override
+  @JsonIgnore
+  public String stateReason() {
+    return platform == null ? null : platform.get("unreachable");
   }
 
   @Override

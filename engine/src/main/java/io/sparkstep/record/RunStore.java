@@ -9,7 +9,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -79,9 +82,43 @@ public final class RunStore {
     return runDir(runId).resolve("spec.json");
   }
 
-  /** Writes the record atomically, so a reader in another process never sees half a file. */
-  public void save(RunRecord record) {
-    writeAtomically(recordFile(record.runId), RunRecordJson.write(record));
+  /**
+   * Writes the record atomically, so a reader in another process never sees half a file. States only move forward
+   * across processes too: a record that another process already stored final is not overwritten with a non-final
+   * one (a handle that looked earlier must not undo what a later observer learnt).
+   *
+   * @return whether the record was written
+   */
+  public boolean save(RunRecord record) {
+    Path file = recordFile(record.runId);
+    String json;
+    synchronized (record) {
+      json = RunRecordJson.write(record);
+    }
+    try {
+      Files.createDirectories(file.getParent());
+      try (FileChannel lock = FileChannel.open(file.resolveSibling(".record.lock"), StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE); FileLock ignored = lock.lock()) {
+        if (record.state == null || !record.state.isFinal()) {
+          Optional<RunRecord> stored = loadQuietly(record.runId);
+          if (stored.isPresent() && stored.get().state != null && stored.get().state.isFinal()) {
+            return false;
+          }
+        }
+        writeAtomically(file, json);
+        return true;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Optional<RunRecord> loadQuietly(String runId) {
+    try {
+      return load(runId);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /** Stores the spec with secret-looking Spark conf values and operator settings redacted. */

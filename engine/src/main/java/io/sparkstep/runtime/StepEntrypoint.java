@@ -271,6 +271,11 @@ public final class StepEntrypoint {
             parsed.specJson = require(arg, value);
             i++;
             break;
+          case "--spec-json-part":
+            // a spec too large for one OS argument comes in parts (SpecChannel), joined in order
+            parsed.specJson = (parsed.specJson == null ? "" : parsed.specJson) + require(arg, value);
+            i++;
+            break;
           case "--run-dir":
             parsed.runDir = require(arg, value);
             i++;

@@ -29,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * Base of every flavor's run handle: state that only moves forward and is persisted on each change, listeners,
  * await, log streaming from the run's local log file, and cancel. A flavor supplies {@link #requestCancel()} and,
  * when state lives on a platform, {@link #refresh()}; it reports changes with {@link #moveTo(RunState)}.
+ *
+ * <p>State is the platform's, read on demand: {@link #state()}, {@link #record()}, {@link #await}, and
+ * {@link #logs} ask the platform (through {@link #refresh()}) while the run is not final, from whichever thread and
+ * process calls them; no thread of the submitting process is needed for a run to reach its final state. One rate
+ * limit (the poll interval) governs every question, including the ones a log follower asks. A refresh that throws
+ * makes the state UNKNOWN with the reason, not a stale RUNNING. A final state stored by another process wins.
  */
 public abstract class AbstractStepRun implements StepRun {
   private static final Logger LOG = LoggerFactory.getLogger(AbstractStepRun.class);
@@ -37,6 +43,10 @@ public abstract class AbstractStepRun implements StepRun {
   private final CountDownLatch done = new CountDownLatch(1);
   private final Duration pollInterval;
   private RunState lastNotified;
+  private long lastRefreshNanos;
+  private boolean refreshedOnce;
+  /** Record key for why the state is UNKNOWN (the platform's error); gone once the platform answers again. */
+  public static final String UNREACHABLE = "unreachable";
 
   protected AbstractStepRun(RunContext context, Duration pollInterval) {
     this.context = context;
@@ -59,14 +69,21 @@ public abstract class AbstractStepRun implements StepRun {
   @Override
   public RunState state() {
     if (done.getCount() > 0) {
-      safeRefresh();
+      safeRefresh(false);
     }
     return context.record().state;
   }
 
+  /** A copy of the record as the platform knows it now: later changes of the run do not show in it. */
   @Override
   public RunRecordView record() {
-    return context.record();
+    if (done.getCount() > 0) {
+      safeRefresh(false);
+    }
+    RunRecord record = context.record();
+    synchronized (record) {
+      return record.snapshot();
+    }
   }
 
   @Override
@@ -78,7 +95,7 @@ public abstract class AbstractStepRun implements StepRun {
   public RunState await(Duration timeout) throws InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (done.getCount() > 0) {
-      safeRefresh();
+      safeRefresh(false);
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         throw new TimeoutException("run " + id() + " is still " + context.record().state + " after " + timeout);
@@ -98,6 +115,10 @@ public abstract class AbstractStepRun implements StepRun {
 
   @Override
   public Stream<String> logs(boolean follow) {
+    if (done.getCount() > 0) {
+      // a finished run's last lines are saved by the refresh that observes its end
+      safeRefresh(true);
+    }
     Path file = context.logFile();
     Iterator<String> lines = new LogTail(file, follow);
     return StreamSupport.stream(Spliterators.spliteratorUnknownSize(lines, Spliterator.ORDERED), false);
@@ -125,6 +146,12 @@ public abstract class AbstractStepRun implements StepRun {
       if (record.state != null && record.state.isFinal() && record.state != next) {
         return false;
       }
+      if (next == RunState.SUBMITTED && (record.state == RunState.RUNNING || record.startedAt != null)) {
+        return false; // forward only: a platform that answers late with an older state does not move it back
+      }
+      if (next != RunState.UNKNOWN) {
+        record.platform.remove(UNREACHABLE);
+      }
       // The runner may have set the state on the shared record already; listeners still need to hear of it.
       record.transition(next);
       if (next == lastNotified) {
@@ -151,12 +178,73 @@ public abstract class AbstractStepRun implements StepRun {
     context.save();
   }
 
-  private void safeRefresh() {
+  /**
+   * The platform cannot be asked: the state is UNKNOWN until it answers again, with the reason in the record (a
+   * final state stays final).
+   */
+  protected void unreachable(String reason) {
+    RunRecord record = context.record();
+    synchronized (record) {
+      if (record.state.isFinal()) {
+        return;
+      }
+      record.platform.put(UNREACHABLE, reason == null ? "the platform did not answer" : reason);
+    }
+    if (!moveTo(RunState.UNKNOWN)) {
+      saveRecord();
+    }
+  }
+
+  /**
+   * Asks the platform, at most once per poll interval (unless {@code force}): whoever calls (await, a log follower,
+   * {@code runs status}) shares one rate limit. First adopts a final state that another process stored.
+   */
+  private void safeRefresh(boolean force) {
+    synchronized (this) {
+      long now = System.nanoTime();
+      if (!force && refreshedOnce && now - lastRefreshNanos < pollInterval.toNanos()) {
+        return;
+      }
+      refreshedOnce = true;
+      lastRefreshNanos = now;
+    }
+    if (adoptStoredFinalState()) {
+      return;
+    }
     try {
       refresh();
     } catch (RuntimeException e) {
       LOG.debug("refresh of run {} failed: {}", id(), e.toString());
+      unreachable(e.getMessage() == null ? e.toString() : e.getMessage());
     }
+  }
+
+  /** Another process observed the end and stored it: that is the run's state (and record) here too. */
+  private boolean adoptStoredFinalState() {
+    RunRecord stored;
+    try {
+      stored = context.store().load(id()).orElse(null);
+    } catch (RuntimeException e) {
+      return false;
+    }
+    if (stored == null || stored.state == null || !stored.state.isFinal()) {
+      return false;
+    }
+    RunRecord record = context.record();
+    synchronized (record) {
+      if (record.state.isFinal()) {
+        return false;
+      }
+      record.copyFrom(stored);
+      record.state = lastNotified == null ? RunState.SUBMITTED : lastNotified;
+    }
+    afterStoredFinal();
+    moveTo(stored.state);
+    return true;
+  }
+
+  /** Called when the final state came from another process's observation; a handle releases what it holds. */
+  protected void afterStoredFinal() {
   }
 
   /** Reads a log file line by line; when following, waits for more until the run is final. */
@@ -191,7 +279,7 @@ public abstract class AbstractStepRun implements StepRun {
           }
           boolean finished = isDone() || !follow;
           if (!finished) {
-            safeRefresh();
+            safeRefresh(false);
             finished = isDone();
           }
           if (finished) {

@@ -84,7 +84,7 @@ final class ChildProcessRun extends AbstractStepRun {
           .redirectOutput(ProcessBuilder.Redirect.appendTo(context.logFile().toFile()));
       builder.environment().putAll(childEnv);
       Process process = builder.start();
-      context.record().platform.put("pid", Long.toString(process.pid()));
+      ProcessIdentity.record(context.record(), process.toHandle());
       context.save();
       ChildProcessRun run = new ChildProcessRun(context, Long.toString(process.pid()));
       process.onExit().thenRun(() -> {
@@ -102,7 +102,7 @@ final class ChildProcessRun extends AbstractStepRun {
   }
 
   private Optional<ProcessHandle> process() {
-    return pid == null ? Optional.empty() : ProcessHandle.of(Long.parseLong(pid));
+    return ProcessIdentity.find(context.record());
   }
 
   @Override
@@ -110,6 +110,39 @@ final class ChildProcessRun extends AbstractStepRun {
     if (isDone()) {
       return;
     }
+    try {
+      refreshFromDriver();
+    } finally {
+      if (isDone()) {
+        removePrivateSpec();
+      }
+    }
+  }
+
+  /**
+   * The child's unredacted spec goes once the run is final, removed by whichever process sees the end (the child's
+   * submitter may be long gone).
+   */
+  private void removePrivateSpec() {
+    try (var files = Files.list(context.runDir())) {
+      files.filter(f -> f.getFileName().toString().startsWith(".spec-")).forEach(f -> {
+        try {
+          Files.deleteIfExists(f);
+        } catch (IOException ignored) {
+          // removed by another observer meanwhile
+        }
+      });
+    } catch (IOException | UncheckedIOException ignored) {
+      // no run directory: nothing to remove
+    }
+  }
+
+  @Override
+  protected void afterStoredFinal() {
+    removePrivateSpec();
+  }
+
+  private void refreshFromDriver() {
     RunRecord driver = readDriverRecord();
     boolean alive = process().map(ProcessHandle::isAlive).orElse(false);
     if (driver != null) {

@@ -29,7 +29,7 @@ final class InProcessRun extends AbstractStepRun {
   static InProcessRun start(StepSpec spec, RunContext context, OperatorConfig config) {
     InProcessRun run = new InProcessRun(context, spec.runId);
     // Another CLI process cancels this run by signalling this JVM (the CLI's shutdown hook cancels its run).
-    context.record().platform.put("pid", Long.toString(ProcessHandle.current().pid()));
+    ProcessIdentity.record(context.record(), ProcessHandle.current());
     context.save();
     Thread thread = new Thread(() -> run.execute(spec, config), "sparkstep-run-" + spec.runId);
     // The step's classes come from the user's jars (see UserJars), on the driver side through this thread's loader.

@@ -64,8 +64,9 @@ final class AzureMlOperator implements StepOperator {
       problems.add(ValidationProblem.of("resources.diskGb", "a command job's disk is the compute target's",
           "choose a compute target whose VM size has the disk you need"));
     }
-    if (r.gpuVendor != null && !r.gpuVendor.equals("nvidia.com")) {
-      problems.add(ValidationProblem.of("resources.gpuVendor", "Azure ML GPU sizes are NVIDIA", "use nvidia.com or drop it"));
+    ValidationProblem vendor = io.sparkstep.spi.remote.GpuVendor.onlyNvidia("Azure ML", r.gpuVendor);
+    if (vendor != null) {
+      problems.add(vendor);
     }
     if (InstanceTypes.choose(r, config.get("instanceType")) == null) {
       problems.add(ValidationProblem.of("resources", "no Azure VM size in the table has cpu=" + r.cpu + ", memory="
@@ -121,20 +122,17 @@ final class AzureMlOperator implements StepOperator {
     try {
       jobs.create(name, body);
     } catch (AzureMlApiException e) {
-      record.error = RunRecord.ErrorInfo.of("AzureMlApiException", e.getMessage());
-      record.transition(RunState.FAILED);
-      context.save();
       if (e.isInvalidRequest()) {
-        throw new InvalidSpecException("azureml", e.getMessage(), "fix the operator settings or the step's resources");
+        throw context.failed(new InvalidSpecException("azureml", e.getMessage(),
+            "fix the operator settings or the step's resources"));
       }
-      throw e;
+      throw context.failed(e);
     } catch (PlatformException e) {
-      record.error = RunRecord.ErrorInfo.of("PlatformException", e.getMessage());
-      record.transition(RunState.FAILED);
-      context.save();
-      throw e;
+      throw context.failed(e);
     }
     context.save();
+    io.sparkstep.spi.remote.RunLogAppender.of(context).note("azureml job " + name + " submitted; studio: "
+        + record.logUri);
     return new AzureMlRun(context, jobs, name, containerSpec.runDir, config.getLong("pollMillis", 10_000));
   }
 

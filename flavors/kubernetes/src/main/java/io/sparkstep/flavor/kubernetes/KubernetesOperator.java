@@ -12,6 +12,7 @@ import io.sparkstep.spec.ValidationProblem;
 import io.sparkstep.spi.PlatformException;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.StepOperator;
+import io.sparkstep.spi.remote.SpecChannel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,8 +25,11 @@ import org.apache.spark.SparkConf;
  * anything is sent), submits it with Spark's own client, and follows the driver pod with {@link KubernetesRun}.
  */
 final class KubernetesOperator implements StepOperator {
-  /** The spec travels as a driver argument inside the pod spec; Kubernetes objects are limited to ~1.5 MB. */
-  static final int MAX_SPEC_ARGUMENT_BYTES = 256 * 1024;
+  /**
+   * The spec travels as driver arguments inside the pod spec (in parts under the OS limit for one argument, see
+   * {@link SpecChannel}); Kubernetes objects are limited to ~1.5 MB, and the pod holds more than the spec.
+   */
+  static final SpecChannel SPEC_CHANNEL = new SpecChannel(768 * 1024);
   /** Where the driver writes its run record inside the pod (the record Sparkstep keeps is the one here). */
   static final String POD_RUN_DIR = "file:///tmp/sparkstep/run";
 
@@ -65,10 +69,11 @@ final class KubernetesOperator implements StepOperator {
       }
     });
     problems.addAll(plan(spec).problems());
-    int bytes = StepSpecJson.write(spec).getBytes(StandardCharsets.UTF_8).length;
-    if (bytes > MAX_SPEC_ARGUMENT_BYTES) {
-      problems.add(ValidationProblem.of("params", "the spec is " + bytes / 1024 + " KiB, too large for the driver "
-          + "pod's arguments", "pass large values as an input (a file URI) instead of params"));
+    String specJson = StepSpecJson.write(spec);
+    if (!SPEC_CHANNEL.fitsInline(specJson)) {
+      problems.add(ValidationProblem.of("params", "the spec is " + specJson.getBytes(StandardCharsets.UTF_8).length
+          / 1024 + " KiB, too large for the driver pod (" + SPEC_CHANNEL.inlineLimitBytes() / 1024 + " KiB)",
+          "pass large values as an input (a file URI) instead of params"));
     }
     return problems;
   }

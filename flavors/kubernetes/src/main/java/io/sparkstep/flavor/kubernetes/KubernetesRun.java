@@ -4,10 +4,6 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.dsl.LogWatch;
 import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.sparkstep.api.RunState;
 import io.sparkstep.flavor.kubernetes.features.SubmissionPlan;
@@ -16,61 +12,58 @@ import io.sparkstep.record.RunRecordJson;
 import io.sparkstep.runtime.StepEntrypoint;
 import io.sparkstep.spi.AbstractStepRun;
 import io.sparkstep.spi.RunContext;
+import io.sparkstep.spi.remote.RunLogAppender;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.time.format.DateTimeParseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The handle of one step run on Kubernetes: follows the driver pod (a watch, with a slow poll behind it), streams the
- * driver container's log into the run's log file as it is written, cancels by deleting the driver pod (Kubernetes
- * then removes what the pod owns: executors, config maps, service), and removes a finished run's pods after the
- * operator's TTL once the log is saved.
+ * The handle of one step run on Kubernetes. It keeps no thread: each question to the handle (state, record, await,
+ * a log follower) that finds the run not final reads the driver pod once (rate-limited by the base class), copies
+ * the driver's new log lines into the run's log, and records what the pod says. Whoever observes the pod's end
+ * (any process: the submitter, {@code runs status}, {@code runs list}) saves the rest of the log, merges the
+ * driver's record, stores the final state and removes what the run left in the cluster, at once or, for a succeeded
+ * run kept for {@code ttlSecondsAfterFinished}, when a later observer finds the TTL passed.
  *
- * <p>Any process can attach to a run by its record (namespace and driver pod name in {@code record.platform}); one
- * process per machine streams the log (a file lock on the run directory), the others read the file.
+ * <p>Cancel deletes the driver pod (Kubernetes then removes what the pod owns: executors, config maps, service).
  */
 final class KubernetesRun extends AbstractStepRun {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesRun.class);
   static final String NAMESPACE = "namespace";
   static final String DRIVER_POD = "driverPod";
-  private static final Duration POLL = Duration.ofSeconds(2);
+  static final String CLEANED_UP_AT = "cleanedUpAt";
+  private static final String CANCEL_REQUESTED_AT = "cancelRequestedAt";
   private static final String FAILED_UNSCHEDULABLE = "failedUnschedulable";
 
   private final KubernetesSettings settings;
-  private final AtomicBoolean following = new AtomicBoolean();
-  private final AtomicBoolean finishing = new AtomicBoolean();
+  private final RunLogAppender log;
   private volatile KubernetesClient client;
-  private volatile Watch watch;
   private volatile boolean cancelRequested;
-  private volatile Thread logPump;
   /** The run's pod no node takes, as last seen (executors included: Spark would wait for them for ever). */
   private volatile String unschedulable;
 
   private KubernetesRun(RunContext context, KubernetesSettings settings) {
     super(context, Duration.ofMillis(500));
     this.settings = settings;
+    this.log = RunLogAppender.of(context);
   }
 
-  /** A run whose driver pod was just created: follow it from this process. */
+  /** A run whose driver pod was just created. */
   static KubernetesRun start(RunContext context, KubernetesSettings settings) {
-    KubernetesRun run = new KubernetesRun(context, settings);
-    run.follow();
-    return run;
+    return new KubernetesRun(context, settings);
   }
 
-  /** A run submitted earlier, perhaps by another process; it is followed again while not final. */
+  /** A run submitted earlier, perhaps by another process; a final one is cleaned up if that is now due. */
   static KubernetesRun attach(RunContext context, KubernetesSettings settings) {
     KubernetesRun run = new KubernetesRun(context, settings);
-    if (!context.record().state.isFinal()) {
-      run.follow();
+    if (context.record().state.isFinal()) {
+      run.cleanUpIfDue();
+      run.closeClient();
     }
     return run;
   }
@@ -85,7 +78,8 @@ final class KubernetesRun extends AbstractStepRun {
 
   private synchronized KubernetesClient client() {
     if (client == null) {
-      client = KubeAccess.client(settings);
+      // one question per observation: a retry loop here would keep runs status waiting on an unreachable server
+      client = KubeAccess.clientWithoutRetries(settings);
     }
     return client;
   }
@@ -94,72 +88,45 @@ final class KubernetesRun extends AbstractStepRun {
     return client().pods().inNamespace(namespace()).withName(podName());
   }
 
-  /** Watch the pod, poll as a fallback (a watch can drop silently), and stream its log. */
-  private void follow() {
-    if (!following.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      watch = pod().watch(new Watcher<>() {
-        @Override
-        public void eventReceived(Action action, Pod pod) {
-          onPod(action == Action.DELETED ? null : pod);
-        }
-
-        @Override
-        public void onClose(WatcherException cause) {
-          LOG.debug("watch of {} closed: {}", podName(), cause == null ? "normally" : cause.toString());
-        }
-      });
-    } catch (KubernetesClientException e) {
-      LOG.debug("cannot watch {}: {}; polling instead", podName(), e.toString());
-    }
-    Thread poller = new Thread(() -> {
-      while (!isDone()) {
-        refresh();
-        sleep(POLL.toMillis());
-      }
-    }, "sparkstep-k8s-poll-" + id());
-    poller.setDaemon(true);
-    poller.start();
-    logPump = new Thread(this::pumpLog, "sparkstep-k8s-log-" + id());
-    logPump.setDaemon(true);
-    logPump.start();
-  }
-
   @Override
-  protected void refresh() {
-    if (isDone() || finishing.get()) {
+  protected synchronized void refresh() {
+    if (isDone()) {
       return;
     }
+    Pod pod;
     try {
-      onPod(pod().get());
-      checkUnschedulable();
+      pod = pod().get();
     } catch (KubernetesClientException e) {
       // The API server is unreachable or refuses us: the run's state is unknown, not failed.
-      LOG.debug("cannot read pod {}: {}", podName(), e.toString());
-      if (context.record().state == RunState.RUNNING || context.record().state == RunState.SUBMITTED) {
-        context.record().platform.put("lastError", e.getMessage() == null ? e.toString() : e.getMessage());
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
       }
+      unreachable("cannot read driver pod " + podName() + " in " + namespace() + " from " + client().getMasterUrl()
+          + ": " + root);
+      return;
+    }
+    onPod(pod);
+    try {
+      checkUnschedulable();
+    } catch (KubernetesClientException e) {
+      LOG.debug("cannot list the pods of run {}: {}", id(), e.toString());
     }
   }
 
   /** One observation of the driver pod (null: it is gone). */
-  private synchronized void onPod(Pod pod) {
-    if (isDone() || finishing.get()) {
-      return;
-    }
+  private void onPod(Pod pod) {
     RunRecord record = context.record();
     if (pod == null) {
       // Whoever gave up on an unschedulable pod (this handle or another process) recorded why before deleting.
-      String unschedulable = record.platform.getOrDefault(FAILED_UNSCHEDULABLE, context.store()
+      String unschedulableFailure = record.platform.getOrDefault(FAILED_UNSCHEDULABLE, context.store()
           .load(record.runId).map(stored -> stored.platform.get(FAILED_UNSCHEDULABLE)).orElse(null));
-      if (unschedulable != null) {
-        finish(RunState.FAILED, unschedulable);
+      if (unschedulableFailure != null) {
+        finish(null, RunState.FAILED, unschedulableFailure);
       } else if (cancelRequested || cancelRequestedElsewhere()) {
-        finish(RunState.CANCELLED, null);
+        finish(null, RunState.CANCELLED, null);
       } else {
-        finish(RunState.FAILED, "the driver pod " + podName() + " was deleted outside Sparkstep");
+        finish(null, RunState.FAILED, "the driver pod " + podName() + " was deleted outside Sparkstep");
       }
       return;
     }
@@ -169,31 +136,35 @@ final class KubernetesRun extends AbstractStepRun {
       record.sparkAppId = appId;
       saveRecord();
     }
-    RunState state = DriverPodStates.stateOf(pod);
-    reportWaiting(pod);
-    switch (state) {
-      case RUNNING:
-        moveTo(RunState.RUNNING);
-        break;
-      case SUCCEEDED:
-        finish(RunState.SUCCEEDED, null);
-        break;
-      case CANCELLED:
-        finish(RunState.CANCELLED, null);
-        break;
-      case FAILED:
-        finish(RunState.FAILED, DriverPodStates.failure(pod));
-        break;
-      case UNKNOWN:
-        moveTo(RunState.UNKNOWN);
-        break;
-      default:
-        break;
-    }
     Integer exit = DriverPodStates.exitCode(pod);
     if (exit != null) {
       record.platform.put("exitCode", Integer.toString(exit));
     }
+    RunState state = DriverPodStates.stateOf(pod);
+    reportWaiting(pod);
+    if (state.isFinal()) {
+      finish(pod, state, state == RunState.FAILED ? DriverPodStates.failure(pod) : null);
+      return;
+    }
+    if (containerStarted(pod)) {
+      copyLog(pod, false);
+    }
+    if (state == RunState.RUNNING) {
+      ContainerStatus driver = DriverPodStates.driverStatus(pod);
+      if (record.startedAt == null && driver != null && driver.getState() != null
+          && driver.getState().getRunning() != null) {
+        record.startedAt = instant(driver.getState().getRunning().getStartedAt());
+      }
+      moveTo(RunState.RUNNING);
+    } else if (state == RunState.UNKNOWN) {
+      unreachable("the API server reports the driver pod " + podName() + " as Unknown (its node is not reporting)");
+    }
+  }
+
+  /** Whether another process (a {@code runs cancel}) asked for the cancel: it records that before deleting. */
+  private boolean cancelRequestedElsewhere() {
+    return context.store().load(context.record().runId)
+        .map(stored -> stored.platform.containsKey(CANCEL_REQUESTED_AT)).orElse(false);
   }
 
   /**
@@ -201,7 +172,7 @@ final class KubernetesRun extends AbstractStepRun {
    * by {@code runs status}); past {@code pendingTimeoutSeconds} the run FAILS with it and its pods are removed.
    */
   private void checkUnschedulable() {
-    if (isDone() || finishing.get()) {
+    if (isDone()) {
       return;
     }
     var pods = client().pods().inNamespace(namespace()).withLabel(SubmissionPlan.RUN_LABEL,
@@ -210,10 +181,7 @@ final class KubernetesRun extends AbstractStepRun {
     String now = stuck.map(PendingPods.Unschedulable::describe).orElse(null);
     if (!java.util.Objects.equals(unschedulable, now)) {
       unschedulable = now;
-      Pod driver = pod().get();
-      synchronized (this) {
-        reportWaiting(driver);
-      }
+      reportWaiting(pod().get());
     }
     var failure = stuck.flatMap(u -> u.failure(Instant.now(), settings.pendingTimeoutSeconds()));
     if (failure.isPresent()) {
@@ -222,12 +190,6 @@ final class KubernetesRun extends AbstractStepRun {
       saveRecord();
       pod().delete();
     }
-  }
-
-  /** Whether another process (a {@code runs cancel}) asked for the cancel: it records that before deleting. */
-  private boolean cancelRequestedElsewhere() {
-    return context.store().load(context.record().runId)
-        .map(stored -> stored.platform.containsKey("cancelRequestedAt")).orElse(false);
   }
 
   /** A pod stuck Pending says why in the record (image pull errors, missing Secrets, no node with a GPU). */
@@ -257,41 +219,42 @@ final class KubernetesRun extends AbstractStepRun {
   }
 
   /**
-   * The pod is final: save the rest of its log, then record the state (so whoever follows the log has every line
-   * when the run ends), then clean up after the TTL.
+   * The pod is final (or gone): save the rest of its log, merge the driver's record, then record the state (so
+   * whoever follows the log has every line when the run ends), then clean up.
    */
-  private void finish(RunState state, String error) {
-    if (!finishing.compareAndSet(false, true)) {
-      return;
+  private void finish(Pod pod, RunState state, String error) {
+    if (pod != null && containerStarted(pod)) {
+      copyLog(pod, true);
     }
-    Thread finisher = new Thread(() -> {
-      Thread pump = logPump;
-      if (pump != null) {
-        try {
-          pump.join(Duration.ofSeconds(30).toMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+    RunRecord record = context.record();
+    RunRecord driver = driverRecordFromLog();
+    if (driver != null) {
+      record.mergeDriverRecord(driver);
+    }
+    var terminated = pod == null ? null : DriverPodStates.terminated(pod);
+    if (terminated != null) {
+      if (record.startedAt == null) {
+        record.startedAt = instant(terminated.getStartedAt());
       }
-      drainLog();
-      RunRecord record = context.record();
-      RunRecord driver = driverRecordFromLog();
-      if (driver != null) {
-        record.mergeDriverRecord(driver);
+      record.endedAt = instant(terminated.getFinishedAt());
+    }
+    if (error != null) {
+      record.platform.put("podFailure", error);
+      if (record.error == null) {
+        record.error = RunRecord.ErrorInfo.of("KubernetesPodFailure", error);
       }
-      if (error != null) {
-        record.platform.put("podFailure", error);
-        if (record.error == null) {
-          record.error = RunRecord.ErrorInfo.of("KubernetesPodFailure", error);
-        }
-      }
-      moveTo(state);
-      closeWatch();
-      cleanUp(state);
-      closeClient();
-    }, "sparkstep-k8s-finish-" + id());
-    finisher.setDaemon(true);
-    finisher.start();
+    }
+    moveTo(state);
+    cleanUpIfDue();
+    closeClient();
+  }
+
+  private static Instant instant(String rfc3339) {
+    try {
+      return rfc3339 == null ? null : Instant.parse(rfc3339);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   /**
@@ -315,7 +278,7 @@ final class KubernetesRun extends AbstractStepRun {
   @Override
   protected void requestCancel() {
     cancelRequested = true;
-    context.record().platform.put("cancelRequestedAt", Instant.now().toString());
+    context.record().platform.put(CANCEL_REQUESTED_AT, Instant.now().toString());
     saveRecord();
     try {
       // The entrypoint receives SIGTERM, aborts its staged outputs and exits; the pod's grace period allows it.
@@ -326,108 +289,23 @@ final class KubernetesRun extends AbstractStepRun {
             + e.getMessage(), e);
       }
     }
-    if (!following.get()) {
-      follow();
-    }
-  }
-
-  /** Streams the driver container's log into the run's log file; reconnects until the pod is final. */
-  private void pumpLog() {
-    Path logFile = context.logFile();
-    try {
-      Files.createDirectories(logFile.getParent());
-      try (LogLock lock = LogLock.tryAcquire(lockFile())) {
-        if (lock == null) {
-          return; // another handle streams this run's log; this one reads the file
-        }
-        while (true) {
-          Pod pod = safeGet();
-          boolean podFinal = pod == null || isFinal(pod);
-          if (pod != null && containerStarted(pod)) {
-            copyLog(logFile, !podFinal);
-          }
-          if (podFinal || isDone()) {
-            return;
-          }
-          sleep(1000);
-        }
-      }
-    } catch (IOException e) {
-      LOG.warn("cannot stream the driver log of {}: {}", podName(), e.toString());
-    }
   }
 
   /**
-   * Before a run is declared final: waits for whoever streams the log to finish, then saves what is still missing,
-   * so that a follower of the log has every line once the state is final.
+   * Copies the driver container's new log lines into the run's log (the cursor is persisted, so several processes
+   * copying at once copy each line once). {@code podFinal}: the last line counts even without its newline.
    */
-  private void drainLog() {
-    try (LogLock lock = LogLock.acquire(lockFile(), Duration.ofSeconds(30))) {
-      if (lock == null) {
-        return;
-      }
-      Pod pod = safeGet();
-      if (pod != null && containerStarted(pod)) {
-        copyLog(context.logFile(), false);
-      }
-    } catch (IOException e) {
-      LOG.warn("cannot save the driver log of {}: {}", podName(), e.toString());
-    }
-  }
-
-  private Path lockFile() {
-    return context.runDir().resolve(".driver-log.lock");
-  }
-
-  /**
-   * One log connection. The log file holds only the driver's output, so its size is how much of the log is saved:
-   * a new connection skips that many bytes.
-   */
-  private void copyLog(Path logFile, boolean follow) {
-    long saved;
+  private void copyLog(Pod pod, boolean podFinal) {
+    String container = driverContainer(pod);
     try {
-      saved = Files.exists(logFile) ? Files.size(logFile) : 0;
-    } catch (IOException e) {
-      return;
-    }
-    try (OutputStream out = Files.newOutputStream(logFile, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-      var container = pod().inContainer(driverContainer());
-      if (follow) {
-        try (LogWatch watch = container.withReadyWaitTimeout(0).watchLog();
-             InputStream in = watch.getOutput()) {
-          copySkipping(in, out, saved);
-        }
-      } else {
-        try (InputStream in = container.getLogInputStream()) {
-          copySkipping(in, out, saved);
-        }
-      }
-    } catch (IOException | KubernetesClientException e) {
-      LOG.debug("log stream of {} ended: {}", podName(), e.toString());
+      log.copy(RunLogAppender.wholeLog(() -> pod().inContainer(container).getLog(), podFinal));
+    } catch (RunLogAppender.LogCopyException | KubernetesClientException e) {
+      LOG.debug("cannot copy the driver log of {}: {}", podName(), e.toString());
     }
   }
 
-  private static void copySkipping(InputStream in, OutputStream out, long skip) throws IOException {
-    byte[] buffer = new byte[8192];
-    long toSkip = skip;
-    int n;
-    while ((n = in.read(buffer)) >= 0) {
-      int from = 0;
-      if (toSkip > 0) {
-        int skipped = (int) Math.min(toSkip, n);
-        toSkip -= skipped;
-        from = skipped;
-      }
-      if (n > from) {
-        out.write(buffer, from, n - from);
-        out.flush();
-      }
-    }
-  }
-
-  private String driverContainer() {
-    Pod pod = safeGet();
-    if (pod != null && pod.getSpec() != null && pod.getSpec().getContainers() != null) {
+  private static String driverContainer(Pod pod) {
+    if (pod.getSpec() != null && pod.getSpec().getContainers() != null) {
       return pod.getSpec().getContainers().stream().map(c -> c.getName())
           .filter("spark-kubernetes-driver"::equals).findFirst()
           .orElse(pod.getSpec().getContainers().isEmpty() ? "spark-kubernetes-driver"
@@ -446,61 +324,41 @@ final class KubernetesRun extends AbstractStepRun {
         || status.getState().getTerminated() != null);
   }
 
-  private static boolean isFinal(Pod pod) {
-    RunState state = DriverPodStates.stateOf(pod);
-    return state.isFinal();
-  }
-
-  private Pod safeGet() {
-    try {
-      return pod().get();
-    } catch (KubernetesClientException e) {
-      return null;
-    }
-  }
-
   /**
-   * Removes what the run left in the cluster once its log is saved: the driver pod (and with it, through owner
-   * references, its config maps, service and executors), and any executor pod of the run still there. A
-   * succeeded run is kept for the TTL first; ttlSecondsAfterFinished=-1 keeps everything for debugging.
+   * Removes what the run left in the cluster: the driver pod (and with it, through owner references, its config
+   * maps, service and executors), and any executor pod of the run still there. A succeeded run is kept for the TTL:
+   * the observer that finds the TTL passed removes it. ttlSecondsAfterFinished=-1 keeps everything for debugging.
    */
-  private void cleanUp(RunState state) {
+  private void cleanUpIfDue() {
+    RunRecord record = context.record();
     long ttl = settings.ttlSecondsAfterFinished();
-    if (ttl < 0) {
+    if (ttl < 0 || record.platform.containsKey(CLEANED_UP_AT) || podName() == null) {
       return;
     }
-    if (state == RunState.SUCCEEDED && ttl > 0) {
-      sleep(ttl * 1000);
+    Instant ended = record.endedAt == null ? Instant.now() : record.endedAt;
+    if (record.state == RunState.SUCCEEDED && Instant.now().isBefore(ended.plusSeconds(ttl))) {
+      return;
     }
     try {
-      RunResources.delete(client(), namespace(), podName(), context.record().runId);
-      context.record().platform.put("cleanedUpAt", Instant.now().toString());
+      RunResources.delete(client(), namespace(), podName(), record.runId);
+      record.platform.put(CLEANED_UP_AT, Instant.now().toString());
       saveRecord();
     } catch (KubernetesClientException e) {
       LOG.warn("cannot clean up run {} in {}: {}", id(), namespace(), e.getMessage());
     }
   }
 
-  /** The client's HTTP threads go with the run; a later call on this handle opens a new client. */
+  @Override
+  protected void afterStoredFinal() {
+    cleanUpIfDue();
+    closeClient();
+  }
+
+  /** The client's HTTP threads go with the observation; a later call on this handle opens a new client. */
   private synchronized void closeClient() {
     if (client != null) {
       client.close();
       client = null;
-    }
-  }
-
-  private void closeWatch() {
-    Watch w = watch;
-    if (w != null) {
-      w.close();
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -66,11 +66,15 @@ final class SparkSubmission {
    * timeout (an API server that accepts connections but never answers) is abandoned with a platform error.
    */
   static void submit(KubernetesSettings settings, SparkConf conf, String driverSpecJson) throws PlatformException {
-    String[] args = {
+    List<String> argList = new ArrayList<>(List.of(
         "--primary-java-resource", settings.engineJar(),
-        "--main-class", MAIN_CLASS,
-        "--arg", "--spec-json",
-        "--arg", driverSpecJson};
+        "--main-class", MAIN_CLASS));
+    // the driver container runs spark-submit with these: each one under the OS limit for one argument
+    for (String arg : KubernetesOperator.SPEC_CHANNEL.inlineArguments(driverSpecJson)) {
+      argList.add("--arg");
+      argList.add(arg);
+    }
+    String[] args = argList.toArray(String[]::new);
     ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "sparkstep-k8s-submit");
       t.setDaemon(true);

@@ -111,6 +111,96 @@ class KubernetesCliTest {
     }
   }
 
+  /**
+   * A detached run followed by nobody: the submitting call keeps no thread, and later calls (each as a new process
+   * would: a handle from the stored record) find the end, store it, save the whole log once however many of them
+   * copy at once, and remove what the run left in the cluster.
+   */
+  @Test
+  void detachedRunIsFinishedByLaterCallsWithoutAFollowerThread() throws Exception {
+    CliCall run = runSample("k8s", "--detach");
+    assertEquals(0, run.code(), run.all());
+    String runId = run.out().strip();
+    String podName = KubernetesOperator.driverPodName(runId);
+    assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().matches("sparkstep-k8s-(poll|log|finish).*")),
+        "run --detach leaves no thread behind to finish the run");
+
+    Pod pod = standIn.client.pods().inNamespace(NS).withName(podName).get();
+    pod.setStatus(new PodStatusBuilder().withPhase("Running").addToContainerStatuses(new ContainerStatusBuilder()
+        .withName("spark-kubernetes-driver").withNewState().withNewRunning().withStartedAt("2026-01-02T03:04:05Z")
+        .endRunning().endState().build()).build());
+    standIn.client.pods().inNamespace(NS).resource(pod).updateStatus();
+    List<Thread> pollers = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    for (int i = 0; i < 3; i++) {
+      Thread poller = new Thread(() -> {
+        // each poll a fresh handle from the stored record, as a new `runs status` process makes
+        var submitter = new io.sparkstep.launch.StepSubmitter(tmp.resolve("home"), new io.sparkstep.spi.FlavorRegistry());
+        while (!stop.get()) {
+          submitter.attach(runId).state();
+        }
+      });
+      poller.start();
+      pollers.add(poller);
+    }
+    for (int i = 0; i < 60; i++) {
+      standIn.appendLog(NS, podName, "container line " + i + "\n");
+      Thread.sleep(20);
+    }
+    pod = standIn.client.pods().inNamespace(NS).withName(podName).get();
+    pod.setStatus(new PodStatusBuilder().withPhase("Succeeded").addToContainerStatuses(new ContainerStatusBuilder()
+        .withName("spark-kubernetes-driver").withNewState().withNewTerminated().withExitCode(0)
+        .withStartedAt("2026-01-02T03:04:05Z").withFinishedAt("2026-01-02T03:04:14Z")
+        .withReason("Completed").endTerminated().endState().build()).build());
+    standIn.client.pods().inNamespace(NS).resource(pod).updateStatus();
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (!CliCall.of("runs", "list").out().lines().anyMatch(l -> l.startsWith(runId) && l.contains("SUCCEEDED"))) {
+      assertTrue(System.nanoTime() < deadline, "runs list finds the end");
+      Thread.sleep(200);
+    }
+    stop.set(true);
+    for (Thread poller : pollers) {
+      poller.join();
+    }
+    var stored = new io.sparkstep.record.RunStore(tmp.resolve("home")).load(runId).orElseThrow();
+    assertEquals(io.sparkstep.api.RunState.SUCCEEDED, stored.state, "record.json is final");
+    assertEquals(java.time.Instant.parse("2026-01-02T03:04:05Z"), stored.startedAt, "times are the pod's");
+    assertEquals(9000L, stored.durationMillis);
+    CliCall logs = CliCall.of("runs", "logs", runId);
+    List<String> lines = logs.out().lines().toList();
+    for (int i = 0; i < 60; i++) {
+      String line = "container line " + i;
+      assertEquals(1, lines.stream().filter(line::equals).count(), "each line exactly once: " + lines);
+    }
+    assertEquals(60, lines.size(), "nothing else copied: " + lines);
+    assertEquals(null, standIn.client.pods().inNamespace(NS).withName(podName).get(), "the observer cleaned up");
+    assertTrue(standIn.client.configMaps().inNamespace(NS).list().getItems().stream()
+        .noneMatch(c -> c.getMetadata().getOwnerReferences().stream().anyMatch(r -> podName.equals(r.getName()))));
+  }
+
+  /** A platform that cannot be reached makes the state UNKNOWN with the reason, not a stale RUNNING. */
+  @Test
+  void unreachableApiServerAfterSubmitShowsUnknownWithTheReason() throws Exception {
+    assertEquals(0, register("flaky", "--set", "namespace=" + NS).code());
+    CliCall run = runSample("flaky", "--detach");
+    assertEquals(0, run.code(), run.all());
+    String runId = run.out().strip();
+    int closedPort;
+    try (var socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    Path downConfig = Files.writeString(tmp.resolve("flaky-kubeconfig"),
+        Files.readString(kubeconfig).replace(standIn.url(), "https://127.0.0.1:" + closedPort));
+    assertEquals(0, CliCall.of("operator", "register", "flaky", "--flavor", "kubernetes", "--replace",
+        "--set", "kubeconfig=" + downConfig, "--set", "context=standin", "--set", "namespace=" + NS,
+        "--set", "image=registry.example.com/sparkstep:0.1.0").code());
+    CliCall status = CliCall.of("runs", "status", runId);
+    assertTrue(status.out().contains("UNKNOWN") && status.out().contains("127.0.0.1:" + closedPort), status.all());
+    var stored = new io.sparkstep.record.RunStore(tmp.resolve("home")).load(runId).orElseThrow();
+    assertEquals(io.sparkstep.api.RunState.UNKNOWN, stored.state);
+    standIn.client.pods().inNamespace(NS).withName(KubernetesOperator.driverPodName(runId)).delete();
+  }
+
   @Test
   void operatorWithoutImageIsRefused() {
     CliCall call = CliCall.of("operator", "register", "noimage", "--flavor", "kubernetes",

@@ -178,6 +178,29 @@ class KubernetesLifecycleTest {
     assertEquals(Map.of("trips", 100L), new RunStore(home).load(run.id()).orElseThrow().rowsWritten());
   }
 
+  /** A spec past the OS limit for one argument (128 KiB) reaches the driver in parts that each fit one. */
+  @Test
+  void specOf256KibReachesTheDriverInArgumentsUnderTheOsLimit() throws Exception {
+    String padding = "x".repeat(256 * 1024);
+    StepRun run = Sparkstep.operator("k8s", home).step("generate-trips").param("rows", 100)
+        .conf("spark.sparkstep.test.padding", padding)
+        .output("trips", "s3a://lake/big/trips").output("zones", "s3a://lake/big/zones").submit();
+    Pod pod = standIn.client.pods().inNamespace(NS).withName(podName(run)).get();
+    List<String> args = pod.getSpec().getContainers().get(0).getArgs();
+    StringBuilder json = new StringBuilder();
+    for (int i = 0; i < args.size(); i++) {
+      assertTrue(args.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 128 * 1024,
+          "argument " + i + " is " + args.get(i).length() + " bytes");
+      if (args.get(i).equals("--spec-json-part")) {
+        json.append(args.get(i + 1));
+      }
+    }
+    var spec = io.sparkstep.spec.StepSpecJson.read(json.toString());
+    assertEquals(padding, spec.sparkConf.get("spark.sparkstep.test.padding"), "the parts join into the spec");
+    run.cancel();
+    assertEquals(RunState.CANCELLED, run.await(Duration.ofSeconds(30)));
+  }
+
   @Test
   void exitCodeFourIsTheEntrypointsCancel() throws Exception {
     StepRun run = submit("sigterm");

@@ -138,8 +138,14 @@ class KubernetesSubmissionTest {
     List<String> args = c.getArgs();
     assertTrue(args.contains("io.sparkstep.runtime.StepEntrypoint"), args.toString());
     assertTrue(args.contains(KubernetesSettings.IMAGE_ENGINE_JAR), args.toString());
-    String spec = args.get(args.indexOf("--spec-json") + 1);
-    StepSpec driverSpec = StepSpecJson.read(spec);
+    StringBuilder spec = new StringBuilder();
+    for (int i = args.indexOf("--spec-json-part"); i >= 0 && i < args.size() - 1; i += 2) {
+      if (!args.get(i).equals("--spec-json-part")) {
+        break;
+      }
+      spec.append(args.get(i + 1));
+    }
+    StepSpec driverSpec = StepSpecJson.read(spec.toString());
     assertEquals("rapids", driverSpec.accelerator, "a GPU step gets RAPIDS unless it opts out");
     assertEquals(KubernetesOperator.POD_RUN_DIR, driverSpec.runDir);
     assertEquals(1000, ((Number) driverSpec.params.get("rows")).intValue());

@@ -63,9 +63,9 @@ final class SageMakerOperator implements StepOperator {
         "size the instance with resources.memory (the driver gets the instance's memory)");
     refuse(problems, r.dynamicAllocation != null && r.dynamicAllocation.enabled, "resources.dynamicAllocation",
         "remove it: a training job has a fixed instance");
-    if (r.gpuVendor != null && !r.gpuVendor.equalsIgnoreCase("nvidia")) {
-      problems.add(ValidationProblem.of("resources.gpuVendor", "SageMaker training instances have NVIDIA GPUs, not "
-          + r.gpuVendor, "set resources.gpuVendor=nvidia or leave it out"));
+    ValidationProblem vendor = io.sparkstep.spi.remote.GpuVendor.onlyNvidia("SageMaker", r.gpuVendor);
+    if (vendor != null) {
+      problems.add(vendor);
     }
     if (InstanceTypes.choose(r, config.get(SageMakerSettings.INSTANCE_TYPE)) == null) {
       problems.add(ValidationProblem.of("resources", "no SageMaker instance type in the table has cpu=" + r.cpu
@@ -126,11 +126,14 @@ final class SageMakerOperator implements StepOperator {
       record.logUri = consoleLogsUrl(region, jobName);
       context.save();
     } catch (SdkException | java.io.UncheckedIOException e) {
-      PlatformException failure = AwsErrors.toPlatformException("CreateTrainingJob " + jobName, e);
-      record.fail(failure);
-      record.transition(RunState.FAILED);
-      context.save();
-      throw failure;
+      if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws && aws.statusCode() == 400
+          && aws.awsErrorDetails() != null && "ValidationException".equals(aws.awsErrorDetails().errorCode())) {
+        // SageMaker refused the request itself (a bad instance type, role ARN, image): invalid input, exit 2
+        throw context.failed(new io.sparkstep.spec.InvalidSpecException("sagemaker",
+            "CreateTrainingJob refused the request (ValidationException): " + aws.awsErrorDetails().errorMessage(),
+            "fix the operator settings or the step's resources"));
+      }
+      throw context.failed(AwsErrors.toPlatformException("CreateTrainingJob " + jobName, e));
     }
     return new SageMakerRun(context, clients, store, pollInterval());
   }

@@ -155,8 +155,9 @@ class SageMakerFlavorTest {
     }
     assertEquals(TrainingJobRequest.jobName(run.id()), record.platform.get("trainingJobName"));
     assertEquals("/aws/sagemaker/TrainingJobs", record.platform.get("logGroup"));
-    assertTrue(record.platform.keySet().stream().anyMatch(k -> k.startsWith("logToken:" + record.platform.get(
-        "trainingJobName") + "/algo-1-")), record.platform.toString());
+    String cursor = Files.readString(new RunStore(home).logFile(run.id()).resolveSibling(".driver.log.cursor"));
+    assertTrue(cursor.contains("token\\:" + record.platform.get("trainingJobName") + "/algo-1-"),
+        "the log cursor is persisted per stream, next to the log: " + cursor);
     assertTrue(record.logUri.startsWith("https://us-east-1.console.aws.amazon.com/cloudwatch/"), record.logUri);
     assertTrue(seen.contains(RunState.RUNNING) && seen.get(seen.size() - 1) == RunState.SUCCEEDED, seen.toString());
 
@@ -212,14 +213,14 @@ class SageMakerFlavorTest {
 
   @Test
   @Order(5)
-  void refusedCreateIsOneClearErrorAndNotRetried() throws Exception {
+  void refusedCreateIsInvalidInputInOneLineAndNotRetried() throws Exception {
     int before = standIn.calls("CreateTrainingJob").size();
     standIn.failNext("CreateTrainingJob", 400, "ValidationException",
         "The requested resource type ml.m5.xlarge is not available in this region");
-    PlatformException e = assertThrows(PlatformException.class, () -> Sparkstep.operator(OPERATOR, home)
+    // a 400 ValidationException is bad input (the CLI exits 2 on InvalidSpecException), as on vertex and azureml
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> Sparkstep.operator(OPERATOR, home)
         .step("generate-trips").param("rows", 10).output("trips", tmp.resolve("data/x1").toUri().toString())
         .output("zones", tmp.resolve("data/x2").toUri().toString()).runId("refused-1").submit());
-    assertFalse(e.retryable());
     assertFalse(e.getMessage().contains("\n"), e.getMessage());
     assertTrue(e.getMessage().contains("ValidationException") && e.getMessage().contains("not available"),
         e.getMessage());

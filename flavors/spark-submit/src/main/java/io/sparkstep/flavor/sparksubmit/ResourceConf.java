@@ -117,7 +117,8 @@ final class ResourceConf {
     if (r.gpus > 0) {
       conf.put("spark.executor.resource.gpu.amount", Integer.toString(r.gpus));
       if (r.gpuVendor != null) {
-        conf.put("spark.executor.resource.gpu.vendor", r.gpuVendor);
+        conf.put("spark.executor.resource.gpu.vendor", io.sparkstep.spi.remote.GpuVendor.parse(r.gpuVendor)
+            .map(io.sparkstep.spi.remote.GpuVendor::domain).orElse(r.gpuVendor));
       }
     }
     return conf;

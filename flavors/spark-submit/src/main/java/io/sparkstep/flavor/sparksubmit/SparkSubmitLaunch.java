@@ -4,6 +4,7 @@ import io.sparkstep.accel.AcceleratorPlan;
 import io.sparkstep.runtime.StepEntrypoint;
 import io.sparkstep.spec.StepSpec;
 import io.sparkstep.spec.StepSpecJson;
+import io.sparkstep.spi.remote.SpecChannel;
 import io.sparkstep.util.Redactor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,13 +20,16 @@ import org.apache.spark.launcher.SparkLauncher;
 /**
  * Everything one run's spark-submit needs, and the call itself through {@link SparkLauncher} (never a shell string).
  *
- * <p>The spec reaches the driver as the {@code --spec-json} argument: it works the same in client and cluster mode
- * and needs no file system shared with the driver's worker (a standalone cluster does not ship {@code --files} to a
- * cluster-mode driver). Specs hold no secrets ({@code ${VAR}} references are resolved in the driver), so an argument
- * that shows in {@code ps} and the master UI is acceptable; a very large spec is refused up front.
+ * <p>The spec reaches the driver through the SPI's {@link SpecChannel}: inline, as arguments each under the OS limit
+ * for one argument, which works the same in client and cluster mode and needs no file system shared with the
+ * driver's worker (a standalone cluster does not ship {@code --files} to a cluster-mode driver). Specs hold no secrets
+ * ({@code ${VAR}} references are resolved in the driver), so arguments that show in {@code ps} and the master UI are
+ * acceptable. Past the inline limit, a client-mode driver (on this machine) reads a private copy in the attempt's
+ * directory; in cluster mode such a spec is refused up front.
  */
 final class SparkSubmitLaunch {
-  static final int MAX_SPEC_ARGUMENT_BYTES = 100 * 1024;
+  /** All spec arguments together: well under the 2 MiB Linux allows for a whole command line and environment. */
+  static final SpecChannel SPEC_CHANNEL = new SpecChannel(1024 * 1024);
   /** Serializes starts so the new child process can be told apart from others started at the same moment. */
   private static final Object START_LOCK = new Object();
 
@@ -74,13 +78,8 @@ final class SparkSubmitLaunch {
     return conf;
   }
 
-  /** The spec the driver runs: the run's, writing its record into this attempt's directory. */
-  String driverSpecJson(Path attemptDir) {
-    return StepSpecJson.write(driverSpec(attemptDir, new LinkedHashMap<>()));
-  }
-
   /**
-   * The driver's spec with no secret value in it: literal secrets of the spec's conf, and secret entries of the
+   * The spec the driver runs: the run's, writing its record into this attempt's directory, with no secret value in it: literal secrets of the spec's conf, and secret entries of the
    * application conf (operator {@code conf.*} resolved here), become {@code ${SPARK_SPARKSTEP_SECRET_n}} references
    * that the entrypoint resolves; their values go into {@code secretEnv}, the spark-submit child's environment,
    * never onto its command line.
@@ -105,6 +104,20 @@ final class SparkSubmitLaunch {
         || Redactor.registered().stream().anyMatch(value::contains));
   }
 
+  /** The spec inline while it fits the channel's limit, else as a file only the owner can read. */
+  private List<String> specArguments(Path attemptDir, String json) throws IOException {
+    if (SPEC_CHANNEL.fitsInline(json)) {
+      return SPEC_CHANNEL.inlineArguments(json);
+    }
+    java.nio.file.Files.createDirectories(attemptDir);
+    Path file = attemptDir.resolve("driver-spec.json");
+    java.nio.file.Files.deleteIfExists(file);
+    java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    java.nio.file.Files.writeString(file, json);
+    return SpecChannel.uriArguments(file.toUri().toString());
+  }
+
   Started start(Path attemptDir, Path logFile, SparkAppHandle.Listener listener) throws IOException {
     Map<String, String> env = new LinkedHashMap<>(settings.env());
     env.putAll(spark.environment());
@@ -117,7 +130,7 @@ final class SparkSubmitLaunch {
         .setDeployMode(settings.deployMode())
         .setMainClass(StepEntrypoint.class.getName())
         .setAppResource(applicationJar.toString())
-        .addAppArgs("--spec-json", driverSpecJson)
+        .addAppArgs(specArguments(attemptDir, driverSpecJson).toArray(String[]::new))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
         .redirectError();
     sparkConf().forEach((key, value) -> {

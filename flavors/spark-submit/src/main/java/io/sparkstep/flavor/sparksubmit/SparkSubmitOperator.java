@@ -65,10 +65,12 @@ final class SparkSubmitOperator implements StepOperator {
             "point it at a Spark installation, or drop it to use the Spark jars of this Sparkstep build"));
       }
     }
-    int specBytes = StepSpecJson.write(spec).getBytes(StandardCharsets.UTF_8).length;
-    if (specBytes > SparkSubmitLaunch.MAX_SPEC_ARGUMENT_BYTES) {
-      problems.add(ValidationProblem.of("params", "the spec is " + specBytes / 1024 + " KiB, too large to pass to "
-          + "the driver as an argument", "pass large values as an input (a file URI) instead of params"));
+    String specJson = StepSpecJson.write(spec);
+    if (settings.clusterMode() && !SparkSubmitLaunch.SPEC_CHANNEL.fitsInline(specJson)) {
+      problems.add(ValidationProblem.of("params", "the spec is " + specJson.getBytes(StandardCharsets.UTF_8).length
+          / 1024 + " KiB, more than a cluster-mode driver can be given (" + SparkSubmitLaunch.SPEC_CHANNEL
+          .inlineLimitBytes() / 1024 + " KiB)", "pass large values as an input (a file URI) instead of params, or "
+          + "use client mode"));
     }
     if (settings.clusterMode() && settings.masterKind() == MasterKind.STANDALONE && settings.masterWebUi() == null) {
       problems.add(ValidationProblem.of("masterWebUi", "cluster mode follows the driver through the master web UI",

@@ -12,21 +12,25 @@ import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashSet;
+import io.sparkstep.spi.remote.RunLogAppender;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
 /**
  * Reads the job container's log lines from Cloud Logging with the job's query, oldest first, each line once: the
- * next read asks for entries at or after the newest timestamp seen and skips the insert ids already returned there.
+ * cursor (persisted by the SPI's {@link RunLogAppender}, so it holds across processes) is the newest timestamp seen
+ * and the insert ids already returned at it; the next read asks for entries at or after that timestamp and skips
+ * those ids.
  */
-final class ContainerLogTail implements AutoCloseable {
+final class ContainerLogTail implements AutoCloseable, RunLogAppender.LogSource {
+  private static final String NEWEST = "newest";
+  private static final String SEEN_AT_NEWEST = "seenAtNewest";
   private final VertexSettings settings;
   private final String project;
   private final String query;
   private LoggingClient client;
-  private Timestamp newest;
-  private final Set<String> seenAtNewest = new HashSet<>();
 
   ContainerLogTail(VertexSettings settings, String project, String query) {
     this.settings = settings;
@@ -34,8 +38,14 @@ final class ContainerLogTail implements AutoCloseable {
     this.query = query;
   }
 
-  /** Lines logged since the last call. */
-  List<String> poll() {
+  /** Lines logged after the cursor, and the cursor after them. */
+  @Override
+  public RunLogAppender.Page after(Map<String, String> cursor) throws java.text.ParseException {
+    Timestamp newest = cursor.containsKey(NEWEST) ? Timestamps.parse(cursor.get(NEWEST)) : null;
+    Set<String> seenAtNewest = new LinkedHashSet<>();
+    if (cursor.containsKey(SEEN_AT_NEWEST) && !cursor.get(SEEN_AT_NEWEST).isEmpty()) {
+      seenAtNewest.addAll(List.of(cursor.get(SEEN_AT_NEWEST).split(",")));
+    }
     String filter = query;
     if (newest != null) {
       filter += " AND timestamp>=\"" + Timestamps.toString(newest) + "\"";
@@ -60,7 +70,11 @@ final class ContainerLogTail implements AutoCloseable {
       }
       lines.add(text(entry));
     }
-    return lines;
+    if (newest == null) {
+      return RunLogAppender.Page.of(lines, cursor);
+    }
+    return RunLogAppender.Page.of(lines, Map.of(NEWEST, Timestamps.toString(newest),
+        SEEN_AT_NEWEST, String.join(",", seenAtNewest)));
   }
 
   private static String text(LogEntry entry) {

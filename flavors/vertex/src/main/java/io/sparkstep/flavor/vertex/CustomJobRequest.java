@@ -53,10 +53,20 @@ final class CustomJobRequest {
         .build();
   }
 
+  /**
+   * The spec's labels without Sparkstep's own ({@code sparkstep.detach}: how the CLI follows the run, not something
+   * to label a job with, and not a valid Vertex label key).
+   */
+  static Map<String, String> userLabels(StepSpec spec) {
+    Map<String, String> labels = new LinkedHashMap<>(spec.labels);
+    labels.keySet().removeIf(k -> k.startsWith("sparkstep."));
+    return labels;
+  }
+
   /** Operator labels, then the spec's labels, then the run id, so the job can be found from the run. */
   static Map<String, String> labels(StepSpec spec, VertexSettings settings) {
     Map<String, String> labels = new LinkedHashMap<>(settings.labels);
-    labels.putAll(spec.labels);
+    labels.putAll(userLabels(spec));
     labels.put(RUN_ID_LABEL, spec.runId.toLowerCase(java.util.Locale.ROOT));
     return labels;
   }

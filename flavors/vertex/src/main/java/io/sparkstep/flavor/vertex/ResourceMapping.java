@@ -42,9 +42,9 @@ final class ResourceMapping {
       problems.add(ValidationProblem.of("resources.dynamicAllocation", "vertex runs a fixed single replica",
           oneContainer));
     }
-    if (r.gpuVendor != null && !r.gpuVendor.equalsIgnoreCase("nvidia")) {
-      problems.add(ValidationProblem.of("resources.gpuVendor", "Vertex AI training offers NVIDIA GPUs only, not '"
-          + r.gpuVendor + "'", "use gpuVendor=nvidia or leave it out"));
+    ValidationProblem vendor = io.sparkstep.spi.remote.GpuVendor.onlyNvidia("Vertex AI", r.gpuVendor);
+    if (vendor != null) {
+      problems.add(vendor);
     }
     if (r.gpus < 0) {
       problems.add(ValidationProblem.of("resources.gpus", "must not be negative", "use 0 or more"));

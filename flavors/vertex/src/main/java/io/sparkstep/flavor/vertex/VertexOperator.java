@@ -32,7 +32,7 @@ final class VertexOperator implements StepOperator {
     List<ValidationProblem> problems = new ArrayList<>();
     VertexSettings settings = new VertexSettings(config);
     new ResourceMapping(settings).validate(spec.resources, problems);
-    spec.labels.forEach((k, v) -> VertexSettings.checkLabel("labels." + k, k, v, problems));
+    CustomJobRequest.userLabels(spec).forEach((k, v) -> VertexSettings.checkLabel("labels." + k, k, v, problems));
     for (Map.Entry<String, io.sparkstep.spec.ArtifactSpec> e : allArtifacts(spec)) {
       String uri = e.getValue().uri;
       if (uri != null && uri.startsWith("file:") && !settings.plaintext) {
@@ -59,10 +59,9 @@ final class VertexOperator implements StepOperator {
           CustomJobRequest.build(containerSpec, settings, env));
       VertexJobRun.describe(record, settings, job.getName(), runDirUri);
       context.save();
-      VertexJobRun run = new VertexJobRun(context, settings, store);
-      run.note("created " + job.getName() + " (" + job.getState() + "); Cloud Logging query: "
-          + record.platform.get("loggingQuery"));
-      return run;
+      io.sparkstep.spi.remote.RunLogAppender.of(context).note(java.time.Instant.now() + " vertex: created "
+          + job.getName() + " (" + job.getState() + "); Cloud Logging query: " + record.platform.get("loggingQuery"));
+      return new VertexJobRun(context, settings, store);
     } catch (ApiException e) {
       RuntimeException invalid = null;
       try {
@@ -114,11 +113,7 @@ final class VertexOperator implements StepOperator {
   }
 
   private static void failSubmission(RunContext context, Exception cause) {
-    RunRecord record = context.record();
-    record.fail(cause);
-    record.error.stackTrace = null;
-    record.transition(RunState.FAILED);
-    context.save();
+    context.failed(cause);
   }
 
   private static List<Map.Entry<String, io.sparkstep.spec.ArtifactSpec>> allArtifacts(StepSpec spec) {

@@ -93,4 +93,33 @@ class VertexCliTest {
     assertEquals(2, refused.code(), refused.text());
     assertTrue(refused.text().contains("resources"), refused.text());
   }
+
+  /**
+   * {@code run --detach} is accepted (the CLI's own label is not sent as a Vertex label), a later
+   * {@code runs logs --follow} streams to the end asking Vertex no more often than pollMillis, and {@code runs status}
+   * from another call shows the final state.
+   */
+  @Test
+  void detachedRunIsFollowedAtThePollRate() throws Exception {
+    Call register = cli("operator", "register", "vxd", "--flavor", "vertex", "--replace",
+        "--set", "project=sparkstep-test", "--set", "location=europe-west4",
+        "--set", "image=europe-docker.pkg.dev/sparkstep-test/steps/sparkstep:0.1.0",
+        "--set", "stagingUri=" + dir.resolve("staging").toUri(),
+        "--set", "endpoint=" + standIn.endpoint(), "--set", "loggingEndpoint=" + standIn.endpoint(),
+        "--set", "plaintext=true", "--set", "pollMillis=1000");
+    assertEquals(0, register.code(), register.text());
+    Call run = cli("run", "--operator", "vxd", "--detach", "--step", "generate-trips", "--param", "rows=100",
+        "--output", "trips=" + dir.resolve("d/trips").toUri(), "--output", "zones=" + dir.resolve("d/zones").toUri());
+    assertEquals(0, run.code(), run.text());
+    String runId = run.text().lines().filter(l -> l.matches("\\d{8}-\\d{6}-[0-9a-f]{6}")).findFirst().orElseThrow();
+    int before = standIn.getCalls.get();
+    long start = System.nanoTime();
+    Call follow = cli("runs", "logs", runId, "--follow");
+    double seconds = (System.nanoTime() - start) / 1e9;
+    int calls = standIn.getCalls.get() - before;
+    assertEquals(0, follow.code(), follow.text());
+    assertTrue(calls <= seconds / 1.0 + 3, calls + " getCustomJob calls in " + seconds + " s with pollMillis=1000");
+    Call status = cli("runs", "status", runId);
+    assertTrue(status.text().contains("SUCCEEDED"), status.text());
+  }
 }

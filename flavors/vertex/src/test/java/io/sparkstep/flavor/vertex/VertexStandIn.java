@@ -49,6 +49,7 @@ final class VertexStandIn extends JobServiceGrpc.JobServiceImplBase implements A
   private final Queue<Status> failNextCreate = new ConcurrentLinkedQueue<>();
   final List<CreateCustomJobRequest> creates = new ArrayList<>();
   final AtomicInteger createCalls = new AtomicInteger();
+  final AtomicInteger getCalls = new AtomicInteger();
 
   /** One job and the process standing in for its container. */
   static final class Job {
@@ -124,6 +125,7 @@ final class VertexStandIn extends JobServiceGrpc.JobServiceImplBase implements A
 
   @Override
   public void getCustomJob(GetCustomJobRequest request, StreamObserver<CustomJob> response) {
+    getCalls.incrementAndGet();
     Job job = jobs.get(request.getName());
     if (job == null) {
       response.onError(Status.NOT_FOUND.withDescription("CustomJob " + request.getName() + " not found")

@@ -39,6 +39,9 @@ final class GpuFeatureStep implements KubernetesFeatureStep {
     KubernetesSettings s = plan.settings();
     int gpus = plan.resources().gpus;
     String vendor = plan.resources().gpuVendor != null ? plan.resources().gpuVendor.trim() : s.gpuVendor();
+    // the one gpuVendor vocabulary (nvidia, amd, intel) means the vendor's domain here: pods ask for nvidia.com/gpu
+    vendor = io.sparkstep.spi.remote.GpuVendor.parse(vendor).map(io.sparkstep.spi.remote.GpuVendor::domain)
+        .orElse(vendor);
     if (vendor.isEmpty()) {
       plan.refuse(plan.resources().gpuVendor != null ? "resources.gpuVendor" : "gpuVendor",
           "GPUs requested without a vendor: Kubernetes schedules GPUs as VENDOR/gpu",

@@ -1,4 +1,4 @@
-package io.sparkstep.flavor.kubernetes;
+package io.sparkstep.spi.remote;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -12,29 +12,29 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Who writes a run's log file: one handle at a time, across processes (a file lock) and within one (file locks are
+ * One holder at a time of a file of a run (its log), across processes (a file lock) and within one (file locks are
  * per process, so a semaphore per file as well). Handles that do not hold it read the file instead.
  */
-final class LogLock implements AutoCloseable {
+public final class RunFileLock implements AutoCloseable {
   private static final Map<Path, Semaphore> IN_PROCESS = new ConcurrentHashMap<>();
 
   private final Semaphore semaphore;
   private final FileChannel channel;
   private final FileLock lock;
 
-  private LogLock(Semaphore semaphore, FileChannel channel, FileLock lock) {
+  private RunFileLock(Semaphore semaphore, FileChannel channel, FileLock lock) {
     this.semaphore = semaphore;
     this.channel = channel;
     this.lock = lock;
   }
 
   /** The lock if nobody holds it now, else null. */
-  static LogLock tryAcquire(Path file) throws IOException {
+  public static RunFileLock tryAcquire(Path file) throws IOException {
     return acquire(file, Duration.ZERO);
   }
 
   /** The lock, waiting up to {@code timeout} for its holder to finish; null if it did not. */
-  static LogLock acquire(Path file, Duration timeout) throws IOException {
+  public static RunFileLock acquire(Path file, Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Semaphore semaphore = IN_PROCESS.computeIfAbsent(file.toAbsolutePath().normalize(), k -> new Semaphore(1));
     try {
@@ -51,7 +51,7 @@ final class LogLock implements AutoCloseable {
       while (true) {
         FileLock lock = channel.tryLock();
         if (lock != null) {
-          return new LogLock(semaphore, channel, lock);
+          return new RunFileLock(semaphore, channel, lock);
         }
         if (System.nanoTime() >= deadline) {
           channel.close();

@@ -1,0 +1,126 @@
+package io.sparkstep.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkstep.api.RunState;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.record.RunStore;
+import io.sparkstep.testing.CliCall;
+import io.sparkstep.util.JavaCommand;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A local run whose submitting CLI process is gone (it exited after {@code --detach}, or was killed with SIGKILL)
+ * reaches its true final state through any later {@code runs list} / {@code runs status}, which ask the process table
+ * and store what they learn. The submitting CLI is a separate JVM, as a user's would be.
+ */
+class StateFromAnyProcessTest {
+  @TempDir
+  Path tmp;
+  private String previousHome;
+  private final List<Process> started = new ArrayList<>();
+
+  @AfterEach
+  void cleanUp() {
+    started.forEach(p -> p.descendants().forEach(ProcessHandle::destroyForcibly));
+    started.forEach(Process::destroyForcibly);
+    if (previousHome == null) {
+      System.clearProperty("sparkstep.home");
+    } else {
+      System.setProperty("sparkstep.home", previousHome);
+    }
+  }
+
+  private Path home() {
+    Path home = tmp.resolve("home");
+    previousHome = System.getProperty("sparkstep.home");
+    System.setProperty("sparkstep.home", home.toString());
+    return home;
+  }
+
+  /** The CLI in a JVM of its own, with this test's class path. */
+  private Process cli(Path home, Path log, String... args) throws Exception {
+    List<String> command = JavaCommand.forMainClass(SparkstepCli.class.getName(),
+        List.of("-Xmx512m", "-Dsparkstep.home=" + home, "-Dspark.ui.enabled=false"));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
+    started.add(process);
+    return process;
+  }
+
+  private static void eventually(String what, long seconds, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "timed out waiting for: " + what);
+      Thread.sleep(300);
+    }
+  }
+
+  @Test
+  void detachedRunWhoseSubmitterExitedIsFinishedByRunsList() throws Exception {
+    Path home = home();
+    Path out = tmp.resolve("out");
+    Path log = tmp.resolve("submit.log");
+    Process submit = cli(home, log, "run", "--detach", "--step", "generate-trips", "--param", "rows=100",
+        "--output", "trips=" + out.resolve("trips").toUri(), "--output", "zones=" + out.resolve("zones").toUri());
+    assertTrue(submit.waitFor(60, TimeUnit.SECONDS), "run --detach returns");
+    assertEquals(0, submit.exitValue(), Files.readString(log));
+    String runId = Files.readAllLines(log).stream().filter(l -> l.matches("\\d{8}-\\d{6}-[0-9a-f]{6}")).findFirst()
+        .orElseThrow(() -> new AssertionError(readQuietly(log)));
+    RunStore store = new RunStore(home);
+
+    eventually("runs list shows the run SUCCEEDED", 120, () -> CliCall.of("runs", "list").out().lines()
+        .anyMatch(l -> l.startsWith(runId) && l.contains("SUCCEEDED")));
+    RunRecord stored = store.load(runId).orElseThrow();
+    assertEquals(RunState.SUCCEEDED, stored.state, "what runs list learnt is stored");
+    assertTrue(stored.outputs.get("trips").committed, "the driver's record is merged: " + stored.outputs);
+    assertTrue(!stored.startedAt.isBefore(stored.submittedAt) && stored.durationMillis != null);
+    CliCall logs = CliCall.of("runs", "logs", runId);
+    assertEquals(0, logs.code(), logs.all());
+    assertFalse(logs.out().isBlank(), "a finished detached run has its log without --follow");
+    try (var files = Files.list(store.runDir(runId))) {
+      assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(".spec-")),
+          "the child's private spec is removed by whoever saw the end");
+    }
+  }
+
+  @Test
+  void foregroundRunKilledWithSigkillIsFailedByRunsList() throws Exception {
+    Path home = home();
+    Path log = tmp.resolve("foreground.log");
+    Process foreground = cli(home, log, "run", "--step", "io.sparkstep.testing.SlowStep", "--param", "seconds=120",
+        "--output", "out=" + tmp.resolve("slow").toUri());
+    RunStore store = new RunStore(home);
+    eventually("the run is RUNNING", 120, () -> store.list().stream().anyMatch(r -> r.state == RunState.RUNNING));
+    String runId = store.list().get(0).runId;
+    foreground.destroyForcibly(); // SIGKILL: no shutdown hook, nothing recorded by the dying process
+    assertTrue(foreground.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(RunState.RUNNING, store.load(runId).orElseThrow().state, "the killed process left RUNNING behind");
+
+    CliCall list = CliCall.of("runs", "list");
+    assertTrue(list.out().lines().anyMatch(l -> l.startsWith(runId) && l.contains("FAILED")), list.all());
+    RunRecord stored = store.load(runId).orElseThrow();
+    assertEquals(RunState.FAILED, stored.state);
+    assertTrue(stored.error.message.contains("ended without a final record"), stored.error.message);
+    assertFalse(Files.exists(tmp.resolve("slow")), "nothing committed");
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (Exception e) {
+      return e.toString();
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package io.sparkstep.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkstep.spi.remote.SpecChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A spec larger than one OS argument (Linux: 128 KiB) travels in parts that each fit, and joins back whole. */
+class SpecChannelTest {
+  @Test
+  void specOf256KibIsSplitUnderTheOsLimitAndJoinedByTheEntrypoint() throws Exception {
+    // multi-byte characters, so a split on bytes rather than characters would break them or overshoot
+    String spec = "{\"params\":{\"blob\":\"" + "é€x".repeat(256 * 1024 / 6) + "\"}}";
+    assertTrue(spec.getBytes(StandardCharsets.UTF_8).length > 256 * 1024 / 2 * 1);
+    List<String> args = new SpecChannel(1024 * 1024).inlineArguments(spec);
+    assertTrue(args.size() >= 4, "more than one part: " + args.size() / 2);
+    for (String arg : args) {
+      assertTrue(arg.getBytes(StandardCharsets.UTF_8).length < 128 * 1024, "an argument under the OS limit");
+    }
+    assertEquals(spec, StepEntrypoint.Arguments.parse(args.toArray(String[]::new)).specJson());
+  }
+
+  @Test
+  void aSpecPastTheFlavorsInlineLimitDoesNotGoInline() {
+    SpecChannel channel = new SpecChannel(100 * 1024);
+    String spec = "x".repeat(101 * 1024);
+    assertTrue(!channel.fitsInline(spec));
+    assertEquals(List.of("--spec", "file:///tmp/spec.json"), SpecChannel.uriArguments("file:///tmp/spec.json"));
+  }
+}
