@@ -33,6 +33,17 @@ class StepEntrypointTest {
     System.setProperty("sparkstep.entrypoint.keepSession", "true");
   }
 
+  /** The kept session is the entrypoint's, not the embedded default's: later test classes of this JVM start clean. */
+  @org.junit.jupiter.api.AfterAll
+  static void releaseJvm() {
+    System.clearProperty("sparkstep.entrypoint.noExit");
+    System.clearProperty("sparkstep.entrypoint.keepSession");
+    scala.Option<org.apache.spark.sql.SparkSession> kept = org.apache.spark.sql.SparkSession.getDefaultSession();
+    if (kept.isDefined()) {
+      kept.get().stop();
+    }
+  }
+
   private StepSpec generateSpec(String runId, int rows) {
     StepSpec spec = new StepSpec();
     spec.runId = runId;

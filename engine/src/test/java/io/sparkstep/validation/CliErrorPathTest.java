@@ -12,8 +12,6 @@ import io.sparkstep.testing.CliCall;
 import io.sparkstep.util.JavaCommand;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,22 +66,17 @@ class CliErrorPathTest {
       out.write("com.example.MissingStep\n".getBytes(StandardCharsets.UTF_8));
       out.closeEntry();
     }
-    ClassLoader before = Thread.currentThread().getContextClassLoader();
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, before)) {
-      Thread.currentThread().setContextClassLoader(loader);
-      CliCall steps = CliCall.of("steps");
-      assertEquals(0, steps.code(), steps.all());
-      assertTrue(steps.out().contains("generate-trips"), "the good steps are listed: " + steps.out());
-      List<String> warnings = steps.err().lines().filter(l -> l.contains("warning")).toList();
-      assertEquals(1, warnings.size(), steps.err());
-      assertTrue(warnings.get(0).contains("com.example.MissingStep") && warnings.get(0).contains("broken-steps.jar"),
-          warnings.get(0));
-      CliCall bad = CliCall.of("run", "--step", "generate-trips", "--param", "rows=nope",
-          "--output", "trips=" + tmp.resolve("t"), "--output", "zones=" + tmp.resolve("z"));
-      assertEquals(ExitCode.INVALID_INPUT, bad.code(), "validation still works: " + bad.all());
-    } finally {
-      Thread.currentThread().setContextClassLoader(before);
-    }
+    // Named as a user names step jars (--jars); they load in the user-jar loader, where the broken entry is met.
+    CliCall steps = CliCall.of("steps", "--jars", jar.toString());
+    assertEquals(0, steps.code(), steps.all());
+    assertTrue(steps.out().contains("generate-trips"), "the good steps are listed: " + steps.out());
+    List<String> warnings = steps.err().lines().filter(l -> l.contains("warning")).toList();
+    assertEquals(1, warnings.size(), steps.err());
+    assertTrue(warnings.get(0).contains("com.example.MissingStep") && warnings.get(0).contains("broken-steps.jar"),
+        warnings.get(0));
+    CliCall bad = CliCall.of("run", "--jars", jar.toString(), "--step", "generate-trips", "--param", "rows=nope",
+        "--output", "trips=" + tmp.resolve("t"), "--output", "zones=" + tmp.resolve("z"));
+    assertEquals(ExitCode.INVALID_INPUT, bad.code(), "validation still works: " + bad.all());
   }
 
   @Test

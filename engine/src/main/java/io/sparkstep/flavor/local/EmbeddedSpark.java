@@ -38,7 +38,8 @@ final class EmbeddedSpark {
       active = null;
     }
     SparkSession base;
-    if (active != null && active != owned) {
+    // A context of ours may be the default through another of its sessions (a step's newSession()): compare contexts.
+    if (active != null && (owned == null || active.sparkContext() != owned.sparkContext())) {
       base = active;
       checkCompatible(active, master, core);
     } else if (owned != null && !owned.sparkContext().isStopped() && key.equals(ownedKey)) {
