@@ -127,7 +127,8 @@ public final class RunLogAppender {
 
   /** The one place copied log text is scrubbed of secret values. */
   private String scrub(String line) {
-    return secretValues.isEmpty() ? line : Redactor.scrub(line, secretValues);
+    // The operator's secrets and every value registered for runs of this JVM (RunSecrets), whichever is set.
+    return Redactor.scrub(line, secretValues);
   }
 
   private Map<String, String> readCursor() throws IOException {

@@ -23,7 +23,7 @@ class GpuVendorMappingTest {
     s.resources.gpuVendor = vendor;
     s.accelerator = "none";
     OperatorConfig config = new OperatorConfig("k8s", "kubernetes", Map.of("image", "registry.example.com/s:1",
-        "apiServer", "https://203.0.113.10:6443"), KubernetesSettings.OPTIONS);
+        "gpuImage", "registry.example.com/s-gpu:1", "apiServer", "https://203.0.113.10:6443"), KubernetesSettings.OPTIONS);
     var plan = new KubernetesOperator(new KubernetesSettings(config)).plan(s);
     assertTrue(plan.problems().isEmpty(), plan.problems().toString());
     return plan.sparkConf();

@@ -181,9 +181,12 @@ class KubernetesLifecycleTest {
   /** A spec past the OS limit for one argument (128 KiB) reaches the driver in parts that each fit one. */
   @Test
   void specOf256KibReachesTheDriverInArgumentsUnderTheOsLimit() throws Exception {
-    String padding = "x".repeat(256 * 1024);
-    StepRun run = Sparkstep.operator("k8s", home).step("generate-trips").param("rows", 100)
-        .conf("spark.sparkstep.test.padding", padding)
+    // 256 KiB in eight conf values of 32 KiB (one value may hold at most 64 KiB, see SpecValidator's limits)
+    Map<String, String> padding = new java.util.TreeMap<>();
+    for (int i = 0; i < 8; i++) {
+      padding.put("spark.sparkstep.test.padding" + i, Integer.toString(i).repeat(32 * 1024));
+    }
+    StepRun run = Sparkstep.operator("k8s", home).step("generate-trips").param("rows", 100).conf(padding)
         .output("trips", "s3a://lake/big/trips").output("zones", "s3a://lake/big/zones").submit();
     Pod pod = standIn.client.pods().inNamespace(NS).withName(podName(run)).get();
     List<String> args = pod.getSpec().getContainers().get(0).getArgs();
@@ -196,7 +199,7 @@ class KubernetesLifecycleTest {
       }
     }
     var spec = io.sparkstep.spec.StepSpecJson.read(json.toString());
-    assertEquals(padding, spec.sparkConf.get("spark.sparkstep.test.padding"), "the parts join into the spec");
+    padding.forEach((key, value) -> assertEquals(value, spec.sparkConf.get(key), "the parts join into the spec"));
     run.cancel();
     assertEquals(RunState.CANCELLED, run.await(Duration.ofSeconds(30)));
   }

@@ -193,7 +193,7 @@ class SparkSubmitClusterTest {
     String appId = awaitAppId(run);
     // cancelled from a handle rebuilt from the stored record, as a later `sparkstep runs cancel` process does
     StepRun attached = new StepSubmitter(StandaloneClusterExtension.home(), new FlavorRegistry()).attach(run.id());
-    assertEquals(RunState.RUNNING, attached.state());
+    assertEquals(RunState.RUNNING, attached.state(), () -> "why: " + attached.record().stateReason());
     attached.cancel();
     assertEquals(RunState.CANCELLED, attached.await(Duration.ofSeconds(60)), () -> tail(run));
     assertEquals(RunState.CANCELLED, run.await(Duration.ofSeconds(30)), () -> tail(run));
