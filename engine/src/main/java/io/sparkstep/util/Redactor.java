@@ -35,8 +35,14 @@ public final class Redactor {
   }
 
   public static boolean isSecretKey(String key) {
-    return key != null && SECRET_KEY.matcher(key).find();
+    return key != null && !NOT_SECRETS.contains(key) && SECRET_KEY.matcher(key).find();
   }
+
+  /**
+   * Names the key words match that hold no secret: the shell's working directories. Scrubbing them would redact
+   * every path under the directory the CLI was started in (output URIs, log locations) from records and logs.
+   */
+  private static final Set<String> NOT_SECRETS = Set.of("PWD", "OLDPWD");
 
   /** Registers a secret value: from now on {@link #scrub} replaces it in every text of this JVM. */
   public static void register(String secretValue) {
