@@ -322,6 +322,11 @@ public final class BenchmarkRunner {
   }
 
   private RunRecord require(StepRun run) throws Exception {
+    return requireSucceeded(home, run);
+  }
+
+  /** Waits for a benchmark run and returns its stored record; a run that did not succeed ends the benchmark. */
+  public static RunRecord requireSucceeded(Path home, StepRun run) throws Exception {
     RunState state = run.await(Duration.ofMinutes(30));
     RunRecord record = new RunStore(home).load(run.id()).orElseThrow();
     if (state != RunState.SUCCEEDED) {

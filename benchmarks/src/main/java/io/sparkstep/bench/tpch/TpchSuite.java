@@ -11,7 +11,6 @@ import io.sparkstep.record.RunStore;
 import io.sparkstep.spi.FlavorRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -289,11 +288,6 @@ public final class TpchSuite {
   }
 
   private RunRecord require(StepRun run) throws Exception {
-    RunState state = run.await(Duration.ofMinutes(30));
-    RunRecord record = new RunStore(home).load(run.id()).orElseThrow();
-    if (state != RunState.SUCCEEDED) {
-      throw new IllegalStateException("benchmark run " + run.id() + " " + state + ": " + record.errorMessage());
-    }
-    return record;
+    return io.sparkstep.bench.BenchmarkRunner.requireSucceeded(home, run);
   }
 }
