@@ -48,6 +48,10 @@ final class RapidsExplainCapture extends AbstractAppender implements AutoCloseab
 
   @Override
   public void append(LogEvent event) {
+    if (UncountedPlans.active()) {
+      // a model save or load of Sparkstep's, not a plan of the step (log4j calls appenders on the logging thread)
+      return;
+    }
     String message = event.getMessage().getFormattedMessage();
     if (message != null && message.contains(" <")) {
       synchronized (messages) {

@@ -1,5 +1,6 @@
 package io.sparkstep.runtime;
 
+import io.sparkstep.accel.UncountedPlans;
 import io.sparkstep.api.Params;
 import io.sparkstep.api.Resources;
 import io.sparkstep.api.StepContext;
@@ -93,7 +94,8 @@ final class DefaultStepContext implements StepContext {
     }
     log.info("loading model input {} ({}, saved by Spark {}) from {}", name, metadata.modelClass(),
         metadata.sparkVersion(), artifact.uri);
-    return type.cast(ModelArtifacts.load(name, metadata.modelClass(), artifact.uri, type.getClassLoader()));
+    return type.cast(UncountedPlans.run(
+        () -> ModelArtifacts.load(name, metadata.modelClass(), artifact.uri, type.getClassLoader())));
   }
 
   @Override
@@ -106,7 +108,11 @@ final class DefaultStepContext implements StepContext {
     Path staging = stage(name);
     log.info("saving model output {} ({}) to staging {}", name, model == null ? null : model.getClass().getName(),
         staging);
-    ModelArtifacts.save(name, model, staging);
+    // ML persistence's own writes are not the step's plans: accelerator coverage leaves them out
+    UncountedPlans.run(() -> {
+      ModelArtifacts.save(name, model, staging);
+      return null;
+    });
     checkNotCancelled();
   }
 
