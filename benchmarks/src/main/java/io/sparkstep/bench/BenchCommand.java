@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sparkstep bench [--suite default|tpch|cli] [--scale N] [--quick] [--gpu] [--out DIR]}: runs the benchmarks
+ * {@code sparkstep bench [--suite default|tpch|cli] [--workloads W,..] [--rows N] [--scale N] [--quick] [--gpu]
+ * [--out DIR]}: runs the benchmarks
  * and writes CSV, markdown and PNGs.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -23,8 +24,8 @@ public final class BenchCommand implements Callable<Integer>, CliExtension {
   @Option(names = "--scale", defaultValue = "1", description = "TPC-H scale factor. Default: ${DEFAULT-VALUE}.")
   double scale;
 
-  @Option(names = "--reps", description = "TPC-H: timed iterations per query and variant after the warm-up "
-      + "(default 3).")
+  @Option(names = "--reps", description = "Timed repetitions per variant after the warm-up: per TPC-H query "
+      + "(default 3), per workload in the default suite (default 4).")
   Integer reps;
 
   @Option(names = "--queries", split = ",", description = "TPC-H: query numbers to run (default: all 22).")
@@ -33,6 +34,14 @@ public final class BenchCommand implements Callable<Integer>, CliExtension {
   @Option(names = "--report-only", description = "TPC-H: write the report again from the run records, answers and "
       + "timings a previous run left under --out, without running anything.")
   boolean reportOnly;
+
+  @Option(names = "--workloads", split = ",", description = "Default suite: only these workloads (e.g. bench-train), "
+      + "vanilla vs Comet and RAPIDS eligibility; overhead, latency and scaling are skipped.")
+  java.util.List<String> workloads;
+
+  @Option(names = "--rows", description = "Default suite: trips for the vanilla/Comet and eligibility runs "
+      + "(default 2000000; --quick 20000).")
+  Long rows;
 
   @Option(names = "--quick", description = "Tiny scale (what CI runs): checks the harness, not performance.")
   boolean quick;
@@ -54,8 +63,28 @@ public final class BenchCommand implements Callable<Integer>, CliExtension {
         java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))))
         .toAbsolutePath();
     switch (suite) {
-      case "default" -> new BenchmarkRunner(quick ? BenchmarkRunner.Settings.quick() : BenchmarkRunner.Settings.full(),
-          dir).run(gpu);
+      case "default" -> {
+        BenchmarkRunner.Settings settings = quick ? BenchmarkRunner.Settings.quick() : BenchmarkRunner.Settings.full();
+        if (rows != null) {
+          if (rows < 1) {
+            throw new io.sparkstep.spec.InvalidSpecException("--rows", rows + " is not a row count",
+                "give a positive number of trips, e.g. --rows 200000");
+          }
+          settings = settings.withRows(rows);
+        }
+        if (reps != null) {
+          if (reps < 1) {
+            throw new io.sparkstep.spec.InvalidSpecException("--reps", reps + " is not a repetition count",
+                "give 1 or more, e.g. --reps 2");
+          }
+          settings = settings.withReps(reps);
+        }
+        BenchmarkRunner runner = new BenchmarkRunner(settings, dir);
+        if (workloads != null) {
+          runner.onlyWorkloads(workloads);
+        }
+        runner.run(gpu);
+      }
       case "tpch" -> {
         TpchSuite.Settings settings = quick ? TpchSuite.Settings.quick() : TpchSuite.Settings.full(scale);
         settings = reps != null ? settings.withReps(reps) : settings;

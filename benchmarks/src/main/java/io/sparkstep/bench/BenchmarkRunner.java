@@ -54,6 +54,16 @@ public final class BenchmarkRunner {
       return new Settings(2_000_000, 10_000_000, List.of(100_000L, 1_000_000L, 10_000_000L, 100_000_000L), 1, 4, all,
           all, 5);
     }
+
+    /** The same with {@code rows} trips for the accelerator and eligibility runs. */
+    public Settings withRows(long rows) {
+      return new Settings(rows, overheadRows, scalingRows, warmups, reps, accelWorkloads, explainWorkloads, clusterReps);
+    }
+
+    /** The same with {@code reps} timed repetitions after the warm-ups. */
+    public Settings withReps(int reps) {
+      return new Settings(rows, overheadRows, scalingRows, warmups, reps, accelWorkloads, explainWorkloads, clusterReps);
+    }
   }
 
   private final Settings settings;
@@ -63,6 +73,8 @@ public final class BenchmarkRunner {
   private final List<String> notes = new ArrayList<>();
   private final List<GpuEligibility> eligibility = new ArrayList<>();
   private JobTimeline timeline;
+  /** Null: every mode. Else only the per-workload modes, for these workloads (see {@link #onlyWorkloads}). */
+  private List<String> only;
 
   public BenchmarkRunner(Settings settings, Path out) {
     this.settings = settings;
@@ -70,16 +82,39 @@ public final class BenchmarkRunner {
     this.home = out.resolve("work/home");
   }
 
+  /**
+   * Limits the run to the named workloads' accelerator (vanilla vs Comet) and RAPIDS-eligibility runs; engine
+   * overhead (it has a bare twin only for the feature and bench-aggregate/join/regex steps), launch latency and
+   * scaling, which measure the engine and not a workload, are left out. A workload the settings do not list is refused.
+   */
+  public BenchmarkRunner onlyWorkloads(List<String> workloads) {
+    for (String workload : workloads) {
+      if (!settings.accelWorkloads().contains(workload) && !settings.explainWorkloads().contains(workload)) {
+        throw new io.sparkstep.spec.InvalidSpecException("--workloads", "'" + workload + "' is not a workload of this "
+            + "suite", "use some of " + new java.util.LinkedHashSet<>(settings.accelWorkloads()));
+      }
+    }
+    this.only = List.copyOf(workloads);
+    return this;
+  }
+
   public List<Measurement> run(boolean gpu) throws Exception {
     Files.createDirectories(out);
     Path data = generate(settings.rows());
     timeline = JobTimeline.attach(SparkSession.builder().getOrCreate().sparkContext());
-    overhead(settings.overheadRows() == settings.rows() ? data : generate(settings.overheadRows()));
+    if (only == null) {
+      overhead(settings.overheadRows() == settings.rows() ? data : generate(settings.overheadRows()));
+    } else {
+      notes.add("Limited to " + String.join(", ", only) + " (--workloads): engine overhead, launch latency and "
+          + "scaling were not run.");
+    }
     accelerators(data, gpu);
     gpuEligibility(data);
-    latency();
-    clusterLatency();
-    scaling();
+    if (only == null) {
+      latency();
+      clusterLatency();
+      scaling();
+    }
     Report.writeCsv(out.resolve("results.csv"), results);
     GpuEligibility.write(out.resolve("eligibility.csv"), eligibility);
     Report.writeMarkdown(out.resolve("report.md"), results, eligibility, MachineFacts.collect(), notes);
@@ -164,7 +199,7 @@ public final class BenchmarkRunner {
   private void gpuEligibility(Path data) throws Exception {
     String trips = data.resolve("trips").toUri().toString();
     String zones = data.resolve("zones").toUri().toString();
-    for (String workload : settings.explainWorkloads()) {
+    for (String workload : selected(settings.explainWorkloads())) {
       RunRecord explained;
       try {
         explained = sparkstepRun("bench-process", workload, trips, zones, "rapids", true);
@@ -188,7 +223,7 @@ public final class BenchmarkRunner {
     new OperatorStore(home, new FlavorRegistry()).register("bench-process", "local", Map.of("isolation", "process"), true);
     String trips = data.resolve("trips").toUri().toString();
     String zones = data.resolve("zones").toUri().toString();
-    for (String workload : settings.accelWorkloads()) {
+    for (String workload : selected(settings.accelWorkloads())) {
       for (int i = -settings.warmups(); i < settings.reps(); i++) {
         RunRecord vanilla = sparkstepRun("bench-process", workload, trips, zones, null);
         RunRecord comet;
@@ -295,6 +330,10 @@ public final class BenchmarkRunner {
         record(new Measurement("scaling", "trip-features", "sparkstep", rows, i, ms, peak.get() / (1024 * 1024)));
       }
     }
+  }
+
+  private List<String> selected(List<String> workloads) {
+    return only == null ? workloads : workloads.stream().filter(only::contains).toList();
   }
 
   private RunRecord sparkstepRun(String operator, String workload, String trips, String zones, String accelerator)

@@ -1,0 +1,35 @@
+package io.sparkstep.bench;
+
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkstep.spec.InvalidSpecException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bench --workloads}: names the suite has are taken, a name it lacks is one clear error before anything runs. */
+class BenchWorkloadsTest {
+  @TempDir
+  Path out;
+
+  @Test
+  void unknownWorkloadIsRefusedWithTheKnownOnes() {
+    BenchmarkRunner runner = new BenchmarkRunner(BenchmarkRunner.Settings.full(), out);
+    assertSame(runner, runner.onlyWorkloads(List.of("bench-join")));
+    InvalidSpecException e = assertThrows(InvalidSpecException.class,
+        () -> runner.onlyWorkloads(List.of("bench-join", "bench-nope")));
+    assertTrue(e.getMessage().contains("--workloads") && e.getMessage().contains("bench-nope")
+        && e.getMessage().contains("bench-aggregate"), e.getMessage());
+  }
+
+  @Test
+  void rowsAndRepsOverrideOnlyThemselves() {
+    BenchmarkRunner.Settings full = BenchmarkRunner.Settings.full();
+    BenchmarkRunner.Settings small = full.withRows(20_000).withReps(2);
+    assertTrue(small.rows() == 20_000 && small.reps() == 2 && small.warmups() == full.warmups()
+        && small.accelWorkloads().equals(full.accelWorkloads()), small.toString());
+  }
+}
