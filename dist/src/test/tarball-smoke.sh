@@ -59,6 +59,13 @@ grep -q "(2 rows, json)" run2.txt || { cat run2.txt; fail "the second run did no
 ls "$HOME"/.cache/sparkstep/cds/*.jsa > /dev/null 2>&1 || fail "the class-data archive was not moved into place"
 grep -q "io.sparkstep.cli.SparkstepCli source: shared objects file" "$WORK/classload.log" \
   || fail "the second run did not map the class-data archive"
+# A child JVM of the same class path is given the archive too (JavaCommand.classDataArchiveFlags).
+"$DIST/bin/sparkstep" operator register proc --flavor local --set isolation=process > /dev/null
+start=$(date +%s.%N)
+SPARKSTEP_CLASSPATH="$WORK/squares.jar" "$DIST/bin/sparkstep" run --operator proc --step squares --param n=3 \
+  --output out=json-out3@json > run3.txt 2>&1 || { cat run3.txt; fail "sparkstep run in a child JVM"; }
+echo "tarball-smoke: one-row run in a child JVM with the class-data archive $(echo "$(date +%s.%N) - $start" | bc) s"
+grep -q "(3 rows, json)" run3.txt || { cat run3.txt; fail "the child JVM run did not report 3 rows"; }
 
 # Plain spark-submit: a class path of Spark's own jars (names from the spark-submit flavor's list), no Sparkstep jar.
 unzip -p "$DIST"/lib/sparkstep-flavor-spark-submit-*.jar io/sparkstep/flavor/sparksubmit/spark-jars.txt \

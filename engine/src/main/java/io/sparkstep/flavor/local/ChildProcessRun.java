@@ -76,6 +76,11 @@ final class ChildProcessRun extends AbstractStepRun {
       }
       List<String> userJars = spec.jars.stream().filter(UserJars::isLocal)
           .map(jar -> UserJars.localPath(jar).toString()).toList();
+      if (systemJars.isEmpty()) {
+        // The child's class path starts as this JVM's, so it can map the same class-data archive (a prepended jar
+        // would not match the archive's class path, and the JVM would ignore it).
+        jvmFlags.addAll(JavaCommand.classDataArchiveFlags());
+      }
       List<String> command = JavaCommand.forMainClass(StepEntrypoint.class.getName(), jvmFlags, systemJars,
           userJars);
       command.add("--spec");
