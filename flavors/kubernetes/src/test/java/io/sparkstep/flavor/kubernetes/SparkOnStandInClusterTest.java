@@ -24,13 +24,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,22 +46,18 @@ class SparkOnStandInClusterTest {
   static final int ROWS = 100_000;
   @TempDir
   static Path tmp;
-  static KubernetesApiStandIn api;
-  static KubeletStandIn kubelet;
+  // The pods' directories (volumes, work-dir, container.log) stay in target/ for a look after a failure.
+  @RegisterExtension
+  static final StandInCluster cluster = StandInCluster.apiServer(NS).withKubelet(
+      Path.of("target", "stand-in-cluster").toAbsolutePath(),
+      StandInNode.cpu("cpu-node-1", 4, 8192), StandInNode.gpu("gpu-node-1", 8, 16384, 2));
   static Path home;
-  static String previousHome;
+  static KubeletStandIn kubelet;
 
   @BeforeAll
-  static void start() throws Exception {
-    api = new KubernetesApiStandIn();
-    // The pods' directories (volumes, work-dir, container.log) stay in target/ for a look after a failure.
-    Path pods = Path.of("target", "stand-in-cluster").toAbsolutePath();
-    org.apache.commons.io.FileUtils.deleteDirectory(pods.toFile());
-    kubelet = new KubeletStandIn(api, NS, pods,
-        StandInNode.cpu("cpu-node-1", 4, 8192), StandInNode.gpu("gpu-node-1", 8, 16384, 2));
-    home = tmp.resolve("home");
-    previousHome = System.getProperty("sparkstep.home");
-    System.setProperty("sparkstep.home", home.toString());
+  static void registerOperator() throws Exception {
+    home = cluster.home();
+    kubelet = cluster.kubelet();
     Path script = Path.of("../../spark-conf/getGpusResources.sh").toAbsolutePath().normalize();
     // The image's engine jar is the one the reactor just built (local:// = already on the node, as in the image).
     Path engineJar;
@@ -70,32 +66,16 @@ class SparkOnStandInClusterTest {
           .findFirst().orElseThrow(() -> new IllegalStateException("build the engine jar first (-am verify)"))
           .toAbsolutePath().normalize();
     }
-    CliCall register = CliCall.of("operator", "register", "cluster", "--flavor", "kubernetes",
-        "--set", "apiServer=" + api.url(), "--set", "namespace=" + NS,
-        "--set", "image=registry.example.com/sparkstep:0.1.0",
-        "--set", "gpuImage=registry.example.com/sparkstep-gpu:0.1.0",
+    CliCall register = cluster.register("cluster",
         // The image's copy of the discovery script is the repository's: the stand-in runs it as the image would.
-        "--set", "discoveryScript=" + script,
-        "--set", "engineJar=local://" + engineJar,
-        "--set", "pendingTimeoutSeconds=5");
+        "discoveryScript=" + script, "engineJar=local://" + engineJar, "pendingTimeoutSeconds=5");
     assertEquals(0, register.code(), register.all());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (previousHome == null) {
-      System.clearProperty("sparkstep.home");
-    } else {
-      System.setProperty("sparkstep.home", previousHome);
-    }
-    kubelet.close();
-    api.close();
   }
 
   @AfterEach
   void nothingLeftRunning() throws Exception {
     eventually("every pod gone and every process ended", Duration.ofSeconds(60), () ->
-        api.client.pods().inNamespace(NS).list().getItems().isEmpty() && kubelet.liveProcesses().isEmpty());
+        cluster.client().pods().inNamespace(NS).list().getItems().isEmpty() && kubelet.liveProcesses().isEmpty());
   }
 
   static void eventually(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
@@ -110,7 +90,7 @@ class SparkOnStandInClusterTest {
   }
 
   static List<String> podNames() {
-    return api.client.pods().inNamespace(NS).list().getItems().stream().map(p -> p.getMetadata().getName()
+    return cluster.client().pods().inNamespace(NS).list().getItems().stream().map(p -> p.getMetadata().getName()
         + "(" + (p.getStatus() == null ? "-" : p.getStatus().getPhase()) + ")").toList();
   }
 
@@ -237,7 +217,7 @@ class SparkOnStandInClusterTest {
     assertEquals(0, cancel.code(), cancel.all());
     assertEquals(RunState.CANCELLED, run.await(Duration.ofMinutes(2)));
     eventually("no pod and no process left", Duration.ofSeconds(60), () ->
-        api.client.pods().inNamespace(NS).list().getItems().isEmpty() && kubelet.liveProcesses().isEmpty());
+        cluster.client().pods().inNamespace(NS).list().getItems().isEmpty() && kubelet.liveProcesses().isEmpty());
     assertTrue(!Files.exists(tmp.resolve("lake/cancelled/trips")) && !Files.exists(tmp.resolve("lake/cancelled/zones")),
         "nothing committed");
     assertEquals(RunState.CANCELLED, new RunStore(home).load(run.id()).orElseThrow().state);
