@@ -2,7 +2,7 @@ package io.sparkstep.flavor.kubernetes;
 
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
-import io.sparkstep.flavor.kubernetes.features.KubernetesFeatureStep;
+import io.sparkstep.flavor.kubernetes.features.PlanBuilder;
 import io.sparkstep.flavor.kubernetes.features.SubmissionPlan;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.spec.InvalidSpecException;
@@ -49,11 +49,7 @@ final class KubernetesOperator implements StepOperator {
   }
 
   SubmissionPlan plan(StepSpec spec) {
-    SubmissionPlan plan = new SubmissionPlan(spec, settings, driverPodName(spec.runId == null ? "run" : spec.runId));
-    for (KubernetesFeatureStep step : KubernetesFeatureStep.all()) {
-      step.configure(plan);
-    }
-    return plan;
+    return PlanBuilder.build(spec, settings, driverPodName(spec.runId == null ? "run" : spec.runId));
   }
 
   @Override
