@@ -133,7 +133,8 @@ class StepEntrypointTest {
       Thread.sleep(300);
     }
     process.destroy();
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+    boolean exited = process.waitFor(60, TimeUnit.SECONDS);
+    assertTrue(exited, "the entrypoint ends after SIGTERM:\n" + Files.readString(log));
     assertEquals(RunState.CANCELLED, record("sigterm").state, Files.readString(log));
     assertFalse(Files.exists(tmp.resolve("slow-out")));
   }
