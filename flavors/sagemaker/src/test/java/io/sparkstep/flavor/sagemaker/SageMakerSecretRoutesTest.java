@@ -70,8 +70,7 @@ class SageMakerSecretRoutesTest {
       assertEquals(creates, standIn.calls("CreateTrainingJob").size(), "nothing was submitted");
 
       routes.runLeakingStep("sm", "secret-sm", "spark.hadoop.fs.s3a.secret.key",
-          tmp.resolve("out/leaking").toUri().toString(),
-          "--conf", "spark.hadoop.fs.s3a.secret.key=" + SecretRoutes.REFERENCE);
+          tmp.resolve("out/leaking").toUri().toString(), true, "--conf", "spark.hadoop.fs.s3a.secret.key=" + SecretRoutes.REFERENCE);
 
       Map<String, String> stored = new LinkedHashMap<>();
       for (SageMakerStandIn.Call call : standIn.allCalls()) {
