@@ -38,7 +38,8 @@ final class AzureMlOperator implements StepOperator {
 
   @Override
   public List<ValidationProblem> validate(StepSpec spec) {
-    List<ValidationProblem> problems = new ArrayList<>();
+    List<ValidationProblem> problems = new ArrayList<>(
+        io.sparkstep.spi.remote.JobDefinitionSecrets.literalSecrets(spec, config, "Azure ML command job"));
     ResourceSpec r = spec.resources;
     if (r == null) {
       return problems;
@@ -92,7 +93,8 @@ final class AzureMlOperator implements StepOperator {
     String staging = trimSlash(config.get("stagingUri")) + "/" + spec.runId;
     StepSpec containerSpec = spec.copy();
     containerSpec.runDir = staging + "/run";
-    config.withPrefix("conf.").forEach(containerSpec.sparkConf::putIfAbsent);
+    // as written: a ${VAR} is resolved in the container, never stored resolved in the job's definition
+    io.sparkstep.spi.remote.JobDefinitionSecrets.withOperatorConf(containerSpec, config);
 
     Map<String, String> env = new LinkedHashMap<>(config.withPrefix("env."));
     env.put(StepEntrypoint.RUN_DIR_ENV, containerSpec.runDir);

@@ -50,7 +50,8 @@ final class SageMakerOperator implements StepOperator {
 
   @Override
   public List<ValidationProblem> validate(StepSpec spec) {
-    List<ValidationProblem> problems = new ArrayList<>();
+    List<ValidationProblem> problems = new ArrayList<>(
+        io.sparkstep.spi.remote.JobDefinitionSecrets.literalSecrets(spec, config, "SageMaker training job"));
     ResourceSpec r = spec.resources;
     if (r.executors > 1) {
       problems.add(ValidationProblem.of("resources.executors", "sagemaker runs a step on one instance (the entrypoint"

@@ -29,7 +29,8 @@ final class VertexOperator implements StepOperator {
 
   @Override
   public List<ValidationProblem> validate(StepSpec spec) {
-    List<ValidationProblem> problems = new ArrayList<>();
+    List<ValidationProblem> problems = new ArrayList<>(
+        io.sparkstep.spi.remote.JobDefinitionSecrets.literalSecrets(spec, config, "Vertex CustomJob"));
     VertexSettings settings = new VertexSettings(config);
     new ResourceMapping(settings).validate(spec.resources, problems);
     CustomJobRequest.userLabels(spec).forEach((k, v) -> VertexSettings.checkLabel("labels." + k, k, v, problems));
@@ -98,11 +99,7 @@ final class VertexOperator implements StepOperator {
   }
 
   private StepSpec withConf(StepSpec spec) {
-    config.raw().forEach((k, v) -> {
-      if (k.startsWith("conf.")) {
-        spec.sparkConf.putIfAbsent(k.substring("conf.".length()), v);
-      }
-    });
+    io.sparkstep.spi.remote.JobDefinitionSecrets.withOperatorConf(spec, config);
     AcceleratorPlan plan = Accelerators.planForImage(spec, Accelerators.IMAGE_JAR_DIR);
     if (!plan.isNone()) {
       plan.sparkConf().forEach(spec.sparkConf::putIfAbsent);
