@@ -365,7 +365,7 @@ class SparkOnStandInClusterTest {
     int podsBefore = kubelet.started.size();
     InvalidSpecException refused = org.junit.jupiter.api.Assertions.assertThrows(InvalidSpecException.class,
         () -> Sparkstep.operator("cluster", home).jars(jar.toString()).step(io.sparkstep.testing.ExternalStepJar.ALIAS)
-            .submit());
+            .output("squares", out("never")).submit());
     assertEquals(1, refused.problems().size(), refused.getMessage());
     assertEquals("jars", refused.problems().get(0).field(), refused.getMessage());
     assertTrue(refused.getMessage().contains("uploadPath"), refused.getMessage());
