@@ -93,7 +93,7 @@ public final class JarStaging {
 
   /**
    * Copies the local jars that are not staged yet and returns the list as the container names it: staged URIs for
-   * local jars, other entries unchanged.
+   * local jars, other entries as the container addresses them.
    *
    * @param staging the staging location as this process addresses it
    * @param forContainer how the container addresses a location of this process (s3:// to s3a://), identity if same
@@ -104,7 +104,8 @@ public final class JarStaging {
     String dir = (staging.endsWith("/") ? staging.substring(0, staging.length() - 1) : staging) + "/" + JARS_DIR;
     for (String jar : jars) {
       if (!UserJars.isLocal(jar)) {
-        out.add(jar);
+        // a remote jar as the container's file systems name it (s3:// of the AWS SDK is s3a:// to Hadoop)
+        out.add(jar.startsWith("local:") ? jar : forContainer.apply(jar));
         continue;
       }
       Path file = UserJars.localPath(jar);
