@@ -78,6 +78,13 @@ public final class StepEntrypoint {
         spec.runId = "run-" + UUID.randomUUID().toString().substring(0, 8);
       }
       io.sparkstep.spi.RunSecrets.register(spec, null);
+      try {
+        // Before the step is looked up: the user's jars (staged by the flavor) become this JVM's user loader.
+        StepJars.install(spec, hadoopConfFromSparkConf());
+      } catch (IOException e) {
+        System.err.println("sparkstep: cannot fetch the step's jars: " + e.getMessage());
+        return ExitCode.PLATFORM_ERROR;
+      }
       new SpecValidator().validateOrThrow(spec, false);
     } catch (InvalidSpecException | IllegalArgumentException e) {
       System.err.println("sparkstep: invalid input: " + e.getMessage());

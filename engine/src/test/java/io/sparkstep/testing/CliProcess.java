@@ -27,6 +27,12 @@ public record CliProcess(int code, String out, String err) {
    * process and its children are killed and the call fails with what it had printed.
    */
   public static CliProcess run(Path home, Duration timeout, String... args) throws IOException, InterruptedException {
+    return run(home, timeout, java.util.Map.of(), args);
+  }
+
+  /** The same with {@code env} added to the environment (as a user's {@code export NAME=VALUE} before the call). */
+  public static CliProcess run(Path home, Duration timeout, java.util.Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> command = JavaCommand.forMainClass(SparkstepCli.class.getName(), List.of(
         // the CLI only submits and follows: Spark's driver and executors run in their own processes
         "-Xmx512m", "-Dsparkstep.home=" + home, "-Dspark.ui.enabled=false",
@@ -37,8 +43,10 @@ public record CliProcess(int code, String out, String err) {
     Path err = Files.createTempFile("sparkstep-cli-", ".err");
     try {
       // files rather than pipes: a chatty process never blocks on a full pipe while we wait for it
-      Process process = new ProcessBuilder(new ArrayList<>(command)).redirectOutput(out.toFile())
-          .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(nullDevice())).start();
+      ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectOutput(out.toFile())
+          .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+      builder.environment().putAll(env);
+      Process process = builder.start();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

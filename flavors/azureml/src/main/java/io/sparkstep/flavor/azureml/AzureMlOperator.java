@@ -40,6 +40,7 @@ final class AzureMlOperator implements StepOperator {
   public List<ValidationProblem> validate(StepSpec spec) {
     List<ValidationProblem> problems = new ArrayList<>(
         io.sparkstep.spi.remote.JobDefinitionSecrets.literalSecrets(spec, config, "Azure ML command job"));
+    problems.addAll(io.sparkstep.spi.remote.JarStaging.check(spec.jars, config.get("stagingUri"), "stagingUri"));
     ResourceSpec r = spec.resources;
     if (r == null) {
       return problems;
@@ -95,6 +96,13 @@ final class AzureMlOperator implements StepOperator {
     containerSpec.runDir = staging + "/run";
     // as written: a ${VAR} is resolved in the container, never stored resolved in the job's definition
     io.sparkstep.spi.remote.JobDefinitionSecrets.withOperatorConf(containerSpec, config);
+    try {
+      // The container loads the user's jars from stagingUri (see JarStaging), not from this machine's paths.
+      containerSpec.jars = io.sparkstep.spi.remote.JarStaging.stage(spec.jars, trimSlash(config.get("stagingUri")),
+          io.sparkstep.spi.remote.JarStaging.hadoop(new Configuration()), uri -> uri);
+    } catch (java.io.UncheckedIOException e) {
+      throw context.failed(new PlatformException("cannot stage the step's jars: " + e.getMessage(), e, true));
+    }
 
     Map<String, String> env = new LinkedHashMap<>(config.withPrefix("env."));
     env.put(StepEntrypoint.RUN_DIR_ENV, containerSpec.runDir);

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.spec.InvalidSpecException;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunStore;
 import io.sparkstep.spec.ArtifactSpec;
@@ -56,6 +57,7 @@ class SparkOnStandInClusterTest {
       StandInNode.cpu("cpu-node-1", 4, 8192), StandInNode.gpu("gpu-node-1", 8, 16384, 2));
   static Path home;
   static KubeletStandIn kubelet;
+  static Path engineJar;
 
   @BeforeAll
   static void registerOperator() throws Exception {
@@ -63,7 +65,6 @@ class SparkOnStandInClusterTest {
     kubelet = cluster.kubelet();
     Path script = Path.of("../../spark-conf/getGpusResources.sh").toAbsolutePath().normalize();
     // The image's engine jar is the one the reactor just built (local:// = already on the node, as in the image).
-    Path engineJar;
     try (Stream<Path> jars = Files.list(Path.of("../../engine/target"))) {
       engineJar = jars.filter(j -> j.getFileName().toString().matches("sparkstep-engine-[^-]+(-SNAPSHOT)?\\.jar"))
           .findFirst().orElseThrow(() -> new IllegalStateException("build the engine jar first (-am verify)"))
@@ -332,5 +333,43 @@ class SparkOnStandInClusterTest {
     assertTrue(log.contains("dynamic allocation: 2 executors added, at most 2 at once, 2 removed, 0 left"),
         "scaled back to minExecutors while the driver ran: " + log.lines()
             .filter(l -> l.contains("dynamic allocation") || l.contains("ExecutorAllocationManager")).toList());
+  }
+
+  /**
+   * A user's own step jar, named only by the Java API's jars (the CLI's --jars): Spark's client uploads it to
+   * uploadPath, the driver pod's spark-submit loads it and serves it to the executor pod, whose tasks run the step's
+   * lambda. Without uploadPath a local jar is refused before any pod exists, as is a jar that is not there.
+   */
+  @Test
+  @Order(8)
+  void externalStepJarIsUploadedBySparkAndRunsOnTheExecutorPod() throws Exception {
+    Path jar = io.sparkstep.testing.ExternalStepJar.build(tmp.resolve("external"));
+    Path upload = tmp.resolve("upload");
+    cluster.store("with-upload", java.util.Map.of("engineJar", "local://" + engineJar,
+        "uploadPath", upload.toUri().toString(), "pendingTimeoutSeconds", "5"));
+    StepRun run = io.sparkstep.testing.ExternalStepRuns.assertRunsWithItsRows("with-upload", home, jar,
+        tmp.resolve("lake/squares"), 40, Duration.ofMinutes(4), s -> s.resources(r -> {
+          r.executors = 1;
+          r.memory = "512m";
+          r.executorMemory = "512m";
+        }));
+    List<String> executors = executorsStartedFor(KubernetesOperator.driverPodName(run.id()));
+    assertEquals(1, executors.size(), String.valueOf(kubelet.started));
+    assertTrue(kubelet.log(executors.get(0)).contains("even-squares-steps.jar"),
+        "the executor fetched the step jar from the driver");
+    try (Stream<Path> files = Files.walk(upload)) {
+      assertTrue(files.anyMatch(f -> f.getFileName().toString().equals(jar.getFileName().toString())),
+          "Spark's client uploaded the jar under uploadPath");
+    }
+
+    int podsBefore = kubelet.started.size();
+    InvalidSpecException refused = org.junit.jupiter.api.Assertions.assertThrows(InvalidSpecException.class,
+        () -> Sparkstep.operator("cluster", home).jars(jar.toString()).step(io.sparkstep.testing.ExternalStepJar.ALIAS)
+            .output("squares", out("never")).submit());
+    assertEquals(1, refused.problems().size(), refused.getMessage());
+    assertEquals("jars", refused.problems().get(0).field(), refused.getMessage());
+    assertTrue(refused.getMessage().contains("uploadPath"), refused.getMessage());
+    io.sparkstep.testing.ExternalStepRuns.assertMissingJarRefused("cluster", home, tmp);
+    assertEquals(podsBefore, kubelet.started.size(), "nothing was created for a refused spec");
   }
 }

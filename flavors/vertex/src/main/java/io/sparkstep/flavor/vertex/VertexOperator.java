@@ -34,6 +34,7 @@ final class VertexOperator implements StepOperator {
     VertexSettings settings = new VertexSettings(config);
     new ResourceMapping(settings).validate(spec.resources, problems);
     CustomJobRequest.userLabels(spec).forEach((k, v) -> VertexSettings.checkLabel("labels." + k, k, v, problems));
+    problems.addAll(io.sparkstep.spi.remote.JarStaging.check(spec.jars, settings.stagingUri, "stagingUri"));
     for (Map.Entry<String, io.sparkstep.spec.ArtifactSpec> e : allArtifacts(spec)) {
       String uri = e.getValue().uri;
       if (uri != null && uri.startsWith("file:") && !settings.plaintext) {
@@ -52,6 +53,9 @@ final class VertexOperator implements StepOperator {
     StepSpec containerSpec = containerSpec(spec, runDirUri);
     RunRecord record = context.record();
     try (JobServiceClient client = JobServiceClients.create(settings)) {
+      // The container loads the user's jars from stagingUri (see JarStaging), not from this machine's paths.
+      containerSpec.jars = io.sparkstep.spi.remote.JarStaging.stage(spec.jars, settings.stagingUri,
+          store.jarUploader(), uri -> uri);
       Map<String, String> env = SpecDelivery.containerEnv(containerSpec, settings, store, runDirUri);
       if (env.containsKey(io.sparkstep.runtime.StepEntrypoint.SPEC_URI_ENV)) {
         record.platform.put("specUri", env.get(io.sparkstep.runtime.StepEntrypoint.SPEC_URI_ENV));
