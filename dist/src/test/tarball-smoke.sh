@@ -47,6 +47,26 @@ grep -q "(1 rows, json)" run.txt || { cat run.txt; fail "the run did not report 
 grep -h '"square"' json-out/*.json | grep -q '"id":0,"square":0' || fail "row of the CLI run"
 [ ! -e "$HOME/.m2" ] || fail "the distribution touched ~/.m2"
 
+# The first run saved a class-data archive (bin/sparkstep, AppCDS); the next command checks it, moves it into place
+# and maps it: the CLI's own classes then come from the archive, not from lib/.
+ls "$HOME"/.cache/sparkstep/cds/*.jsa.tmp-* > /dev/null 2>&1 || fail "the first run saved no class-data archive"
+start=$(date +%s.%N)
+SPARKSTEP_JAVA_OPTS="-Xlog:class+load:file=$WORK/classload.log" SPARKSTEP_CLASSPATH="$WORK/squares.jar" \
+  "$DIST/bin/sparkstep" run --step squares --param n=2 --output out=json-out2@json > run2.txt 2>&1 \
+  || { cat run2.txt; fail "second sparkstep run"; }
+echo "tarball-smoke: one-row run with the class-data archive $(echo "$(date +%s.%N) - $start" | bc) s"
+grep -q "(2 rows, json)" run2.txt || { cat run2.txt; fail "the second run did not report 2 rows"; }
+ls "$HOME"/.cache/sparkstep/cds/*.jsa > /dev/null 2>&1 || fail "the class-data archive was not moved into place"
+grep -q "io.sparkstep.cli.SparkstepCli source: shared objects file" "$WORK/classload.log" \
+  || fail "the second run did not map the class-data archive"
+# A child JVM of the same class path is given the archive too (JavaCommand.classDataArchiveFlags).
+"$DIST/bin/sparkstep" operator register proc --flavor local --set isolation=process > /dev/null
+start=$(date +%s.%N)
+SPARKSTEP_CLASSPATH="$WORK/squares.jar" "$DIST/bin/sparkstep" run --operator proc --step squares --param n=3 \
+  --output out=json-out3@json > run3.txt 2>&1 || { cat run3.txt; fail "sparkstep run in a child JVM"; }
+echo "tarball-smoke: one-row run in a child JVM with the class-data archive $(echo "$(date +%s.%N) - $start" | bc) s"
+grep -q "(3 rows, json)" run3.txt || { cat run3.txt; fail "the child JVM run did not report 3 rows"; }
+
 # Plain spark-submit: a class path of Spark's own jars (names from the spark-submit flavor's list), no Sparkstep jar.
 unzip -p "$DIST"/lib/sparkstep-flavor-spark-submit-*.jar io/sparkstep/flavor/sparksubmit/spark-jars.txt \
   | tr ':' '\n' | sed 's#^spark/##' | grep . > spark-jars.txt

@@ -4,19 +4,28 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code bench --suite cli}: the cost of a CLI run as the user pays it. Whole processes, alternating, in pairs:
- * {@code bin/sparkstep run --step bench-groupby} on the local flavor against {@link BareGroupByApp}, a bare
- * SparkSession Java app doing the same group-by and Parquet write, with the same java, Spark flags, heap and class
- * path (the CLI's), so the difference is what Sparkstep does in the process. Wall time from fork to exit.
+ * {@code bench --suite cli}: the cost of a CLI run as the user pays it. Whole processes, alternating, in rounds:
+ * {@code bin/sparkstep run --step bench-groupby} on the local flavor, without and with bin/sparkstep's class-data
+ * archive, against {@link BareGroupByApp}, a bare SparkSession Java app doing the same group-by and Parquet write with
+ * the same java, Spark flags, heap and class path (the CLI's), so the difference is what Sparkstep does in the
+ * process. Wall time from fork to exit, and the CPU time of the process (user + system, from bash's {@code times}),
+ * which a loaded machine disturbs far less than wall time. A {@link StartupBreakdown} of one more pair says where
+ * the difference goes.
  */
 public final class CliRunCost {
-  /** {@code rows}: the group-by's input rows (the goal is stated at 10^7); {@code pairs}: alternating pairs. */
-  public record Settings(long rows, int warmups, int pairs) {
+  static final String BARE = "bare-app";
+  static final String CLI = "sparkstep-cli";
+  static final String CLI_CDS = "sparkstep-cli-cds";
+
+  /** {@code rows}: the group-by's input rows (the goal is stated at 10^7); {@code rounds}: alternating rounds. */
+  public record Settings(long rows, int warmups, int rounds) {
     public static Settings quick() {
       return new Settings(100_000, 0, 1);
     }
@@ -28,105 +37,171 @@ public final class CliRunCost {
 
   private final Settings settings;
   private final Path out;
+  private final Path work;
   private final List<Measurement> results = new ArrayList<>();
 
   public CliRunCost(Settings settings, Path out) {
     this.settings = settings;
     this.out = out;
+    this.work = out.resolve("work");
   }
 
   public List<Measurement> run() throws Exception {
-    Files.createDirectories(out);
-    Path root = Path.of(System.getProperty("sparkstep.root", ".")).toAbsolutePath();
-    Path launcher = root.resolve("bin/sparkstep");
+    Files.createDirectories(work);
+    Path launcher = Path.of(System.getProperty("sparkstep.root", ".")).toAbsolutePath().resolve("bin/sparkstep");
     if (!Files.isExecutable(launcher)) {
-      throw new IllegalStateException(launcher + " not found: run the cli suite from a Sparkstep checkout "
-          + "(bin/sparkstep bench --suite cli)");
+      throw new IllegalStateException(launcher + " not found: run the cli suite from a Sparkstep checkout or "
+          + "distribution (bin/sparkstep bench --suite cli)");
     }
     String heap = System.getenv().getOrDefault("SPARKSTEP_BENCH_CHILD_HEAP", "2g");
-    for (int i = -settings.warmups(); i < settings.pairs(); i++) {
-      boolean cliFirst = Math.floorMod(i, 2) == 0;
-      long cli = 0;
-      long bare = 0;
-      for (int side = 0; side < 2; side++) {
-        if ((side == 0) == cliFirst) {
-          cli = timed(cliCommand(launcher, heap, i), Map.of("SPARKSTEP_HEAP", heap,
-              "SPARKSTEP_HOME", out.resolve("work/home").toString()));
-        } else {
-          bare = timed(bareCommand(heap, i), Map.of());
-        }
-      }
-      if (i >= 0) {
-        record(new Measurement("cli", "groupby-parquet", "sparkstep-cli", settings.rows(), i, cli, 0));
-        record(new Measurement("cli", "groupby-parquet", "bare-app", settings.rows(), i, bare, 0));
+    Map<String, Variant> variants = new LinkedHashMap<>();
+    variants.put(BARE, new Variant(bareCommand(heap, "bare-out"), Map.of()));
+    variants.put(CLI, new Variant(cliCommand(launcher, "cli-out"), cliEnv(heap, "off")));
+    variants.put(CLI_CDS, new Variant(cliCommand(launcher, "cli-cds-out"), cliEnv(heap, "on")));
+    // The archive bin/sparkstep saves on its first run, in a directory of this benchmark's own: made (and kept) before
+    // the rounds, so every timed CDS run maps it, as every run after a user's first one does.
+    Path archiveDir = work.resolve("cds");
+    if (!Files.isDirectory(archiveDir) || !hasArchive(archiveDir)) {
+      timed(variants.get(CLI_CDS), "cds-save");
+      timed(variants.get(CLI_CDS), "cds-check"); // this one moves the saved archive into place and maps it
+      if (!hasArchive(archiveDir)) {
+        throw new IllegalStateException("bin/sparkstep saved no class-data archive under " + archiveDir);
       }
     }
+    List<String> order = new ArrayList<>(variants.keySet());
+    for (int i = -settings.warmups(); i < settings.rounds(); i++) {
+      // Rotate the order each round, so no variant always runs first (after the machine was idle) or last.
+      List<String> round = new ArrayList<>(order.subList(Math.floorMod(i, order.size()), order.size()));
+      round.addAll(order.subList(0, Math.floorMod(i, order.size())));
+      for (String name : round) {
+        long[] wallAndCpu = timed(variants.get(name), name);
+        if (i >= 0) {
+          record(new Measurement("cli", "groupby-parquet", name, settings.rows(), i, wallAndCpu[0], 0));
+          record(new Measurement("cli-cpu", "groupby-parquet", name, settings.rows(), i, wallAndCpu[1], 0));
+        }
+      }
+    }
+    StartupBreakdown breakdown = StartupBreakdown.measure(this, variants.get(BARE), variants.get(CLI), work);
     Report.writeCsv(out.resolve("results.csv"), results);
-    writeMarkdown(out.resolve("report.md"));
+    writeMarkdown(out.resolve("report.md"), breakdown);
     return results;
+  }
+
+  /** A command line and its environment: what one side of a pair runs. */
+  record Variant(List<String> command, Map<String, String> env) {
+    Variant withJvmFlag(String flag) {
+      List<String> changed = new ArrayList<>(command);
+      Map<String, String> changedEnv = new HashMap<>(env);
+      if (env.containsKey("SPARKSTEP_HEAP")) { // bin/sparkstep takes JVM flags from the environment
+        changedEnv.merge("SPARKSTEP_JAVA_OPTS", flag, (a, b) -> a + " " + b);
+      } else {
+        changed.add(1, flag);
+      }
+      return new Variant(changed, changedEnv);
+    }
+  }
+
+  private static boolean hasArchive(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (var files = Files.list(dir)) {
+      return files.anyMatch(f -> f.getFileName().toString().endsWith(".jsa"));
+    }
   }
 
   private void record(Measurement m) {
     results.add(m);
-    System.err.println("bench: cli " + m.variant() + " rows=" + m.rows() + " rep=" + m.rep() + " " + m.millis() + " ms");
+    System.err.println("bench: " + m.mode() + " " + m.variant() + " rows=" + m.rows() + " rep=" + m.rep() + " "
+        + m.millis() + " ms");
   }
 
-  private List<String> cliCommand(Path launcher, String heap, int i) {
+  private Map<String, String> cliEnv(String heap, String cds) {
+    return Map.of("SPARKSTEP_HEAP", heap, "SPARKSTEP_HOME", work.resolve("home").toString(), "SPARKSTEP_CDS", cds,
+        "SPARKSTEP_CDS_DIR", work.resolve("cds").toString());
+  }
+
+  private List<String> cliCommand(Path launcher, String output) {
     return List.of(launcher.toString(), "run", "--step", "bench-groupby", "--param", "rows=" + settings.rows(),
-        "--output", "out=" + out.resolve("work/cli-out").toUri(), "--overwrite", "--no-logs");
+        "--output", "out=" + work.resolve(output).toUri(), "--overwrite", "--no-logs");
   }
 
-  private List<String> bareCommand(String heap, int i) {
+  private List<String> bareCommand(String heap, String output) {
     List<String> command = io.sparkstep.util.JavaCommand.forMainClass(BareGroupByApp.class.getName(),
         List.of("-Xmx" + heap, "-Dlog4j2.configurationFile=" + System.getProperty("log4j2.configurationFile", "")));
     command.add(Long.toString(settings.rows()));
-    command.add(out.resolve("work/bare-out").toUri().toString());
+    command.add(work.resolve(output).toUri().toString());
     return command;
   }
 
-  private long timed(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(out.resolve("work/last-" + (env.isEmpty() ? "bare" : "cli") + ".log").toFile());
-    builder.environment().putAll(env);
-    Files.createDirectories(out.resolve("work"));
+  /**
+   * Runs one variant to its exit under bash, whose {@code times} then prints the CPU time of the child; returns wall
+   * and CPU milliseconds.
+   */
+  long[] timed(Variant variant, String logName) throws IOException, InterruptedException {
+    Path log = work.resolve("last-" + logName + ".log");
+    Path times = work.resolve("last-" + logName + ".times");
+    // bash runs the command, then its `times` writes the children's CPU time to fd 3, apart from the child's output.
+    List<String> command = new ArrayList<>(List.of("bash", "-c", "exec 3>\"$0\"; \"$@\"; rc=$?; times >&3; exit $rc",
+        times.toString()));
+    command.addAll(variant.command());
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(variant.env());
     long start = System.nanoTime();
-    Process process = builder.start();
-    int exit = process.waitFor();
-    long millis = (System.nanoTime() - start) / 1_000_000;
+    int exit = builder.start().waitFor();
+    long wall = (System.nanoTime() - start) / 1_000_000;
     if (exit != 0) {
-      throw new IllegalStateException(String.join(" ", command.subList(0, Math.min(3, command.size()))) + " exited "
-          + exit + "; see " + out.resolve("work"));
+      throw new IllegalStateException(logName + " exited " + exit + "; see " + log);
     }
-    return millis;
+    return new long[] {wall, childCpuMillis(Files.readAllLines(times))};
   }
 
-  private void writeMarkdown(Path file) throws IOException {
-    Map<String, Map<String, Double>> medians = Report.medians(results, "cli");
+  /** bash's {@code times}: line 1 the shell's own user and system time, line 2 its children's ({@code 0m21.710s}). */
+  static long childCpuMillis(List<String> timesOutput) {
+    if (timesOutput.size() < 2) {
+      throw new IllegalStateException("no CPU times from bash: " + timesOutput);
+    }
+    long total = 0;
+    for (String field : timesOutput.get(1).trim().split("\\s+")) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)m([\\d.]+)s").matcher(field);
+      if (!m.matches()) {
+        throw new IllegalStateException("not a bash times field: " + field);
+      }
+      total += Long.parseLong(m.group(1)) * 60_000 + Math.round(Double.parseDouble(m.group(2)) * 1000);
+    }
+    return total;
+  }
+
+  private void writeMarkdown(Path file, StartupBreakdown breakdown) throws IOException {
     StringBuilder md = new StringBuilder("# Cost of a CLI run: bin/sparkstep run vs a bare SparkSession app\n\n");
-    md.append(String.format(Locale.ROOT, "Whole processes, wall time fork to exit, %d alternating pairs after %d "
-        + "warm-up pair(s); %d-row group-by and Parquet write; same java, Spark flags, heap and class path.%n%n",
-        settings.pairs(), settings.warmups(), settings.rows()));
-    md.append("| variant | reps | min | median | max |\n|---|---|---|---|---|\n");
-    for (String variant : List.of("bare-app", "sparkstep-cli")) {
-      List<Measurement> list = results.stream().filter(m -> m.variant().equals(variant)).toList();
-      md.append(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %d |%n", variant, list.size(),
-          list.stream().mapToLong(Measurement::millis).min().orElse(0), Measurement.median(list),
-          list.stream().mapToLong(Measurement::millis).max().orElse(0)));
+    md.append(String.format(Locale.ROOT, "Whole processes, %d rounds after %d warm-up round(s), the order rotated each "
+        + "round; a %d-row group-by and Parquet write; same java, Spark flags, heap and class path. `%s`: bin/sparkstep "
+        + "with SPARKSTEP_CDS=off; `%s`: bin/sparkstep with the class-data archive its first run saved.%n%n",
+        settings.rounds(), settings.warmups(), settings.rows(), CLI, CLI_CDS));
+    for (String mode : List.of("cli", "cli-cpu")) {
+      md.append(mode.equals("cli") ? "## Wall time, fork to exit (ms)\n\n" : "\n## CPU time of the process, user + "
+          + "system (ms)\n\n");
+      md.append("| variant | reps | min | median | max | median / bare-app | per-round ratios |\n"
+          + "|---|---|---|---|---|---|---|\n");
+      List<Measurement> bare = of(mode, BARE);
+      for (String variant : List.of(BARE, CLI, CLI_CDS)) {
+        List<Measurement> list = of(mode, variant);
+        List<String> perRound = new ArrayList<>();
+        for (Measurement m : list) {
+          bare.stream().filter(b -> b.rep() == m.rep()).findFirst()
+              .ifPresent(b -> perRound.add(String.format(Locale.ROOT, "%.3f", (double) m.millis() / b.millis())));
+        }
+        md.append(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %d | %s | %s |%n", variant, list.size(),
+            list.stream().mapToLong(Measurement::millis).min().orElse(0), Measurement.median(list),
+            list.stream().mapToLong(Measurement::millis).max().orElse(0),
+            Measurement.ratio(Measurement.median(list), Measurement.median(bare)), String.join(", ", perRound)));
+      }
     }
-    Map<String, Double> v = medians.get("groupby-parquet");
-    md.append("\nRatio of medians sparkstep-cli / bare-app: ").append(Measurement.ratio(v.get("sparkstep-cli"),
-        v.get("bare-app"))).append('\n');
-    List<Double> pairRatios = new ArrayList<>();
-    for (int i = 0; i < settings.pairs(); i++) {
-      final int rep = i;
-      long cli = results.stream().filter(m -> m.rep() == rep && m.variant().equals("sparkstep-cli")).findFirst()
-          .orElseThrow().millis();
-      long bare = results.stream().filter(m -> m.rep() == rep && m.variant().equals("bare-app")).findFirst()
-          .orElseThrow().millis();
-      pairRatios.add((double) cli / bare);
-    }
-    md.append("Per-pair ratios: ").append(String.join(", ", pairRatios.stream()
-        .map(r -> String.format(Locale.ROOT, "%.3f", r)).toList())).append('\n');
+    md.append('\n').append(breakdown.markdown());
     Files.writeString(file, md.toString());
+  }
+
+  private List<Measurement> of(String mode, String variant) {
+    return results.stream().filter(m -> m.mode().equals(mode) && m.variant().equals(variant)).toList();
   }
 }

@@ -97,6 +97,9 @@ final class RunCommand implements Callable<Integer> {
       follower.join(5000);
     }
     Runtime.getRuntime().removeShutdownHook(cancelOnExit);
+    if (state == RunState.SUCCEEDED) {
+      ClassDataArchive.runSucceeded();
+    }
     printSummary(run.record(), System.out);
     if (SparkstepCli.verbose() && run.record() instanceof io.sparkstep.record.RunRecord full && full.error != null
         && full.error.stackTrace != null) {

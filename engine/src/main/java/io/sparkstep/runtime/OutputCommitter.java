@@ -26,11 +26,13 @@ public final class OutputCommitter {
   private final String runId;
   private final Map<String, ArtifactSpec> outputs;
   private final Map<String, Path> staged = new LinkedHashMap<>();
+  private final StagingOwner owner;
 
   public OutputCommitter(Configuration hadoopConf, String runId, Map<String, ArtifactSpec> outputs) {
     this.hadoopConf = hadoopConf;
     this.runId = runId;
     this.outputs = outputs;
+    this.owner = new StagingOwner(runId);
   }
 
   public static Path finalPath(ArtifactSpec artifact) {
@@ -38,8 +40,7 @@ public final class OutputCommitter {
   }
 
   public Path stagingPath(String name) {
-    Path target = finalPath(outputs.get(name));
-    return new Path(target.getParent(), "." + target.getName() + ".sparkstep-staging-" + runId);
+    return stagingOf(finalPath(outputs.get(name)), runId);
   }
 
   private Path asidePath(Path target) {
@@ -70,46 +71,45 @@ public final class OutputCommitter {
     if (fs.exists(staging)) {
       fs.delete(staging, true);
     }
-    removeStaleStaging(fs, finalPath(outputs.get(name)));
+    // Our marker first: it says this staging is alive, and its time is the file system's "now".
+    long now = owner.claim(fs, finalPath(outputs.get(name))).getModificationTime();
+    removeStaleStaging(fs, finalPath(outputs.get(name)), now);
     staged.put(name, staging);
     return staging;
   }
 
   /**
-   * How long another run's staging directory for the same output may sit untouched before it counts as left by a
-   * dead run (killed with -9, a lost driver) and is removed. Generous: a live run writes into its staging all along.
+   * Removes staging directories of other runs for {@code target} whose owner is dead (see {@link StagingOwner}: a
+   * driver killed with -9 on this machine at once, one elsewhere once its heartbeat stopped); a live run's staging is
+   * never touched. {@code now} is the file system's clock, read from this run's own marker.
    */
-  public static final long STALE_STAGING_MILLIS =
-      Long.getLong("sparkstep.staging.staleAfterSeconds", 3600) * 1000;
-
-  /** Removes staging directories of earlier runs for {@code target} that nobody has written to for a long time. */
-  void removeStaleStaging(FileSystem fs, Path target) {
+  void removeStaleStaging(FileSystem fs, Path target, long now) {
     Path parent = target.getParent();
     String prefix = "." + target.getName() + ".sparkstep-staging-";
+    String markerPrefix = "." + target.getName() + StagingOwner.MARKER_INFIX;
     try {
       if (parent == null || !fs.exists(parent)) {
         return;
       }
-      long cutoff = System.currentTimeMillis() - STALE_STAGING_MILLIS;
       for (org.apache.hadoop.fs.FileStatus status : fs.listStatus(parent)) {
         String name = status.getPath().getName();
-        if (name.startsWith(prefix) && !name.equals(prefix + runId) && lastWrite(fs, status) < cutoff) {
-          fs.delete(status.getPath(), true);
+        String other = name.startsWith(prefix) ? name.substring(prefix.length())
+            : name.startsWith(markerPrefix) ? name.substring(markerPrefix.length()) : null;
+        if (other == null || other.equals(runId) || !StagingOwner.ownerIsDead(fs, target, other,
+            fs.exists(stagingOf(target, other)) ? fs.getFileStatus(stagingOf(target, other)) : status, now)) {
+          continue;
         }
+        // staging first, marker last: a run that stops halfway leaves a marker, which says "dead" again next time
+        fs.delete(stagingOf(target, other), true);
+        fs.delete(StagingOwner.markerPath(target, other), false);
       }
     } catch (IOException ignored) {
       // best effort: a stale hidden directory is harmless to readers
     }
   }
 
-  private static long lastWrite(FileSystem fs, org.apache.hadoop.fs.FileStatus dir) throws IOException {
-    long latest = dir.getModificationTime();
-    if (dir.isDirectory()) {
-      for (org.apache.hadoop.fs.FileStatus child : fs.listStatus(dir.getPath())) {
-        latest = Math.max(latest, child.getModificationTime());
-      }
-    }
-    return latest;
+  private static Path stagingOf(Path target, String runId) {
+    return new Path(target.getParent(), "." + target.getName() + ".sparkstep-staging-" + runId);
   }
 
   public boolean isStaged(String name) {
@@ -151,6 +151,7 @@ public final class OutputCommitter {
       fs(aside.getValue()).delete(aside.getValue(), true);
     }
     staged.clear();
+    owner.close();
   }
 
   /** Deletes every staging directory; the final URIs are untouched. */
@@ -163,6 +164,7 @@ public final class OutputCommitter {
       }
     }
     staged.clear();
+    owner.close();
   }
 
   private FileSystem fs(Path path) throws IOException {

@@ -32,6 +32,10 @@ public final class SparkSessionFactory {
       conf.merge("spark.jars", String.join(",", accelerator.jars()), (a, b) -> a + "," + b);
     }
     spec.sparkConf.forEach((k, v) -> conf.put(k, EnvInterpolation.resolve("sparkConf." + k, v)));
+    if (!accelerator.jars().isEmpty() && spec.sparkConf.containsKey("spark.jars")) {
+      // the spec's spark.jars (the user's step jars among them) adds to the accelerator's, never replaces them
+      conf.put("spark.jars", String.join(",", accelerator.jars()) + "," + conf.get("spark.jars"));
+    }
     return conf;
   }
 

@@ -21,8 +21,18 @@ public final class StepCatalog {
     this.classLoader = classLoader == null ? StepCatalog.class.getClassLoader() : classLoader;
   }
 
+  /** Alias to step, read once per catalog: every step's describe() runs once, not once per lookup. */
+  private Map<String, Step> listed;
+
   /** Alias to step, for every step the classpath lists. */
-  public Map<String, Step> listed() {
+  public synchronized Map<String, Step> listed() {
+    if (listed == null) {
+      listed = java.util.Collections.unmodifiableMap(describeListed());
+    }
+    return listed;
+  }
+
+  private Map<String, Step> describeListed() {
     Map<String, Step> byAlias = new TreeMap<>();
     for (Step step : io.sparkstep.util.ServiceProviders.load(Step.class, classLoader)) {
       try {

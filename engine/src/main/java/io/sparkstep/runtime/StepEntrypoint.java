@@ -22,7 +22,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -51,6 +50,8 @@ public final class StepEntrypoint {
   }
 
   public static void main(String[] args) {
+    // First of all: from here a SIGTERM (a platform's stop, kill, pod deletion) ends the run CANCELLED.
+    EntrypointSignals.install();
     // Before anything logs: every line this process prints goes out scrubbed of the run's secrets.
     io.sparkstep.util.ScrubbingPrintStream.install();
     io.sparkstep.spi.RunSecrets.registerEnvironment();
@@ -77,6 +78,13 @@ public final class StepEntrypoint {
         spec.runId = "run-" + UUID.randomUUID().toString().substring(0, 8);
       }
       io.sparkstep.spi.RunSecrets.register(spec, null);
+      try {
+        // Before the step is looked up: the user's jars (staged by the flavor) become this JVM's user loader.
+        StepJars.install(spec, hadoopConfFromSparkConf());
+      } catch (IOException e) {
+        System.err.println("sparkstep: cannot fetch the step's jars: " + e.getMessage());
+        return ExitCode.PLATFORM_ERROR;
+      }
       new SpecValidator().validateOrThrow(spec, false);
     } catch (InvalidSpecException | IllegalArgumentException e) {
       System.err.println("sparkstep: invalid input: " + e.getMessage());
@@ -93,8 +101,43 @@ public final class StepEntrypoint {
     CancelToken cancel = new CancelToken();
     CountDownLatch finished = new CountDownLatch(1);
     java.util.concurrent.atomic.AtomicReference<SparkSession> running = new java.util.concurrent.atomic.AtomicReference<>();
-    Thread hook = new Thread(() -> {
-      // SIGTERM (platform stop, kill, pod deletion): stop the jobs and wait for the runner to abort the outputs.
+    Runnable onSignal = () -> {
+      // Stop the jobs; the runner aborts the outputs and records CANCELLED. Before the step started the main thread
+      // sees the request at its next step and records CANCELLED itself.
+      if (finished.getCount() > 0 && cancel.request()) {
+        SparkSession session = running.get();
+        try {
+          // Again each second until the runner ends: a job the step submits just after the request is cancelled too.
+          while (session != null && finished.getCount() > 0) {
+            session.sparkContext().cancelJobsWithTag(StepRunner.runTag(spec.runId));
+            finished.await(1, TimeUnit.SECONDS);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (RuntimeException stopped) {
+          // the SparkContext is stopping: its jobs end with it
+        }
+      }
+    };
+    Thread hook = null;
+    if (EntrypointSignals.installed()) {
+      EntrypointSignals.listen(onSignal);
+    } else {
+      // run() called without main (embedded) or signals not ours to handle: cancel while the JVM shuts down.
+      hook = shutdownHook(spec, record, writer, cancel, finished, running);
+      Runtime.getRuntime().addShutdownHook(hook);
+    }
+    try {
+      return runListening(spec, arguments, record, writer, cancel, finished, running, hook);
+    } finally {
+      EntrypointSignals.stopListening();
+    }
+  }
+
+  private static Thread shutdownHook(StepSpec spec, RunRecord record, RecordWriter writer, CancelToken cancel,
+                                     CountDownLatch finished,
+                                     java.util.concurrent.atomic.AtomicReference<SparkSession> running) {
+    return new Thread(() -> {
       // Before the step started (Spark still starting) there is nothing to abort: the record says CANCELLED.
       if (finished.getCount() > 0 && cancel.request()) {
         SparkSession session = running.get();
@@ -113,9 +156,27 @@ public final class StepEntrypoint {
         }
       }
     }, "sparkstep-cancel-on-signal");
-    Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /** A signal came before the step started: nothing to abort, the record says CANCELLED. */
+  private static int cancelledBeforeStep(RunRecord record, RecordWriter writer, Thread hook) {
+    record.transition(RunState.CANCELLED);
+    writer.write(record, null);
+    writer.close();
+    removeHook(hook);
+    System.err.println("sparkstep: run " + record.runId + " CANCELLED before the step started");
+    System.err.println(RECORD_LINE_PREFIX + RunRecordJson.writeLine(record));
+    return ExitCode.CANCELLED;
+  }
+
+  private static int runListening(StepSpec spec, Arguments arguments, RunRecord record, RecordWriter writer,
+                                  CancelToken cancel, CountDownLatch finished,
+                                  java.util.concurrent.atomic.AtomicReference<SparkSession> running, Thread hook) {
     // From here a signal ends the run CANCELLED; the first record says so to whoever watches (Spark takes seconds).
     writer.write(record, null);
+    if (cancel.isRequested()) {
+      return cancelledBeforeStep(record, writer, hook);
+    }
     SparkSession spark;
     AcceleratorSession acceleration = null;
     try {
@@ -134,12 +195,12 @@ public final class StepEntrypoint {
       return ExitCode.INVALID_INPUT;
     } catch (Exception e) {
       // Exception, not RuntimeException: Scala code throws checked exceptions (ConnectException to a master) too.
-      System.err.println("sparkstep: cannot start Spark: " + e);
       closeQuietly(acceleration);
       if (cancel.isRequested()) {
-        // Spark's start failed because the JVM is shutting down on a signal: the hook recorded CANCELLED.
-        return ExitCode.CANCELLED;
+        // Spark's start failed because the JVM is shutting down on a signal (or was stopped by it)
+        return cancelledBeforeStep(record, writer, hook);
       }
+      System.err.println("sparkstep: cannot start Spark: " + e);
       record.fail(e);
       record.transition(RunState.FAILED);
       writer.write(record, null);
@@ -148,7 +209,12 @@ public final class StepEntrypoint {
     }
     running.set(spark);
     if (cancel.isRequested()) {
-      return ExitCode.CANCELLED;
+      int code = cancelledBeforeStep(record, writer, hook);
+      if (!Boolean.getBoolean("sparkstep.entrypoint.keepSession")) {
+        spark.stop();
+      }
+      acceleration.close();
+      return code;
     }
     RunState state;
     AcceleratorSession accelerated = acceleration;
@@ -181,6 +247,9 @@ public final class StepEntrypoint {
   }
 
   private static void removeHook(Thread hook) {
+    if (hook == null) {
+      return;
+    }
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException shuttingDown) {
@@ -240,11 +309,15 @@ public final class StepEntrypoint {
     }
   }
 
+  /**
+   * The Hadoop conf Spark will have, from the {@code spark.hadoop.*} system properties (what {@code new SparkConf()}
+   * reads, spark-submit's conf included), without loading Spark: the first record is written before Spark starts.
+   */
   static Configuration hadoopConfFromSparkConf() {
     Configuration conf = new Configuration();
-    for (scala.Tuple2<String, String> entry : new SparkConf().getAll()) {
-      if (entry._1().startsWith("spark.hadoop.")) {
-        conf.set(entry._1().substring("spark.hadoop.".length()), entry._2());
+    for (String key : System.getProperties().stringPropertyNames()) {
+      if (key.startsWith("spark.hadoop.")) {
+        conf.set(key.substring("spark.hadoop.".length()), System.getProperty(key));
       }
     }
     return conf;

@@ -86,6 +86,9 @@ public final class StepRunner {
     sc.addSparkListener(counter);
     String runTag = runTag(spec.runId);
     sc.addJobTag(runTag);
+    // A cancel interrupts the run's tasks: otherwise they run to their end after their job is cancelled, and the
+    // SparkContext's stop waits for them (a SIGTERM'd entrypoint stops Spark itself, it does not die mid-way).
+    sc.setInterruptOnCancel(true);
     int maxAttempts = spec.retry == null ? 1 : Math.max(1, spec.retry.maxAttempts);
     long backoff = spec.retry == null ? 0 : spec.retry.backoffMillis;
     try {
@@ -144,6 +147,7 @@ public final class StepRunner {
         }
       }
     } finally {
+      sc.setInterruptOnCancel(false);
       sc.removeJobTag(runTag);
       sc.removeSparkListener(counter);
     }

@@ -20,6 +20,19 @@ public final class JavaCommand {
     return new ArrayList<>(Arrays.asList(JavaModuleOptions.defaultModuleOptionArray()));
   }
 
+  /**
+   * bin/sparkstep's class-data archive, which this JVM mapped ({@value #ARCHIVE_PROPERTY}, set by bin/sparkstep), as
+   * flags for a child JVM whose class path begins with this JVM's; none without one. The archive cuts a JVM's start
+   * (bench --suite cli); a JVM that cannot use it (another class path, another java) ignores it.
+   */
+  public static List<String> classDataArchiveFlags() {
+    String archive = System.getProperty(ARCHIVE_PROPERTY);
+    return archive == null || archive.isBlank() ? List.of()
+        : List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds*=off");
+  }
+
+  public static final String ARCHIVE_PROPERTY = "sparkstep.cds.archive";
+
   /** {@code java <flags> -cp <classpath> <mainClass>} with this JVM's classpath. */
   public static List<String> forMainClass(String mainClass, List<String> extraJvmFlags) {
     return forMainClass(mainClass, extraJvmFlags, List.of(), List.of());

@@ -116,6 +116,45 @@ class StateFromAnyProcessTest {
     assertFalse(Files.exists(tmp.resolve("slow")), "nothing committed");
   }
 
+  @Test
+  void sigtermToADetachedChildASecondAfterStartIsCancelledNotFailed() throws Exception {
+    Path home = home();
+    Path log = tmp.resolve("detach.log");
+    Path out = tmp.resolve("slow");
+    Process submit = cli(home, log, "run", "--detach", "--step", "io.sparkstep.testing.SlowStep",
+        "--param", "seconds=120", "--output", "out=" + out.toUri());
+    assertTrue(submit.waitFor(60, TimeUnit.SECONDS), "run --detach returns");
+    assertEquals(0, submit.exitValue(), Files.readString(log));
+    String runId = Files.readAllLines(log).stream().filter(l -> l.matches("\\d{8}-\\d{6}-[0-9a-f]{6}")).findFirst()
+        .orElseThrow(() -> new AssertionError(readQuietly(log)));
+    RunStore store = new RunStore(home);
+    long pid = Long.parseLong(store.load(runId).orElseThrow().platform.get("pid"));
+    ProcessHandle child = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("the child runs"));
+    // The scenario's timing, not a condition: about a second after the child JVM started (reading its spec, Spark
+    // not loaded yet), whoever sends it SIGTERM; the submitter is gone, so only the child can tell what happened.
+    java.time.Instant started = child.info().startInstant().orElseThrow();
+    long untilOneSecond = java.time.Duration.between(java.time.Instant.now(), started.plusSeconds(1)).toMillis();
+    if (untilOneSecond > 0) {
+      Thread.sleep(untilOneSecond);
+    }
+    String logAtSignal = readQuietly(store.logFile(runId));
+    java.time.Duration signalAfter = java.time.Duration.between(started, java.time.Instant.now());
+    assertTrue(child.destroy(), "SIGTERM sent");
+    child.onExit().get(90, TimeUnit.SECONDS);
+
+    eventually("runs status shows the run final", 30, () -> {
+      CliCall status = CliCall.of("runs", "status", runId);
+      return status.out().contains("CANCELLED") || status.out().contains("FAILED");
+    });
+    RunRecord stored = store.load(runId).orElseThrow();
+    assertEquals(RunState.CANCELLED, stored.state, "signal " + signalAfter + " after start; log then:\n" + logAtSignal
+        + "\nerror: " + (stored.error == null ? null : stored.error.message));
+    Path driverRecord = store.runDir(runId).resolve("driver").resolve("record.json");
+    assertEquals(RunState.CANCELLED, io.sparkstep.record.RunRecordJson.read(Files.readString(driverRecord)).state,
+        "the child recorded it itself");
+    assertFalse(Files.exists(out), "nothing committed");
+  }
+
   private static String readQuietly(Path file) {
     try {
       return Files.readString(file);

@@ -133,8 +133,43 @@ class StepEntrypointTest {
       Thread.sleep(300);
     }
     process.destroy();
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+    boolean exited = process.waitFor(60, TimeUnit.SECONDS);
+    assertTrue(exited, "the entrypoint ends after SIGTERM:\n" + Files.readString(log));
     assertEquals(RunState.CANCELLED, record("sigterm").state, Files.readString(log));
     assertFalse(Files.exists(tmp.resolve("slow-out")));
+  }
+
+  @Test
+  void stagingLeftByARunKilledWithSigkillIsRemovedByTheNextRun() throws Exception {
+    Path out = tmp.resolve("killed-out");
+    Path leftover = tmp.resolve(".killed-out.sparkstep-staging-killed");
+    StepSpec spec = new StepSpec();
+    spec.runId = "killed";
+    spec.step = "io.sparkstep.testing.SlowStep";
+    spec.params.put("seconds", 120);
+    spec.outputs.put("out", ArtifactSpec.ofUri(out.toUri().toString()));
+    spec.runDir = tmp.resolve("runs/killed").toUri().toString();
+    Path log = tmp.resolve("killed.log");
+    Process process = EntrypointProcess.start(Map.of(StepEntrypoint.SPEC_ENV, StepSpecJson.write(spec)), List.of(), log);
+    long deadline = System.currentTimeMillis() + 90_000;
+    while (System.currentTimeMillis() < deadline && !Files.isDirectory(leftover) && process.isAlive()) {
+      Thread.sleep(200);
+    }
+    assertTrue(Files.isDirectory(leftover), "the slow run is writing its staging: " + Files.readString(log));
+    process.destroyForcibly(); // SIGKILL: no hook, no abort
+    assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+    assertTrue(Files.isDirectory(leftover), "kill -9 leaves the staging behind");
+
+    StepSpec next = spec.copy();
+    next.runId = "after-kill";
+    next.params.put("seconds", 1);
+    next.runDir = tmp.resolve("runs/after-kill").toUri().toString();
+    assertEquals(ExitCode.SUCCEEDED, StepEntrypoint.run(new String[] {"--spec-json", StepSpecJson.write(next)}));
+    assertFalse(Files.exists(leftover), "the dead run's staging is gone at once, not after an hour");
+    assertFalse(Files.exists(tmp.resolve(".killed-out.sparkstep-owner-killed")), "and its owner marker");
+    assertTrue(Files.isDirectory(out), "the next run committed");
+    try (var left = Files.list(tmp)) {
+      assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".killed-out")), "nothing hidden left");
+    }
   }
 }

@@ -39,7 +39,9 @@ public final class TpchSuite {
    */
   public record Settings(double scale, List<Integer> queries, int warmups, int reps, double eligibilityScale) {
     public static Settings quick() {
-      return new Settings(0.01, List.of(1, 6, 13), 1, 2, 0.01);
+      // Two queries (q1: scan, aggregate, sort; q13: outer join, nested aggregate), each a vanilla, a Comet and an
+      // explain-only child JVM: under 3 minutes on 2 cores, what CI runs. All 22 run in TpchQueriesTest at SF 0.01.
+      return new Settings(0.01, List.of(1, 13), 1, 2, 0.01);
     }
 
     public static Settings full(double scale) {

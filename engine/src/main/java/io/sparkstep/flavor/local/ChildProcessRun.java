@@ -31,6 +31,10 @@ import java.util.Optional;
 final class ChildProcessRun extends AbstractStepRun {
   private final String pid;
   private volatile boolean cancelRequested;
+  /** How the child ended, where this process started it (only a parent can learn a process's exit status). */
+  private volatile Integer exitValue;
+  /** Record key: when a Sparkstep process sent the run's process SIGTERM, so any later observer knows of it. */
+  static final String CANCEL_REQUESTED_AT = "cancelRequestedAt";
 
   ChildProcessRun(RunContext context, String pid) {
     super(context);
@@ -76,6 +80,11 @@ final class ChildProcessRun extends AbstractStepRun {
       }
       List<String> userJars = spec.jars.stream().filter(UserJars::isLocal)
           .map(jar -> UserJars.localPath(jar).toString()).toList();
+      if (systemJars.isEmpty()) {
+        // The child's class path starts as this JVM's, so it can map the same class-data archive (a prepended jar
+        // would not match the archive's class path, and the JVM would ignore it).
+        jvmFlags.addAll(JavaCommand.classDataArchiveFlags());
+      }
       List<String> command = JavaCommand.forMainClass(StepEntrypoint.class.getName(), jvmFlags, systemJars,
           userJars);
       command.add("--spec");
@@ -88,6 +97,7 @@ final class ChildProcessRun extends AbstractStepRun {
       context.save();
       ChildProcessRun run = new ChildProcessRun(context, Long.toString(process.pid()));
       process.onExit().thenRun(() -> {
+        run.exitValue = process.exitValue();
         try {
           Files.deleteIfExists(specFile);
         } catch (IOException ignored) {
@@ -168,7 +178,12 @@ final class ChildProcessRun extends AbstractStepRun {
       moveTo(driver.state);
       return;
     }
-    if (cancelRequested) {
+    // Ended by a signal this process can know of: one a Sparkstep process sent (runs cancel, a followed run's
+    // Ctrl-C), or, for the parent, an exit status of SIGTERM/SIGINT/SIGHUP (the JVM's 128+n) from anyone, e.g. a
+    // kill before the child's entrypoint could record it. SIGKILL stays FAILED: it is also what the OOM killer sends.
+    Integer exit = exitValue;
+    if (cancelRequested || context.record().platform.containsKey(CANCEL_REQUESTED_AT)
+        || (exit != null && (exit == 128 + 15 || exit == 128 + 2 || exit == 128 + 1))) {
       moveTo(RunState.CANCELLED);
       return;
     }
@@ -205,6 +220,13 @@ final class ChildProcessRun extends AbstractStepRun {
   @Override
   protected void requestCancel() {
     cancelRequested = true;
-    process().ifPresent(ProcessHandle::destroy);
+    Optional<ProcessHandle> process = process();
+    if (process.isPresent()) {
+      synchronized (context.record()) {
+        context.record().platform.put(CANCEL_REQUESTED_AT, java.time.Instant.now().toString());
+      }
+      saveRecord();
+      process.get().destroy();
+    }
   }
 }

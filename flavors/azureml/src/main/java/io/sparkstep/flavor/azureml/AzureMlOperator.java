@@ -38,7 +38,9 @@ final class AzureMlOperator implements StepOperator {
 
   @Override
   public List<ValidationProblem> validate(StepSpec spec) {
-    List<ValidationProblem> problems = new ArrayList<>();
+    List<ValidationProblem> problems = new ArrayList<>(
+        io.sparkstep.spi.remote.JobDefinitionSecrets.literalSecrets(spec, config, "Azure ML command job"));
+    problems.addAll(io.sparkstep.spi.remote.JarStaging.check(spec.jars, config.get("stagingUri"), "stagingUri"));
     ResourceSpec r = spec.resources;
     if (r == null) {
       return problems;
@@ -92,7 +94,15 @@ final class AzureMlOperator implements StepOperator {
     String staging = trimSlash(config.get("stagingUri")) + "/" + spec.runId;
     StepSpec containerSpec = spec.copy();
     containerSpec.runDir = staging + "/run";
-    config.withPrefix("conf.").forEach(containerSpec.sparkConf::putIfAbsent);
+    // as written: a ${VAR} is resolved in the container, never stored resolved in the job's definition
+    io.sparkstep.spi.remote.JobDefinitionSecrets.withOperatorConf(containerSpec, config);
+    try {
+      // The container loads the user's jars from stagingUri (see JarStaging), not from this machine's paths.
+      containerSpec.jars = io.sparkstep.spi.remote.JarStaging.stage(spec.jars, trimSlash(config.get("stagingUri")),
+          io.sparkstep.spi.remote.JarStaging.hadoop(new Configuration()), uri -> uri);
+    } catch (java.io.UncheckedIOException e) {
+      throw context.failed(new PlatformException("cannot stage the step's jars: " + e.getMessage(), e, true));
+    }
 
     Map<String, String> env = new LinkedHashMap<>(config.withPrefix("env."));
     env.put(StepEntrypoint.RUN_DIR_ENV, containerSpec.runDir);

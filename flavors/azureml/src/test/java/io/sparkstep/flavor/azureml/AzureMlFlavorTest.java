@@ -78,6 +78,17 @@ class AzureMlFlavorTest {
     return tmp.resolve(name).toUri().toString();
   }
 
+  /** A user's own step jar is staged under stagingUri; the container fetches and loads it, executors included. */
+  @Test
+  void externalStepJarIsStagedUnderStagingUriAndRunsInTheContainer() throws Exception {
+    Path jar = io.sparkstep.testing.ExternalStepJar.build(tmp.resolve("external"));
+    io.sparkstep.testing.ExternalStepRuns.assertRunsWithItsRows("aml", home, jar, tmp.resolve("squares"), 12,
+        Duration.ofMinutes(2), s -> s);
+    assertTrue(Files.isRegularFile(tmp.resolve("staging/jars/" + io.sparkstep.spi.remote.JarStaging.stagedName(jar))),
+        "staged under stagingUri/jars");
+    io.sparkstep.testing.ExternalStepRuns.assertMissingJarRefused("aml", home, tmp);
+  }
+
   @Test
   void stepRunsAsCommandJobWithRetriedThrottling() throws Exception {
     int createsBefore = standIn.creates.get();

@@ -2,7 +2,7 @@ package io.sparkstep.flavor.kubernetes;
 
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
-import io.sparkstep.flavor.kubernetes.features.KubernetesFeatureStep;
+import io.sparkstep.flavor.kubernetes.features.PlanBuilder;
 import io.sparkstep.flavor.kubernetes.features.SubmissionPlan;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.spec.InvalidSpecException;
@@ -49,11 +49,7 @@ final class KubernetesOperator implements StepOperator {
   }
 
   SubmissionPlan plan(StepSpec spec) {
-    SubmissionPlan plan = new SubmissionPlan(spec, settings, driverPodName(spec.runId == null ? "run" : spec.runId));
-    for (KubernetesFeatureStep step : KubernetesFeatureStep.all()) {
-      step.configure(plan);
-    }
-    return plan;
+    return PlanBuilder.build(spec, settings, driverPodName(spec.runId == null ? "run" : spec.runId));
   }
 
   @Override
@@ -69,6 +65,11 @@ final class KubernetesOperator implements StepOperator {
       }
     });
     problems.addAll(plan(spec).problems());
+    // The operator's own jars are checked with its settings; those named elsewhere (--jars, SPARKSTEP_CLASSPATH,
+    // plugins/) here: local ones need uploadPath, where Spark's client uploads them.
+    problems.addAll(io.sparkstep.spi.remote.JarStaging.check(spec.jars.stream().filter(jar -> settings.jars()
+        .stream().noneMatch(given -> SparkSubmission.samePath(given, jar))).toList(), settings.uploadPath(),
+        "uploadPath"));
     String specJson = StepSpecJson.write(spec);
     if (!SPEC_CHANNEL.fitsInline(specJson)) {
       problems.add(ValidationProblem.of("params", "the spec is " + specJson.getBytes(StandardCharsets.UTF_8).length
@@ -102,6 +103,8 @@ final class KubernetesOperator implements StepOperator {
     context.save();
     StepSpec driverSpec = spec.copy();
     driverSpec.runDir = POD_RUN_DIR;
+    // spark.jars carries the step jars (see SparkSubmission); the driver's entrypoint has nothing to fetch itself
+    driverSpec.jars = new ArrayList<>();
     if (!"none".equals(plan.accelerator())) {
       driverSpec.accelerator = plan.accelerator();
     }

@@ -45,7 +45,13 @@ final class SparkSubmission {
     }
     // The engine jar holds the steps' classes: executors load it like any other jar (spark-submit adds the primary
     // resource the same way), so images that do not put it on the JVM class path work too.
-    List<String> jars = new ArrayList<>(List.of(plan.settings().engineJar()));
+    java.util.LinkedHashSet<String> jars = new java.util.LinkedHashSet<>(List.of(plan.settings().engineJar()));
+    // The user's step jars from every source (the operator's jars among them, see UserJars) go Spark's own way,
+    // not through JarStaging: the driver pod runs spark-submit, which fetches spark.jars into the driver's loader
+    // and serves them to the executors, and Spark's client uploads local files to spark.kubernetes.file.upload.path
+    // (uploadPath) itself. Staging them as well would fetch every jar twice in the driver.
+    plan.spec().jars.stream().filter(jar -> !isLocalFile(jar) || !plan.settings().jars().stream()
+        .anyMatch(given -> samePath(given, jar))).forEach(jars::add);
     jars.addAll(plan.settings().jars());
     jars.addAll(plan.jars());
     conf.set("spark.jars", String.join(",", jars));
@@ -53,6 +59,17 @@ final class SparkSubmission {
       conf.set("spark.kubernetes.file.upload.path", plan.settings().uploadPath());
     }
     return conf;
+  }
+
+  static boolean isLocalFile(String jar) {
+    return io.sparkstep.launch.UserJars.isLocal(jar);
+  }
+
+  /** The same file, one named as the operator wrote it, one as UserJars collected it (absolute). */
+  static boolean samePath(String given, String collected) {
+    return isLocalFile(given) && isLocalFile(collected) && io.sparkstep.launch.UserJars.localPath(given)
+        .toAbsolutePath().normalize().equals(io.sparkstep.launch.UserJars.localPath(collected)
+            .toAbsolutePath().normalize());
   }
 
   private static Path write(Path file, Pod pod) throws IOException {

@@ -1,11 +1,14 @@
 package io.sparkstep.flavor.kubernetes;
 
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
@@ -28,6 +31,7 @@ import java.util.regex.Pattern;
  */
 final class KubernetesApiStandIn implements AutoCloseable {
   private static final Pattern LOG_PATH = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log(\\?.*)?");
+  private static final Pattern PODS_PATH = Pattern.compile("/api/v1/namespaces/[^/]+/pods(\\?.*)?");
 
   final Map<String, StringBuilder> logs = new ConcurrentHashMap<>();
   /** "METHOD path" of every request, to prove what was (not) sent. */
@@ -101,7 +105,24 @@ final class KubernetesApiStandIn implements AutoCloseable {
         }
         return new MockResponse().setResponseCode(200).setBody(text == null ? "" : text.toString());
       }
+      if ("POST".equals(request.getMethod()) && PODS_PATH.matcher(request.getPath()).matches()) {
+        return super.dispatch(withPendingStatus(request));
+      }
       return super.dispatch(request);
+    }
+
+    /**
+     * A pod as an API server creates it: with {@code status.phase: Pending}. The mock stores a new pod without status,
+     * and Spark's executor pod watcher fails on one (NullPointerException in ExecutorPodsSnapshot.toState).
+     */
+    private RecordedRequest withPendingStatus(RecordedRequest request) {
+      Pod pod = Serialization.unmarshal(request.getUtf8Body(), Pod.class);
+      if (pod.getStatus() != null && pod.getStatus().getPhase() != null) {
+        return request;
+      }
+      pod.setStatus(new PodStatusBuilder().withPhase("Pending").build());
+      return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), request.getHeaders(),
+          new Buffer().writeUtf8(Serialization.asJson(pod)));
     }
 
     /** Server-side apply, as Spark's client sends it: create the object if absent, else replace it. */

@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,44 +25,35 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KubernetesCliTest {
   static final String NS = "cli-jobs";
+  @RegisterExtension
+  static final StandInCluster cluster = StandInCluster.apiServer(NS);
   @TempDir
   static Path tmp;
-  static KubernetesApiStandIn standIn;
-  static Path kubeconfig;
-  static String previousHome;
 
   @BeforeAll
-  static void start() throws Exception {
-    standIn = new KubernetesApiStandIn();
-    kubeconfig = standIn.writeKubeconfig(tmp.resolve("kubeconfig"));
-    previousHome = System.getProperty("sparkstep.home");
-    System.setProperty("sparkstep.home", tmp.resolve("home").toString());
-    CliCall register = register("k8s", "--set", "namespace=" + NS);
+  static void registerOperator() {
+    CliCall register = cluster.register("k8s");
     assertEquals(0, register.code(), register.all());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (previousHome == null) {
-      System.clearProperty("sparkstep.home");
-    } else {
-      System.setProperty("sparkstep.home", previousHome);
-    }
-    standIn.close();
   }
 
   @BeforeEach
   void forgetRequests() {
-    standIn.requests.clear();
+    cluster.api().requests.clear();
   }
 
-  private static CliCall register(String name, String... extra) {
-    List<String> args = new ArrayList<>(List.of("operator", "register", name, "--flavor", "kubernetes", "--replace",
-        "--set", "kubeconfig=" + kubeconfig, "--set", "context=standin",
-        "--set", "image=registry.example.com/sparkstep:0.1.0",
-        "--set", "gpuImage=registry.example.com/sparkstep-gpu:0.1.0"));
-    args.addAll(List.of(extra));
-    return CliCall.of(args.toArray(String[]::new));
+  /** Registers an operator whose kubeconfig points at a port nothing listens on (connections refused): its port. */
+  private static int registerUnreachable(String name, String... extra) throws Exception {
+    int closedPort;
+    try (var socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    Path downConfig = Files.writeString(tmp.resolve(name + "-kubeconfig"),
+        Files.readString(cluster.kubeconfig()).replace(cluster.api().url(), "https://127.0.0.1:" + closedPort));
+    List<String> settings = new ArrayList<>(List.of("kubeconfig=" + downConfig));
+    settings.addAll(List.of(extra));
+    CliCall register = cluster.register(name, settings.toArray(String[]::new));
+    assertEquals(0, register.code(), register.all());
+    return closedPort;
   }
 
   private static CliCall runSample(String operator, String... extra) {
@@ -77,7 +68,7 @@ class KubernetesCliTest {
     assertEquals(2, call.code(), call.all());
     assertTrue(call.err().contains(field) && call.err().contains(words), call.all());
     assertTrue(call.err().strip().lines().count() <= 2, "one clear error, no stack trace: " + call.err());
-    List<String> creates = standIn.writes().stream().filter(w -> !w.startsWith("DELETE")).toList();
+    List<String> creates = cluster.api().writes().stream().filter(w -> !w.startsWith("DELETE")).toList();
     assertTrue(creates.isEmpty(), "nothing submitted: " + creates);
   }
 
@@ -89,15 +80,15 @@ class KubernetesCliTest {
     assertTrue(id.find(), run.all());
     String runId = id.group(1);
     String podName = KubernetesOperator.driverPodName(runId);
-    Pod pod = standIn.client.pods().inNamespace(NS).withName(podName).get();
+    Pod pod = cluster.client().pods().inNamespace(NS).withName(podName).get();
     assertEquals("registry.example.com/sparkstep-gpu:0.1.0", pod.getSpec().getContainers().get(0).getImage(),
         "a GPU step runs on the operator's GPU image");
 
-    standIn.appendLog(NS, podName, "sparkstep: generate-trips wrote 1000 rows\n");
+    cluster.api().appendLog(NS, podName, "sparkstep: generate-trips wrote 1000 rows\n");
     pod.setStatus(new PodStatusBuilder().withPhase("Succeeded").addToContainerStatuses(new ContainerStatusBuilder()
         .withName("spark-kubernetes-driver").withNewState().withNewTerminated().withExitCode(0)
         .withReason("Completed").endTerminated().endState().build()).build());
-    standIn.client.pods().inNamespace(NS).resource(pod).updateStatus();
+    cluster.client().pods().inNamespace(NS).resource(pod).updateStatus();
 
     CliCall logs = CliCall.of("runs", "logs", runId, "--follow");
     assertEquals(0, logs.code(), logs.all());
@@ -105,7 +96,7 @@ class KubernetesCliTest {
     CliCall status = CliCall.of("runs", "status", runId);
     assertTrue(status.out().contains("SUCCEEDED"), status.all());
     long deadline = System.nanoTime() + 20_000_000_000L;
-    while (standIn.client.pods().inNamespace(NS).withName(podName).get() != null) {
+    while (cluster.client().pods().inNamespace(NS).withName(podName).get() != null) {
       assertTrue(System.nanoTime() < deadline, "the finished run's driver pod is removed (ttlSecondsAfterFinished=0)");
       Thread.sleep(100);
     }
@@ -125,17 +116,17 @@ class KubernetesCliTest {
     assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().matches("sparkstep-k8s-(poll|log|finish).*")),
         "run --detach leaves no thread behind to finish the run");
 
-    Pod pod = standIn.client.pods().inNamespace(NS).withName(podName).get();
+    Pod pod = cluster.client().pods().inNamespace(NS).withName(podName).get();
     pod.setStatus(new PodStatusBuilder().withPhase("Running").addToContainerStatuses(new ContainerStatusBuilder()
         .withName("spark-kubernetes-driver").withNewState().withNewRunning().withStartedAt("2026-01-02T03:04:05Z")
         .endRunning().endState().build()).build());
-    standIn.client.pods().inNamespace(NS).resource(pod).updateStatus();
+    cluster.client().pods().inNamespace(NS).resource(pod).updateStatus();
     List<Thread> pollers = new ArrayList<>();
     java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
     for (int i = 0; i < 3; i++) {
       Thread poller = new Thread(() -> {
         // each poll a fresh handle from the stored record, as a new `runs status` process makes
-        var submitter = new io.sparkstep.launch.StepSubmitter(tmp.resolve("home"), new io.sparkstep.spi.FlavorRegistry());
+        var submitter = new io.sparkstep.launch.StepSubmitter(cluster.home(), new io.sparkstep.spi.FlavorRegistry());
         while (!stop.get()) {
           submitter.attach(runId).state();
         }
@@ -144,15 +135,15 @@ class KubernetesCliTest {
       pollers.add(poller);
     }
     for (int i = 0; i < 60; i++) {
-      standIn.appendLog(NS, podName, "container line " + i + "\n");
+      cluster.api().appendLog(NS, podName, "container line " + i + "\n");
       Thread.sleep(20);
     }
-    pod = standIn.client.pods().inNamespace(NS).withName(podName).get();
+    pod = cluster.client().pods().inNamespace(NS).withName(podName).get();
     pod.setStatus(new PodStatusBuilder().withPhase("Succeeded").addToContainerStatuses(new ContainerStatusBuilder()
         .withName("spark-kubernetes-driver").withNewState().withNewTerminated().withExitCode(0)
         .withStartedAt("2026-01-02T03:04:05Z").withFinishedAt("2026-01-02T03:04:14Z")
         .withReason("Completed").endTerminated().endState().build()).build());
-    standIn.client.pods().inNamespace(NS).resource(pod).updateStatus();
+    cluster.client().pods().inNamespace(NS).resource(pod).updateStatus();
     long deadline = System.nanoTime() + 20_000_000_000L;
     while (!CliCall.of("runs", "list").out().lines().anyMatch(l -> l.startsWith(runId) && l.contains("SUCCEEDED"))) {
       assertTrue(System.nanoTime() < deadline, "runs list finds the end");
@@ -162,7 +153,7 @@ class KubernetesCliTest {
     for (Thread poller : pollers) {
       poller.join();
     }
-    var stored = new io.sparkstep.record.RunStore(tmp.resolve("home")).load(runId).orElseThrow();
+    var stored = new io.sparkstep.record.RunStore(cluster.home()).load(runId).orElseThrow();
     assertEquals(io.sparkstep.api.RunState.SUCCEEDED, stored.state, "record.json is final");
     assertEquals(java.time.Instant.parse("2026-01-02T03:04:05Z"), stored.startedAt, "times are the pod's");
     assertEquals(9000L, stored.durationMillis);
@@ -173,49 +164,40 @@ class KubernetesCliTest {
       assertEquals(1, lines.stream().filter(line::equals).count(), "each line exactly once: " + lines);
     }
     assertEquals(60, lines.size(), "nothing else copied: " + lines);
-    assertEquals(null, standIn.client.pods().inNamespace(NS).withName(podName).get(), "the observer cleaned up");
-    assertTrue(standIn.client.configMaps().inNamespace(NS).list().getItems().stream()
+    assertEquals(null, cluster.client().pods().inNamespace(NS).withName(podName).get(), "the observer cleaned up");
+    assertTrue(cluster.client().configMaps().inNamespace(NS).list().getItems().stream()
         .noneMatch(c -> c.getMetadata().getOwnerReferences().stream().anyMatch(r -> podName.equals(r.getName()))));
   }
 
   /** A platform that cannot be reached makes the state UNKNOWN with the reason, not a stale RUNNING. */
   @Test
   void unreachableApiServerAfterSubmitShowsUnknownWithTheReason() throws Exception {
-    assertEquals(0, register("flaky", "--set", "namespace=" + NS).code());
+    assertEquals(0, cluster.register("flaky").code());
     CliCall run = runSample("flaky", "--detach");
     assertEquals(0, run.code(), run.all());
     String runId = run.out().strip();
-    int closedPort;
-    try (var socket = new java.net.ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
-    Path downConfig = Files.writeString(tmp.resolve("flaky-kubeconfig"),
-        Files.readString(kubeconfig).replace(standIn.url(), "https://127.0.0.1:" + closedPort));
-    assertEquals(0, CliCall.of("operator", "register", "flaky", "--flavor", "kubernetes", "--replace",
-        "--set", "kubeconfig=" + downConfig, "--set", "context=standin", "--set", "namespace=" + NS,
-        "--set", "image=registry.example.com/sparkstep:0.1.0").code());
+    int closedPort = registerUnreachable("flaky");
     CliCall status = CliCall.of("runs", "status", runId);
     assertTrue(status.out().contains("UNKNOWN") && status.out().contains("127.0.0.1:" + closedPort), status.all());
-    var stored = new io.sparkstep.record.RunStore(tmp.resolve("home")).load(runId).orElseThrow();
+    var stored = new io.sparkstep.record.RunStore(cluster.home()).load(runId).orElseThrow();
     assertEquals(io.sparkstep.api.RunState.UNKNOWN, stored.state);
-    standIn.client.pods().inNamespace(NS).withName(KubernetesOperator.driverPodName(runId)).delete();
+    cluster.client().pods().inNamespace(NS).withName(KubernetesOperator.driverPodName(runId)).delete();
   }
 
   @Test
   void operatorWithoutImageIsRefused() {
-    CliCall call = CliCall.of("operator", "register", "noimage", "--flavor", "kubernetes",
-        "--set", "kubeconfig=" + kubeconfig);
+    CliCall call = cluster.register("noimage", "image=");
     refused(call, "image", "required");
   }
 
   @Test
   void invalidNamespaceIsRefused() {
-    refused(register("badns", "--set", "namespace=ML_Jobs"), "namespace", "not a valid namespace name");
+    refused(cluster.register("badns", "namespace=ML_Jobs"), "namespace", "not a valid namespace name");
   }
 
   @Test
   void unknownContextIsRefusedWithTheKnownOnes() {
-    CliCall call = register("badctx", "--set", "context=production");
+    CliCall call = cluster.register("badctx", "context=production");
     refused(call, "context", "unknown context 'production'");
     assertTrue(call.err().contains("standin, other"), call.err());
   }
@@ -223,7 +205,7 @@ class KubernetesCliTest {
   @Test
   void podTemplateThatIsNotYamlIsRefused() throws Exception {
     Path template = Files.writeString(tmp.resolve("broken.yaml"), "spec:\n  containers: [ {name: driver\n");
-    refused(register("badyaml", "--set", "driverPodTemplate=" + template), "driverPodTemplate",
+    refused(cluster.register("badyaml", "driverPodTemplate=" + template), "driverPodTemplate",
         "not a valid YAML pod template");
   }
 
@@ -231,26 +213,24 @@ class KubernetesCliTest {
   void templateBrokenAfterRegistrationRefusesTheRun() throws Exception {
     Path template = tmp.resolve("later-broken.yaml");
     Files.writeString(template, "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: x\n");
-    assertEquals(0, register("later", "--set", "executorPodTemplate=" + template).code());
+    assertEquals(0, cluster.register("later", "executorPodTemplate=" + template).code());
     Files.writeString(template, "kind: Deployment\n");
-    standIn.requests.clear();
+    cluster.api().requests.clear();
     refused(runSample("later"), "executorPodTemplate", "not a Pod");
   }
 
   @Test
   void gpuStepOnAnOperatorWithoutGpuImageIsRefused() {
-    CliCall register = CliCall.of("operator", "register", "cpuonly", "--flavor", "kubernetes", "--replace",
-        "--set", "kubeconfig=" + kubeconfig, "--set", "context=standin", "--set", "namespace=" + NS,
-        "--set", "image=registry.example.com/sparkstep:0.1.0");
+    CliCall register = cluster.register("cpuonly", "gpuImage=");
     assertEquals(0, register.code(), register.all());
-    standIn.requests.clear();
+    cluster.api().requests.clear();
     refused(runSample("cpuonly", "--resources", "gpus=1"), "gpuImage", "no GPU image");
   }
 
   @Test
   void gpusWithoutVendorAreRefused() {
-    assertEquals(0, register("novendor", "--set", "gpuVendor=").code());
-    standIn.requests.clear();
+    assertEquals(0, cluster.register("novendor", "gpuVendor=").code());
+    cluster.api().requests.clear();
     refused(runSample("novendor", "--resources", "gpus=1"), "gpuVendor", "without a vendor");
   }
 
@@ -268,28 +248,29 @@ class KubernetesCliTest {
 
   @Test
   void secretInSparkConfIsRefused() {
-    refused(register("leaky", "--set", "conf.spark.hadoop.fs.s3a.secret.key=${SPARKSTEP_TEST_SECRET}"),
+    refused(cluster.register("leaky", "conf.spark.hadoop.fs.s3a.secret.key=${SPARKSTEP_TEST_SECRET}"),
         "conf.spark.hadoop.fs.s3a.secret.key", "config map");
   }
 
+  /**
+   * An API server that refuses connections fails the run with the cause, on the refusal itself: not by waiting out
+   * the submission timeout, and without sitting in retries while cleaning up (the retry-free cleanup client is
+   * counted exactly in {@link CleanupClientTest}). The only clock bound is the configured timeout: a retrying
+   * cleanup (fabric8's default backoff, about 100 s) or a submission left hanging would pass it by far.
+   */
   @Test
   void unreachableApiServerFailsTheRunWithTheCause() throws Exception {
-    int closedPort;
-    try (var socket = new java.net.ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
-    Path downConfig = Files.writeString(tmp.resolve("down-kubeconfig"),
-        Files.readString(kubeconfig).replace(standIn.url(), "https://127.0.0.1:" + closedPort));
-    assertEquals(0, CliCall.of("operator", "register", "down", "--flavor", "kubernetes", "--replace",
-        "--set", "kubeconfig=" + downConfig, "--set", "context=standin", "--set", "namespace=" + NS,
-        "--set", "submissionTimeoutSeconds=20", "--set", "image=registry.example.com/sparkstep:0.1.0").code());
+    int submissionTimeoutSeconds = 45;
+    int closedPort = registerUnreachable("down", "submissionTimeoutSeconds=" + submissionTimeoutSeconds);
     long start = System.nanoTime();
     CliCall run = runSample("down");
     long seconds = (System.nanoTime() - start) / 1_000_000_000L;
     assertTrue(run.code() != 0 && run.code() != 2, "a platform failure, not bad input: " + run.all());
-    assertTrue(run.err().contains("127.0.0.1:" + closedPort) && run.err().contains("Connection refused"),
-        "the cause names the API server: " + run.all());
-    assertTrue(seconds < 10, "cleanup after the refused submission does not sit in retries: " + seconds + " s");
+    assertTrue(run.err().contains("Kubernetes refused the submission to k8s://https://127.0.0.1:" + closedPort)
+        && run.err().contains("Connection refused"), "the cause names the API server and the refusal: " + run.all());
+    assertTrue(!run.err().contains("submissionTimeoutSeconds"), "ended by the refusal, not the timeout: " + run.all());
+    assertTrue(seconds < submissionTimeoutSeconds, "failed on the refusal, before the configured submission timeout "
+        + "of " + submissionTimeoutSeconds + " s, cleanup included: " + seconds + " s");
     CliCall list = CliCall.of("runs", "list");
     assertTrue(list.out().lines().anyMatch(l -> l.contains("down") && l.contains("FAILED")), list.all());
   }

@@ -12,26 +12,22 @@ import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
-import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunRecordJson;
 import io.sparkstep.record.RunStore;
 import io.sparkstep.runtime.StepEntrypoint;
-import io.sparkstep.spi.FlavorRegistry;
 import io.sparkstep.testing.CliCall;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A run's life as the driver pod lives it: the test plays the kubelet in the API server stand-in (pod phases,
@@ -40,25 +36,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KubernetesLifecycleTest {
   static final String NS = "steps";
-  @TempDir
-  static Path tmp;
-  static KubernetesApiStandIn standIn;
+  @RegisterExtension
+  static final StandInCluster cluster = StandInCluster.apiServer(NS);
   static Path home;
 
   @BeforeAll
-  static void start() throws Exception {
-    standIn = new KubernetesApiStandIn();
-    home = tmp.resolve("home");
-    Map<String, String> s = new LinkedHashMap<>();
-    s.put("apiServer", standIn.url());
-    s.put("namespace", NS);
-    s.put("image", "registry.example.com/sparkstep:0.1.0");
-    new OperatorStore(home, new FlavorRegistry()).register("k8s", "kubernetes", s, false);
-  }
-
-  @AfterAll
-  static void stop() {
-    standIn.close();
+  static void registerOperator() {
+    home = cluster.home();
+    cluster.store("k8s", Map.of());
   }
 
   private static StepRun submit(String out) throws Exception {
@@ -72,9 +57,9 @@ class KubernetesLifecycleTest {
 
   /** What the kubelet reports: a phase and the driver container's state. */
   private static void kubelet(StepRun run, PodStatus status) {
-    Pod pod = standIn.client.pods().inNamespace(NS).withName(podName(run)).get();
+    Pod pod = cluster.client().pods().inNamespace(NS).withName(podName(run)).get();
     pod.setStatus(status);
-    standIn.client.pods().inNamespace(NS).resource(pod).updateStatus();
+    cluster.client().pods().inNamespace(NS).resource(pod).updateStatus();
   }
 
   private static PodStatus running() {
@@ -100,8 +85,8 @@ class KubernetesLifecycleTest {
 
   /** Config maps and services whose owner is the named driver pod. */
   private static List<String> ownedBy(String pod) {
-    List<HasMetadata> all = new ArrayList<>(standIn.client.configMaps().inNamespace(NS).list().getItems());
-    all.addAll(standIn.client.services().inNamespace(NS).list().getItems());
+    List<HasMetadata> all = new ArrayList<>(cluster.client().configMaps().inNamespace(NS).list().getItems());
+    all.addAll(cluster.client().services().inNamespace(NS).list().getItems());
     return all.stream().filter(o -> o.getMetadata().getOwnerReferences() != null && o.getMetadata()
             .getOwnerReferences().stream().anyMatch(ref -> pod.equals(ref.getName())))
         .map(o -> o.getKind() + "/" + o.getMetadata().getName()).collect(Collectors.toList());
@@ -129,7 +114,7 @@ class KubernetesLifecycleTest {
         ? r.platform.get("waiting") : null).startsWith("ImagePullBackOff"));
     assertEquals(RunState.SUBMITTED, run.state(), "a pull back-off may still resolve");
 
-    standIn.appendLog(NS, pod, "sparkstep: step generate-trips starting\n");
+    cluster.api().appendLog(NS, pod, "sparkstep: step generate-trips starting\n");
     kubelet(run, running());
     eventually("RUNNING", () -> run.state() == RunState.RUNNING);
     eventually("the first log line streamed", () -> log(run).contains("step generate-trips starting"));
@@ -138,7 +123,7 @@ class KubernetesLifecycleTest {
 
     List<String> owned = ownedBy(pod);
     assertTrue(owned.size() >= 2, "Spark's client created config maps and a service owned by the pod: " + owned);
-    standIn.appendLog(NS, pod, "java.lang.OutOfMemoryError: Java heap space\n");
+    cluster.api().appendLog(NS, pod, "java.lang.OutOfMemoryError: Java heap space\n");
     kubelet(run, terminated("Failed", 137, "OOMKilled"));
     assertEquals(RunState.FAILED, run.await(Duration.ofSeconds(30)));
     String error = run.record().errorMessage();
@@ -151,7 +136,7 @@ class KubernetesLifecycleTest {
     assertEquals(RunState.FAILED, stored.state);
     assertEquals("137", stored.platform.get("exitCode"));
     eventually("the failed run's pod and config maps removed", () ->
-        standIn.client.pods().inNamespace(NS).withName(pod).get() == null);
+        cluster.client().pods().inNamespace(NS).withName(pod).get() == null);
     List<String> left = ownedBy(pod);
     assertTrue(left.isEmpty(), "objects of the run left behind: " + left);
   }
@@ -160,7 +145,7 @@ class KubernetesLifecycleTest {
   void succeededPodSucceedsAndLogsFollowFromAnotherCall() throws Exception {
     StepRun run = submit("ok");
     String pod = podName(run);
-    standIn.appendLog(NS, pod, "line one\n");
+    cluster.api().appendLog(NS, pod, "line one\n");
     kubelet(run, running());
     eventually("RUNNING", () -> run.state() == RunState.RUNNING);
     // What the entrypoint in the driver prints last: its record on one line (its record.json stays in the pod).
@@ -168,7 +153,7 @@ class KubernetesLifecycleTest {
     driverRecord.outputs.put("trips", new RunRecord.OutputInfo("s3a://lake/ok/trips", "parquet", 100L, true));
     driverRecord.sparkAppId = "spark-0123456789abcdef";
     String recordLine = StepEntrypoint.RECORD_LINE_PREFIX + RunRecordJson.writeLine(driverRecord);
-    standIn.appendLog(NS, pod, "line two\n" + recordLine + "\n");
+    cluster.api().appendLog(NS, pod, "line two\n" + recordLine + "\n");
     kubelet(run, terminated("Succeeded", 0, "Completed"));
     assertEquals(RunState.SUCCEEDED, run.await(Duration.ofSeconds(30)));
     List<String> lines = run.logs(false).toList();
@@ -188,7 +173,7 @@ class KubernetesLifecycleTest {
     }
     StepRun run = Sparkstep.operator("k8s", home).step("generate-trips").param("rows", 100).conf(padding)
         .output("trips", "s3a://lake/big/trips").output("zones", "s3a://lake/big/zones").submit();
-    Pod pod = standIn.client.pods().inNamespace(NS).withName(podName(run)).get();
+    Pod pod = cluster.client().pods().inNamespace(NS).withName(podName(run)).get();
     List<String> args = pod.getSpec().getContainers().get(0).getArgs();
     StringBuilder json = new StringBuilder();
     for (int i = 0; i < args.size(); i++) {
@@ -220,7 +205,7 @@ class KubernetesLifecycleTest {
     eventually("RUNNING", () -> run.state() == RunState.RUNNING);
     RunRecord driverRecord = new RunRecord(run.id(), "generate-trips", "k8s", "kubernetes");
     driverRecord.error = RunRecord.ErrorInfo.of("IllegalArgumentException", "zones must be positive");
-    standIn.appendLog(NS, podName(run), StepEntrypoint.RECORD_LINE_PREFIX + RunRecordJson.writeLine(driverRecord)
+    cluster.api().appendLog(NS, podName(run), StepEntrypoint.RECORD_LINE_PREFIX + RunRecordJson.writeLine(driverRecord)
         + "\n");
     kubelet(run, terminated("Failed", 1, "Error"));
     assertEquals(RunState.FAILED, run.await(Duration.ofSeconds(30)));
@@ -235,21 +220,11 @@ class KubernetesLifecycleTest {
     String pod = podName(run);
     kubelet(run, running());
     eventually("RUNNING", () -> run.state() == RunState.RUNNING);
-    String previous = System.getProperty("sparkstep.home");
-    System.setProperty("sparkstep.home", home.toString());
-    try {
-      CliCall cancel = CliCall.of("runs", "cancel", run.id());
-      assertEquals(0, cancel.code(), cancel.all());
-    } finally {
-      if (previous == null) {
-        System.clearProperty("sparkstep.home");
-      } else {
-        System.setProperty("sparkstep.home", previous);
-      }
-    }
-    assertNull(standIn.client.pods().inNamespace(NS).withName(pod).get(), "cancel deleted the driver pod");
-    assertTrue(standIn.requests.contains("DELETE /api/v1/namespaces/" + NS + "/pods/" + pod),
-        String.valueOf(standIn.writes()));
+    CliCall cancel = CliCall.of("runs", "cancel", run.id());
+    assertEquals(0, cancel.code(), cancel.all());
+    assertNull(cluster.client().pods().inNamespace(NS).withName(pod).get(), "cancel deleted the driver pod");
+    assertTrue(cluster.api().requests.contains("DELETE /api/v1/namespaces/" + NS + "/pods/" + pod),
+        String.valueOf(cluster.api().writes()));
     assertEquals(RunState.CANCELLED, run.await(Duration.ofSeconds(30)), "the submitting handle sees it too");
     assertEquals(RunState.CANCELLED, new RunStore(home).load(run.id()).orElseThrow().state);
   }

@@ -16,10 +16,9 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Secrets on the kubernetes flavor: a literal secret in a run's Spark conf is refused before anything reaches the
@@ -31,36 +30,18 @@ class KubernetesSecretRoutesTest {
   static final String NS = "secret-jobs";
   static final String ENV_SECRET = System.getenv("SPARKSTEP_TEST_SECRET");
   static final String LITERAL = "lit-" + UUID.randomUUID();
-  @TempDir
-  static Path tmp;
-  static KubernetesApiStandIn standIn;
-  static String previousHome;
+  @RegisterExtension
+  static final StandInCluster cluster = StandInCluster.apiServer(NS);
 
   @BeforeAll
-  static void start() throws Exception {
-    standIn = new KubernetesApiStandIn();
-    Path kubeconfig = standIn.writeKubeconfig(tmp.resolve("kubeconfig"));
-    previousHome = System.getProperty("sparkstep.home");
-    System.setProperty("sparkstep.home", tmp.resolve("home").toString());
-    CliCall register = CliCall.of("operator", "register", "k8s", "--flavor", "kubernetes",
-        "--set", "kubeconfig=" + kubeconfig, "--set", "context=standin", "--set", "namespace=" + NS,
-        "--set", "image=registry.example.com/sparkstep:0.1.0", "--set", "secretEnv.S3_SECRET=lake-creds:secret-key");
+  static void registerOperator() {
+    CliCall register = cluster.register("k8s", "secretEnv.S3_SECRET=lake-creds:secret-key");
     assertEquals(0, register.code(), register.all());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (previousHome == null) {
-      System.clearProperty("sparkstep.home");
-    } else {
-      System.setProperty("sparkstep.home", previousHome);
-    }
-    standIn.close();
   }
 
   @Test
   void literalSecretConfIsRefusedBeforeTheClusterIsTouched() {
-    standIn.requests.clear();
+    cluster.api().requests.clear();
     CliCall run = CliCall.of("run", "--operator", "k8s", "--step", "generate-trips", "--param", "rows=10",
         "--conf", "spark.hadoop.fs.s3a.secret.key=" + LITERAL,
         "--output", "trips=s3a://lake/t", "--output", "zones=s3a://lake/z");
@@ -68,7 +49,7 @@ class KubernetesSecretRoutesTest {
     assertTrue(run.err().contains("sparkConf.spark.hadoop.fs.s3a.secret.key") && run.err().contains("config map"),
         run.err());
     assertFalse(run.all().contains(LITERAL), "the refusal does not echo the secret");
-    assertTrue(standIn.writes().stream().allMatch(w -> w.startsWith("DELETE")), "nothing submitted: " + standIn.writes());
+    assertTrue(cluster.api().writes().stream().allMatch(w -> w.startsWith("DELETE")), "nothing submitted: " + cluster.api().writes());
   }
 
   @Test
@@ -85,17 +66,17 @@ class KubernetesSecretRoutesTest {
     assertTrue(id.find(), run.all());
     calls.add(CliCall.of("runs", "status", id.group(1), "--json"));
     calls.add(CliCall.of("operator", "describe", "k8s"));
-    String stored = Serialization.asJson(standIn.client.pods().inAnyNamespace().list())
-        + Serialization.asJson(standIn.client.configMaps().inAnyNamespace().list())
-        + Serialization.asJson(standIn.client.services().inAnyNamespace().list())
-        + Serialization.asJson(standIn.client.secrets().inAnyNamespace().list());
+    String stored = Serialization.asJson(cluster.client().pods().inAnyNamespace().list())
+        + Serialization.asJson(cluster.client().configMaps().inAnyNamespace().list())
+        + Serialization.asJson(cluster.client().services().inAnyNamespace().list())
+        + Serialization.asJson(cluster.client().secrets().inAnyNamespace().list());
     assertTrue(stored.contains("lake-creds"), "the driver refers to the Kubernetes Secret");
     assertTrue(stored.contains("${SPARKSTEP_TEST_SECRET}"), "the reference travels unresolved to the driver");
     assertFalse(stored.contains(ENV_SECRET), "a stored Kubernetes object holds the secret");
     for (CliCall call : calls) {
       assertFalse(call.all().contains(ENV_SECRET), "secret in CLI output: " + call.all());
     }
-    try (Stream<Path> files = Files.walk(tmp.resolve("home"))) {
+    try (Stream<Path> files = Files.walk(cluster.home())) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
         assertFalse(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(ENV_SECRET),
             "secret written to " + file);

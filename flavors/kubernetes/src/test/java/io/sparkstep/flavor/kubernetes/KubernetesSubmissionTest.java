@@ -16,10 +16,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
-import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.spec.StepSpec;
 import io.sparkstep.spec.StepSpecJson;
-import io.sparkstep.spi.FlavorRegistry;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,15 +39,14 @@ class KubernetesSubmissionTest {
   static final String SECRET = System.getenv().getOrDefault("SPARKSTEP_TEST_SECRET", "s3cr3t-Zq81-never-logged");
   @TempDir
   static Path tmp;
-  static KubernetesApiStandIn standIn;
+  @RegisterExtension
+  static final StandInCluster cluster = StandInCluster.apiServer(NS);
   static Path home;
   static StepRun run;
   static Pod driver;
 
   @BeforeAll
   static void submitGpuStep() throws Exception {
-    standIn = new KubernetesApiStandIn();
-    Path kubeconfig = standIn.writeKubeconfig(tmp.resolve("kube/config"));
     Path driverTemplate = tmp.resolve("driver-template.yaml");
     Files.writeString(driverTemplate, String.join("\n",
         "apiVersion: v1",
@@ -62,14 +59,9 @@ class KubernetesSubmissionTest {
         "  containers:",
         "    - name: spark-kubernetes-driver",
         ""));
-    home = tmp.resolve("home");
+    home = cluster.home();
     Map<String, String> s = new LinkedHashMap<>();
-    s.put("kubeconfig", kubeconfig.toString());
-    s.put("context", "standin");
-    s.put("namespace", NS);
     s.put("serviceAccount", "spark");
-    s.put("image", "registry.example.com/sparkstep:0.1.0");
-    s.put("gpuImage", "registry.example.com/sparkstep-gpu:0.1.0");
     s.put("imagePullPolicy", "Always");
     s.put("imagePullSecrets", "regcred");
     s.put("driverPodTemplate", driverTemplate.toString());
@@ -82,7 +74,7 @@ class KubernetesSubmissionTest {
     s.put("secretVolume.gcp-key", "/etc/secrets/gcp");
     s.put("volume.data", "persistentVolumeClaim:/data:claimName=shared-data;readOnly=true");
     s.put("ttlSecondsAfterFinished", "-1");
-    new OperatorStore(home, new FlavorRegistry()).register("k8s", "kubernetes", s, false);
+    cluster.store("k8s", s);
 
     run = Sparkstep.operator("k8s", home).step("generate-trips").param("rows", 1000)
         .output("trips", "s3a://lake/trips").output("zones", "s3a://lake/zones")
@@ -95,18 +87,11 @@ class KubernetesSubmissionTest {
           r.diskGb = 50;
         })
         .submit();
-    driver = standIn.client.pods().inNamespace(NS).withName(KubernetesOperator.driverPodName(run.id())).get();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (standIn != null) {
-      standIn.close();
-    }
+    driver = cluster.client().pods().inNamespace(NS).withName(KubernetesOperator.driverPodName(run.id())).get();
   }
 
   private static Properties sparkProperties() throws Exception {
-    ConfigMap conf = standIn.client.configMaps().inNamespace(NS).list().getItems().stream()
+    ConfigMap conf = cluster.client().configMaps().inNamespace(NS).list().getItems().stream()
         .filter(cm -> cm.getData() != null && cm.getData().containsKey("spark.properties")).findFirst()
         .orElseThrow(() -> new AssertionError("no config map with spark.properties"));
     Properties p = new Properties();
@@ -122,7 +107,7 @@ class KubernetesSubmissionTest {
   @Test
   void driverPodHasImageIdentityAndRunLabels() {
     assertNotNull(driver, "Spark's client created the driver pod in namespace " + NS + "; requests: "
-        + standIn.writes());
+        + cluster.api().writes());
     assertEquals(RunState.SUBMITTED, run.record().state());
     Container c = driverContainer();
     assertEquals("registry.example.com/sparkstep-gpu:0.1.0", c.getImage(), "a GPU step runs the GPU image");
@@ -180,8 +165,8 @@ class KubernetesSubmissionTest {
         .findFirst().orElseThrow();
     assertEquals("shared-data", data.getPersistentVolumeClaim().getClaimName());
     assertTrue(c.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/data") && m.getReadOnly()));
-    String everything = Serialization.asJson(standIn.client.pods().inNamespace(NS).list())
-        + Serialization.asJson(standIn.client.configMaps().inNamespace(NS).list());
+    String everything = Serialization.asJson(cluster.client().pods().inNamespace(NS).list())
+        + Serialization.asJson(cluster.client().configMaps().inNamespace(NS).list());
     assertFalse(everything.contains(SECRET), "no secret value reached the cluster");
   }
 
@@ -210,7 +195,7 @@ class KubernetesSubmissionTest {
 
   @Test
   void executorTemplateHasTolerationAndDiskAndLeavesTheGpuLimitToSpark() throws Exception {
-    ConfigMap templates = standIn.client.configMaps().inNamespace(NS).list().getItems().stream()
+    ConfigMap templates = cluster.client().configMaps().inNamespace(NS).list().getItems().stream()
         .filter(cm -> cm.getData() != null && cm.getData().values().stream()
             .anyMatch(v -> v.contains("spark-kubernetes-executor"))).findFirst()
         .orElseThrow(() -> new AssertionError("Spark ships the executor template to the driver in a config map"));
@@ -232,7 +217,7 @@ class KubernetesSubmissionTest {
 
   @Test
   void driverServiceExists() {
-    Service service = standIn.client.services().inNamespace(NS).list().getItems().stream().findFirst()
+    Service service = cluster.client().services().inNamespace(NS).list().getItems().stream().findFirst()
         .orElseThrow(() -> new AssertionError("no driver service"));
     assertEquals(driver.getMetadata().getLabels().get("spark-app-selector"),
         service.getSpec().getSelector().get("spark-app-selector"));

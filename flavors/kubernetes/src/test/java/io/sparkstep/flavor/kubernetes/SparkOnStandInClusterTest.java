@@ -8,11 +8,13 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.spec.InvalidSpecException;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunStore;
 import io.sparkstep.spec.ArtifactSpec;
 import io.sparkstep.spec.ResourceSpec;
 import io.sparkstep.testing.CliCall;
+import io.sparkstep.testing.CliProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,13 +26,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,58 +46,42 @@ import org.junit.jupiter.api.io.TempDir;
 class SparkOnStandInClusterTest {
   static final String NS = "steps";
   static final int ROWS = 100_000;
+  /** For a CLI process that only talks to the API server (register, status, logs). */
+  static final Duration CLI_TIMEOUT = Duration.ofMinutes(1);
   @TempDir
   static Path tmp;
-  static KubernetesApiStandIn api;
-  static KubeletStandIn kubelet;
+  // The pods' directories (volumes, work-dir, container.log) stay in target/ for a look after a failure.
+  @RegisterExtension
+  static final StandInCluster cluster = StandInCluster.apiServer(NS).withKubelet(
+      Path.of("target", "stand-in-cluster").toAbsolutePath(),
+      StandInNode.cpu("cpu-node-1", 4, 8192), StandInNode.gpu("gpu-node-1", 8, 16384, 2));
   static Path home;
-  static String previousHome;
+  static KubeletStandIn kubelet;
+  static Path engineJar;
 
   @BeforeAll
-  static void start() throws Exception {
-    api = new KubernetesApiStandIn();
-    // The pods' directories (volumes, work-dir, container.log) stay in target/ for a look after a failure.
-    Path pods = Path.of("target", "stand-in-cluster").toAbsolutePath();
-    org.apache.commons.io.FileUtils.deleteDirectory(pods.toFile());
-    kubelet = new KubeletStandIn(api, NS, pods,
-        StandInNode.cpu("cpu-node-1", 4, 8192), StandInNode.gpu("gpu-node-1", 8, 16384, 2));
-    home = tmp.resolve("home");
-    previousHome = System.getProperty("sparkstep.home");
-    System.setProperty("sparkstep.home", home.toString());
+  static void registerOperator() throws Exception {
+    home = cluster.home();
+    kubelet = cluster.kubelet();
     Path script = Path.of("../../spark-conf/getGpusResources.sh").toAbsolutePath().normalize();
     // The image's engine jar is the one the reactor just built (local:// = already on the node, as in the image).
-    Path engineJar;
     try (Stream<Path> jars = Files.list(Path.of("../../engine/target"))) {
       engineJar = jars.filter(j -> j.getFileName().toString().matches("sparkstep-engine-[^-]+(-SNAPSHOT)?\\.jar"))
           .findFirst().orElseThrow(() -> new IllegalStateException("build the engine jar first (-am verify)"))
           .toAbsolutePath().normalize();
     }
-    CliCall register = CliCall.of("operator", "register", "cluster", "--flavor", "kubernetes",
-        "--set", "apiServer=" + api.url(), "--set", "namespace=" + NS,
-        "--set", "image=registry.example.com/sparkstep:0.1.0",
-        "--set", "gpuImage=registry.example.com/sparkstep-gpu:0.1.0",
+    // As the user does it: `sparkstep operator register` in a process of its own.
+    CliProcess register = CliProcess.run(home, CLI_TIMEOUT, cluster.registerArgs("cluster",
         // The image's copy of the discovery script is the repository's: the stand-in runs it as the image would.
-        "--set", "discoveryScript=" + script,
-        "--set", "engineJar=local://" + engineJar,
-        "--set", "pendingTimeoutSeconds=5");
+        "discoveryScript=" + script, "engineJar=local://" + engineJar, "pendingTimeoutSeconds=5")
+        .toArray(String[]::new));
     assertEquals(0, register.code(), register.all());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (previousHome == null) {
-      System.clearProperty("sparkstep.home");
-    } else {
-      System.setProperty("sparkstep.home", previousHome);
-    }
-    kubelet.close();
-    api.close();
   }
 
   @AfterEach
   void nothingLeftRunning() throws Exception {
     eventually("every pod gone and every process ended", Duration.ofSeconds(60), () ->
-        api.client.pods().inNamespace(NS).list().getItems().isEmpty() && kubelet.liveProcesses().isEmpty());
+        cluster.client().pods().inNamespace(NS).list().getItems().isEmpty() && kubelet.liveProcesses().isEmpty());
   }
 
   static void eventually(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
@@ -110,7 +96,7 @@ class SparkOnStandInClusterTest {
   }
 
   static List<String> podNames() {
-    return api.client.pods().inNamespace(NS).list().getItems().stream().map(p -> p.getMetadata().getName()
+    return cluster.client().pods().inNamespace(NS).list().getItems().stream().map(p -> p.getMetadata().getName()
         + "(" + (p.getStatus() == null ? "-" : p.getStatus().getPhase()) + ")").toList();
   }
 
@@ -150,17 +136,21 @@ class SparkOnStandInClusterTest {
     return r;
   }
 
+  /**
+   * The main path as the user runs it: every CLI call a fresh JVM (register, run, then status and logs from further
+   * processes that know the run only from its record), Spark's own submission, driver and executors in the pods.
+   */
   @Test
   @Order(1)
   void sampleStepFromTheCliRunsOnTwoExecutorPodsThatTheDriverCreated() throws Exception {
     long start = System.nanoTime();
-    CliCall run = CliCall.of("run", "--operator", "cluster", "--step", "generate-trips",
-        "--param", "rows=" + ROWS, "--param", "partitions=4",
+    CliProcess run = CliProcess.run(home, Duration.ofMinutes(5), "run", "--operator", "cluster",
+        "--step", "generate-trips", "--param", "rows=" + ROWS, "--param", "partitions=4",
         "--resources", "executors=2,memory=512m,executorMemory=512m",
         "--output", "trips=" + out("clean/trips") + "@csv", "--output", "zones=" + out("clean/zones") + "@csv");
     long seconds = (System.nanoTime() - start) / 1_000_000_000L;
     System.out.println("sample step through the stand-in cluster: " + seconds + " s; pods started: "
-        + kubelet.started);
+        + kubelet.started + "\n$ sparkstep run ...\n" + run.all());
     assertEquals(0, run.code(), run.all());
     String runId = runIdIn(run.all());
     String driver = KubernetesOperator.driverPodName(runId);
@@ -172,9 +162,9 @@ class SparkOnStandInClusterTest {
     // Spark's driver, not Sparkstep, asked for the executors: they started after the driver, one per executor.
     List<String> executors = executorsStartedFor(driver);
     assertEquals(2, executors.size(), String.valueOf(kubelet.started));
-    assertTrue(kubelet.started.get(0).startsWith(driver) || kubelet.started.stream()
-        .map(s -> s.split(" ")[0]).toList().indexOf(driver) < kubelet.started.stream().map(s -> s.split(" ")[0])
-        .toList().indexOf(executors.get(0)), String.valueOf(kubelet.started));
+    List<String> startOrder = kubelet.started.stream().map(s -> s.split(" ")[0]).toList();
+    assertTrue(startOrder.indexOf(driver) >= 0 && startOrder.indexOf(driver) < startOrder.indexOf(executors.get(0)),
+        String.valueOf(kubelet.started));
     for (String executor : executors) {
       // Spark's ExecutorPodsAllocator makes the driver pod the owner of each executor pod it creates.
       Pod pod = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
@@ -184,9 +174,16 @@ class SparkOnStandInClusterTest {
       String log = kubelet.log(executor);
       assertTrue(log.contains("Running task"), executor + " ran tasks: " + log);
     }
-    String driverLog = Files.readString(new RunStore(home).logFile(runId));
-    assertTrue(driverLog.contains("KubernetesClusterSchedulerBackend") || driverLog.contains("ExecutorPodsAllocator"),
-        "the run's log is the driver pod's: " + driverLog.lines().limit(40).collect(Collectors.joining("\n")));
+
+    // Later processes know the run only from its record in the home.
+    CliProcess status = CliProcess.run(home, CLI_TIMEOUT, "runs", "status", runId);
+    System.out.println("$ sparkstep runs status " + runId + "\n" + status.all());
+    assertEquals(0, status.code(), status.all());
+    assertTrue(status.out().contains("SUCCEEDED"), status.all());
+    CliProcess logs = CliProcess.run(home, CLI_TIMEOUT, "runs", "logs", runId);
+    assertEquals(0, logs.code(), logs.err());
+    assertTrue(logs.out().contains("KubernetesClusterSchedulerBackend") || logs.out().contains("ExecutorPodsAllocator"),
+        "the run's log is the driver pod's: " + logs.out().lines().limit(40).collect(Collectors.joining("\n")));
   }
 
   static StepRun submitTrips(String name) throws Exception {
@@ -237,7 +234,7 @@ class SparkOnStandInClusterTest {
     assertEquals(0, cancel.code(), cancel.all());
     assertEquals(RunState.CANCELLED, run.await(Duration.ofMinutes(2)));
     eventually("no pod and no process left", Duration.ofSeconds(60), () ->
-        api.client.pods().inNamespace(NS).list().getItems().isEmpty() && kubelet.liveProcesses().isEmpty());
+        cluster.client().pods().inNamespace(NS).list().getItems().isEmpty() && kubelet.liveProcesses().isEmpty());
     assertTrue(!Files.exists(tmp.resolve("lake/cancelled/trips")) && !Files.exists(tmp.resolve("lake/cancelled/zones")),
         "nothing committed");
     assertEquals(RunState.CANCELLED, new RunStore(home).load(run.id()).orElseThrow().state);
@@ -336,5 +333,43 @@ class SparkOnStandInClusterTest {
     assertTrue(log.contains("dynamic allocation: 2 executors added, at most 2 at once, 2 removed, 0 left"),
         "scaled back to minExecutors while the driver ran: " + log.lines()
             .filter(l -> l.contains("dynamic allocation") || l.contains("ExecutorAllocationManager")).toList());
+  }
+
+  /**
+   * A user's own step jar, named only by the Java API's jars (the CLI's --jars): Spark's client uploads it to
+   * uploadPath, the driver pod's spark-submit loads it and serves it to the executor pod, whose tasks run the step's
+   * lambda. Without uploadPath a local jar is refused before any pod exists, as is a jar that is not there.
+   */
+  @Test
+  @Order(8)
+  void externalStepJarIsUploadedBySparkAndRunsOnTheExecutorPod() throws Exception {
+    Path jar = io.sparkstep.testing.ExternalStepJar.build(tmp.resolve("external"));
+    Path upload = tmp.resolve("upload");
+    cluster.store("with-upload", java.util.Map.of("engineJar", "local://" + engineJar,
+        "uploadPath", upload.toUri().toString(), "pendingTimeoutSeconds", "5"));
+    StepRun run = io.sparkstep.testing.ExternalStepRuns.assertRunsWithItsRows("with-upload", home, jar,
+        tmp.resolve("lake/squares"), 40, Duration.ofMinutes(4), s -> s.resources(r -> {
+          r.executors = 1;
+          r.memory = "512m";
+          r.executorMemory = "512m";
+        }));
+    List<String> executors = executorsStartedFor(KubernetesOperator.driverPodName(run.id()));
+    assertEquals(1, executors.size(), String.valueOf(kubelet.started));
+    assertTrue(kubelet.log(executors.get(0)).contains("even-squares-steps.jar"),
+        "the executor fetched the step jar from the driver");
+    try (Stream<Path> files = Files.walk(upload)) {
+      assertTrue(files.anyMatch(f -> f.getFileName().toString().equals(jar.getFileName().toString())),
+          "Spark's client uploaded the jar under uploadPath");
+    }
+
+    int podsBefore = kubelet.started.size();
+    InvalidSpecException refused = org.junit.jupiter.api.Assertions.assertThrows(InvalidSpecException.class,
+        () -> Sparkstep.operator("cluster", home).jars(jar.toString()).step(io.sparkstep.testing.ExternalStepJar.ALIAS)
+            .output("squares", out("never")).submit());
+    assertEquals(1, refused.problems().size(), refused.getMessage());
+    assertEquals("jars", refused.problems().get(0).field(), refused.getMessage());
+    assertTrue(refused.getMessage().contains("uploadPath"), refused.getMessage());
+    io.sparkstep.testing.ExternalStepRuns.assertMissingJarRefused("cluster", home, tmp);
+    assertEquals(podsBefore, kubelet.started.size(), "nothing was created for a refused spec");
   }
 }

@@ -50,7 +50,8 @@ final class SageMakerOperator implements StepOperator {
 
   @Override
   public List<ValidationProblem> validate(StepSpec spec) {
-    List<ValidationProblem> problems = new ArrayList<>();
+    List<ValidationProblem> problems = new ArrayList<>(
+        io.sparkstep.spi.remote.JobDefinitionSecrets.literalSecrets(spec, config, "SageMaker training job"));
     ResourceSpec r = spec.resources;
     if (r.executors > 1) {
       problems.add(ValidationProblem.of("resources.executors", "sagemaker runs a step on one instance (the entrypoint"
@@ -79,6 +80,8 @@ final class SageMakerOperator implements StepOperator {
       problems.add(ValidationProblem.of("resources.diskGb", "a training volume is 1 to 16384 GB, got " + r.diskGb,
           "set resources.diskGb between 1 and 16384"));
     }
+    problems.addAll(io.sparkstep.spi.remote.JarStaging.check(spec.jars, specStorePrefix(),
+        SageMakerSettings.SPEC_STORE));
     Map<String, String> extraEnv = config.withPrefix(SageMakerSettings.ENV_PREFIX);
     if (extraEnv.size() + 2 > SpecDelivery.MAX_ENV_ENTRIES) {
       problems.add(ValidationProblem.of("operator " + config.name() + " env.*", "SageMaker allows "
@@ -109,7 +112,11 @@ final class SageMakerOperator implements StepOperator {
     SpecStore store = specStore();
     CreateTrainingJobRequest request;
     try {
-      Map<String, String> env = SpecDelivery.environment(StepSpecJson.write(spec), spec.runId, store);
+      // The container loads the user's jars from the spec store (see JarStaging), not from this machine's paths.
+      StepSpec containerSpec = spec.copy();
+      containerSpec.jars = io.sparkstep.spi.remote.JarStaging.stage(spec.jars, store.jarsLocation(),
+          store.jarUploader(), SpecStore::forContainer);
+      Map<String, String> env = SpecDelivery.environment(StepSpecJson.write(containerSpec), spec.runId, store);
       request = TrainingJobRequest.build(jobName, spec.runId, spec.step, spec.resources, config, env);
       record.platform.put(JOB_NAME, jobName);
       record.platform.put(INSTANCE_TYPE, request.resourceConfig().instanceTypeAsString());
@@ -171,11 +178,15 @@ final class SageMakerOperator implements StepOperator {
   }
 
   private SpecStore specStore() {
+    return new SpecStore(specStorePrefix(), clients::s3);
+  }
+
+  private String specStorePrefix() {
     String prefix = config.get(SageMakerSettings.SPEC_STORE);
     if (prefix == null || prefix.isBlank()) {
       prefix = config.get(SageMakerSettings.OUTPUT_PATH) + "/sparkstep";
     }
-    return new SpecStore(prefix, clients::s3);
+    return prefix;
   }
 
   /** The CloudWatch console page of the job's log streams (where the full logs are). */

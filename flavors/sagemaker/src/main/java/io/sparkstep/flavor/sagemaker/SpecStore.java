@@ -72,6 +72,47 @@ final class SpecStore {
     }
   }
 
+  /** Where the run's step jars are staged: shared by every run, so a jar of the same content is uploaded once. */
+  String jarsLocation() {
+    return prefix;
+  }
+
+  /** Copies a step jar to S3 with this store's client; a {@code file:} store through Hadoop's local file system. */
+  io.sparkstep.spi.remote.JarStaging.Uploader jarUploader() {
+    io.sparkstep.spi.remote.JarStaging.Uploader local =
+        io.sparkstep.spi.remote.JarStaging.hadoop(new org.apache.hadoop.conf.Configuration());
+    return new io.sparkstep.spi.remote.JarStaging.Uploader() {
+      @Override
+      public boolean exists(String location) throws IOException {
+        URI uri = URI.create(location);
+        if ("file".equals(uri.getScheme())) {
+          return local.exists(location);
+        }
+        try {
+          s3.get().headObject(b -> b.bucket(uri.getHost()).key(uri.getPath().substring(1)));
+          return true;
+        } catch (NoSuchKeyException e) {
+          return false;
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+          if (e.statusCode() == 404) {
+            return false;
+          }
+          throw e;
+        }
+      }
+
+      @Override
+      public void upload(Path file, String location) throws IOException {
+        URI uri = URI.create(location);
+        if ("file".equals(uri.getScheme())) {
+          local.upload(file, location);
+        } else {
+          s3.get().putObject(b -> b.bucket(uri.getHost()).key(uri.getPath().substring(1)), RequestBody.fromFile(file));
+        }
+      }
+    };
+  }
+
   static boolean isSupported(String prefix) {
     return prefix.startsWith("s3://") || prefix.startsWith("file:");
   }

@@ -301,6 +301,23 @@ class SageMakerFlavorTest {
     assertEquals(200L, new RunStore(home).load(run.id()).orElseThrow().outputs.get("trips").rows);
   }
 
+  /** A user's own step jar is staged in the spec store; the container fetches and loads it, executors included. */
+  @Test
+  @Order(50)
+  void externalStepJarIsStagedInTheSpecStoreAndRunsInTheContainer() throws Exception {
+    Path jar = io.sparkstep.testing.ExternalStepJar.build(tmp.resolve("external"));
+    StepRun run = io.sparkstep.testing.ExternalStepRuns.assertRunsWithItsRows(OPERATOR, home, jar,
+        tmp.resolve("data/squares"), 20, Duration.ofMinutes(2), s -> s);
+    String specUri = standIn.calls("CreateTrainingJob").get(standIn.calls("CreateTrainingJob").size() - 1).body()
+        .at("/Environment/SPARKSTEP_SPEC_URI").asText();
+    String spec = Files.readString(Path.of(java.net.URI.create(specUri)));
+    Path staged = tmp.resolve("store/jars/" + io.sparkstep.spi.remote.JarStaging.stagedName(jar));
+    assertTrue(spec.contains("/store/jars/" + staged.getFileName() + "\"") && Files.exists(staged),
+        run.id() + ": the container's spec names the staged jar " + staged + ": " + spec);
+    assertFalse(spec.contains("\"" + jar + "\""), "no path of this machine in the container's spec: " + spec);
+    io.sparkstep.testing.ExternalStepRuns.assertMissingJarRefused(OPERATOR, home, tmp);
+  }
+
   @Test
   @Order(100)
   void noCredentialInAnyFileWritten() throws IOException {

@@ -62,6 +62,29 @@ class ExternalStepJarClusterTest {
     assertEquals(ExternalStepJar.expectedRows(16), rows(out));
   }
 
+  /**
+   * As a user runs it: {@code SPARKSTEP_CLASSPATH=my.jar sparkstep run} in a fresh CLI process, cluster mode, the
+   * jar named nowhere else; a jar on it that does not exist is refused in one line, exit 2.
+   */
+  @Test
+  void clusterModeRunsTheStepFromSparkstepClasspathInTheCli() throws Exception {
+    String op = StandaloneClusterExtension.operator("ext-cluster-env", "cluster", Map.of());
+    Path out = tmp.resolve("env-out");
+    io.sparkstep.testing.CliProcess run = io.sparkstep.testing.CliProcess.run(StandaloneClusterExtension.home(),
+        RUN_TIMEOUT, Map.of("SPARKSTEP_CLASSPATH", jar.toString()), "run", "--operator", op,
+        "--step", ExternalStepJar.ALIAS, "--param", "n=12", "--output", "squares=" + out.toUri());
+    assertEquals(0, run.code(), run.all());
+    assertEquals(ExternalStepJar.expectedRows(12), rows(out));
+
+    Path missing = tmp.resolve("gone.jar");
+    io.sparkstep.testing.CliProcess refused = io.sparkstep.testing.CliProcess.run(StandaloneClusterExtension.home(),
+        RUN_TIMEOUT, Map.of("SPARKSTEP_CLASSPATH", missing.toString()), "run", "--operator", op,
+        "--step", ExternalStepJar.ALIAS, "--output", "squares=" + tmp.resolve("never").toUri());
+    assertEquals(2, refused.code(), refused.all());
+    assertTrue(refused.err().contains(missing.toString()) && refused.err().contains("does not exist"), refused.all());
+    assertFalse(Files.exists(tmp.resolve("never")));
+  }
+
   private static void assertSparkHomeHoldsSparkOnly() throws Exception {
     Set<String> spark = SparkDistribution.sparkJarNames();
     try (Stream<Path> homes = Files.list(StandaloneClusterExtension.home().resolve("spark-dist"))) {

@@ -60,6 +60,28 @@ final class ObjectStore {
     }
   }
 
+  /** Copies a step jar: to Cloud Storage with this store's client, to a {@code file:} folder through Hadoop. */
+  io.sparkstep.spi.remote.JarStaging.Uploader jarUploader() {
+    io.sparkstep.spi.remote.JarStaging.Uploader local =
+        io.sparkstep.spi.remote.JarStaging.hadoop(new org.apache.hadoop.conf.Configuration());
+    return new io.sparkstep.spi.remote.JarStaging.Uploader() {
+      @Override
+      public boolean exists(String uri) throws IOException {
+        return uri.startsWith("gs://") ? storage().get(blobId(uri)) != null : local.exists(uri);
+      }
+
+      @Override
+      public void upload(Path file, String uri) throws IOException {
+        if (uri.startsWith("gs://")) {
+          storage().createFrom(BlobInfo.newBuilder(blobId(uri)).setContentType("application/java-archive").build(),
+              file);
+        } else {
+          local.upload(file, uri);
+        }
+      }
+    };
+  }
+
   private synchronized Storage storage() {
     if (storage == null) {
       StorageOptions.Builder options = StorageOptions.newBuilder();

@@ -29,10 +29,12 @@ final class VertexOperator implements StepOperator {
 
   @Override
   public List<ValidationProblem> validate(StepSpec spec) {
-    List<ValidationProblem> problems = new ArrayList<>();
+    List<ValidationProblem> problems = new ArrayList<>(
+        io.sparkstep.spi.remote.JobDefinitionSecrets.literalSecrets(spec, config, "Vertex CustomJob"));
     VertexSettings settings = new VertexSettings(config);
     new ResourceMapping(settings).validate(spec.resources, problems);
     CustomJobRequest.userLabels(spec).forEach((k, v) -> VertexSettings.checkLabel("labels." + k, k, v, problems));
+    problems.addAll(io.sparkstep.spi.remote.JarStaging.check(spec.jars, settings.stagingUri, "stagingUri"));
     for (Map.Entry<String, io.sparkstep.spec.ArtifactSpec> e : allArtifacts(spec)) {
       String uri = e.getValue().uri;
       if (uri != null && uri.startsWith("file:") && !settings.plaintext) {
@@ -51,6 +53,9 @@ final class VertexOperator implements StepOperator {
     StepSpec containerSpec = containerSpec(spec, runDirUri);
     RunRecord record = context.record();
     try (JobServiceClient client = JobServiceClients.create(settings)) {
+      // The container loads the user's jars from stagingUri (see JarStaging), not from this machine's paths.
+      containerSpec.jars = io.sparkstep.spi.remote.JarStaging.stage(spec.jars, settings.stagingUri,
+          store.jarUploader(), uri -> uri);
       Map<String, String> env = SpecDelivery.containerEnv(containerSpec, settings, store, runDirUri);
       if (env.containsKey(io.sparkstep.runtime.StepEntrypoint.SPEC_URI_ENV)) {
         record.platform.put("specUri", env.get(io.sparkstep.runtime.StepEntrypoint.SPEC_URI_ENV));
@@ -98,11 +103,7 @@ final class VertexOperator implements StepOperator {
   }
 
   private StepSpec withConf(StepSpec spec) {
-    config.raw().forEach((k, v) -> {
-      if (k.startsWith("conf.")) {
-        spec.sparkConf.putIfAbsent(k.substring("conf.".length()), v);
-      }
-    });
+    io.sparkstep.spi.remote.JobDefinitionSecrets.withOperatorConf(spec, config);
     AcceleratorPlan plan = Accelerators.planForImage(spec, Accelerators.IMAGE_JAR_DIR);
     if (!plan.isNone()) {
       plan.sparkConf().forEach(spec.sparkConf::putIfAbsent);

@@ -75,6 +75,17 @@ class VertexFlavorEndToEndTest {
     new OperatorStore(home, new FlavorRegistry()).register(name, "vertex", settings, true);
   }
 
+  /** A user's own step jar is staged under stagingUri; the container fetches and loads it, executors included. */
+  @Test
+  void externalStepJarIsStagedUnderStagingUriAndRunsInTheContainer() throws Exception {
+    Path jar = io.sparkstep.testing.ExternalStepJar.build(dir.resolve("external"));
+    io.sparkstep.testing.ExternalStepRuns.assertRunsWithItsRows("vertex-test", home, jar, dir.resolve("squares"), 14,
+        Duration.ofMinutes(2), s -> s);
+    assertTrue(Files.isRegularFile(dir.resolve("staging/jars/" + io.sparkstep.spi.remote.JarStaging.stagedName(jar))),
+        "staged under stagingUri/jars");
+    io.sparkstep.testing.ExternalStepRuns.assertMissingJarRefused("vertex-test", home, dir);
+  }
+
   @Test
   void generatesTripsAfterAThrottledCreateAndLeavesNoSecretBehind() throws Exception {
     String secret = System.getenv(SECRET_ENV);

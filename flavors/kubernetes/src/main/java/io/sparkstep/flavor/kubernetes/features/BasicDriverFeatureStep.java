@@ -1,6 +1,7 @@
 package io.sparkstep.flavor.kubernetes.features;
 
 import io.sparkstep.flavor.kubernetes.KubernetesSettings;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -10,16 +11,18 @@ import java.util.Map;
  */
 final class BasicDriverFeatureStep implements KubernetesFeatureStep {
   @Override
-  public void configure(SubmissionPlan plan) {
+  public SubmissionPlan apply(SubmissionPlan plan) {
     KubernetesSettings s = plan.settings();
-    Map<String, String> conf = plan.sparkConf();
+    Map<String, String> conf = new LinkedHashMap<>();
     String image = plan.wantsGpus() ? s.gpuImage() : s.image();
+    SubmissionPlan result = plan;
     if (plan.wantsGpus() && image == null) {
       // The CPU image would start, find no GPU (no discovery script, no RAPIDS jar) and run on CPUs, billed as GPUs.
-      plan.refuse("gpuImage", "the step asks for GPUs but the operator has no GPU image",
+      result = result.refuse("gpuImage", "the step asks for GPUs but the operator has no GPU image",
           "set gpuImage=REGISTRY/sparkstep-gpu:VERSION on the operator (docker/build.sh builds docker/Dockerfile.gpu)");
     } else if (image == null || image.isBlank()) {
-      plan.refuse("image", "no container image", "--set image=REGISTRY/sparkstep:VERSION (docker/build.sh builds it)");
+      result = result.refuse("image", "no container image",
+          "--set image=REGISTRY/sparkstep:VERSION (docker/build.sh builds it)");
     } else {
       conf.put("spark.kubernetes.container.image", image);
     }
@@ -39,5 +42,6 @@ final class BasicDriverFeatureStep implements KubernetesFeatureStep {
     if (s.context() != null) {
       conf.put("spark.kubernetes.context", s.context());
     }
+    return result.withConf(conf);
   }
 }

@@ -1,6 +1,8 @@
 package io.sparkstep.flavor.kubernetes.features;
 
 import io.sparkstep.flavor.kubernetes.KubernetesSettings;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The operator's {@code conf.*} and then the step's own {@code sparkConf} go last, so they win over profiles and
@@ -9,16 +11,18 @@ import io.sparkstep.flavor.kubernetes.KubernetesSettings;
  */
 final class ConfOverridesFeatureStep implements KubernetesFeatureStep {
   @Override
-  public void configure(SubmissionPlan plan) {
-    plan.sparkConf().putAll(plan.settings().conf());
-    plan.spec().sparkConf.forEach((key, value) -> {
-      String setting = KubernetesSettings.MANAGED_CONF.get(key);
+  public SubmissionPlan apply(SubmissionPlan plan) {
+    Map<String, String> conf = new LinkedHashMap<>(plan.settings().conf());
+    SubmissionPlan result = plan;
+    for (Map.Entry<String, String> e : plan.spec().sparkConf.entrySet()) {
+      String setting = KubernetesSettings.MANAGED_CONF.get(e.getKey());
       if (setting != null) {
-        plan.refuse("sparkConf." + key, "is set by the kubernetes operator",
+        result = result.refuse("sparkConf." + e.getKey(), "is set by the kubernetes operator",
             setting.startsWith("(") ? "drop it " + setting : "change the operator's " + setting + " setting");
-      } else if (!key.equals(GpuFeatureStep.AMOUNT)) {
-        plan.sparkConf().put(key, value);
+      } else if (!e.getKey().equals(GpuFeatureStep.AMOUNT)) {
+        conf.put(e.getKey(), e.getValue());
       }
-    });
+    }
+    return result.withConf(conf);
   }
 }

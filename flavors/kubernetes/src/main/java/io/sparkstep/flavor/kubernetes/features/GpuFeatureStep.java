@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.sparkstep.flavor.kubernetes.KubernetesSettings;
 import io.sparkstep.flavor.kubernetes.PodTemplates;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,23 +20,21 @@ final class GpuFeatureStep implements KubernetesFeatureStep {
   static final String AMOUNT = "spark.executor.resource.gpu.amount";
 
   @Override
-  public void configure(SubmissionPlan plan) {
+  public SubmissionPlan apply(SubmissionPlan plan) {
     Map<String, String> stepConf = plan.spec().sparkConf;
     String confAmount = stepConf.getOrDefault(AMOUNT, plan.settings().conf().get(AMOUNT));
     if (confAmount != null) {
       String field = stepConf.containsKey(AMOUNT) ? "sparkConf." + AMOUNT : "conf." + AMOUNT;
       if (!confAmount.trim().matches("\\d+")) {
-        plan.refuse(field, "executors cannot have a fraction of a GPU ('" + confAmount + "')",
+        return plan.refuse(field, "executors cannot have a fraction of a GPU ('" + confAmount + "')",
             "ask for whole GPUs per executor with resources.gpus (tasks share them through "
                 + "spark.task.resource.gpu.amount, which the flavor sets)");
-      } else {
-        plan.refuse(field, "GPU amounts set as conf miss the pod's GPU limit and toleration",
-            "use resources.gpus=" + confAmount.trim() + " (--resources gpus=" + confAmount.trim() + ")");
       }
-      return;
+      return plan.refuse(field, "GPU amounts set as conf miss the pod's GPU limit and toleration",
+          "use resources.gpus=" + confAmount.trim() + " (--resources gpus=" + confAmount.trim() + ")");
     }
     if (!plan.wantsGpus()) {
-      return;
+      return plan;
     }
     KubernetesSettings s = plan.settings();
     int gpus = plan.resources().gpus;
@@ -43,34 +43,31 @@ final class GpuFeatureStep implements KubernetesFeatureStep {
     vendor = io.sparkstep.spi.remote.GpuVendor.parse(vendor).map(io.sparkstep.spi.remote.GpuVendor::domain)
         .orElse(vendor);
     if (vendor.isEmpty()) {
-      plan.refuse(plan.resources().gpuVendor != null ? "resources.gpuVendor" : "gpuVendor",
+      return plan.refuse(plan.resources().gpuVendor != null ? "resources.gpuVendor" : "gpuVendor",
           "GPUs requested without a vendor: Kubernetes schedules GPUs as VENDOR/gpu",
           "set gpuVendor=nvidia.com on the operator (the default) or resources.gpuVendor");
-      return;
     }
     if (!KubernetesSettings.isDnsSubdomain(vendor)) {
-      plan.refuse("resources.gpuVendor", "'" + vendor + "' is not a vendor domain", "e.g. nvidia.com or amd.com");
-      return;
+      return plan.refuse("resources.gpuVendor", "'" + vendor + "' is not a vendor domain", "e.g. nvidia.com or amd.com");
     }
-    Map<String, String> conf = plan.sparkConf();
+    Map<String, String> conf = new LinkedHashMap<>();
     conf.put(AMOUNT, Integer.toString(gpus));
     conf.put("spark.executor.resource.gpu.vendor", vendor);
     conf.put("spark.executor.resource.gpu.discoveryScript", s.discoveryScript());
     conf.put("spark.task.resource.gpu.amount", GpuTaskAmount.of(gpus, plan.executorCores()));
     s.gpuNodeSelector().forEach((k, v) -> conf.put("spark.kubernetes.executor.node.selector." + k, v));
 
-    if (plan.executorTemplate() == null) {
-      plan.executorTemplate(PodTemplates.empty());
-    }
+    Pod template = plan.executorTemplate() == null ? PodTemplates.empty() : plan.executorTemplate();
     // The pod's VENDOR/gpu limit is Spark's own: it adds it from spark.executor.resource.gpu.{amount,vendor}. Set
     // nowhere else, so that it cannot disagree with the amount Spark schedules tasks by.
     String resource = vendor + "/gpu";
-    List<Toleration> tolerations = plan.executorTemplate().getSpec().getTolerations() == null ? new ArrayList<>()
-        : new ArrayList<>(plan.executorTemplate().getSpec().getTolerations());
+    List<Toleration> tolerations = template.getSpec().getTolerations() == null ? new ArrayList<>()
+        : new ArrayList<>(template.getSpec().getTolerations());
     if (tolerations.stream().noneMatch(t -> resource.equals(t.getKey()))) {
       tolerations.add(new TolerationBuilder().withKey(resource).withOperator("Exists").withEffect("NoSchedule")
           .build());
     }
-    plan.executorTemplate().getSpec().setTolerations(tolerations);
+    template.getSpec().setTolerations(tolerations);
+    return plan.withConf(conf).withExecutorTemplate(template);
   }
 }

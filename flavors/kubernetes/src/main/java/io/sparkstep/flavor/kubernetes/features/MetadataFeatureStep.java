@@ -1,5 +1,6 @@
 package io.sparkstep.flavor.kubernetes.features;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -8,13 +9,16 @@ import java.util.Map;
  */
 final class MetadataFeatureStep implements KubernetesFeatureStep {
   @Override
-  public void configure(SubmissionPlan plan) {
-    Map<String, String> conf = plan.sparkConf();
+  public SubmissionPlan apply(SubmissionPlan plan) {
+    Map<String, String> conf = new LinkedHashMap<>();
     for (String role : new String[] {"driver", "executor"}) {
       plan.settings().labels().forEach((k, v) -> conf.put("spark.kubernetes." + role + ".label." + k, v));
       plan.settings().annotations().forEach((k, v) -> conf.put("spark.kubernetes." + role + ".annotation." + k, v));
-      conf.put("spark.kubernetes." + role + ".label." + SubmissionPlan.RUN_LABEL, SubmissionPlan.labelValue(plan.spec().runId));
-      conf.put("spark.kubernetes." + role + ".label." + SubmissionPlan.STEP_LABEL, SubmissionPlan.labelValue(plan.spec().step));
+      conf.put("spark.kubernetes." + role + ".label." + SubmissionPlan.RUN_LABEL,
+          SubmissionPlan.labelValue(plan.spec().runId));
+      conf.put("spark.kubernetes." + role + ".label." + SubmissionPlan.STEP_LABEL,
+          SubmissionPlan.labelValue(plan.spec().step));
     }
+    return plan.withConf(conf);
   }
 }

@@ -18,20 +18,43 @@ final class PinnedMemoryFeatureStep implements KubernetesFeatureStep {
   static final String MIN_OVERHEAD = "384m";
   static final double OVERHEAD_FACTOR = 0.1;
   private static final String EXECUTOR_MEMORY = "1g";
+  private static final String MIN_OVERHEAD_KEY = "spark.executor.minMemoryOverhead";
+  private static final String EXECUTOR_MEMORY_KEY = "spark.executor.memory";
 
   @Override
-  public void configure(SubmissionPlan plan) {
+  public SubmissionPlan apply(SubmissionPlan plan) {
     Map<String, String> conf = plan.sparkConf();
     if (!"rapids".equals(plan.accelerator()) || !plan.wantsGpus() || conf.get(PINNED_POOL) == null) {
-      return;
+      return plan;
     }
-    long pool = mebibytes(plan, PINNED_POOL);
-    long overhead = conf.containsKey(OVERHEAD) ? mebibytes(plan, OVERHEAD)
-        : Math.max(mebibytes(conf.getOrDefault("spark.executor.minMemoryOverhead", MIN_OVERHEAD)),
-            (long) (factor(conf) * mebibytes(conf.getOrDefault("spark.executor.memory", EXECUTOR_MEMORY))));
-    if (pool > 0 && overhead >= 0) {
-      conf.put(OVERHEAD, (overhead + pool) + "m");
+    Long pool = mebibytes(conf.get(PINNED_POOL));
+    if (pool == null) {
+      return notASize(plan, PINNED_POOL);
     }
+    long overhead;
+    if (conf.containsKey(OVERHEAD)) {
+      Long own = mebibytes(conf.get(OVERHEAD));
+      if (own == null) {
+        return notASize(plan, OVERHEAD);
+      }
+      overhead = own;
+    } else {
+      Long min = mebibytes(conf.getOrDefault(MIN_OVERHEAD_KEY, MIN_OVERHEAD));
+      if (min == null) {
+        return notASize(plan, MIN_OVERHEAD_KEY);
+      }
+      Long heap = mebibytes(conf.getOrDefault(EXECUTOR_MEMORY_KEY, EXECUTOR_MEMORY));
+      if (heap == null) {
+        return notASize(plan, EXECUTOR_MEMORY_KEY);
+      }
+      overhead = Math.max(min, (long) (factor(conf) * heap));
+    }
+    return pool > 0 ? plan.withConf(OVERHEAD, (overhead + pool) + "m") : plan;
+  }
+
+  private static SubmissionPlan notASize(SubmissionPlan plan, String key) {
+    return plan.refuse("sparkConf." + key, "'" + plan.sparkConf().get(key) + "' is not a memory size",
+        "e.g. 2g or 512m");
   }
 
   private static double factor(Map<String, String> conf) {
@@ -43,17 +66,12 @@ final class PinnedMemoryFeatureStep implements KubernetesFeatureStep {
     }
   }
 
-  private static long mebibytes(SubmissionPlan plan, String key) {
-    String value = plan.sparkConf().get(key);
+  /** The size in MiB, null when it is none. */
+  private static Long mebibytes(String size) {
     try {
-      return mebibytes(value);
+      return JavaUtils.byteStringAsMb(size.trim());
     } catch (NumberFormatException e) {
-      plan.refuse("sparkConf." + key, "'" + value + "' is not a memory size", "e.g. 2g or 512m");
-      return -1;
+      return null;
     }
-  }
-
-  private static long mebibytes(String size) {
-    return JavaUtils.byteStringAsMb(size.trim());
   }
 }

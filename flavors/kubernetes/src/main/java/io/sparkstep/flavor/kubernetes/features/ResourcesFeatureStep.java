@@ -1,6 +1,7 @@
 package io.sparkstep.flavor.kubernetes.features;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.sparkstep.flavor.kubernetes.PodTemplates;
@@ -29,18 +30,18 @@ final class ResourcesFeatureStep implements KubernetesFeatureStep {
   static final String INSTANCE_TYPE_LABEL = "node.kubernetes.io/instance-type";
 
   @Override
-  public void configure(SubmissionPlan plan) {
+  public SubmissionPlan apply(SubmissionPlan plan) {
     ResourceSpec r = plan.resources();
-    Map<String, String> conf = plan.sparkConf();
-    conf.putAll(r.sizingConf());
+    Map<String, String> conf = new LinkedHashMap<>(r.sizingConf());
+    SubmissionPlan result = plan;
     boolean dynamic = r.dynamicAllocation != null && r.dynamicAllocation.enabled;
     if (dynamic) {
       if (r.executors > 0) {
-        plan.refuse("resources.executors", "a fixed executor count contradicts dynamic allocation",
+        result = result.refuse("resources.executors", "a fixed executor count contradicts dynamic allocation",
             "drop resources.executors and use minExecutors/maxExecutors");
       }
       if (r.dynamicAllocation.maxExecutors > 0 && r.dynamicAllocation.minExecutors > r.dynamicAllocation.maxExecutors) {
-        plan.refuse("resources.dynamicAllocation", "minExecutors " + r.dynamicAllocation.minExecutors
+        result = result.refuse("resources.dynamicAllocation", "minExecutors " + r.dynamicAllocation.minExecutors
             + " exceeds maxExecutors " + r.dynamicAllocation.maxExecutors, "make min <= max");
       }
       conf.putAll(r.dynamicAllocationConf());
@@ -50,30 +51,30 @@ final class ResourcesFeatureStep implements KubernetesFeatureStep {
     }
     if (r.instanceType != null) {
       if (!r.instanceType.matches("[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?")) {
-        plan.refuse("resources.instanceType", "'" + r.instanceType + "' cannot be a node label value",
+        result = result.refuse("resources.instanceType", "'" + r.instanceType + "' cannot be a node label value",
             "use the node's " + INSTANCE_TYPE_LABEL + " label value, e.g. m5.2xlarge");
       } else {
         conf.put("spark.kubernetes.node.selector." + INSTANCE_TYPE_LABEL, r.instanceType);
       }
     }
+    result = result.withConf(conf);
     if (r.diskGb > 0) {
-      if (plan.executorTemplate() == null) {
-        plan.executorTemplate(PodTemplates.empty());
-      }
-      Container container = PodTemplates.sparkContainer(plan.executorTemplate());
+      Pod executor = plan.executorTemplate() == null ? PodTemplates.empty() : plan.executorTemplate();
+      Container container = PodTemplates.sparkContainer(executor);
       Quantity disk = new Quantity(r.diskGb + "Gi");
       ResourceRequirements resources = container.getResources() == null ? new ResourceRequirements()
           : container.getResources();
       resources.setRequests(with(resources.getRequests(), "ephemeral-storage", disk));
       resources.setLimits(with(resources.getLimits(), "ephemeral-storage", disk));
       container.setResources(resources);
+      result = result.withExecutorTemplate(executor);
     }
     if (r.maxRuntimeSeconds > 0) {
-      if (plan.driverTemplate() == null) {
-        plan.driverTemplate(PodTemplates.empty());
-      }
-      plan.driverTemplate().getSpec().setActiveDeadlineSeconds(r.maxRuntimeSeconds);
+      Pod driver = plan.driverTemplate() == null ? PodTemplates.empty() : plan.driverTemplate();
+      driver.getSpec().setActiveDeadlineSeconds(r.maxRuntimeSeconds);
+      result = result.withDriverTemplate(driver);
     }
+    return result;
   }
 
   static Map<String, Quantity> with(Map<String, Quantity> existing, String key, Quantity value) {

@@ -5,7 +5,9 @@ import io.fabric8.kubernetes.api.model.Toleration;
 import io.sparkstep.flavor.kubernetes.PodTemplates;
 import io.sparkstep.flavor.kubernetes.ScheduleParsing;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where pods may run: node selectors through Spark's conf, tolerations through the templates (Spark has no conf for
@@ -13,28 +15,30 @@ import java.util.List;
  */
 final class SchedulingFeatureStep implements KubernetesFeatureStep {
   @Override
-  public void configure(SubmissionPlan plan) {
-    plan.settings().nodeSelector().forEach((k, v) -> plan.sparkConf().put("spark.kubernetes.node.selector." + k, v));
+  public SubmissionPlan apply(SubmissionPlan plan) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    plan.settings().nodeSelector().forEach((k, v) -> conf.put("spark.kubernetes.node.selector." + k, v));
+    SubmissionPlan result = plan.withConf(conf);
     List<String> tolerations = plan.settings().tolerations();
     if (tolerations.isEmpty()) {
-      return;
+      return result;
     }
-    if (plan.driverTemplate() == null) {
-      plan.driverTemplate(PodTemplates.empty());
-    }
-    if (plan.executorTemplate() == null) {
-      plan.executorTemplate(PodTemplates.empty());
-    }
-    for (Pod pod : List.of(plan.driverTemplate(), plan.executorTemplate())) {
-      List<Toleration> merged = pod.getSpec().getTolerations() == null ? new ArrayList<>()
-          : new ArrayList<>(pod.getSpec().getTolerations());
-      for (String text : tolerations) {
-        Toleration t = ScheduleParsing.toleration(text);
-        if (!merged.contains(t)) {
-          merged.add(t);
-        }
+    return result.withDriverTemplate(tolerating(plan.driverTemplate(), tolerations))
+        .withExecutorTemplate(tolerating(plan.executorTemplate(), tolerations));
+  }
+
+  /** The template (a copy, or an empty one) with the operator's tolerations added to its own. */
+  private static Pod tolerating(Pod template, List<String> tolerations) {
+    Pod pod = template == null ? PodTemplates.empty() : template;
+    List<Toleration> merged = pod.getSpec().getTolerations() == null ? new ArrayList<>()
+        : new ArrayList<>(pod.getSpec().getTolerations());
+    for (String text : tolerations) {
+      Toleration t = ScheduleParsing.toleration(text);
+      if (!merged.contains(t)) {
+        merged.add(t);
       }
-      pod.getSpec().setTolerations(merged);
     }
+    pod.getSpec().setTolerations(merged);
+    return pod;
   }
 }

@@ -1,20 +1,27 @@
 package io.sparkstep.flavor.kubernetes.features;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.sparkstep.flavor.kubernetes.KubernetesSettings;
+import io.sparkstep.flavor.kubernetes.PodTemplates;
 import io.sparkstep.spec.ResourceSpec;
 import io.sparkstep.spec.StepSpec;
 import io.sparkstep.spec.ValidationProblem;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * What one step's submission to Kubernetes is made of, filled in by the {@link KubernetesFeatureStep}s in turn: the
- * Spark conf, the driver and executor pod templates, the jars, the image, and every setting that could not be mapped
- * (then nothing is submitted). Built without contacting the cluster, so {@code validate} and {@code submit} build
- * the very same plan.
+ * What one step's submission to Kubernetes is made of: the Spark conf, the driver and executor pod templates, the
+ * jars, the accelerator, and every setting that could not be mapped (then nothing is submitted). A value: each
+ * {@link KubernetesFeatureStep} maps a plan to a new one ({@code with...}, {@code refuse}) and leaves the one it was
+ * given as it was; templates go in and out as copies, so no step can change what another one holds. What comes from
+ * outside (the spec, the operator settings, files and profiles in {@link PlanInputs}) is read before the steps run,
+ * by {@link PlanBuilder}, so {@code validate} and {@code submit} build the very same plan without contacting the
+ * cluster.
  */
 public final class SubmissionPlan {
   /** Labels on every pod of a run: how any process finds a run's pods. */
@@ -24,19 +31,37 @@ public final class SubmissionPlan {
   private final StepSpec spec;
   private final KubernetesSettings settings;
   private final String driverPodName;
-  private final Map<String, String> sparkConf = new LinkedHashMap<>();
-  private final List<String> jars = new ArrayList<>();
-  private final List<ValidationProblem> problems = new ArrayList<>();
-  private Pod driverTemplate;
-  private Pod executorTemplate;
-  private String accelerator = "none";
+  private final PlanInputs inputs;
+  private final Map<String, String> sparkConf;
+  private final List<String> jars;
+  private final List<ValidationProblem> problems;
+  private final Pod driverTemplate;
+  private final Pod executorTemplate;
+  private final String accelerator;
 
-  public SubmissionPlan(StepSpec spec, KubernetesSettings settings, String driverPodName) {
+  private SubmissionPlan(StepSpec spec, KubernetesSettings settings, String driverPodName, PlanInputs inputs,
+      Map<String, String> sparkConf, List<String> jars, List<ValidationProblem> problems, Pod driverTemplate,
+      Pod executorTemplate, String accelerator) {
     this.spec = spec;
     this.settings = settings;
     this.driverPodName = driverPodName;
+    this.inputs = inputs;
+    this.sparkConf = Collections.unmodifiableMap(new LinkedHashMap<>(sparkConf));
+    this.jars = List.copyOf(jars);
+    this.problems = List.copyOf(problems);
+    this.driverTemplate = copy(driverTemplate);
+    this.executorTemplate = copy(executorTemplate);
+    this.accelerator = accelerator;
   }
 
+  /** The plan before any step: nothing mapped yet. */
+  public static SubmissionPlan empty(StepSpec spec, KubernetesSettings settings, String driverPodName,
+      PlanInputs inputs) {
+    return new SubmissionPlan(spec, settings, driverPodName, inputs, Map.of(), List.of(), List.of(), null, null,
+        "none");
+  }
+
+  /** The step's spec: read it, never change it. */
   public StepSpec spec() {
     return spec;
   }
@@ -54,10 +79,16 @@ public final class SubmissionPlan {
     return settings;
   }
 
+  /** What was read from outside for this plan (templates, profiles), before any step ran. */
+  public PlanInputs inputs() {
+    return inputs;
+  }
+
   public String driverPodName() {
     return driverPodName;
   }
 
+  /** The Spark conf so far (unmodifiable). */
   public Map<String, String> sparkConf() {
     return sparkConf;
   }
@@ -70,25 +101,14 @@ public final class SubmissionPlan {
     return problems;
   }
 
-  public void refuse(String field, String message, String hint) {
-    problems.add(ValidationProblem.of(field, message, hint));
-  }
-
-  /** The driver pod template, null when neither the user nor a profile gives one. */
+  /** The driver pod template, a copy; null when neither the user nor a profile gives one. */
   public Pod driverTemplate() {
-    return driverTemplate;
+    return copy(driverTemplate);
   }
 
-  public void driverTemplate(Pod pod) {
-    driverTemplate = pod;
-  }
-
+  /** The executor pod template, a copy; null when there is none. */
   public Pod executorTemplate() {
-    return executorTemplate;
-  }
-
-  public void executorTemplate(Pod pod) {
-    executorTemplate = pod;
+    return copy(executorTemplate);
   }
 
   /** The accelerator the driver applies (rapids for GPU steps unless they opt out). */
@@ -96,8 +116,77 @@ public final class SubmissionPlan {
     return accelerator;
   }
 
-  public void accelerator(String name) {
-    accelerator = name;
+  public SubmissionPlan withConf(String key, String value) {
+    Map<String, String> entry = new LinkedHashMap<>();
+    entry.put(key, value);
+    return withConf(entry);
+  }
+
+  /** This plan with these conf entries added; they replace earlier values of their keys. */
+  public SubmissionPlan withConf(Map<String, String> entries) {
+    Map<String, String> conf = new LinkedHashMap<>(sparkConf);
+    conf.putAll(entries);
+    return new SubmissionPlan(spec, settings, driverPodName, inputs, conf, jars, problems, driverTemplate,
+        executorTemplate, accelerator);
+  }
+
+  public SubmissionPlan withJars(List<String> more) {
+    List<String> all = new ArrayList<>(jars);
+    all.addAll(more);
+    return new SubmissionPlan(spec, settings, driverPodName, inputs, sparkConf, all, problems, driverTemplate,
+        executorTemplate, accelerator);
+  }
+
+  public SubmissionPlan withProblems(List<ValidationProblem> more) {
+    List<ValidationProblem> all = new ArrayList<>(problems);
+    all.addAll(more);
+    return new SubmissionPlan(spec, settings, driverPodName, inputs, sparkConf, jars, all, driverTemplate,
+        executorTemplate, accelerator);
+  }
+
+  /** This plan with one more problem: the field, what is wrong, how to fix it. */
+  public SubmissionPlan refuse(String field, String message, String hint) {
+    return withProblems(List.of(ValidationProblem.of(field, message, hint)));
+  }
+
+  public SubmissionPlan withDriverTemplate(Pod pod) {
+    return new SubmissionPlan(spec, settings, driverPodName, inputs, sparkConf, jars, problems, pod,
+        executorTemplate, accelerator);
+  }
+
+  public SubmissionPlan withExecutorTemplate(Pod pod) {
+    return new SubmissionPlan(spec, settings, driverPodName, inputs, sparkConf, jars, problems, driverTemplate,
+        pod, accelerator);
+  }
+
+  public SubmissionPlan withAccelerator(String name) {
+    return new SubmissionPlan(spec, settings, driverPodName, inputs, sparkConf, jars, problems, driverTemplate,
+        executorTemplate, name);
+  }
+
+  private static Pod copy(Pod pod) {
+    return pod == null ? null : Serialization.clone(pod);
+  }
+
+  /** Equal when every mapped part is (same spec, settings and inputs by identity: they are the steps' givens). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SubmissionPlan p && spec == p.spec && settings == p.settings && inputs == p.inputs
+        && driverPodName.equals(p.driverPodName) && sparkConf.equals(p.sparkConf) && jars.equals(p.jars)
+        && problems.equals(p.problems) && Objects.equals(driverTemplate, p.driverTemplate)
+        && Objects.equals(executorTemplate, p.executorTemplate) && accelerator.equals(p.accelerator);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(driverPodName, sparkConf, jars, problems, driverTemplate, executorTemplate, accelerator);
+  }
+
+  @Override
+  public String toString() {
+    return "SubmissionPlan{conf=" + sparkConf + ", jars=" + jars + ", problems=" + problems + ", accelerator="
+        + accelerator + ", driverTemplate=" + (driverTemplate == null ? null : PodTemplates.toYaml(driverTemplate))
+        + ", executorTemplate=" + (executorTemplate == null ? null : PodTemplates.toYaml(executorTemplate)) + "}";
   }
 
   /** Executor cores as Spark will see them: the step's, else the conf's, else Spark's default of 1. */

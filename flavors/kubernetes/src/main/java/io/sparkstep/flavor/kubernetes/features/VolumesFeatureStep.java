@@ -1,15 +1,19 @@
 package io.sparkstep.flavor.kubernetes.features;
 
 import io.sparkstep.flavor.kubernetes.VolumeSpec;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The operator's volumes, mounted in driver and executors through Spark's volume conf. */
 final class VolumesFeatureStep implements KubernetesFeatureStep {
   @Override
-  public void configure(SubmissionPlan plan) {
+  public SubmissionPlan apply(SubmissionPlan plan) {
+    Map<String, String> conf = new LinkedHashMap<>();
     plan.settings().volumes().forEach((name, value) -> {
       VolumeSpec volume = VolumeSpec.parse(name, value);
-      plan.sparkConf().putAll(volume.sparkConf("driver"));
-      plan.sparkConf().putAll(volume.sparkConf("executor"));
+      conf.putAll(volume.sparkConf("driver"));
+      conf.putAll(volume.sparkConf("executor"));
     });
+    return plan.withConf(conf);
   }
 }

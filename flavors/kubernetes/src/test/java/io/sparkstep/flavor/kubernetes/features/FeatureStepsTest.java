@@ -1,11 +1,15 @@
-package io.sparkstep.flavor.kubernetes;
+package io.sparkstep.flavor.kubernetes.features;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkstep.flavor.kubernetes.features.SubmissionPlan;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.sparkstep.flavor.kubernetes.KubernetesSettings;
+import io.sparkstep.flavor.kubernetes.PodTemplates;
+import io.sparkstep.spec.StepSpecJson;
 import io.sparkstep.spec.ResourceSpec;
 import io.sparkstep.spec.StepSpec;
 import io.sparkstep.spec.ValidationProblem;
@@ -13,19 +17,38 @@ import io.sparkstep.spi.OperatorConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The feature steps' mapping of a spec onto a Kubernetes submission, plan by plan (no cluster needed): every
- * resource field mapped or refused, GPU task amounts Spark accepts, accelerators per step.
+ * resource field mapped or refused, GPU task amounts Spark accepts, accelerators per step; and each step a pure
+ * function of its plan (the plan it is given unchanged, the same plan for the same input, nothing read from outside
+ * the plan's inputs).
  */
 class FeatureStepsTest {
 
+  private static final String DRIVER_POD = "sparkstep-20261125-010203-abcdef-driver";
+
   private static SubmissionPlan plan(Consumer<StepSpec> spec, String... settings) {
+    StepSpec s = spec(spec);
+    KubernetesSettings k = settings(settings);
+    return PlanBuilder.build(s, k, DRIVER_POD);
+  }
+
+  private static StepSpec spec(Consumer<StepSpec> spec) {
+    StepSpec s = new StepSpec();
+    s.runId = "20261125-010203-abcdef";
+    s.step = "trip-features";
+    s.resources = new ResourceSpec();
+    spec.accept(s);
+    return s;
+  }
+
+  private static KubernetesSettings settings(String... settings) {
     Map<String, String> raw = new LinkedHashMap<>();
     raw.put("image", "registry.example.com/sparkstep:1");
     raw.put("gpuImage", "registry.example.com/sparkstep-gpu:1");
@@ -33,13 +56,7 @@ class FeatureStepsTest {
     for (int i = 0; i < settings.length; i += 2) {
       raw.put(settings[i], settings[i + 1]);
     }
-    StepSpec s = new StepSpec();
-    s.runId = "20261125-010203-abcdef";
-    s.step = "trip-features";
-    s.resources = new ResourceSpec();
-    spec.accept(s);
-    OperatorConfig config = new OperatorConfig("k8s", "kubernetes", raw, KubernetesSettings.OPTIONS);
-    return new KubernetesOperator(new KubernetesSettings(config)).plan(s);
+    return new KubernetesSettings(new OperatorConfig("k8s", "kubernetes", raw, KubernetesSettings.OPTIONS));
   }
 
   private static List<String> fields(SubmissionPlan plan) {
@@ -95,11 +112,11 @@ class FeatureStepsTest {
 
   @Test
   void gpuTaskAmountsAreOnesSparkAccepts() {
-    assertEquals("1", io.sparkstep.flavor.kubernetes.features.GpuTaskAmount.of(1, 1));
-    assertEquals("0.25", io.sparkstep.flavor.kubernetes.features.GpuTaskAmount.of(1, 4));
-    assertEquals("0.333333", io.sparkstep.flavor.kubernetes.features.GpuTaskAmount.of(1, 3));
-    assertEquals("0.5", io.sparkstep.flavor.kubernetes.features.GpuTaskAmount.of(2, 3), "not 0.67: Spark wants 1/n");
-    assertEquals("2", io.sparkstep.flavor.kubernetes.features.GpuTaskAmount.of(4, 2));
+    assertEquals("1", GpuTaskAmount.of(1, 1));
+    assertEquals("0.25", GpuTaskAmount.of(1, 4));
+    assertEquals("0.333333", GpuTaskAmount.of(1, 3));
+    assertEquals("0.5", GpuTaskAmount.of(2, 3), "not 0.67: Spark wants 1/n");
+    assertEquals("2", GpuTaskAmount.of(4, 2));
   }
 
   @Test
@@ -194,5 +211,91 @@ class FeatureStepsTest {
     Files.writeString(mine, "apiVersion: v1\nkind: Pod\nspec:\n  terminationGracePeriodSeconds: 5\n");
     assertEquals(5L, plan(s -> { }, "driverPodTemplate", mine.toString()).driverTemplate().getSpec()
         .getTerminationGracePeriodSeconds(), "the user's own value wins");
+  }
+
+  /** A GPU step with every operator setting that reaches a step: each step sees some input. */
+  private static SubmissionPlan[] everyStepsInput(Path dir) throws Exception {
+    Path driver = Files.writeString(dir.resolve("driver.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n"
+        + "    team: pricing\nspec:\n  priorityClassName: batch\n");
+    Path executor = Files.writeString(dir.resolve("executor.yaml"), "apiVersion: v1\nkind: Pod\nspec:\n"
+        + "  tolerations:\n    - key: pool\n      operator: Exists\n");
+    StepSpec spec = spec(s -> {
+      s.resources.gpus = 1;
+      s.resources.executorCpu = 2;
+      s.resources.diskGb = 20;
+      s.resources.maxRuntimeSeconds = 600;
+      s.resources.instanceType = "g5.xlarge";
+      s.sparkConf.put("spark.sql.shuffle.partitions", "16");
+    });
+    KubernetesSettings settings = settings("driverPodTemplate", driver.toString(), "executorPodTemplate",
+        executor.toString(), "tolerations", "dedicated=spark:NoSchedule", "nodeSelector.pool", "spark",
+        "label.team", "ml", "env.LOG_LEVEL", "debug", "secretEnv.DB_PASSWORD", "db:password",
+        "volume.data", "persistentVolumeClaim:/data:claimName=shared", "conf.spark.sql.adaptive.enabled", "false");
+    PlanInputs inputs = PlanInputs.read(spec, settings);
+    List<KubernetesFeatureStep> steps = KubernetesFeatureStep.all();
+    SubmissionPlan[] seen = new SubmissionPlan[steps.size() + 1];
+    seen[0] = SubmissionPlan.empty(spec, settings, DRIVER_POD, inputs);
+    for (int i = 0; i < steps.size(); i++) {
+      seen[i + 1] = steps.get(i).apply(seen[i]);
+    }
+    return seen;
+  }
+
+  @Test
+  void eachStepIsAPureFunctionOfItsPlan(@TempDir Path dir) throws Exception {
+    SubmissionPlan[] seen = everyStepsInput(dir);
+    List<KubernetesFeatureStep> steps = KubernetesFeatureStep.all();
+    for (int i = 0; i < steps.size(); i++) {
+      KubernetesFeatureStep step = steps.get(i);
+      SubmissionPlan input = seen[i];
+      String inputBefore = input + StepSpecJson.write(input.spec());
+      SubmissionPlan once = step.apply(input);
+      SubmissionPlan twice = step.apply(input);
+      String name = step.getClass().getSimpleName();
+      assertEquals(inputBefore, input + StepSpecJson.write(input.spec()), name + " left its input plan as it was");
+      assertEquals(once, twice, name + " maps the same plan to the same plan");
+      assertNotEquals(input, once, name + " has something to map in this plan");
+    }
+    assertEquals(List.of(), seen[steps.size()].problems());
+    assertEquals(seen[steps.size()], PlanBuilder.build(seen[0].spec(), seen[0].settings(), DRIVER_POD,
+        seen[0].inputs()), "the builder is the fold of the steps");
+  }
+
+  @Test
+  void aTemplateTakenFromAPlanIsACopy(@TempDir Path dir) throws Exception {
+    SubmissionPlan plan = everyStepsInput(dir)[KubernetesFeatureStep.all().size()];
+    Pod taken = plan.executorTemplate();
+    taken.getSpec().setTolerations(List.of());
+    assertFalse(plan.executorTemplate().getSpec().getTolerations().isEmpty(), "editing a copy changes no plan");
+  }
+
+  @Test
+  void stepsReadTemplatesFromTheInputsNotFromFiles() {
+    // The operator names template files that do not exist; the inputs carry the templates. A step that read the
+    // files itself would refuse them.
+    StepSpec spec = spec(s -> s.resources.gpus = 1);
+    KubernetesSettings settings = settings("driverPodTemplate", "/nonexistent/driver.yaml",
+        "executorPodTemplate", "/nonexistent/executor.yaml");
+    Pod driver = PodTemplates.parse("test", "driver", "apiVersion: v1\nkind: Pod\nspec:\n  priorityClassName: x\n");
+    Pod executor = PodTemplates.parse("test", "executor", "apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n"
+        + "    pool: gpu\n");
+    Pod profile = PodTemplates.parse("test", "profile", "apiVersion: v1\nkind: Pod\nspec:\n"
+        + "  terminationGracePeriodSeconds: 7\n");
+    PlanInputs inputs = new PlanInputs(profile, PodTemplates.empty(), driver, executor, List.of(),
+        Map.of("spark.from.cpu.profile", "yes"), new io.sparkstep.accel.AcceleratorPlan("rapids",
+            List.of("local:///opt/x/rapids.jar"), Map.of("spark.plugins", "com.nvidia.spark.SQLPlugin")), List.of());
+    SubmissionPlan plan = PlanBuilder.build(spec, settings, DRIVER_POD, inputs);
+    assertEquals(List.of(), plan.problems());
+    assertEquals("x", plan.driverTemplate().getSpec().getPriorityClassName());
+    assertEquals(7L, plan.driverTemplate().getSpec().getTerminationGracePeriodSeconds(), "merged over the profile");
+    assertEquals("gpu", plan.executorTemplate().getMetadata().getLabels().get("pool"));
+    assertEquals(List.of("local:///opt/x/rapids.jar"), plan.jars(), "the accelerator plan of the inputs");
+    assertEquals("com.nvidia.spark.SQLPlugin", plan.sparkConf().get("spark.plugins"));
+
+    PlanInputs unreadable = new PlanInputs(profile, PodTemplates.empty(), null, null,
+        List.of(ValidationProblem.of("executorPodTemplate", "file does not exist", "fix it")), Map.of(), null,
+        List.of(ValidationProblem.of("accelerator", "not on this platform", "none")));
+    assertEquals(List.of("executorPodTemplate", "accelerator"), fields(PlanBuilder.build(spec, settings, DRIVER_POD,
+        unreadable)), "what could not be read is refused by the step that owns it");
   }
 }

@@ -1,0 +1,74 @@
+package io.sparkstep.testing;
+
+import io.sparkstep.cli.SparkstepCli;
+import io.sparkstep.util.JavaCommand;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One CLI invocation as a user makes it: a fresh JVM running {@link SparkstepCli} with this test's classpath and
+ * Spark's Java 17 flags (the ones bin/sparkstep passes), so nothing of the test's JVM (loaded classes, Spark
+ * contexts, threads, caches) carries over from one call to the next. Unlike {@link CliCall}, which runs in-process.
+ *
+ * @param code the exit code
+ * @param out what it printed on stdout
+ * @param err what it printed on stderr
+ */
+public record CliProcess(int code, String out, String err) {
+
+  /**
+   * Runs {@code sparkstep ARGS} with {@code home} as its Sparkstep home and waits for it; past {@code timeout} the
+   * process and its children are killed and the call fails with what it had printed.
+   */
+  public static CliProcess run(Path home, Duration timeout, String... args) throws IOException, InterruptedException {
+    return run(home, timeout, java.util.Map.of(), args);
+  }
+
+  /** The same with {@code env} added to the environment (as a user's {@code export NAME=VALUE} before the call). */
+  public static CliProcess run(Path home, Duration timeout, java.util.Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = JavaCommand.forMainClass(SparkstepCli.class.getName(), List.of(
+        // the CLI only submits and follows: Spark's driver and executors run in their own processes
+        "-Xmx512m", "-Dsparkstep.home=" + home, "-Dspark.ui.enabled=false",
+        // a quicker start for short-lived JVMs on a small CI box (JIT and GC choice only, no change in behaviour)
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile("sparkstep-cli-", ".out");
+    Path err = Files.createTempFile("sparkstep-cli-", ".err");
+    try {
+      // files rather than pipes: a chatty process never blocks on a full pipe while we wait for it
+      ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectOutput(out.toFile())
+          .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+      builder.environment().putAll(env);
+      Process process = builder.start();
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        throw new AssertionError("sparkstep " + String.join(" ", args) + " did not end within "
+            + timeout.toSeconds() + " s\nstdout:\n" + read(out) + "\nstderr:\n" + read(err));
+      }
+      return new CliProcess(process.exitValue(), read(out), read(err));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
+  private static java.io.File nullDevice() {
+    return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
+  }
+
+  private static String read(Path file) throws IOException {
+    return Files.readString(file, StandardCharsets.UTF_8);
+  }
+
+  public String all() {
+    return out + err;
+  }
+}
