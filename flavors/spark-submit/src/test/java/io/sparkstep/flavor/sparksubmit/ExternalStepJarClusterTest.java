@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A step jar built outside this build, on the real standalone cluster: named only by the operator's {@code jars}
- * (client mode) or only by the Java API's {@code jars(...)} (cluster mode); both ship it by {@code spark.jars} and
+ * (client mode) or only by {@code SPARKSTEP_CLASSPATH} in a fresh CLI process (cluster mode; the Java API's
+ * {@code jars(...)} lands in the same spec field, UserJarsTest); both ship it by {@code spark.jars} and
  * nothing but Spark's jars sits in the assembled Spark home (the user's jar there broke the driver with
  * NoClassDefFoundError: io/sparkstep/api/Step).
  */
@@ -50,16 +51,6 @@ class ExternalStepJarClusterTest {
     assertEquals(RunState.SUCCEEDED, run.await(RUN_TIMEOUT), () -> log(run));
     assertEquals(ExternalStepJar.expectedRows(30), rows(out));
     assertSparkHomeHoldsSparkOnly();
-  }
-
-  @Test
-  void clusterModeRunsTheStepFromTheJavaApisJars() throws Exception {
-    String op = StandaloneClusterExtension.operator("ext-cluster", "cluster", Map.of());
-    Path out = tmp.resolve("cluster-out");
-    StepRun run = Sparkstep.operator(op, StandaloneClusterExtension.home()).jars(jar.toString())
-        .step(ExternalStepJar.STEP_CLASS).param("n", 16).output("squares", out.toUri().toString()).submit();
-    assertEquals(RunState.SUCCEEDED, run.await(RUN_TIMEOUT), () -> log(run));
-    assertEquals(ExternalStepJar.expectedRows(16), rows(out));
   }
 
   /**
