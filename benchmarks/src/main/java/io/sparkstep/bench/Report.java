@@ -65,15 +65,19 @@ public final class Report {
         .append("shared machine are noise. Raw rows: `results.csv`.\n\n## Machine\n\n| fact | value |\n|---|---|\n");
     facts.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
 
-    md.append("\n## Engine overhead (Sparkstep local flavor vs the same Spark code on a bare SparkSession)\n\n")
-        .append("| workload | rows | bare ms | sparkstep ms | ratio |\n|---|---|---|---|---|\n");
-    medians(ms, "overhead").forEach((w, v) -> md.append(row(w, rows(ms, "overhead", w), v.get("bare"), v.get("sparkstep"))));
+    if (!has(ms, "overhead")) {
+      md.append("\n## Engine overhead\n\nNot run in this benchmark (see Notes).\n");
+    } else {
+      md.append("\n## Engine overhead (Sparkstep local flavor vs the same Spark code on a bare SparkSession)\n\n")
+          .append("| workload | rows | bare ms | sparkstep ms | ratio |\n|---|---|---|---|---|\n");
+      medians(ms, "overhead").forEach((w, v) -> md.append(row(w, rows(ms, "overhead", w), v.get("bare"), v.get("sparkstep"))));
 
-    md.append("\n### Where the time goes (medians; Spark job time from the listener bus, as the Spark UI shows it)\n\n")
-        .append("| workload | bare in jobs ms | bare outside ms | sparkstep in jobs ms | sparkstep outside ms | ")
-        .append("extra outside jobs ms |\n|---|---|---|---|---|---|\n");
-    breakdown(ms).forEach((w, b) -> md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.0f | %.0f |%n",
-        w, b[0], b[1], b[2], b[3], b[3] - b[1])));
+      md.append("\n### Where the time goes (medians; Spark job time from the listener bus, as the Spark UI shows it)\n\n")
+          .append("| workload | bare in jobs ms | bare outside ms | sparkstep in jobs ms | sparkstep outside ms | ")
+          .append("extra outside jobs ms |\n|---|---|---|---|---|---|\n");
+      breakdown(ms).forEach((w, b) -> md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.0f | %.0f |%n",
+          w, b[0], b[1], b[2], b[3], b[3] - b[1])));
+    }
 
     md.append("\n## Accelerators (step time inside the run, vanilla Spark vs Comet)\n\n")
         .append("| workload | rows | vanilla ms | comet ms | ratio comet/vanilla |\n|---|---|---|---|---|\n");
@@ -85,17 +89,25 @@ public final class Report {
         .append(e.operatorsOnGpu()).append(" | ").append(e.operatorsTotal()).append(" | ")
         .append(e.notOnGpu().replace("|", "/")).append(" |\n"));
 
-    md.append("\n## Launch latency (submit to SUCCEEDED of a one-row step vs the raw equivalent)\n\n")
-        .append("| path | rows | raw ms | sparkstep ms | ratio |\n|---|---|---|---|---|\n");
-    medians(ms, "latency").forEach((w, v) -> md.append(row(w, rows(ms, "latency", w), v.get("raw"), v.get("sparkstep"))));
+    if (!has(ms, "latency")) {
+      md.append("\n## Launch latency\n\nNot run in this benchmark (see Notes).\n");
+    } else {
+      md.append("\n## Launch latency (submit to SUCCEEDED of a one-row step vs the raw equivalent)\n\n")
+          .append("| path | rows | raw ms | sparkstep ms | ratio |\n|---|---|---|---|---|\n");
+      medians(ms, "latency").forEach((w, v) -> md.append(row(w, rows(ms, "latency", w), v.get("raw"), v.get("sparkstep"))));
+    }
 
-    md.append("\n## Scaling (trip-features through the local flavor)\n\n| rows | median ms | peak heap MB |\n|---|---|---|\n");
-    ms.stream().filter(m -> m.mode().equals("scaling"))
-        .collect(Collectors.groupingBy(Measurement::rows, TreeMap::new, Collectors.toList()))
-        .forEach((rows, list) -> md.append("| ").append(rows).append(" | ")
-            .append(String.format(Locale.ROOT, "%.0f", Measurement.median(list))).append(" | ")
-            .append(list.stream().mapToLong(Measurement::peakHeapMb).max().orElse(0)).append(" |\n"));
-    md.append(String.format(Locale.ROOT, "%nFitted exponent (time ~ rows^k): k = %.3f%n", scalingExponent(ms)));
+    if (!has(ms, "scaling")) {
+      md.append("\n## Scaling\n\nNot run in this benchmark (see Notes).\n");
+    } else {
+      md.append("\n## Scaling (trip-features through the local flavor)\n\n| rows | median ms | peak heap MB |\n|---|---|---|\n");
+      ms.stream().filter(m -> m.mode().equals("scaling"))
+          .collect(Collectors.groupingBy(Measurement::rows, TreeMap::new, Collectors.toList()))
+          .forEach((rows, list) -> md.append("| ").append(rows).append(" | ")
+              .append(String.format(Locale.ROOT, "%.0f", Measurement.median(list))).append(" | ")
+              .append(list.stream().mapToLong(Measurement::peakHeapMb).max().orElse(0)).append(" |\n"));
+      md.append(String.format(Locale.ROOT, "%nFitted exponent (time ~ rows^k): k = %.3f%n", scalingExponent(ms)));
+    }
 
     md.append("\n## Spread (every repetition after the warm-up; ms)\n\n")
         .append("| mode | workload | variant | rows | reps | min | median | max |\n|---|---|---|---|---|---|---|---|\n");
@@ -103,8 +115,19 @@ public final class Report {
 
     md.append("\n## Notes\n\n");
     notes.forEach(n -> md.append("- ").append(n).append('\n'));
-    md.append("\nCharts: `accelerators.png`, `overhead.png`, `latency.png`, `scaling.png`.\n");
+    List<String> charts = new ArrayList<>();
+    for (String mode : List.of("accelerator", "overhead", "latency", "scaling")) {
+      if (has(ms, mode)) {
+        charts.add("`" + (mode.equals("accelerator") ? "accelerators" : mode) + ".png`");
+      }
+    }
+    md.append("\nCharts: ").append(String.join(", ", charts)).append(".\n");
     Files.writeString(file, md.toString());
+  }
+
+  /** Whether this run measured {@code mode} at all (bench --workloads runs only the accelerator modes). */
+  static boolean has(List<Measurement> ms, String mode) {
+    return ms.stream().anyMatch(m -> m.mode().equals(mode));
   }
 
   /** One table row per mode, workload, variant and row count: repetitions, min, median and max millis. */
