@@ -8,7 +8,9 @@
 set -euo pipefail
 TARBALL="$(readlink -f "$1")"; RUNTIME_JAR="$(readlink -f "$2")"
 WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
-export HOME="$WORK/home"; mkdir -p "$HOME"; unset SPARKSTEP_HOME SPARKSTEP_CLASSPATH SPARK_HOME
+export HOME="$WORK/home"; mkdir -p "$HOME"; unset SPARKSTEP_CLASSPATH SPARK_HOME
+# Java's user.home comes from the passwd entry, not $HOME: name the home, or runs land in the real ~/.sparkstep.
+export SPARKSTEP_HOME="$HOME/.sparkstep"
 cd "$WORK"
 tar xzf "$TARBALL"
 DIST="$(echo "$WORK"/sparkstep-*)"
