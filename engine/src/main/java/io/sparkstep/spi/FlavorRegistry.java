@@ -14,9 +14,9 @@ public final class FlavorRegistry {
   /**
    * The plugin flavors, loaded when first needed: a run on a flavor of the class path (local, spark-submit,
    * kubernetes) never opens the plugins' jars nor builds their class loaders, which costs a CLI run time before Spark
-   * starts (bench --suite cli). Null once loaded.
+   * starts (bench --suite cli).
    */
-  private java.util.function.Supplier<List<ClassLoader>> plugins;
+  private boolean pluginsPending;
 
   public FlavorRegistry(ClassLoader loader) {
     load(loader);
@@ -26,14 +26,13 @@ public final class FlavorRegistry {
   public FlavorRegistry() {
     this(Thread.currentThread().getContextClassLoader() != null
         ? Thread.currentThread().getContextClassLoader() : FlavorRegistry.class.getClassLoader());
-    plugins = FlavorPlugins::loaders;
+    pluginsPending = true;
   }
 
   private synchronized Map<String, Flavor> withPlugins() {
-    if (plugins != null) {
-      java.util.function.Supplier<List<ClassLoader>> pending = plugins;
-      plugins = null;
-      pending.get().forEach(this::load);
+    if (pluginsPending) {
+      pluginsPending = false;
+      FlavorPlugins.loaders().forEach(this::load);
     }
     return flavors;
   }
