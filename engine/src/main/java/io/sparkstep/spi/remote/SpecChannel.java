@@ -1,15 +1,21 @@
 package io.sparkstep.spi.remote;
 
+import io.sparkstep.runtime.StepEntrypoint;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * How a step's spec reaches the entrypoint on a cluster, the same way for every flavor that passes it as arguments
- * (spark-submit, kubernetes): inline, split into {@code --spec-json-part} arguments each well under the operating
- * system's limit for one argument (Linux: 128 KiB, MAX_ARG_STRLEN), up to the flavor's limit for all of them
- * together; past that, as a URI ({@code --spec}) of a copy the flavor staged where the driver can read it. Never one
- * argument past the OS limit.
+ * How a step's spec reaches the entrypoint, one rule for every flavor: inline up to the flavor's limit, past that as
+ * the URI of a copy the flavor staged where the driver can read it (a Hadoop file system, S3, GCS, ABFS).
+ *
+ * <p>Flavors that start the driver with arguments (spark-submit, kubernetes) pass it split into
+ * {@code --spec-json-part} arguments each well under the operating system's limit for one argument (Linux: 128 KiB,
+ * MAX_ARG_STRLEN), or {@code --spec URI}: never one argument past the OS limit. Flavors that start a container
+ * (sagemaker, vertex, azureml) pass it in the container's environment ({@link #environment}): {@code SPARKSTEP_SPEC},
+ * or {@code SPARKSTEP_SPEC_URI} past the limit, with {@code SPARKSTEP_RUN_DIR}.
  */
 public final class SpecChannel {
   /** Bytes of one argument: a quarter below Linux's 128 KiB per argument, for multi-byte characters and quoting. */
@@ -49,6 +55,35 @@ public final class SpecChannel {
   /** The entrypoint arguments that point it at a staged copy of the spec. */
   public static List<String> uriArguments(String uri) {
     return List.of(URI_FLAG, uri);
+  }
+
+  /** Writes the spec where the driver can read it and returns the URI the driver reads it by. */
+  @FunctionalInterface
+  public interface Upload<E extends Exception> {
+    String write(String specJson) throws E;
+  }
+
+  /**
+   * The container environment that delivers {@code specJson}: {@code SPARKSTEP_SPEC} while it fits the inline limit,
+   * else {@code SPARKSTEP_SPEC_URI} naming the copy {@code upload} wrote; and {@code SPARKSTEP_RUN_DIR}, where the
+   * entrypoint writes its record. The spec holds only redacted settings and {@code ${ENV}} references, so neither
+   * form carries a secret.
+   */
+  public <E extends Exception> Map<String, String> environment(String specJson, String runDirUri, Upload<E> upload)
+      throws E {
+    Map<String, String> env = new LinkedHashMap<>();
+    if (fitsInline(specJson)) {
+      env.put(StepEntrypoint.SPEC_ENV, specJson);
+    } else {
+      env.put(StepEntrypoint.SPEC_URI_ENV, upload.write(specJson));
+    }
+    env.put(StepEntrypoint.RUN_DIR_ENV, runDirUri);
+    return env;
+  }
+
+  /** The URI of the staged spec in an environment from {@link #environment}, or null when it travelled inline. */
+  public static String stagedSpecUri(Map<String, String> environment) {
+    return environment.get(StepEntrypoint.SPEC_URI_ENV);
   }
 
   /** Splits on character boundaries so that no part is over {@link #PART_BYTES} in UTF-8. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.record.RunRecord;
-import io.sparkstep.runtime.StepEntrypoint;
 import io.sparkstep.spec.InvalidSpecException;
 import io.sparkstep.spec.ResourceSpec;
 import io.sparkstep.spec.StepSpec;
@@ -14,6 +13,7 @@ import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.PlatformException;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.StepOperator;
+import io.sparkstep.spi.remote.SpecChannel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -104,16 +104,13 @@ final class AzureMlOperator implements StepOperator {
       throw context.failed(new PlatformException("cannot stage the step's jars: " + e.getMessage(), e, true));
     }
 
+    // inline as $SPARKSTEP_SPEC up to specEnvMaxBytes, else uploaded to the run's staging folder
     Map<String, String> env = new LinkedHashMap<>(config.withPrefix("env."));
-    env.put(StepEntrypoint.RUN_DIR_ENV, containerSpec.runDir);
-    String specJson = StepSpecJson.write(containerSpec);
-    if (specJson.getBytes(StandardCharsets.UTF_8).length <= config.getLong("specEnvMaxBytes", 32768)) {
-      env.put(StepEntrypoint.SPEC_ENV, specJson);
-    } else {
-      String uri = staging + "/spec.json";
-      write(uri, specJson);
-      env.put(StepEntrypoint.SPEC_URI_ENV, uri);
-    }
+    env.putAll(new SpecChannel((int) config.getLong("specEnvMaxBytes", 32768)).environment(
+        StepSpecJson.write(containerSpec), containerSpec.runDir, json -> {
+          write(staging + "/spec.json", json);
+          return staging + "/spec.json";
+        }));
     String compute = config.get("compute");
     String computeId = compute.startsWith("/subscriptions/") ? compute : jobs.workspaceId() + "/computes/" + compute;
     Map<String, String> tags = new LinkedHashMap<>(config.withPrefix("tag."));

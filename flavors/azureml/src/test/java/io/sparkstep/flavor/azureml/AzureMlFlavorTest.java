@@ -65,6 +65,9 @@ class AzureMlFlavorTest {
     settings.put("maxRetries", "3");
     settings.put("env.API_TOKEN", "${SPARKSTEP_TEST_SECRET}");
     new OperatorStore(home, new FlavorRegistry()).register("aml", "azureml", settings, false);
+    // every spec past 64 bytes goes by SPARKSTEP_SPEC_URI: the upload path of the SPI's spec channel, end to end
+    settings.put("specEnvMaxBytes", "64");
+    new OperatorStore(home, new FlavorRegistry()).register("aml-spec-uri", "azureml", settings, false);
   }
 
   @AfterAll
@@ -119,15 +122,18 @@ class AzureMlFlavorTest {
   }
 
   @Test
-  void sameStepFromTheCli() {
+  void sameStepFromTheCli() throws Exception {
     String previous = System.getProperty("sparkstep.home");
     System.setProperty("sparkstep.home", home.toString());
     try {
       assertTrue(CliCall.of("flavor", "list").out().contains("azureml"), "flavor list shows azureml");
-      CliCall run = CliCall.of("run", "--operator", "aml", "--step", "generate-trips", "--param", "rows=500",
-          "--output", "trips=" + uri("cli-trips"), "--output", "zones=" + uri("cli-zones"));
+      CliCall run = CliCall.of("run", "--operator", "aml-spec-uri", "--step", "generate-trips", "--param",
+          "rows=500", "--output", "trips=" + uri("cli-trips"), "--output", "zones=" + uri("cli-zones"));
       assertEquals(0, run.code(), run.all());
       assertTrue(run.out().contains("(500 rows, parquet)"), run.out());
+      try (var staged = Files.walk(tmp.resolve("staging"))) {
+        assertTrue(staged.anyMatch(p -> p.endsWith("spec.json")), "the spec was uploaded under stagingUri");
+      }
     } finally {
       if (previous == null) {
         System.clearProperty("sparkstep.home");

@@ -10,11 +10,13 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spec.StepSpecJson;
 import io.sparkstep.spec.ValidationProblem;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.PlatformException;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.StepOperator;
+import io.sparkstep.spi.remote.SpecChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,9 +58,15 @@ final class VertexOperator implements StepOperator {
       // The container loads the user's jars from stagingUri (see JarStaging), not from this machine's paths.
       containerSpec.jars = io.sparkstep.spi.remote.JarStaging.stage(spec.jars, settings.stagingUri,
           store.jarUploader(), uri -> uri);
-      Map<String, String> env = SpecDelivery.containerEnv(containerSpec, settings, store, runDirUri);
-      if (env.containsKey(io.sparkstep.runtime.StepEntrypoint.SPEC_URI_ENV)) {
-        record.platform.put("specUri", env.get(io.sparkstep.runtime.StepEntrypoint.SPEC_URI_ENV));
+      // inline as $SPARKSTEP_SPEC up to specEnvMaxBytes, else uploaded next to the run's record
+      Map<String, String> env = new java.util.LinkedHashMap<>(settings.env);
+      env.putAll(new SpecChannel(settings.specEnvMaxBytes).environment(StepSpecJson.write(containerSpec), runDirUri,
+          json -> {
+            store.write(runDirUri + "/spec.json", json);
+            return runDirUri + "/spec.json";
+          }));
+      if (SpecChannel.stagedSpecUri(env) != null) {
+        record.platform.put("specUri", SpecChannel.stagedSpecUri(env));
       }
       CustomJob job = client.createCustomJob(LocationName.of(settings.project, settings.location),
           CustomJobRequest.build(containerSpec, settings, env));
