@@ -41,13 +41,6 @@ class InstanceTypesAndSpecDeliveryTest {
     assertEquals("ml.p4d.24xlarge", InstanceTypes.choose(r, "ml.c5.2xlarge"));
   }
 
-  @Test
-  void memorySizes() {
-    assertEquals(512, InstanceTypes.mebibytes("512m"));
-    assertEquals(16384, InstanceTypes.mebibytes("16g"));
-    assertEquals(2048, InstanceTypes.mebibytes("2GB"));
-    assertEquals(1024, InstanceTypes.mebibytes("1024"));
-  }
 
   @Test
   void smallSpecTravelsInTheEnvironmentLargeOneByUri(@TempDir Path dir) throws Exception {

@@ -1,0 +1,47 @@
+package io.sparkstep.spi.remote;
+
+import io.sparkstep.spec.ResourceSpec;
+import io.sparkstep.spec.SpecValidator;
+import java.util.List;
+
+/**
+ * The one rule from a step's {@code resources} to a cloud machine, over a table each flavor keeps of its platform's
+ * machines: a step's {@code resources.instanceType} wins, then the operator's default, then the first row of the
+ * table (its order is the preference: cheapest or smallest first) with at least the cpus, memory and GPUs asked for.
+ * A CPU step never gets a GPU machine.
+ */
+public final class InstanceTypeChooser {
+  /** One machine: vCPUs, memory in GiB and GPUs. */
+  public record InstanceType(String name, int cpus, int memoryGiB, int gpus) {
+  }
+
+  private final List<InstanceType> table;
+
+  public InstanceTypeChooser(List<InstanceType> table) {
+    this.table = List.copyOf(table);
+  }
+
+  public List<InstanceType> table() {
+    return table;
+  }
+
+  /** The machine for {@code resources}, or null when no row fits (the flavor refuses the spec naming the field). */
+  public String choose(ResourceSpec resources, String operatorDefault) {
+    if (resources != null && resources.instanceType != null && !resources.instanceType.isBlank()) {
+      return resources.instanceType;
+    }
+    if (operatorDefault != null && !operatorDefault.isBlank()) {
+      return operatorDefault;
+    }
+    int cpus = resources == null ? 0 : resources.cpu;
+    long memoryMiB = resources == null || resources.memory == null ? 0 : SpecValidator.memoryMiB(resources.memory);
+    int gpus = resources == null ? 0 : resources.gpus;
+    for (InstanceType type : table) {
+      boolean gpuFits = gpus == 0 ? type.gpus() == 0 : type.gpus() >= gpus;
+      if (gpuFits && type.cpus() >= cpus && type.memoryGiB() * 1024L >= memoryMiB) {
+        return type.name();
+      }
+    }
+    return null;
+  }
+}
