@@ -1,5 +1,6 @@
 package io.sparkstep.spi.remote;
 
+import static io.sparkstep.testing.TestResources.resources;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -15,14 +16,6 @@ class InstanceTypeChooserTest {
       new InstanceType("gpu-small", 4, 16, 1),
       new InstanceType("large", 8, 64, 0),
       new InstanceType("gpu-large", 32, 256, 4)));
-
-  private static ResourceSpec resources(int cpu, String memory, int gpus) {
-    ResourceSpec r = new ResourceSpec();
-    r.cpu = cpu;
-    r.memory = memory;
-    r.gpus = gpus;
-    return r;
-  }
 
   @Test
   void theFirstRowWithEnoughWinsAndACpuStepNeverGetsAGpuMachine() {

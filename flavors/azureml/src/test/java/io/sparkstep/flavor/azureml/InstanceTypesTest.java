@@ -1,5 +1,6 @@
 package io.sparkstep.flavor.azureml;
 
+import static io.sparkstep.testing.TestResources.resources;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -8,14 +9,6 @@ import io.sparkstep.spec.ResourceSpec;
 import org.junit.jupiter.api.Test;
 
 class InstanceTypesTest {
-  private static ResourceSpec resources(int cpu, String memory, int gpus) {
-    ResourceSpec r = new ResourceSpec();
-    r.cpu = cpu;
-    r.memory = memory;
-    r.gpus = gpus;
-    return r;
-  }
-
   @Test
   void smallestSizeThatFitsAndExplicitTypesWin() {
     assertEquals("Standard_D2s_v5", InstanceTypes.choose(resources(0, null, 0), null));

@@ -1,5 +1,6 @@
 package io.sparkstep.flavor.sagemaker;
 
+import static io.sparkstep.testing.TestResources.resources;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,14 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class InstanceTypesAndSpecDeliveryTest {
-
-  private static ResourceSpec resources(int cpu, String memory, int gpus) {
-    ResourceSpec r = new ResourceSpec();
-    r.cpu = cpu;
-    r.memory = memory;
-    r.gpus = gpus;
-    return r;
-  }
 
   @Test
   void tablePicksTheCheapestTypeThatFits() {

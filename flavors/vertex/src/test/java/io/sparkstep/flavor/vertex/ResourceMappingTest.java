@@ -1,5 +1,6 @@
 package io.sparkstep.flavor.vertex;
 
+import static io.sparkstep.testing.TestResources.resources;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,14 +24,6 @@ class ResourceMappingTest {
     Map<String, String> raw = new HashMap<>(Map.of("project", "p-test1", "image", "img", "stagingUri", "gs://b/s"));
     raw.putAll(extra);
     return new ResourceMapping(new VertexSettings(new OperatorConfig("vx", "vertex", raw, VertexSettings.OPTIONS)));
-  }
-
-  static ResourceSpec resources(int cpu, String memory, int gpus) {
-    ResourceSpec r = new ResourceSpec();
-    r.cpu = cpu;
-    r.memory = memory;
-    r.gpus = gpus;
-    return r;
   }
 
   @Test

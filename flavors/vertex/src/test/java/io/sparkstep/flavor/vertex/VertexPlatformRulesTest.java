@@ -27,13 +27,13 @@ class VertexPlatformRulesTest {
   void oneV100WithSixteenVcpusIsRefusedTwelveIsNot() {
     ResourceMapping v100 = ResourceMappingTest.mapping(Map.of("acceleratorType", "NVIDIA_TESLA_V100"));
     List<ValidationProblem> problems = new ArrayList<>();
-    v100.validate(ResourceMappingTest.resources(16, null, 1), problems);
+    v100.validate(io.sparkstep.testing.TestResources.resources(16, null, 1), problems);
     assertTrue(problems.stream().anyMatch(p -> p.field().equals("resources.cpu") && p.message().contains("(12)")),
         problems.toString());
     List<ValidationProblem> fine = new ArrayList<>();
-    v100.validate(ResourceMappingTest.resources(8, null, 1), fine);
+    v100.validate(io.sparkstep.testing.TestResources.resources(8, null, 1), fine);
     assertTrue(fine.isEmpty(), fine.toString());
-    ResourceSpec r = ResourceMappingTest.resources(0, null, 1);
+    ResourceSpec r = io.sparkstep.testing.TestResources.resources(0, null, 1);
     r.instanceType = "n1-standard-32";
     List<ValidationProblem> machine = new ArrayList<>();
     v100.validate(r, machine);
