@@ -21,10 +21,6 @@ public final class InstanceTypeChooser {
     this.table = List.copyOf(table);
   }
 
-  public List<InstanceType> table() {
-    return table;
-  }
-
   /** The machine for {@code resources}, or null when no row fits (the flavor refuses the spec naming the field). */
   public String choose(ResourceSpec resources, String operatorDefault) {
     if (resources != null && resources.instanceType != null && !resources.instanceType.isBlank()) {

@@ -104,12 +104,15 @@ final class AzureMlOperator implements StepOperator {
       throw context.failed(new PlatformException("cannot stage the step's jars: " + e.getMessage(), e, true));
     }
 
-    // inline as $SPARKSTEP_SPEC up to specEnvMaxBytes, else uploaded to the run's staging folder
+    // inline as $SPARKSTEP_SPEC up to specEnvMaxBytes, else uploaded to the run's staging folder; validation takes
+    // any long, and a limit past 2 GiB means the same as 2 GiB (no spec is that large), never a negative int
+    int inlineLimit = (int) Math.min(Integer.MAX_VALUE, config.getLong("specEnvMaxBytes", 32768));
+    String specUri = staging + "/spec.json";
     Map<String, String> env = new LinkedHashMap<>(config.withPrefix("env."));
-    env.putAll(new SpecChannel((int) config.getLong("specEnvMaxBytes", 32768)).environment(
-        StepSpecJson.write(containerSpec), containerSpec.runDir, json -> {
-          write(staging + "/spec.json", json);
-          return staging + "/spec.json";
+    env.putAll(new SpecChannel(inlineLimit).environment(StepSpecJson.write(containerSpec), containerSpec.runDir,
+        json -> {
+          write(specUri, json);
+          return specUri;
         }));
     String compute = config.get("compute");
     String computeId = compute.startsWith("/subscriptions/") ? compute : jobs.workspaceId() + "/computes/" + compute;

@@ -59,11 +59,12 @@ final class VertexOperator implements StepOperator {
       containerSpec.jars = io.sparkstep.spi.remote.JarStaging.stage(spec.jars, settings.stagingUri,
           store.jarUploader(), uri -> uri);
       // inline as $SPARKSTEP_SPEC up to specEnvMaxBytes, else uploaded next to the run's record
+      String specUri = runDirUri + "/spec.json";
       Map<String, String> env = new java.util.LinkedHashMap<>(settings.env);
       env.putAll(new SpecChannel(settings.specEnvMaxBytes).environment(StepSpecJson.write(containerSpec), runDirUri,
           json -> {
-            store.write(runDirUri + "/spec.json", json);
-            return runDirUri + "/spec.json";
+            store.write(specUri, json);
+            return specUri;
           }));
       if (SpecChannel.stagedSpecUri(env) != null) {
         record.platform.put("specUri", SpecChannel.stagedSpecUri(env));
