@@ -86,6 +86,8 @@ public final class StepRunner {
     sc.addSparkListener(counter);
     String runTag = runTag(spec.runId);
     sc.addJobTag(runTag);
+    LateJobCanceller lateJobs = new LateJobCanceller(sc, runTag, cancel);
+    sc.addSparkListener(lateJobs);
     // A cancel interrupts the run's tasks: otherwise they run to their end after their job is cancelled, and the
     // SparkContext's stop waits for them (a SIGTERM'd entrypoint stops Spark itself, it does not die mid-way).
     sc.setInterruptOnCancel(true);
@@ -150,6 +152,7 @@ public final class StepRunner {
       sc.setInterruptOnCancel(false);
       sc.removeJobTag(runTag);
       sc.removeSparkListener(counter);
+      sc.removeSparkListener(lateJobs);
     }
   }
 

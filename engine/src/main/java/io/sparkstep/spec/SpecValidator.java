@@ -270,6 +270,11 @@ public final class SpecValidator {
     if (resources.gpuVendor != null && resources.gpus == 0) {
       problems.add(ValidationProblem.of("resources.gpuVendor", "is set but no GPUs are requested", "set gpus or drop gpuVendor"));
     }
+    // One vocabulary on every flavor, checked once here: a flavor maps a known vendor or refuses it, never guesses.
+    if (resources.gpuVendor != null && io.sparkstep.spi.remote.GpuVendor.parse(resources.gpuVendor).isEmpty()) {
+      problems.add(ValidationProblem.of("resources.gpuVendor", "'" + resources.gpuVendor + "' is not a GPU vendor",
+          "use " + io.sparkstep.spi.remote.GpuVendor.vocabulary() + " (or leave it out)"));
+    }
   }
 
   private static void nonNegative(String field, long value, List<ValidationProblem> problems) {

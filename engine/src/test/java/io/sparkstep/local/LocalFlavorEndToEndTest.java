@@ -12,8 +12,6 @@ import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunStore;
 import io.sparkstep.samples.GenerateTripsStep;
 import io.sparkstep.samples.TripFeaturesStep;
-import io.sparkstep.testing.FailingStep;
-import io.sparkstep.testing.SlowStep;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +24,10 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The sample pipeline, failure and cancel through the Java launch API on embedded Spark. */
+/**
+ * The sample pipeline through the Java launch API on embedded Spark, its features checked against the trips. Failure,
+ * cancel and the rest of the run contract are {@link LocalContractTest}'s.
+ */
 class LocalFlavorEndToEndTest {
   @TempDir
   Path tmp;
@@ -69,37 +70,5 @@ class LocalFlavorEndToEndTest {
     assertTrue(Files.size(new RunStore(home).logFile(featuresRun.id())) > 0, "the run's log captured lines");
     List<String> logLines = featuresRun.logs(false).collect(Collectors.toList());
     assertFalse(logLines.isEmpty());
-  }
-
-  @Test
-  void failingStepCommitsNothing() throws Exception {
-    Path home = tmp.resolve("home");
-    Path out = tmp.resolve("out");
-    StepRun run = Sparkstep.operator("local", home).step(FailingStep.class)
-        .output("out", out.toUri().toString()).submit();
-    assertEquals(RunState.FAILED, run.await(Duration.ofMinutes(2)));
-    assertTrue(run.record().errorMessage().contains("boom"), run.record().errorMessage());
-    assertFalse(Files.exists(out), "no output at the final URI");
-    try (var siblings = Files.list(tmp)) {
-      assertTrue(siblings.noneMatch(p -> p.getFileName().toString().contains("sparkstep-staging")), "staging removed");
-    }
-  }
-
-  @Test
-  void cancelStopsRunAndCommitsNothing() throws Exception {
-    Path home = tmp.resolve("home");
-    Path out = tmp.resolve("slow-out");
-    StepRun run = Sparkstep.operator("local", home).step(SlowStep.class).param("seconds", 60)
-        .output("out", out.toUri().toString()).submit();
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (run.state() != RunState.RUNNING && System.currentTimeMillis() < deadline) {
-      Thread.sleep(100);
-    }
-    Thread.sleep(1500);
-    long cancelledAt = System.nanoTime();
-    run.cancel();
-    assertEquals(RunState.CANCELLED, run.await(Duration.ofSeconds(45)));
-    assertTrue(Duration.ofNanos(System.nanoTime() - cancelledAt).toSeconds() < 40, "cancel did not wait for the step");
-    assertFalse(Files.exists(out));
   }
 }

@@ -33,11 +33,28 @@ public record CliProcess(int code, String out, String err) {
   /** The same with {@code env} added to the environment (as a user's {@code export NAME=VALUE} before the call). */
   public static CliProcess run(Path home, Duration timeout, java.util.Map<String, String> env, String... args)
       throws IOException, InterruptedException {
-    List<String> command = JavaCommand.forMainClass(SparkstepCli.class.getName(), List.of(
+    return run(home, timeout, env, null, args);
+  }
+
+  /**
+   * The same, with {@code setup} (a {@link Runnable} class of the test's class path, or null) run in the fresh JVM
+   * before the CLI: what an application embedding Sparkstep does first, such as handing a platform's credential
+   * hook its token or trusting a stand-in's certificate. The CLI itself runs unchanged after it.
+   */
+  public static CliProcess run(Path home, Duration timeout, java.util.Map<String, String> env,
+                               Class<? extends Runnable> setup, String... args)
+      throws IOException, InterruptedException {
+    List<String> jvmFlags = new ArrayList<>(List.of(
         // the CLI only submits and follows: Spark's driver and executors run in their own processes
         "-Xmx512m", "-Dsparkstep.home=" + home, "-Dspark.ui.enabled=false",
         // a quicker start for short-lived JVMs on a small CI box (JIT and GC choice only, no change in behaviour)
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    String mainClass = SparkstepCli.class.getName();
+    if (setup != null) {
+      jvmFlags.add("-D" + FreshCli.SETUP_PROPERTY + "=" + setup.getName());
+      mainClass = FreshCli.class.getName();
+    }
+    List<String> command = JavaCommand.forMainClass(mainClass, jvmFlags);
     command.addAll(List.of(args));
     Path out = Files.createTempFile("sparkstep-cli-", ".out");
     Path err = Files.createTempFile("sparkstep-cli-", ".err");

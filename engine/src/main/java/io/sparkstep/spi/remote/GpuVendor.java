@@ -39,12 +39,18 @@ public enum GpuVendor {
     return Optional.empty();
   }
 
+  /** The words {@code resources.gpuVendor} takes, for messages: "nvidia, amd or intel". */
+  public static String vocabulary() {
+    return "nvidia, amd or intel";
+  }
+
   /**
    * For platforms whose GPU machines are all NVIDIA: null when {@code value} is unset or means NVIDIA, else the
-   * problem, worded the same on every such flavor.
+   * problem, worded the same on every such flavor. A word outside the vocabulary is the spec validator's to refuse,
+   * once, as on every flavor.
    */
   public static ValidationProblem onlyNvidia(String platform, String value) {
-    if (value == null || parse(value).orElse(null) == NVIDIA) {
+    if (value == null || parse(value).orElse(NVIDIA) == NVIDIA) {
       return null;
     }
     return ValidationProblem.of("resources.gpuVendor", platform + " GPU machines are NVIDIA, not '" + value + "'",

@@ -97,6 +97,10 @@ public abstract class RemoteJobRun extends AbstractStepRun {
     if (status.state().isFinal()) {
       mergeDriverRecord();
       synchronized (record) {
+        if (status.state() == RunState.FAILED && status.failureReason() != null) {
+          // what the platform said, whatever the step's own error says (as kubernetes keeps podFailure)
+          record.platform.put("failureReason", io.sparkstep.util.Redactor.scrub(status.failureReason()));
+        }
         if (status.state() == RunState.FAILED && record.error == null) {
           String reason = status.failureReason() == null ? "the job ended " + status.platformState()
               : status.failureReason();

@@ -1,0 +1,32 @@
+package io.sparkstep.local;
+
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.testing.FlavorContractTest;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The flavor contract on the default {@code local} operator: runs from the Java API are in this JVM's embedded
+ * Spark, a detached run is a child JVM of the CLI that started it.
+ */
+class LocalContractTest extends FlavorContractTest {
+  @Override
+  protected String startPlatform(Path tmp, Path home) {
+    return "local";
+  }
+
+  @Override
+  protected Refusal unsupportedResources() {
+    return new Refusal("executors=2", "resources.executors");
+  }
+
+  /** Nothing of it runs in a child process, and the embedded Spark has no job of it left. */
+  @Override
+  protected void assertNothingLeft(RunRecord record) throws Exception {
+    super.assertNothingLeft(record);
+    SparkSession spark = SparkSession.getActiveSession().getOrElse(() -> SparkSession.getDefaultSession().get());
+    eventually("the embedded Spark has no active job", Duration.ofSeconds(30),
+        () -> spark.sparkContext().statusTracker().getActiveJobIds().length == 0);
+  }
+}

@@ -1,0 +1,433 @@
+package io.sparkstep.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkstep.api.ExitCode;
+import io.sparkstep.api.RunRecordView;
+import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepRun;
+import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.launch.StepSubmitter;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.record.RunRecordJson;
+import io.sparkstep.record.RunStore;
+import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.util.Redactor;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The run contract every flavor keeps, written once and run by each flavor module against its real platform or
+ * stand-in (embedded Spark, a standalone cluster on 127.0.0.1, the Kubernetes API stand-in, the SageMaker, Vertex
+ * and Azure ML stand-ins). A flavor's module subclasses it, starts its platform, registers an operator and answers
+ * the few questions only it can (what it refuses, what "nothing left" means on its platform, the container's own
+ * copy of the log); every assertion here is the same for all of them.
+ *
+ * <p>Four real runs per flavor: a success (with a spec past 256 KiB), a failure (a step that reads a secret by
+ * reference and leaks it down every route), a cancel, and a detached run that only fresh CLI processes follow. The
+ * refusals never reach the platform. The last test looks for the secret everywhere the runs went.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+public abstract class FlavorContractTest {
+  /** The Spark conf key the runs carry the secret in, by reference: only the driver resolves it. */
+  protected static final String SECRET_CONF = "spark.sparkstep.test.token";
+  protected static final Duration CLI_TIMEOUT = Duration.ofMinutes(3);
+  private static final String RUN_ID_LINE = "\\d{8}-\\d{6}-[0-9a-f]{6}";
+
+  protected Path tmp;
+  protected Path home;
+  protected String operator;
+  protected RunStore store;
+  private SecretRoutes secrets;
+  private String previousHome;
+
+  /** A setting the flavor cannot map and the spec field its refusal must name. */
+  public record Refusal(String resources, String field) {
+  }
+
+  /**
+   * Starts the flavor's platform (or stand-in) and registers an operator for it in {@code home}, whose runs may
+   * write under {@code tmp}.
+   *
+   * @return the operator's name
+   */
+  protected abstract String startPlatform(Path tmp, Path home) throws Exception;
+
+  /** Resources this flavor cannot map, and the field the one-line refusal names. */
+  protected abstract Refusal unsupportedResources();
+
+  /** Stops what {@link #startPlatform} started. */
+  protected void stopPlatform() throws Exception {
+  }
+
+  /** The operator a GPU step is checked against (the flavor's own, unless GPUs need another setting). */
+  protected String gpuOperator() {
+    return operator;
+  }
+
+  /** What a user's shell would have exported for this platform (credentials of the default chain). */
+  protected Map<String, String> cliEnvironment() {
+    return Map.of();
+  }
+
+  /** Installed in every fresh CLI JVM before the CLI runs, as an embedding application would (null: none). */
+  protected Class<? extends Runnable> cliSetup() {
+    return null;
+  }
+
+  /** How long one run may take on this platform. */
+  protected Duration runTimeout() {
+    return Duration.ofMinutes(4);
+  }
+
+  /** Where a run's output named {@code name} goes: a Hadoop FS URI this test can look at. */
+  protected String outputUri(String name) {
+    return tmp.resolve("data").resolve(name).toUri().toString();
+  }
+
+  /** Whether anything was committed at {@code uri}. */
+  protected boolean outputExists(String uri) {
+    return Files.exists(Path.of(URI.create(uri)));
+  }
+
+  /**
+   * The container's or driver's own log lines as the platform holds them, where the flavor copies them into the run's
+   * log; empty where the run's log is written in place.
+   */
+  protected Optional<List<String>> platformLog(RunRecord record) throws Exception {
+    return Optional.empty();
+  }
+
+  /**
+   * Fails unless nothing of the cancelled run is left on the platform. By default: no process this JVM started
+   * names the run (the stand-ins' containers and local children are such processes). Flavors add their platform's
+   * objects (pods, jobs, drivers).
+   */
+  protected void assertNothingLeft(RunRecord record) throws Exception {
+    eventually("no process of run " + record.runId + " is left", Duration.ofSeconds(30), () ->
+        ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).noneMatch(p ->
+            p.info().commandLine().map(line -> line.contains(record.runId)).orElse(false)));
+  }
+
+  /** What this platform must show of the successful run (its request, its job's names in the record). */
+  protected void checkSucceeded(RunRecord record) throws Exception {
+  }
+
+  /** What this platform must show of the failed run (its own failure reason kept next to the step's). */
+  protected void checkFailed(RunRecord record) throws Exception {
+  }
+
+  /** Texts the platform stored (requests, job definitions, config maps): the secret must be in none. */
+  protected Map<String, String> platformTexts() throws Exception {
+    return Map.of();
+  }
+
+  @BeforeAll
+  final void startContract() throws Exception {
+    tmp = Files.createTempDirectory("sparkstep-contract-");
+    home = tmp.resolve("home");
+    previousHome = System.getProperty("sparkstep.home");
+    // in-process CLI calls read their home from here, as bin/sparkstep passes it
+    System.setProperty("sparkstep.home", home.toString());
+    secrets = new SecretRoutes(home);
+    operator = startPlatform(tmp, home);
+    store = new RunStore(home);
+  }
+
+  @AfterAll
+  final void stopContract() throws Exception {
+    try {
+      if (secrets != null) {
+        secrets.close();
+      }
+      stopPlatform();
+    } finally {
+      if (previousHome == null) {
+        System.clearProperty("sparkstep.home");
+      } else {
+        System.setProperty("sparkstep.home", previousHome);
+      }
+      deleteQuietly(tmp);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aStepRunsThroughItsStatesToSucceededWithRowsPerOutputAndASpecPast256KiB() throws Exception {
+    // 256 KiB in eight conf values of 32 KiB (one value may hold at most 64 KiB, see SpecValidator's limits): past
+    // Linux's 128 KiB for one argument and past every platform's limit for one environment value
+    Map<String, String> padding = new TreeMap<>();
+    for (int i = 0; i < 8; i++) {
+      padding.put("spark.sparkstep.test.padding" + i, Integer.toString(i).repeat(32 * 1024));
+    }
+    StepRun run = Sparkstep.operator(operator, home).step("generate-trips")
+        .param("rows", 1500).param("zones", 20).param("partitions", 2)
+        .output("trips", outputUri("ok/trips")).output("zones", outputUri("ok/zones"))
+        .conf(padding).conf(SECRET_CONF, SecretRoutes.REFERENCE).submit();
+    List<RunState> seen = Collections.synchronizedList(new ArrayList<>(List.of(run.state())));
+    run.addListener(r -> seen.add(r.state()));
+    assertEquals(RunState.SUCCEEDED, run.await(runTimeout()), () -> "log:\n" + log(run.id()));
+
+    RunRecordView view = run.record();
+    assertEquals(Map.of("trips", 1500L, "zones", 20L), view.rowsWritten(), "rows per output");
+    assertTrue(view.outputUris().keySet().containsAll(List.of("trips", "zones")), view.outputUris().toString());
+    assertTrue(outputExists(outputUri("ok/trips")) && outputExists(outputUri("ok/zones")), "both committed");
+    assertTrue(seen.contains(RunState.RUNNING) && seen.get(seen.size() - 1) == RunState.SUCCEEDED,
+        "SUBMITTED, RUNNING, SUCCEEDED: " + seen);
+    List<RunState> order = List.of(RunState.SUBMITTED, RunState.RUNNING, RunState.SUCCEEDED);
+    assertTrue(seen.stream().allMatch(order::contains), "only forward states: " + seen);
+    assertEquals(seen.stream().sorted(Comparator.comparingInt(order::indexOf)).toList(), seen, "forward only");
+    RunRecord stored = store.load(run.id()).orElseThrow();
+    assertEquals(RunState.SUCCEEDED, stored.state);
+    assertTrue(!stored.startedAt.isBefore(stored.submittedAt) && !stored.endedAt.isBefore(stored.startedAt),
+        "the platform's times in order: " + stored.submittedAt + " " + stored.startedAt + " " + stored.endedAt);
+    checkSucceeded(stored);
+  }
+
+  @Test
+  @Order(2)
+  void aFailingStepIsFailedWithItsOwnMessageScrubbedAndCommitsNothing() throws Exception {
+    String out = outputUri("failed/out");
+    StepRun run = Sparkstep.operator(operator, home).step(SecretLeakingStep.class).param("confKey", SECRET_CONF)
+        .output("out", out).conf(SECRET_CONF, SecretRoutes.REFERENCE).submit();
+    assertEquals(RunState.FAILED, run.await(runTimeout()), () -> "log:\n" + log(run.id()));
+    String error = run.record().errorMessage();
+    assertNotNull(error, "a failed run says why");
+    assertTrue(error.contains("login failed for " + Redactor.REDACTED), "the step's own message, scrubbed: " + error);
+    assertFalse(outputExists(out), "a failed step commits nothing");
+    RunRecord stored = store.load(run.id()).orElseThrow();
+    assertEquals(RunState.FAILED, stored.state);
+    assertTrue(stored.error.message.contains("login failed for"), stored.error.message);
+    SecretRoutes.assertStepReadTheSecret(log(run.id()));
+    checkFailed(stored);
+  }
+
+  @Test
+  @Order(3)
+  void cancelWhileRunningEndsCancelledWithNothingCommittedAndNothingLeft() throws Exception {
+    String out = outputUri("cancelled/out");
+    StepRun run = Sparkstep.operator(operator, home).step(SlowStep.class).param("seconds", 120)
+        .output("out", out).conf(SECRET_CONF, SecretRoutes.REFERENCE).submit();
+    // as `sparkstep runs logs --follow` does: the step's own line arrives while it runs
+    String started;
+    try (Stream<String> follow = run.logs(true)) {
+      started = follow.peek(secrets::saw).filter(l -> l.contains("slow step: tasks sleep")).findFirst().orElse(null);
+    }
+    assertNotNull(started, "the running step's log line was streamed before the run ended:\n" + log(run.id()));
+    assertEquals(RunState.RUNNING, run.state());
+    long cancelledAt = System.nanoTime();
+    run.cancel();
+    assertEquals(RunState.CANCELLED, run.await(Duration.ofMinutes(1)));
+    assertTrue(Duration.ofNanos(System.nanoTime() - cancelledAt).toSeconds() < 60, "cancel did not wait for the step");
+    assertFalse(outputExists(out), "a cancelled step commits nothing");
+    RunRecord stored = store.load(run.id()).orElseThrow();
+    assertEquals(RunState.CANCELLED, stored.state);
+    assertNothingLeft(stored);
+  }
+
+  @Test
+  @Order(4)
+  void aDetachedRunFollowedOnlyByFreshProcessesReachesItsFinalStateWithEachLogLineOnce() throws Exception {
+    CliProcess submit = cli("run", "--operator", operator, "--detach", "--step", "generate-trips",
+        "--param", "rows=700", "--param", "zones=10", "--output", "trips=" + outputUri("detached/trips"),
+        "--output", "zones=" + outputUri("detached/zones"), "--conf", SECRET_CONF + "=" + SecretRoutes.REFERENCE);
+    assertEquals(ExitCode.SUCCEEDED, submit.code(), submit.all());
+    String runId = submit.out().lines().filter(l -> l.matches(RUN_ID_LINE)).findFirst()
+        .orElseThrow(() -> new AssertionError("run --detach prints the run id: " + submit.all()));
+
+    // Only new processes ask, three at a time (users in other terminals): nothing of the submitter is left to.
+    ExecutorService pollers = Executors.newFixedThreadPool(3);
+    try {
+      long deadline = System.nanoTime() + runTimeout().toNanos();
+      boolean finished = false;
+      while (!finished) {
+        assertTrue(System.nanoTime() < deadline, "the run reached no final state:\n" + log(runId));
+        List<Future<CliProcess>> polls = List.of(pollers.submit(() -> cli("runs", "status", runId)),
+            pollers.submit(() -> cli("runs", "status", runId)), pollers.submit(() -> cli("runs", "list")));
+        for (Future<CliProcess> poll : polls) {
+          CliProcess answer = poll.get(CLI_TIMEOUT.toSeconds() + 30, TimeUnit.SECONDS);
+          assertEquals(ExitCode.SUCCEEDED, answer.code(), answer.all());
+          String line = answer.out().lines().filter(l -> l.contains(runId) || l.contains("state")).findFirst()
+              .orElse(answer.out());
+          assertFalse(line.contains("FAILED") || line.contains("CANCELLED") || line.contains("UNKNOWN"),
+              answer.all() + "\nlog:\n" + log(runId));
+          finished |= line.contains("SUCCEEDED");
+        }
+      }
+    } finally {
+      pollers.shutdownNow();
+    }
+
+    RunRecord stored = store.load(runId).orElseThrow();
+    assertEquals(RunState.SUCCEEDED, stored.state, "what the pollers learnt is stored");
+    assertTrue(stored.outputs.get("trips").committed, "the driver's record is merged: " + stored.outputs);
+    assertTrue(stored.startedAt != null && !stored.startedAt.isBefore(stored.submittedAt)
+        && stored.durationMillis != null, "times from the platform");
+
+    // re-attach by run id from a fresh process: the whole record, rows included
+    CliProcess json = cli("runs", "status", runId, "--json");
+    assertEquals(ExitCode.SUCCEEDED, json.code(), json.all());
+    RunRecord attached = RunRecordJson.read(json.out());
+    assertEquals(RunState.SUCCEEDED, attached.state);
+    assertEquals(700L, attached.outputs.get("trips").rows);
+    assertEquals(10L, attached.outputs.get("zones").rows);
+
+    String runLog = log(runId);
+    CliProcess logs = cli("runs", "logs", runId);
+    assertEquals(ExitCode.SUCCEEDED, logs.code(), logs.all());
+    assertFalse(logs.out().isBlank(), "a finished detached run has its log without --follow");
+    assertEquals(runLog.strip(), logs.out().strip(), "runs logs prints the run's log");
+    CliProcess follow = cli("runs", "logs", runId, "--follow");
+    assertEquals(ExitCode.SUCCEEDED, follow.code(), follow.all());
+    assertTrue(follow.out().strip().endsWith(runLog.strip().lines().reduce((a, b) -> b).orElse("")),
+        "--follow of a finished run prints to the end and ends");
+    Optional<List<String>> platformLog = platformLog(stored);
+    if (platformLog.isPresent()) {
+      assertEachLineOnce(platformLog.get(), runLog);
+    }
+  }
+
+  /** Every line the platform holds is in the run's log as often as there (never twice for once, never missing). */
+  private static void assertEachLineOnce(List<String> platformLines, String runLog) {
+    assertFalse(platformLines.isEmpty(), "the platform has the container's log");
+    Map<String, Long> expected = count(platformLines.stream().map(Redactor::scrub).toList());
+    Map<String, Long> copied = count(runLog.lines().toList());
+    List<String> wrong = new ArrayList<>();
+    expected.forEach((line, times) -> {
+      if (!times.equals(copied.getOrDefault(line, 0L))) {
+        wrong.add(times + " on the platform, " + copied.getOrDefault(line, 0L) + " copied: " + line);
+      }
+    });
+    assertTrue(wrong.isEmpty(), wrong.size() + " of " + expected.size() + " lines copied wrongly:\n"
+        + String.join("\n", wrong.subList(0, Math.min(10, wrong.size()))));
+  }
+
+  private static Map<String, Long> count(List<String> lines) {
+    return lines.stream().filter(l -> !l.isBlank())
+        .collect(Collectors.groupingBy(Function.identity(), LinkedHashMap::new, Collectors.counting()));
+  }
+
+  @Test
+  @Order(5)
+  void unsupportedResourcesAreRefusedInOneLineNamingTheFieldBeforeAnythingRuns() throws Exception {
+    Refusal refusal = unsupportedResources();
+    int runsBefore = store.list().size();
+    CliCall call = CliCall.of("run", "--operator", operator, "--step", "generate-trips",
+        "--output", "trips=" + outputUri("refused/trips"), "--output", "zones=" + outputUri("refused/zones"),
+        "--resources", refusal.resources());
+    secrets.saw(call.all());
+    assertEquals(ExitCode.INVALID_INPUT, call.code(), call.all());
+    assertTrue(call.err().lines().anyMatch(l -> l.contains(refusal.field())), "names " + refusal.field() + ": "
+        + call.err());
+    assertEquals(runsBefore, store.list().size(), "nothing was recorded, so nothing was submitted");
+  }
+
+  @Test
+  @Order(6)
+  void theSameGpuVendorIsAcceptedOrRefusedAlike() {
+    // a parameter the step does not have makes every call a refusal, so none is submitted: what differs between
+    // the calls is only what the flavor says of the vendor
+    Map<String, String> refusals = new LinkedHashMap<>();
+    for (String vendor : List.of("nvidia", "nvidia.com", "NVIDIA", "acme")) {
+      CliCall call = CliCall.of("run", "--operator", gpuOperator(), "--step", "generate-trips",
+          "--param", "noSuchParam=1", "--output", "trips=" + outputUri("gpu/trips"),
+          "--output", "zones=" + outputUri("gpu/zones"), "--resources", "gpus=1,gpuVendor=" + vendor);
+      secrets.saw(call.all());
+      assertEquals(ExitCode.INVALID_INPUT, call.code(), call.all());
+      assertTrue(call.err().contains("noSuchParam"), call.err());
+      refusals.put(vendor, call.err().replace("'" + vendor + "'", "'VENDOR'").replace("=" + vendor, "=VENDOR"));
+    }
+    assertFalse(refusals.get("nvidia").contains("resources.gpuVendor"), "nvidia is a vendor every flavor knows: "
+        + refusals.get("nvidia"));
+    assertEquals(refusals.get("nvidia"), refusals.get("nvidia.com"), "nvidia.com means nvidia");
+    assertEquals(refusals.get("nvidia"), refusals.get("NVIDIA"), "the word is not case-sensitive");
+    assertTrue(refusals.get("acme").contains("resources.gpuVendor"), "an unknown vendor is refused by name: "
+        + refusals.get("acme"));
+  }
+
+  @Test
+  @Order(7)
+  void aLiteralSecretInConfIsRefusedWithoutEchoingItBeforeAnythingRuns() throws Exception {
+    int runsBefore = store.list().size();
+    secrets.literalConfIsRefused(operator, outputUri("literal/out"));
+    assertEquals(runsBefore, store.list().size(), "nothing was recorded, so nothing was submitted");
+  }
+
+  @Test
+  @Order(100)
+  void noSecretValueInAnyFileLogRecordOrProcessCommandLine() throws Exception {
+    // every run above carried the secret by reference; the failing one printed, logged and threw it
+    List<Path> roots = new ArrayList<>(List.of(tmp));
+    secrets.assertNowhere(roots, platformTexts());
+  }
+
+  /** A CLI call in a JVM of its own, as a user makes it from another terminal; what it printed is checked too. */
+  protected CliProcess cli(String... args) throws IOException, InterruptedException {
+    CliProcess call = CliProcess.run(home, CLI_TIMEOUT, cliEnvironment(), cliSetup(), args);
+    secrets.saw(call.all());
+    return call;
+  }
+
+  /** A later process's handle on run {@code runId} (what runs status and attach use). */
+  protected StepRun attach(String runId) {
+    return new StepSubmitter(home, new FlavorRegistry()).attach(runId);
+  }
+
+  protected String log(String runId) {
+    try {
+      return Files.readString(store.logFile(runId));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  /** Waits for {@code condition}, checking it a few times a second, and fails with {@code what} past {@code limit}. */
+  protected static void eventually(String what, Duration limit, java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
+      Thread.sleep(200);
+    }
+  }
+
+  private static void deleteQuietly(Path root) {
+    if (root == null) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(root)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temp dir left behind is the OS's to clean
+    }
+  }
+}
