@@ -43,4 +43,14 @@ class InstanceTypeChooserTest {
     r.instanceType = "named";
     assertEquals("named", CHOOSER.choose(r, "ops-default"));
   }
+
+  @Test
+  void aPlatformRuleFiltersTheRows() {
+    // e.g. machines that carry exactly the GPUs asked for: no row has exactly 2
+    assertNull(CHOOSER.choose(resources(0, null, 2), null, row -> row.gpus() == 2));
+    assertEquals("gpu-large", CHOOSER.choose(resources(0, null, 1), null, row -> row.gpus() != 1));
+    ResourceSpec named = new ResourceSpec();
+    named.instanceType = "named";
+    assertEquals("named", CHOOSER.choose(named, null, row -> false), "a named type is not filtered");
+  }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.launch.StepSubmitter;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunStore;
@@ -25,6 +26,8 @@ import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
@@ -141,6 +144,53 @@ class AzureMlFlavorTest {
         System.setProperty("sparkstep.home", previous);
       }
     }
+  }
+
+  /**
+   * The job's std_log.txt reaches the run's log through run history and its SAS URL, each line once although two
+   * handles poll the running job at once (the cursor is persisted), and {@code runs logs} prints the step's own line.
+   */
+  @Test
+  void containerLogIsCopiedOnceIntoTheRunsLog() throws Exception {
+    StepRun run = Sparkstep.operator("aml", home).step("generate-trips").param("rows", 300)
+        .output("trips", uri("log-trips")).output("zones", uri("log-zones")).submit();
+    StepRun second = new StepSubmitter(home, new FlavorRegistry()).attach(run.id());
+    CompletableFuture<RunState> secondEnds = new CompletableFuture<>();
+    Thread secondPoller = new Thread(() -> {
+      try {
+        secondEnds.complete(second.await(Duration.ofMinutes(3)));
+      } catch (Exception e) {
+        secondEnds.completeExceptionally(e);
+      }
+    }, "second-poller");
+    secondPoller.start();
+    assertEquals(RunState.SUCCEEDED, run.await(Duration.ofMinutes(3)), () -> String.valueOf(run.record().errorMessage()));
+    assertEquals(RunState.SUCCEEDED, secondEnds.get());
+    assertTrue(standIn.userLogReads.get() > 1, "the log was read by SAS URL on more than one poll");
+
+    String printed;
+    String previous = System.getProperty("sparkstep.home");
+    System.setProperty("sparkstep.home", home.toString());
+    try {
+      CliCall logs = CliCall.of("runs", "logs", run.id());
+      assertEquals(0, logs.code(), logs.all());
+      printed = logs.out();
+    } finally {
+      if (previous == null) {
+        System.clearProperty("sparkstep.home");
+      } else {
+        System.setProperty("sparkstep.home", previous);
+      }
+    }
+    assertTrue(printed.contains("generating 300 trips over"), "the step's own line is in runs logs:\n" + printed);
+
+    List<String> container = Files.readAllLines(standIn.containerLog(AzureMlOperator.jobName(run.id())));
+    List<String> local = Files.readAllLines(new RunStore(home).logFile(run.id()));
+    assertTrue(container.size() > 5, "the container logged: " + container.size());
+    Map<String, Long> expected = container.stream().collect(Collectors.groupingBy(l -> l, Collectors.counting()));
+    Map<String, Long> copied = local.stream().filter(expected::containsKey)
+        .collect(Collectors.groupingBy(l -> l, Collectors.counting()));
+    assertEquals(expected, copied, "each line of the container's log is in the run's log as often as it was logged");
   }
 
   @Test

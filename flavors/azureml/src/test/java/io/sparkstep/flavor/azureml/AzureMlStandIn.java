@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.List;
@@ -29,12 +30,19 @@ import javax.net.ssl.TrustManagerFactory;
  * A local Azure Resource Manager for Azure ML jobs, over HTTPS with a certificate made for the test: PUT, GET and
  * cancel of command jobs under {@code /subscriptions/.../workspaces/{ws}/jobs/{name}}. It checks what ARM checks
  * (api-version, a bearer token, the job name rule, the command job's required fields) and runs the job's command as our
- * entrypoint in a local JVM with the job's environment variables, reporting the status Azure ML would.
+ * entrypoint in a local JVM with the job's environment variables, reporting the status Azure ML would. The process's
+ * output ({@code workDir/<job>.log}) is the job's {@code user_logs/std_log.txt}: the run-history details
+ * ({@code /history/v1.0/.../runs/{job}/details}, at the host the job's Tracking service names) give it as a SAS URL,
+ * served here like a blob, to a request without a bearer token.
  */
 final class AzureMlStandIn implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SAS_SIGNATURE = "standin-sas-signature";
   private static final Pattern JOB_PATH = Pattern.compile(
       "/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\\.MachineLearningServices/workspaces/([^/]+)/jobs/([^/]+)(/cancel)?");
+  private static final Pattern RUN_DETAILS = Pattern.compile(
+      "/history/v1\\.0/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.MachineLearningServices/workspaces/[^/]+/runs/([^/]+)/details");
+  private static final Pattern USER_LOG_BLOB = Pattern.compile("/azureml/ExperimentRun/dcid\\.([^/]+)/user_logs/std_log\\.txt");
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_-]{0,254}");
 
   final HttpsServer server;
@@ -42,9 +50,13 @@ final class AzureMlStandIn implements AutoCloseable {
   final Path workDir;
   final List<String> authorizations = new CopyOnWriteArrayList<>();
   final Map<String, JsonNode> bodies = new ConcurrentHashMap<>();
+  /** The ARM path of each job's workspace, for its Tracking service endpoint. */
+  private final Map<String, String> workspaces = new ConcurrentHashMap<>();
   final Map<String, Process> processes = new ConcurrentHashMap<>();
   final Map<String, Boolean> cancelled = new ConcurrentHashMap<>();
   final AtomicInteger creates = new AtomicInteger();
+  /** Reads of a job's std_log.txt by its SAS URL. */
+  final AtomicInteger userLogReads = new AtomicInteger();
   /** Answer the next N creates with 429 (Retry-After: 0), as ARM does under throttling. */
   final AtomicInteger throttleNextCreates = new AtomicInteger();
 
@@ -85,8 +97,18 @@ final class AzureMlStandIn implements AutoCloseable {
     try {
       String auth = exchange.getRequestHeaders().getFirst("Authorization");
       authorizations.add(String.valueOf(auth));
+      Matcher blob = USER_LOG_BLOB.matcher(exchange.getRequestURI().getPath());
+      if (blob.matches()) {
+        userLog(exchange, blob.group(1), auth);
+        return;
+      }
       if (auth == null || !auth.startsWith("Bearer ")) {
         send(exchange, 401, error("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing."));
+        return;
+      }
+      Matcher details = RUN_DETAILS.matcher(exchange.getRequestURI().getPath());
+      if (details.matches() && exchange.getRequestMethod().equals("GET")) {
+        runDetails(exchange, details.group(1));
         return;
       }
       String query = exchange.getRequestURI().getQuery();
@@ -148,9 +170,11 @@ final class AzureMlStandIn implements AutoCloseable {
       return;
     }
     bodies.put(name, body);
+    String path = exchange.getRequestURI().getPath();
+    workspaces.put(name, path.substring(0, path.indexOf("/jobs/")));
     Map<String, String> env = new java.util.LinkedHashMap<>();
     p.path("environmentVariables").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
-    processes.put(name, EntrypointProcess.start(env, List.of(), workDir.resolve(name + ".log")));
+    processes.put(name, EntrypointProcess.start(env, List.of(), containerLog(name)));
     send(exchange, 201, job(name));
   }
 
@@ -160,6 +184,47 @@ final class AzureMlStandIn implements AutoCloseable {
       return;
     }
     send(exchange, 200, job(name));
+  }
+
+  /** Run history's details: the job's log files by SAS URL, once the container has written any. */
+  private void runDetails(HttpExchange exchange, String name) throws IOException {
+    if (!bodies.containsKey(name)) {
+      send(exchange, 404, error("UserError", "Run " + name + " not found."));
+      return;
+    }
+    ObjectNode details = JSON.createObjectNode();
+    details.put("runId", name);
+    details.put("status", status(name));
+    ObjectNode logFiles = details.putObject("logFiles");
+    if (Files.exists(containerLog(name))) {
+      logFiles.put("user_logs/std_log.txt", endpoint() + "/azureml/ExperimentRun/dcid." + name
+          + "/user_logs/std_log.txt?sv=2019-07-07&sr=b&sp=r&sig=" + SAS_SIGNATURE);
+    }
+    send(exchange, 200, details);
+  }
+
+  /** The blob behind the SAS URL: the SAS is the grant, and a bearer token beside it is refused. */
+  private void userLog(HttpExchange exchange, String name, String auth) throws IOException {
+    String query = String.valueOf(exchange.getRequestURI().getRawQuery());
+    if (auth != null) {
+      sendText(exchange, 400, "AuthenticationFailed: a SAS request carries no Authorization header");
+    } else if (!query.contains("sig=" + SAS_SIGNATURE)) {
+      sendText(exchange, 403, "AuthenticationFailed: Server failed to authenticate the request.");
+    } else if (!Files.exists(containerLog(name))) {
+      sendText(exchange, 404, "BlobNotFound: The specified blob does not exist.");
+    } else {
+      userLogReads.incrementAndGet();
+      byte[] bytes = Files.readAllBytes(containerLog(name));
+      exchange.getResponseHeaders().add("Content-Type", "application/octet-stream");
+      exchange.sendResponseHeaders(200, bytes.length == 0 ? -1 : bytes.length);
+      exchange.getResponseBody().write(bytes);
+      exchange.close();
+    }
+  }
+
+  /** Where the job's process writes stdout and stderr. */
+  Path containerLog(String name) {
+    return workDir.resolve(name + ".log");
   }
 
   private void cancel(HttpExchange exchange, String name) throws IOException {
@@ -178,6 +243,9 @@ final class AzureMlStandIn implements AutoCloseable {
     ObjectNode props = (ObjectNode) job.path("properties");
     props.remove("environmentVariables");
     props.put("status", status(name));
+    ObjectNode tracking = props.putObject("services").putObject("Tracking");
+    tracking.put("jobServiceType", "Tracking");
+    tracking.put("endpoint", "azureml://127.0.0.1:" + server.getAddress().getPort() + "/mlflow/v1.0" + workspaces.get(name));
     job.put("name", name);
     return job;
   }
@@ -199,6 +267,13 @@ final class AzureMlStandIn implements AutoCloseable {
     error.put("code", code);
     error.put("message", message);
     return root;
+  }
+
+  private static void sendText(HttpExchange exchange, int status, String text) throws IOException {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
+    exchange.close();
   }
 
   private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {

@@ -2,7 +2,6 @@ package io.sparkstep.flavor.vertex;
 
 import com.google.cloud.aiplatform.v1.MachineSpec;
 import io.sparkstep.spec.ResourceSpec;
-import io.sparkstep.spec.SpecValidator;
 import io.sparkstep.spec.ValidationProblem;
 import java.util.List;
 import java.util.Locale;
@@ -75,8 +74,8 @@ final class ResourceMapping {
     if (max < 0) {
       return;
     }
-    String type = explicitType(r);
-    int cpus = type != null ? MachineTypes.n1Cpus(type) : machineFromTable(r).map(MachineTypes.Machine::cpus).orElse(-1);
+    String type = explicitType(r) != null ? explicitType(r) : machineFromTable(r).orElse(null);
+    int cpus = type == null ? -1 : MachineTypes.n1Cpus(type);
     int asked = Math.max(cpus, r.cpu);
     if (asked > max) {
       problems.add(ValidationProblem.of(r.cpu > max ? "resources.cpu" : "resources.instanceType", asked + " vCPUs with "
@@ -89,7 +88,7 @@ final class ResourceMapping {
   MachineSpec machineSpec(ResourceSpec r) {
     String type = explicitType(r);
     if (type == null) {
-      type = machineFromTable(r).orElseThrow().type();
+      type = machineFromTable(r).orElseThrow();
     }
     MachineSpec.Builder spec = MachineSpec.newBuilder().setMachineType(type);
     if (r.gpus > 0) {
@@ -109,15 +108,12 @@ final class ResourceMapping {
     return settings.machineType == null || settings.machineType.isBlank() ? null : settings.machineType.trim();
   }
 
-  private Optional<MachineTypes.Machine> machineFromTable(ResourceSpec r) {
-    double memoryGiB = 0;
-    if (r.memory != null) {
-      try {
-        memoryGiB = SpecValidator.memoryMiB(r.memory) / 1024.0;
-      } catch (RuntimeException e) {
-        return Optional.empty();
-      }
+  /** The table's machine, or empty when none fits or the memory is unreadable (SpecValidator names that field). */
+  private Optional<String> machineFromTable(ResourceSpec r) {
+    try {
+      return MachineTypes.choose(r, settings.acceleratorType.toUpperCase(Locale.ROOT));
+    } catch (RuntimeException unreadableMemory) {
+      return Optional.empty();
     }
-    return MachineTypes.choose(r.cpu, memoryGiB, r.gpus, settings.acceleratorType.toUpperCase(Locale.ROOT));
   }
 }
