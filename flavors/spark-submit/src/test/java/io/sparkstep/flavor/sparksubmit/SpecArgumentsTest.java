@@ -39,12 +39,15 @@ class SpecArgumentsTest {
     return new SparkSubmitLaunch(settings, spec, null, null, AcceleratorPlan.none());
   }
 
-  /** A spec over spark-submit's inline limit (1 MiB): conf values of 32 KiB, the validator's limit being 64 KiB. */
+  /**
+   * A spec over spark-submit's inline limit (1 MiB) in labels of 32 Ki two-byte characters (the validator takes 64 Ki
+   * per value), so it stays under the 1 Mi characters a spec may have.
+   */
   private static StepSpec largeSpec() {
     StepSpec spec = new StepSpec();
     spec.step = "generate-trips";
-    for (int i = 0; i < 1056 / 32; i++) {
-      spec.sparkConf.put("spark.sparkstep.test.padding" + i, Integer.toString(i % 10).repeat(32 * 1024));
+    for (int i = 0; i < 20; i++) {
+      spec.labels.put("padding" + i, "é".repeat(32 * 1024));
     }
     return spec;
   }
