@@ -337,6 +337,14 @@ public final class SpecValidator {
     spec.params.forEach((k, v) -> longValue("params." + k, v == null ? null : String.valueOf(v), problems));
     spec.sparkConf.forEach((k, v) -> longValue("sparkConf." + k, v, problems));
     spec.labels.forEach((k, v) -> longValue("labels." + k, v, problems));
+    if (problems.size() == before) {
+      // refused here, not first by the entrypoint that reads it (StepSpecJson.read) after the run was sent
+      int chars = StepSpecJson.write(spec).length();
+      if (chars > StepSpecJson.MAX_SPEC_CHARS) {
+        problems.add(ValidationProblem.of("spec", "is " + chars + " characters as JSON, more than the limit of "
+            + StepSpecJson.MAX_SPEC_CHARS, "pass large configuration as a file or URI parameter instead"));
+      }
+    }
     return problems.size() == before;
   }
 

@@ -38,6 +38,25 @@ class SpecValidatorTest {
     assertEquals("resources.cpu", wrongType.problems().get(0).field());
   }
 
+  /** A spec the entrypoint would not read (over 1 Mi characters) is refused when it is validated for submission. */
+  @Test
+  void aSpecOverTheReadersLimitIsRefusedBeforeItIsSent() {
+    StepSpec spec = new StepSpec();
+    spec.step = "generate-trips";
+    for (int i = 0; i < 40; i++) {
+      spec.labels.put("padding" + i, "x".repeat(32 * 1024));
+    }
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> new SpecValidator()
+        .validateOrThrow(spec, false));
+    assertEquals(List.of("spec"), e.problems().stream().map(ValidationProblem::field).toList(), e.getMessage());
+    assertTrue(e.problems().get(0).message().contains("more than the limit of " + StepSpecJson.MAX_SPEC_CHARS),
+        e.getMessage());
+    spec.labels.keySet().removeIf(key -> Integer.parseInt(key.substring("padding".length())) >= 30);
+    List<ValidationProblem> problems = new java.util.ArrayList<>();
+    new SpecValidator().validate(spec, false, problems);
+    assertTrue(problems.stream().noneMatch(p -> p.field().equals("spec")), "960 Ki characters are read: " + problems);
+  }
+
   @Test
   void specRoundTripsThroughJson() {
     StepSpec spec = new StepSpec();

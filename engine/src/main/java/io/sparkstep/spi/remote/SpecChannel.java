@@ -57,6 +57,14 @@ public final class SpecChannel {
     return List.of(URI_FLAG, uri);
   }
 
+  /**
+   * The entrypoint arguments that deliver {@code specJson}: inline parts while it fits the limit, else
+   * {@code --spec URI} of the copy {@code upload} wrote (see {@link SpecStaging}).
+   */
+  public <E extends Exception> List<String> arguments(String specJson, Upload<E> upload) throws E {
+    return fitsInline(specJson) ? inlineArguments(specJson) : uriArguments(upload.write(specJson));
+  }
+
   /** Writes the spec where the driver can read it and returns the URI the driver reads it by. */
   @FunctionalInterface
   public interface Upload<E extends Exception> {

@@ -15,14 +15,11 @@ import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.StepOperator;
 import io.sparkstep.spi.remote.SpecChannel;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 
 /**
  * Submits a step as an Azure ML command job. The job runs the step image's entrypoint on one instance; the spec goes
@@ -157,9 +154,8 @@ final class AzureMlOperator implements StepOperator {
   }
 
   private static void write(String uri, String content) throws PlatformException {
-    Path path = new Path(uri);
-    try (OutputStream out = path.getFileSystem(new Configuration()).create(path, true)) {
-      out.write(content.getBytes(StandardCharsets.UTF_8));
+    try {
+      io.sparkstep.spi.remote.SpecStaging.write(uri, content, new Configuration());
     } catch (IOException e) {
       throw new PlatformException("cannot upload the spec to " + uri + ": " + e.getMessage(), e, true);
     }

@@ -13,8 +13,8 @@ import io.sparkstep.spi.PlatformException;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.StepOperator;
 import io.sparkstep.spi.remote.SpecChannel;
+import io.sparkstep.spi.remote.SpecStaging;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +27,8 @@ import org.apache.spark.SparkConf;
 final class KubernetesOperator implements StepOperator {
   /**
    * The spec travels as driver arguments inside the pod spec (in parts under the OS limit for one argument, see
-   * {@link SpecChannel}); Kubernetes objects are limited to ~1.5 MB, and the pod holds more than the spec.
+   * {@link SpecChannel}); Kubernetes objects are limited to ~1.5 MB, and the pod holds more than the spec. A larger
+   * spec is staged under uploadPath and the driver gets its URI.
    */
   static final SpecChannel SPEC_CHANNEL = new SpecChannel(768 * 1024);
   /** Where the driver writes its run record inside the pod (the record Sparkstep keeps is the one here). */
@@ -70,12 +71,9 @@ final class KubernetesOperator implements StepOperator {
     problems.addAll(io.sparkstep.spi.remote.JarStaging.check(spec.jars.stream().filter(jar -> settings.jars()
         .stream().noneMatch(given -> SparkSubmission.samePath(given, jar))).toList(), settings.uploadPath(),
         "uploadPath"));
-    String specJson = StepSpecJson.write(spec);
-    if (!SPEC_CHANNEL.fitsInline(specJson)) {
-      problems.add(ValidationProblem.of("params", "the spec is " + specJson.getBytes(StandardCharsets.UTF_8).length
-          / 1024 + " KiB, too large for the driver pod (" + SPEC_CHANNEL.inlineLimitBytes() / 1024 + " KiB)",
-          "pass large values as an input (a file URI) instead of params"));
-    }
+    // past the inline limit the spec is staged under uploadPath, which the driver pod reads already for the jars
+    SpecStaging.check(SPEC_CHANNEL, StepSpecJson.write(spec), settings.uploadPath(), "uploadPath")
+        .ifPresent(problems::add);
     return problems;
   }
 
@@ -108,8 +106,22 @@ final class KubernetesOperator implements StepOperator {
     if (!"none".equals(plan.accelerator())) {
       driverSpec.accelerator = plan.accelerator();
     }
+    List<String> specArguments;
     try {
-      SparkSubmission.submit(settings, conf, StepSpecJson.write(driverSpec));
+      specArguments = SPEC_CHANNEL.arguments(StepSpecJson.write(driverSpec), json -> {
+        String uri = SpecStaging.write(SpecStaging.location(settings.uploadPath(), spec.runId), json,
+            SpecStaging.hadoopConf(settings.conf()));
+        // recorded before the pod exists: whoever observes the run's end deletes the copy (KubernetesRun)
+        record.platform.put(SpecStaging.RECORD_KEY, uri);
+        context.save();
+        return uri;
+      });
+    } catch (IOException | RuntimeException e) {
+      throw context.failed(new PlatformException("cannot stage the spec under uploadPath " + settings.uploadPath()
+          + ": " + e.getMessage(), e, true));
+    }
+    try {
+      SparkSubmission.submit(settings, conf, specArguments);
     } catch (PlatformException e) {
       // Spark's client removes what it created when pod creation fails; this also covers a timed-out submission.
       try (var client = KubeAccess.clientWithoutRetries(settings)) {
@@ -117,6 +129,7 @@ final class KubernetesOperator implements StepOperator {
       } catch (RuntimeException cleanup) {
         e.addSuppressed(cleanup);
       }
+      KubernetesRun.deleteStagedSpec(record, settings);
       throw context.failed(e);
     }
     return KubernetesRun.start(context, settings);

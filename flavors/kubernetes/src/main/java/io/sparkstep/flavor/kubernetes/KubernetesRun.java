@@ -13,6 +13,7 @@ import io.sparkstep.runtime.StepEntrypoint;
 import io.sparkstep.spi.AbstractStepRun;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.remote.RunLogAppender;
+import io.sparkstep.spi.remote.SpecStaging;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -326,8 +327,9 @@ final class KubernetesRun extends AbstractStepRun {
 
   /**
    * Removes what the run left in the cluster: the driver pod (and with it, through owner references, its config
-   * maps, service and executors), and any executor pod of the run still there. A succeeded run is kept for the TTL:
-   * the observer that finds the TTL passed removes it. ttlSecondsAfterFinished=-1 keeps everything for debugging.
+   * maps, service and executors), any executor pod of the run still there, and its staged spec. A succeeded run is
+   * kept for the TTL: the observer that finds the TTL passed removes it. ttlSecondsAfterFinished=-1 keeps everything
+   * for debugging.
    */
   private void cleanUpIfDue() {
     RunRecord record = context.record();
@@ -341,10 +343,28 @@ final class KubernetesRun extends AbstractStepRun {
     }
     try {
       RunResources.delete(client(), namespace(), podName(), record.runId);
+      deleteStagedSpec(record, settings);
       record.platform.put(CLEANED_UP_AT, Instant.now().toString());
       saveRecord();
     } catch (KubernetesClientException e) {
       LOG.warn("cannot clean up run {} in {}: {}", id(), namespace(), e.getMessage());
+    }
+  }
+
+  /**
+   * Deletes the copy of a spec too large for the pod's arguments (staged under uploadPath at submission), now that
+   * no driver will read it; kept like the pod, for {@code ttlSecondsAfterFinished}. A copy that cannot be deleted
+   * stays with a warning naming it: the run's end does not depend on the staging store.
+   */
+  static void deleteStagedSpec(RunRecord record, KubernetesSettings settings) {
+    String uri = record.platform.get(SpecStaging.RECORD_KEY);
+    if (uri == null) {
+      return;
+    }
+    try {
+      SpecStaging.delete(uri, SpecStaging.hadoopConf(settings.conf()));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cannot delete the staged spec {} of run {}: {}", uri, record.runId, e.toString());
     }
   }
 

@@ -59,7 +59,8 @@ public final class KubernetesSettings {
       ConfigOption.optional("jars", null, "comma-separated jars with your steps: local:// (in the image), "
           + "or hdfs/s3a/gs/https URIs; file paths need uploadPath"),
       ConfigOption.optional("uploadPath", null, "Hadoop URI where local jars are uploaded for the pods "
-          + "(spark.kubernetes.file.upload.path)"),
+          + "(spark.kubernetes.file.upload.path), and specs too large for the driver pod's arguments (under specs/, "
+          + "deleted at cleanup)"),
       ConfigOption.optional("ttlSecondsAfterFinished", "0", "seconds a finished driver pod (and what it owns: "
           + "executors, config maps, service) is kept after its log is saved; -1 keeps it"),
       ConfigOption.optional("submissionTimeoutSeconds", "60", "how long submission may take before it fails"),

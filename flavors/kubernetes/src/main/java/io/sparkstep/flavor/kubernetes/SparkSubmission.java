@@ -81,13 +81,16 @@ final class SparkSubmission {
   /**
    * Runs Spark's client; returns when the driver pod exists. A submission that takes longer than the operator's
    * timeout (an API server that accepts connections but never answers) is abandoned with a platform error.
+   *
+   * @param specArguments the entrypoint's spec arguments ({@link KubernetesOperator#SPEC_CHANNEL})
    */
-  static void submit(KubernetesSettings settings, SparkConf conf, String driverSpecJson) throws PlatformException {
+  static void submit(KubernetesSettings settings, SparkConf conf, List<String> specArguments)
+      throws PlatformException {
     List<String> argList = new ArrayList<>(List.of(
         "--primary-java-resource", settings.engineJar(),
         "--main-class", MAIN_CLASS));
     // the driver container runs spark-submit with these: each one under the OS limit for one argument
-    for (String arg : KubernetesOperator.SPEC_CHANNEL.inlineArguments(driverSpecJson)) {
+    for (String arg : specArguments) {
       argList.add("--arg");
       argList.add(arg);
     }

@@ -63,6 +63,16 @@ class KubernetesCliTest {
     return CliCall.of(args.toArray(String[]::new));
   }
 
+  /** A spec too large for the driver pod's arguments, on an operator with no uploadPath to stage it under. */
+  @Test
+  void specOver768KibWithoutUploadPathIsRefusedBeforeTheCluster() {
+    List<String> conf = new ArrayList<>();
+    KubernetesLifecycleTest.padding(832).forEach((key, value) -> conf.addAll(List.of("--conf", key + "=" + value)));
+    CliCall call = runSample("k8s", conf.toArray(String[]::new));
+    refused(call, "uploadPath", "KiB the driver takes in its arguments");
+    assertTrue(call.err().contains("set the operator's uploadPath"), call.err());
+  }
+
   /** One error line naming the field, exit 2, and not a single write to the API server. */
   private static void refused(CliCall call, String field, String words) {
     assertEquals(2, call.code(), call.all());

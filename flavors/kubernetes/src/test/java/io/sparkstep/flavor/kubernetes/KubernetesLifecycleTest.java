@@ -163,14 +163,22 @@ class KubernetesLifecycleTest {
     assertEquals(Map.of("trips", 100L), new RunStore(home).load(run.id()).orElseThrow().rowsWritten());
   }
 
+  /**
+   * Spark conf that makes a spec {@code kib} KiB larger, in values of 32 KiB (one value may hold at most 64 KiB, see
+   * SpecValidator's limits).
+   */
+  static Map<String, String> padding(int kib) {
+    Map<String, String> padding = new java.util.TreeMap<>();
+    for (int i = 0; i < kib / 32; i++) {
+      padding.put("spark.sparkstep.test.padding" + i, Integer.toString(i % 10).repeat(32 * 1024));
+    }
+    return padding;
+  }
+
   /** A spec past the OS limit for one argument (128 KiB) reaches the driver in parts that each fit one. */
   @Test
   void specOf256KibReachesTheDriverInArgumentsUnderTheOsLimit() throws Exception {
-    // 256 KiB in eight conf values of 32 KiB (one value may hold at most 64 KiB, see SpecValidator's limits)
-    Map<String, String> padding = new java.util.TreeMap<>();
-    for (int i = 0; i < 8; i++) {
-      padding.put("spark.sparkstep.test.padding" + i, Integer.toString(i).repeat(32 * 1024));
-    }
+    Map<String, String> padding = padding(256);
     StepRun run = Sparkstep.operator("k8s", home).step("generate-trips").param("rows", 100).conf(padding)
         .output("trips", "s3a://lake/big/trips").output("zones", "s3a://lake/big/zones").submit();
     Pod pod = cluster.client().pods().inNamespace(NS).withName(podName(run)).get();
@@ -187,6 +195,37 @@ class KubernetesLifecycleTest {
     padding.forEach((key, value) -> assertEquals(value, spec.sparkConf.get(key), "the parts join into the spec"));
     run.cancel();
     assertEquals(RunState.CANCELLED, run.await(Duration.ofSeconds(30)));
+  }
+
+  /**
+   * A spec past what the pod takes inline (768 KiB) is staged under uploadPath: the driver gets {@code --spec URI},
+   * the run's record names the copy, and the copy is deleted with the run's pod when the run ends.
+   */
+  @Test
+  void specOver768KibIsStagedUnderUploadPathAndTheDriverGetsItsUri() throws Exception {
+    Path upload = Files.createDirectories(home.resolve("upload"));
+    cluster.store("k8s-staging", Map.of("uploadPath", upload.toUri().toString()));
+    Map<String, String> padding = padding(832);
+    StepRun run = Sparkstep.operator("k8s-staging", home).step("generate-trips").param("rows", 100).conf(padding)
+        .output("trips", "s3a://lake/staged/trips").output("zones", "s3a://lake/staged/zones").submit();
+    Pod pod = cluster.client().pods().inNamespace(NS).withName(podName(run)).get();
+    List<String> args = pod.getSpec().getContainers().get(0).getArgs();
+    assertTrue(!args.contains("--spec-json-part"), "nothing inline: " + args.size() + " arguments");
+    int flag = args.indexOf("--spec");
+    assertTrue(flag >= 0 && flag + 1 < args.size(), "the driver is given --spec URI: " + args);
+    String uri = args.get(flag + 1);
+    assertEquals(upload.toUri() + "specs/" + run.id() + ".json", uri, "under uploadPath/specs/");
+    assertEquals(uri, new RunStore(home).load(run.id()).orElseThrow().platform.get("specUri"),
+        "the record names the staged copy");
+    Path staged = Path.of(java.net.URI.create(uri));
+    var spec = io.sparkstep.spec.StepSpecJson.read(Files.readString(staged));
+    padding.forEach((key, value) -> assertEquals(value, spec.sparkConf.get(key), "the staged copy is the spec"));
+    assertEquals(KubernetesOperator.POD_RUN_DIR, spec.runDir, "the driver's spec, as the pod runs it");
+
+    kubelet(run, terminated("Failed", 1, "Error"));
+    assertEquals(RunState.FAILED, run.await(Duration.ofSeconds(30)));
+    eventually("the staged spec deleted with the run's pod", () -> !Files.exists(staged));
+    assertNull(cluster.client().pods().inNamespace(NS).withName(podName(run)).get());
   }
 
   @Test

@@ -372,4 +372,32 @@ class SparkOnStandInClusterTest {
     io.sparkstep.testing.ExternalStepRuns.assertMissingJarRefused("cluster", home, tmp);
     assertEquals(podsBefore, kubelet.started.size(), "nothing was created for a refused spec");
   }
+
+  /**
+   * REAL: a spec past what the driver pod takes in its arguments (768 KiB) staged by the submitter under uploadPath,
+   * read from {@code --spec URI} by the entrypoint in the driver pod, and its copy deleted with the run's pods.
+   */
+  @Test
+  @Order(9)
+  void specOver768KibIsReadByTheDriverPodFromUploadPath() throws Exception {
+    Path upload = tmp.resolve("spec-upload");
+    cluster.store("with-spec-upload", java.util.Map.of("engineJar", "local://" + engineJar,
+        "uploadPath", upload.toUri().toString(), "pendingTimeoutSeconds", "5"));
+    java.util.Map<String, String> padding = KubernetesLifecycleTest.padding(832);
+    StepRun run = Sparkstep.operator("with-spec-upload", home).step("generate-trips").param("rows", 1000)
+        .conf(padding).output("trips", new ArtifactSpec(out("staged-spec/trips"), "csv", null))
+        .output("zones", new ArtifactSpec(out("staged-spec/zones"), "csv", null)).resources(r -> {
+          r.executors = 1;
+          r.memory = "512m";
+          r.executorMemory = "512m";
+        }).submit();
+    String staged = new RunStore(home).load(run.id()).orElseThrow().platform.get("specUri");
+    assertNotNull(staged, "the record names the staged spec");
+    assertEquals(RunState.SUCCEEDED, run.await(Duration.ofMinutes(4)), run.record().errorMessage());
+    assertEquals(1000, csvRows("staged-spec/trips").size(), "the driver ran the staged spec");
+    String driver = KubernetesOperator.driverPodName(run.id());
+    assertTrue(kubelet.log(driver).contains("generate-trips"), "the driver pod ran the step");
+    eventually("the staged spec deleted with the run's pods", Duration.ofSeconds(60),
+        () -> !Files.exists(Path.of(java.net.URI.create(staged))));
+  }
 }

@@ -5,6 +5,7 @@ import io.sparkstep.runtime.StepEntrypoint;
 import io.sparkstep.spec.StepSpec;
 import io.sparkstep.spec.StepSpecJson;
 import io.sparkstep.spi.remote.SpecChannel;
+import io.sparkstep.spi.remote.SpecStaging;
 import io.sparkstep.util.Redactor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,7 +26,8 @@ import org.apache.spark.launcher.SparkLauncher;
  * driver's worker (a standalone cluster does not ship {@code --files} to a cluster-mode driver). Specs hold no secrets
  * ({@code ${VAR}} references are resolved in the driver), so arguments that show in {@code ps} and the master UI are
  * acceptable. Past the inline limit, a client-mode driver (on this machine) reads a private copy in the attempt's
- * directory; in cluster mode such a spec is refused up front.
+ * directory, and a cluster-mode driver (on a worker) a copy staged under the operator's {@code stagingUri}
+ * ({@link SpecStaging}); a cluster-mode operator without one refuses such a spec up front.
  */
 final class SparkSubmitLaunch {
   /** All spec arguments together: well under the 2 MiB Linux allows for a whole command line and environment. */
@@ -104,18 +106,39 @@ final class SparkSubmitLaunch {
         || Redactor.registered().stream().anyMatch(value::contains));
   }
 
-  /** The spec inline while it fits the channel's limit, else as a file only the owner can read. */
-  private List<String> specArguments(Path attemptDir, String json) throws IOException {
-    if (SPEC_CHANNEL.fitsInline(json)) {
-      return SPEC_CHANNEL.inlineArguments(json);
+  /**
+   * Where a cluster-mode attempt's spec is staged when it is too large for its arguments: one copy per attempt, as
+   * each attempt's spec names its own run directory.
+   */
+  String stagedSpecLocation(Path attemptDir) {
+    return SpecStaging.location(settings.stagingUri(), spec.runId + "-" + attemptDir.getFileName());
+  }
+
+  /** The Hadoop conf of the staging location: the operator's {@code conf.spark.hadoop.*}. */
+  org.apache.hadoop.conf.Configuration stagingConf() {
+    return SpecStaging.hadoopConf(settings.conf());
+  }
+
+  /**
+   * The spec inline while it fits the channel's limit, else by URI: in cluster mode of the copy staged for the
+   * driver on a worker, in client mode of a file of this machine's run directory that only the owner can read.
+   */
+  List<String> specArguments(Path attemptDir, String json) throws IOException {
+    if (settings.clusterMode()) {
+      return SPEC_CHANNEL.arguments(json, staged -> SpecStaging.write(stagedSpecLocation(attemptDir), staged,
+          stagingConf()));
     }
+    return SPEC_CHANNEL.arguments(json, local -> privateCopy(attemptDir, local));
+  }
+
+  private static String privateCopy(Path attemptDir, String json) throws IOException {
     java.nio.file.Files.createDirectories(attemptDir);
     Path file = attemptDir.resolve("driver-spec.json");
     java.nio.file.Files.deleteIfExists(file);
     java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
         java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
     java.nio.file.Files.writeString(file, json);
-    return SpecChannel.uriArguments(file.toUri().toString());
+    return file.toUri().toString();
   }
 
   Started start(Path attemptDir, Path logFile, SparkAppHandle.Listener listener) throws IOException {
@@ -124,13 +147,33 @@ final class SparkSubmitLaunch {
     Map<String, String> secretEnv = new LinkedHashMap<>();
     String driverSpecJson = StepSpecJson.write(driverSpec(attemptDir, secretEnv));
     env.putAll(secretEnv);
+    List<String> specArguments = specArguments(attemptDir, driverSpecJson);
+    String stagedSpec = settings.clusterMode() && !SPEC_CHANNEL.fitsInline(driverSpecJson)
+        ? stagedSpecLocation(attemptDir) : null;
+    try {
+      return start(env, specArguments, logFile, listener, stagedSpec);
+    } catch (IOException | RuntimeException e) {
+      if (stagedSpec != null) {
+        // no driver will read it: the attempt never started
+        try {
+          SpecStaging.delete(stagedSpec, stagingConf());
+        } catch (IOException | RuntimeException cleanup) {
+          e.addSuppressed(cleanup);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private Started start(Map<String, String> env, List<String> specArguments, Path logFile,
+      SparkAppHandle.Listener listener, String stagedSpec) throws IOException {
     SparkLauncher launcher = new SparkLauncher(env)
         .setSparkHome(spark.home().toString())
         .setMaster(settings.master())
         .setDeployMode(settings.deployMode())
         .setMainClass(StepEntrypoint.class.getName())
         .setAppResource(applicationJar.toString())
-        .addAppArgs(specArguments(attemptDir, driverSpecJson).toArray(String[]::new))
+        .addAppArgs(specArguments.toArray(String[]::new))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
         .redirectError();
     sparkConf().forEach((key, value) -> {
@@ -171,17 +214,20 @@ final class SparkSubmitLaunch {
     if (detached()) {
       // The submitting CLI exits at once: a launcher handle would leave the driver connecting to a server that is
       // gone (SparkContext fails to start). A plain child process is followed through its pid and records instead.
-      return new Started(null, launcher.launch());
+      return new Started(null, launcher.launch(), stagedSpec);
     }
     synchronized (START_LOCK) {
       childrenBefore = childPids();
       SparkAppHandle handle = launcher.startApplication(listener);
-      return new Started(handle, null);
+      return new Started(handle, null, stagedSpec);
     }
   }
 
-  /** What a start produced: a launcher handle (attached runs) or a plain process ({@code --detach}). */
-  record Started(SparkAppHandle handle, Process process) {
+  /**
+   * What a start produced: a launcher handle (attached runs) or a plain process ({@code --detach}), and the URI of
+   * the spec staged for a cluster-mode driver (null when it went inline or to a local file).
+   */
+  record Started(SparkAppHandle handle, Process process, String stagedSpec) {
   }
 
   boolean detached() {

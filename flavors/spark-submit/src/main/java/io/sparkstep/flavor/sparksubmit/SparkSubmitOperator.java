@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -65,12 +64,10 @@ final class SparkSubmitOperator implements StepOperator {
             "point it at a Spark installation, or drop it to use the Spark jars of this Sparkstep build"));
       }
     }
-    String specJson = StepSpecJson.write(spec);
-    if (settings.clusterMode() && !SparkSubmitLaunch.SPEC_CHANNEL.fitsInline(specJson)) {
-      problems.add(ValidationProblem.of("params", "the spec is " + specJson.getBytes(StandardCharsets.UTF_8).length
-          / 1024 + " KiB, more than a cluster-mode driver can be given (" + SparkSubmitLaunch.SPEC_CHANNEL
-          .inlineLimitBytes() / 1024 + " KiB)", "pass large values as an input (a file URI) instead of params, or "
-          + "use client mode"));
+    if (settings.clusterMode()) {
+      // a client-mode driver runs here and reads a large spec from the run's directory; one on a worker cannot
+      io.sparkstep.spi.remote.SpecStaging.check(SparkSubmitLaunch.SPEC_CHANNEL, StepSpecJson.write(spec),
+          settings.stagingUri(), "stagingUri").ifPresent(problems::add);
     }
     if (settings.clusterMode() && settings.masterKind() == MasterKind.STANDALONE && settings.masterWebUi() == null) {
       problems.add(ValidationProblem.of("masterWebUi", "cluster mode follows the driver through the master web UI",

@@ -6,6 +6,7 @@ import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunRecordJson;
 import io.sparkstep.spi.AbstractStepRun;
 import io.sparkstep.spi.RunContext;
+import io.sparkstep.spi.remote.SpecStaging;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -106,6 +107,7 @@ final class SparkSubmitRun extends AbstractStepRun {
       record.platform.remove("driverId");
       record.platform.remove("driverLogOffset.stderr");
       record.platform.remove("driverLogOffset.stdout");
+      record.platform.remove(SpecStaging.RECORD_KEY);
       record.sparkMaster = launch.settings().master();
     }
     driverFinalSeenAt = null;
@@ -126,6 +128,9 @@ final class SparkSubmitRun extends AbstractStepRun {
         }
       });
       handle = started.handle();
+      if (started.stagedSpec() != null) {
+        rec().platform.put(SpecStaging.RECORD_KEY, started.stagedSpec());
+      }
       Optional<ProcessHandle> submit = started.process() != null ? Optional.of(started.process().toHandle())
           : launch.driverProcess(rec().runId);
       submit.ifPresent(p -> {
@@ -370,6 +375,7 @@ final class SparkSubmitRun extends AbstractStepRun {
   private void endAttempt(RunState state, String error, boolean submissionFailure) {
     int number = attemptNumber();
     RunRecord record = rec();
+    deleteStagedSpec();
     synchronized (record) {
       RunRecord.Attempt attempt = record.attempts.isEmpty() ? null : record.attempts.get(record.attempts.size() - 1);
       if (attempt != null && attempt.number == number && attempt.state == null) {
@@ -422,6 +428,23 @@ final class SparkSubmitRun extends AbstractStepRun {
       record.error = null;
     }
     moveTo(state);
+  }
+
+  /**
+   * The attempt's driver has ended, so no one reads its staged spec again (a next attempt stages its own). A copy
+   * that cannot be deleted stays, named in the run's log: the run's end does not depend on the staging store.
+   */
+  private void deleteStagedSpec() {
+    // kept in the record as the attempt's; deleting a copy already gone is no error
+    String uri = rec().platform.get(SpecStaging.RECORD_KEY);
+    if (uri == null) {
+      return;
+    }
+    try {
+      SpecStaging.delete(uri, launch.stagingConf());
+    } catch (IOException | RuntimeException e) {
+      appendLog("sparkstep: cannot delete the staged spec " + uri + ": " + e);
+    }
   }
 
   private void enforceMaxRuntime() {

@@ -25,6 +25,9 @@ final class SparkSubmitSettings {
       ConfigOption.optional("applicationJar", null, "the jar spark-submit runs (default: the Sparkstep engine jar); "
           + "a fat jar with your steps works too"),
       ConfigOption.optional("jars", null, "comma-separated extra jars for driver and executors (your steps)"),
+      ConfigOption.optional("stagingUri", null, "Hadoop URI a cluster-mode driver can read (hdfs://, s3a://, gs://, "
+          + "abfss://, or file: of a directory the workers share), where specs too large for the driver's "
+          + "arguments are staged (under specs/, deleted when the attempt ends)"),
       ConfigOption.optional("packages", null, "comma-separated Maven coordinates (--packages)"),
       ConfigOption.optional("files", null, "comma-separated files placed in each executor's working directory"),
       ConfigOption.optional("proxyUser", null, "user to impersonate (--proxy-user)"),
@@ -109,6 +112,11 @@ final class SparkSubmitSettings {
 
   String applicationJar() {
     return config.get("applicationJar");
+  }
+
+  String stagingUri() {
+    String uri = config.get("stagingUri");
+    return uri == null || uri.isBlank() ? null : uri.trim();
   }
 
   List<String> list(String key) {

@@ -148,6 +148,33 @@ class SparkSubmitClusterTest {
     assertTasksRanOnWorkers(record.sparkAppId);
   }
 
+  /**
+   * A spec past what the driver takes in its arguments (1 MiB; multi-byte, so it stays under the 1 Mi characters a
+   * spec may have) reaches a cluster-mode driver on a worker as {@code --spec URI} of the copy staged under
+   * stagingUri (here a file: directory the loopback cluster's workers share); the copy goes when the attempt ends.
+   */
+  @Test
+  @Order(2)
+  void clusterModeDriverReadsASpecPastTheArgumentLimitFromStagingUri() throws Exception {
+    Path staging = data.resolve("staging");
+    String op = StandaloneClusterExtension.operator("it-cluster-staged", "cluster",
+        Map.of("stagingUri", staging.toUri().toString()));
+    Sparkstep step = operator(op).step("generate-trips").param("rows", 1000).param("partitions", 2)
+        .output("trips", data.resolve("staged-trips").toUri().toString())
+        .output("zones", data.resolve("staged-zones").toUri().toString());
+    for (int i = 0; i < 20; i++) {
+      step.label("padding" + i, "é".repeat(32 * 1024));
+    }
+    StepRun run = step.submit();
+    String staged = record(run).platform.get("specUri");
+    assertNotNull(staged, "the record names the staged spec");
+    assertTrue(staged.startsWith(staging.toUri().toString()), staged);
+    assertEquals(RunState.SUCCEEDED, run.await(RUN_TIMEOUT), () -> "log:\n" + tail(run));
+    assertEquals(1000L, record(run).outputs.get("trips").rows);
+    assertTrue(log(run).contains(staged), "the worker launched the driver with --spec " + staged);
+    assertFalse(Files.exists(Path.of(java.net.URI.create(staged))), "the staged spec is deleted with the attempt");
+  }
+
   @Test
   @Order(3)
   void cancelWhileRunningInClientModeLeavesNoProcessAndNoOutput() throws Exception {
