@@ -299,7 +299,8 @@ public abstract class AbstractStepRun implements StepRun {
             close();
             return false;
           }
-          Thread.sleep(200);
+          // more lines or the final state, whichever comes first
+          done.await(200, TimeUnit.MILLISECONDS);
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
