@@ -1,12 +1,11 @@
 package io.sparkstep.flavor.sparksubmit;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkstep.api.RunState;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunRecordJson;
 import io.sparkstep.spi.AbstractStepRun;
 import io.sparkstep.spi.RunContext;
-import io.sparkstep.spi.remote.SpecStaging;
+import io.sparkstep.spi.RunScheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.spark.launcher.SparkAppHandle;
 
 /**
@@ -29,33 +25,38 @@ import org.apache.spark.launcher.SparkAppHandle;
  * Cluster mode: the driver runs on a worker; its id comes from spark-submit's output, its state from the master,
  * its output from its worker's log page, cancel through the master. In both modes the entrypoint's own record (in
  * {@code <run>/driver/attempt-N/}) has the outputs and the step's cause of failure; {@link SparkStates} maps the rest.
+ *
+ * <p>The work is split by concern: {@link AttemptLoop} (launch, end, submit again after a backoff), a
+ * {@link DriverTracker} per attempt ({@link SubmitProcessTracker}, {@link StandaloneDriverTracker} with its
+ * {@link DriverLogPump}) and {@link ProcessReaper} for a cancel's SIGKILL. Everything timed runs on the shared
+ * {@link RunScheduler}; the submitting process follows the run with a poll there ({@link #poll}).
  */
 final class SparkSubmitRun extends AbstractStepRun {
-  private static final Pattern SUBMITTED_DRIVER = Pattern.compile("submitted as (driver-[0-9]+-[0-9]+)");
-  private static final Duration CANCEL_GRACE = Duration.ofSeconds(20);
+  private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
+  /** How long a driver gets to stop after SIGTERM, or to exit once its record is final, before it is judged. */
+  static final Duration CANCEL_GRACE = Duration.ofSeconds(20);
 
   private final SparkSubmitLaunch launch;
   private final boolean owner;
-  private volatile SparkAppHandle handle;
+  private final AttemptLoop attempts;
+  private volatile DriverTracker tracker;
   private volatile boolean cancelRequested;
-  private volatile boolean relaunching;
   private volatile boolean timedOut;
-  private Instant driverFinalSeenAt;
+  private volatile RunScheduler.Scheduled monitor;
 
   private SparkSubmitRun(RunContext context, SparkSubmitLaunch launch, boolean owner) {
-    super(context, Duration.ofMillis(500));
+    super(context, POLL_INTERVAL);
     this.launch = launch;
     this.owner = owner;
+    this.attempts = new AttemptLoop(this, launch);
   }
 
-  /** A new run: launches attempt 1 and follows it from a monitor thread of this process. */
+  /** A new run: launches attempt 1 and follows it from this process. */
   static SparkSubmitRun start(RunContext context, SparkSubmitLaunch launch) {
     SparkSubmitRun run = new SparkSubmitRun(context, launch, true);
     context.record().platform.put("submitterPid", Long.toString(ProcessHandle.current().pid()));
-    run.launchAttempt(1);
-    Thread monitor = new Thread(run::monitor, "sparkstep-spark-submit-" + context.record().runId);
-    monitor.setDaemon(true);
-    monitor.start();
+    run.attempts.launch(1);
+    run.monitor = RunScheduler.shared().every(POLL_INTERVAL, run::poll);
     return run;
   }
 
@@ -64,387 +65,47 @@ final class SparkSubmitRun extends AbstractStepRun {
     return new SparkSubmitRun(context, launch, false);
   }
 
-  private RunRecord rec() {
-    return context.record();
-  }
-
-  private String platform(String key) {
-    return rec().platform.get(key);
-  }
-
-  /** The run's own deploy mode, as recorded: the operator may have been re-registered since. */
-  private boolean clusterMode() {
-    String mode = platform("deployMode");
-    return mode == null ? launch.settings().clusterMode() : "cluster".equals(mode);
-  }
-
-  /**
-   * A standalone cluster-mode driver is followed through the master; everything else (client mode, YARN, where
-   * spark-submit stays to monitor the application) through the launcher handle and the spark-submit process.
-   */
-  private boolean followsStandaloneMaster() {
-    return clusterMode() && launch.settings().masterKind() == SparkSubmitSettings.MasterKind.STANDALONE;
-  }
-
-  private int attemptNumber() {
-    String n = platform("attempt");
-    return n == null ? 1 : Integer.parseInt(n);
-  }
-
-  /** Synchronized with {@link #refresh()}: a launcher callback must not judge an attempt whose pid is not recorded yet. */
-  private synchronized void launchAttempt(int number) {
-    RunRecord record = rec();
-    Path attemptDir = context.runDir().resolve("driver").resolve("attempt-" + number);
-    long logOffset = logSize();
-    synchronized (record) {
-      record.attempts.add(new RunRecord.Attempt(number));
-      record.platform.put("attempt", Integer.toString(number));
-      record.platform.put("deployMode", launch.settings().deployMode());
-      record.platform.put("driverRunDir", attemptDir.toUri().toString());
-      record.platform.put("attemptLogOffset", Long.toString(logOffset));
-      record.platform.remove("driverPid");
-      record.platform.remove("submitPid");
-      record.platform.remove("driverId");
-      record.platform.remove("driverLogOffset.stderr");
-      record.platform.remove("driverLogOffset.stdout");
-      record.platform.remove(SpecStaging.RECORD_KEY);
-      record.sparkMaster = launch.settings().master();
-    }
-    driverFinalSeenAt = null;
-    appendLog("sparkstep: attempt " + number + ": spark-submit --master " + launch.settings().master()
-        + " --deploy-mode " + launch.settings().deployMode() + " --class io.sparkstep.runtime.StepEntrypoint "
-        + launch.applicationJar().getFileName());
-    try {
-      Files.createDirectories(attemptDir);
-      SparkSubmitLaunch.Started started = launch.start(attemptDir, context.logFile(), new SparkAppHandle.Listener() {
-        @Override
-        public void stateChanged(SparkAppHandle h) {
-          safeRefreshFromListener();
-        }
-
-        @Override
-        public void infoChanged(SparkAppHandle h) {
-          safeRefreshFromListener();
-        }
-      });
-      handle = started.handle();
-      if (started.stagedSpec() != null) {
-        rec().platform.put(SpecStaging.RECORD_KEY, started.stagedSpec());
+  /** One turn of the submitting process's monitor; it stops once the run is final. */
+  private void poll() {
+    if (isDone()) {
+      RunScheduler.Scheduled self = monitor;
+      if (self != null) {
+        self.cancel(); // else not assigned yet: the next turn cancels
       }
-      Optional<ProcessHandle> submit = started.process() != null ? Optional.of(started.process().toHandle())
-          : launch.driverProcess(rec().runId);
-      submit.ifPresent(p -> {
-        // judged the moment spark-submit exits, not at the next poll
-        p.onExit().thenRun(this::safeRefreshFromListener);
-        rec().platform.put("submitPid", Long.toString(p.pid()));
-        if (!followsStandaloneMaster()) {
-          // the driver itself in client mode; on YARN cluster mode the spark-submit that monitors the application
-          rec().platform.put("driverPid", Long.toString(p.pid()));
-        }
-      });
-    } catch (IOException | RuntimeException e) {
-      appendLog("sparkstep: attempt " + number + " could not start spark-submit: " + e);
-      endAttempt(RunState.FAILED, "could not start spark-submit: " + e.getMessage(), true);
       return;
     }
-    saveRecord();
-  }
-
-  private void monitor() {
-    while (!isDone()) {
-      try {
-        refresh();
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        return;
-      } catch (RuntimeException e) {
-        appendLog("sparkstep: monitor: " + e);
-      }
+    try {
+      refresh();
+    } catch (RuntimeException e) {
+      log("sparkstep: monitor: " + e);
     }
   }
 
-  private void safeRefreshFromListener() {
+  /** From the launcher's callbacks and spark-submit's exit: judged at once, not at the next poll. */
+  void refreshNow() {
     try {
       refresh();
     } catch (RuntimeException ignored) {
-      // the monitor thread polls again shortly
+      // the monitor polls again shortly
     }
   }
 
   @Override
   protected synchronized void refresh() {
-    if (isDone() || relaunching) {
+    if (isDone() || attempts.relaunching()) {
       return;
     }
     enforceMaxRuntime();
-    if (followsStandaloneMaster()) {
-      refreshCluster();
-    } else {
-      refreshClient();
-    }
+    tracker().observe();
   }
 
-  private void refreshClient() {
-    RunRecord driver = readDriverRecord();
-    if (driver != null) {
-      merge(driver);
+  @Override
+  protected void requestCancel() {
+    cancelRequested = true;
+    if (attempts.relaunching()) {
+      return; // the attempt loop ends the run instead of submitting again
     }
-    SparkAppHandle h = handle;
-    if (h != null && h.getAppId() != null && rec().sparkAppId == null) {
-      rec().sparkAppId = h.getAppId();
-      saveRecord();
-    }
-    boolean alive = driverAlive();
-    if (alive && (driver != null && driver.state == RunState.RUNNING
-        || h != null && SparkStates.ofClient(h.getState()) == RunState.RUNNING)) {
-      moveTo(RunState.RUNNING);
-    }
-    if (alive) {
-      if (driver != null && driver.state.isFinal()) {
-        // The record is final and the outputs are committed; Spark is stopping. Wait for the process, a while.
-        if (driverFinalSeenAt == null) {
-          driverFinalSeenAt = Instant.now();
-        } else if (Duration.between(driverFinalSeenAt, Instant.now()).compareTo(CANCEL_GRACE) > 0) {
-          endWithDriverRecord(driver);
-        }
-      }
-      return;
-    }
-    if (driver != null && driver.state.isFinal()) {
-      endWithDriverRecord(driver);
-      return;
-    }
-    String launcherState = h == null ? "unknown (attached)" : h.getState().toString();
-    endWithoutRecord(driver, "the driver process ended without a final record (launcher state " + launcherState
-        + "); see " + context.logFile());
-  }
-
-  private static boolean alive(String pid) {
-    return pid != null && ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
-  }
-
-  private boolean driverAlive() {
-    String pid = platform("driverPid");
-    if (pid != null) {
-      return alive(pid);
-    }
-    SparkAppHandle h = handle;
-    return h != null && !h.getState().isFinal();
-  }
-
-  private void refreshCluster() {
-    String driverId = platform("driverId");
-    SparkAppHandle h = handle;
-    if (driverId == null) {
-      driverId = findDriverIdInLog();
-      if (driverId == null) {
-        boolean submitting = h != null ? !h.getState().isFinal() : alive(platform("submitPid"));
-        if (!submitting) {
-          endAttempt(RunState.FAILED, "spark-submit did not get a driver submitted to " + launch.settings().master()
-              + " (launcher state " + (h == null ? "unknown" : h.getState()) + "); see " + context.logFile(), true);
-        }
-        return;
-      }
-      rec().platform.put("driverId", driverId);
-      saveRecord();
-      if (cancelRequested) {
-        killDriver(driverId);
-      }
-    }
-    StandaloneMaster master = launch.master();
-    JsonNode driver;
-    try {
-      driver = master.driver(driverId).orElse(null);
-    } catch (IOException e) {
-      moveTo(RunState.UNKNOWN);
-      return;
-    }
-    if (driver == null) {
-      return;
-    }
-    String state = driver.path("state").asText();
-    String worker = driver.path("worker").asText(null);
-    if (worker != null && !worker.isEmpty()) {
-      rec().platform.put("driverWorker", worker);
-      pumpDriverLog(master, worker, driverId);
-    }
-    RunRecord record = readDriverRecord();
-    if (record != null) {
-      merge(record);
-    }
-    RunState mapped = SparkStates.ofDriver(state);
-    if (mapped == RunState.RUNNING || mapped == RunState.UNKNOWN) {
-      moveTo(mapped);
-      return;
-    }
-    if (!mapped.isFinal()) {
-      return;
-    }
-    if (record != null && record.state.isFinal()) {
-      endWithDriverRecord(record);
-      return;
-    }
-    if (mapped == RunState.CANCELLED || cancelRequested) {
-      endAttempt(RunState.CANCELLED, "cancelled", false);
-      return;
-    }
-    endWithoutRecord(record, "driver " + driverId + " ended " + state + " on " + worker
-        + " without a final record; see " + context.logFile());
-  }
-
-  private String findDriverIdInLog() {
-    long from = Long.parseLong(rec().platform.getOrDefault("attemptLogOffset", "0"));
-    try {
-      byte[] bytes = Files.readAllBytes(context.logFile());
-      if (bytes.length <= from) {
-        return null;
-      }
-      Matcher m = SUBMITTED_DRIVER.matcher(new String(bytes, (int) from, bytes.length - (int) from,
-          StandardCharsets.UTF_8));
-      return m.find() ? m.group(1) : null;
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  /**
-   * Copies the new part of the driver's stderr and stdout from its worker into the run log. Only the submitting
-   * process does this (or a later one once it is gone), so no line is copied twice.
-   */
-  private void pumpDriverLog(StandaloneMaster master, String worker, String driverId) {
-    if (!owner && submitterAlive()) {
-      return;
-    }
-    try {
-      Optional<String> workerUi = master.workerWebUi(worker);
-      if (workerUi.isEmpty()) {
-        return;
-      }
-      boolean changed = false;
-      for (String type : new String[] {"stderr", "stdout"}) {
-        String key = "driverLogOffset." + type;
-        long offset = Long.parseLong(rec().platform.getOrDefault(key, "0"));
-        for (int i = 0; i < 50; i++) {
-          Optional<StandaloneMaster.LogChunk> chunk = master.driverLog(workerUi.get(), driverId, type, offset);
-          if (chunk.isEmpty() || chunk.get().nextOffset() <= offset) {
-            break;
-          }
-          String text = chunk.get().text();
-          // Whole lines only, so stdout and stderr lines never interleave mid-line.
-          int lastNewline = text.lastIndexOf('\n');
-          if (lastNewline < 0) {
-            break;
-          }
-          appendRaw(text.substring(0, lastNewline + 1));
-          offset += text.substring(0, lastNewline + 1).getBytes(StandardCharsets.UTF_8).length;
-          rec().platform.put(key, Long.toString(offset));
-          changed = true;
-        }
-      }
-      if (changed) {
-        saveRecord();
-      }
-    } catch (IOException | RuntimeException e) {
-      // the worker may be gone (its log with it); state still comes from the master
-    }
-  }
-
-  private boolean submitterAlive() {
-    return alive(platform("submitterPid"));
-  }
-
-  private void endWithDriverRecord(RunRecord driver) {
-    merge(driver);
-    RunState state = driver.state;
-    String error = driver.error == null ? null : driver.error.message;
-    // A driver that failed before its step started (Spark could not start) is a failed submission.
-    boolean neverStarted = state == RunState.FAILED && (driver.attempts == null || driver.attempts.isEmpty());
-    endAttempt(state, error, neverStarted);
-  }
-
-  private void endWithoutRecord(RunRecord driver, String cause) {
-    if (cancelRequested) {
-      endAttempt(RunState.CANCELLED, "cancelled", false);
-      return;
-    }
-    boolean neverStarted = driver == null;
-    endAttempt(RunState.FAILED, cause, neverStarted);
-  }
-
-  /** Ends the current attempt; a failed submission is tried again while attempts are left. */
-  private void endAttempt(RunState state, String error, boolean submissionFailure) {
-    int number = attemptNumber();
-    RunRecord record = rec();
-    deleteStagedSpec();
-    synchronized (record) {
-      RunRecord.Attempt attempt = record.attempts.isEmpty() ? null : record.attempts.get(record.attempts.size() - 1);
-      if (attempt != null && attempt.number == number && attempt.state == null) {
-        attempt.endedAt = Instant.now();
-        attempt.state = state;
-        attempt.error = error;
-        attempt.sparkAppId = record.sparkAppId;
-      }
-    }
-    int max = launch.settings().maxAttempts();
-    if (state == RunState.FAILED && submissionFailure && !cancelRequested && owner && number < max) {
-      long wait = launch.settings().backoffMillis() * number;
-      appendLog("sparkstep: attempt " + number + " of " + max + " failed before the step started (" + error
-          + "); submitting again in " + wait + " ms");
-      saveRecord();
-      relaunching = true;
-      Thread retry = new Thread(() -> {
-        try {
-          Thread.sleep(wait);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        synchronized (SparkSubmitRun.this) {
-          relaunching = false;
-          if (cancelRequested) {
-            endAttempt(RunState.CANCELLED, "cancelled before attempt " + (number + 1), false);
-            return;
-          }
-          rec().sparkAppId = null;
-          launchAttempt(number + 1);
-        }
-      }, "sparkstep-retry-" + record.runId);
-      retry.setDaemon(true);
-      retry.start();
-      return;
-    }
-    if (timedOut && state == RunState.CANCELLED) {
-      state = RunState.FAILED;
-      error = "the run exceeded resources.maxRuntimeSeconds=" + launch.spec().resources.maxRuntimeSeconds
-          + " and its driver was stopped";
-    }
-    if (state == RunState.FAILED) {
-      synchronized (record) {
-        if (record.error == null || timedOut) {
-          record.error = RunRecord.ErrorInfo.of("SparkSubmitFailure", error == null ? "the step failed" : error);
-        }
-      }
-    }
-    if (state == RunState.SUCCEEDED) {
-      record.error = null;
-    }
-    moveTo(state);
-  }
-
-  /**
-   * The attempt's driver has ended, so no one reads its staged spec again (a next attempt stages its own). A copy
-   * that cannot be deleted stays, named in the run's log: the run's end does not depend on the staging store.
-   */
-  private void deleteStagedSpec() {
-    // kept in the record as the attempt's; deleting a copy already gone is no error
-    String uri = rec().platform.get(SpecStaging.RECORD_KEY);
-    if (uri == null) {
-      return;
-    }
-    try {
-      SpecStaging.delete(uri, launch.stagingConf());
-    } catch (IOException | RuntimeException e) {
-      appendLog("sparkstep: cannot delete the staged spec " + uri + ": " + e);
-    }
+    tracker().cancel();
   }
 
   private void enforceMaxRuntime() {
@@ -453,64 +114,86 @@ final class SparkSubmitRun extends AbstractStepRun {
     if (max > 0 && !timedOut && started != null
         && Duration.between(started, Instant.now()).getSeconds() > max) {
       timedOut = true;
-      appendLog("sparkstep: maxRuntimeSeconds=" + max + " exceeded; stopping the driver");
+      log("sparkstep: maxRuntimeSeconds=" + max + " exceeded; stopping the driver");
       requestCancel();
     }
   }
 
-  @Override
-  protected void requestCancel() {
-    cancelRequested = true;
-    if (relaunching) {
-      return;
+  /** The current attempt's tracker; an attached handle builds it from the record. */
+  private DriverTracker tracker() {
+    DriverTracker current = tracker;
+    if (current == null) {
+      current = trackAttempt(null);
     }
-    if (clusterMode() && !followsStandaloneMaster()) {
-      // YARN cluster mode: spark-submit stays to monitor the application; the launcher's stop request kills it.
-      if (handle != null) {
-        handle.kill();
-      }
-      return;
-    }
-    if (clusterMode()) {
-      String driverId = platform("driverId");
-      if (driverId != null) {
-        killDriver(driverId);
-      } else if (handle != null) {
-        // still submitting: stop spark-submit; a driver id that shows up later is killed by refresh
-        handle.kill();
-      }
-      return;
-    }
-    String pid = platform("driverPid");
-    Optional<ProcessHandle> driver = pid == null ? Optional.empty() : ProcessHandle.of(Long.parseLong(pid));
-    if (driver.isPresent()) {
-      // SIGTERM first: the entrypoint cancels its jobs, aborts its outputs and records CANCELLED.
-      driver.get().destroy();
-      Thread escalate = new Thread(() -> {
-        try {
-          driver.get().onExit().get(CANCEL_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (Exception notYet) {
-          driver.get().descendants().forEach(ProcessHandle::destroyForcibly);
-          driver.get().destroyForcibly();
-        }
-      }, "sparkstep-cancel-" + rec().runId);
-      escalate.setDaemon(true);
-      escalate.start();
-    } else if (handle != null) {
-      handle.kill();
-    }
+    return current;
   }
 
-  private void killDriver(String driverId) {
-    try {
-      launch.master().killDriver(driverId);
-      appendLog("sparkstep: asked the master to kill " + driverId);
-    } catch (IOException e) {
-      appendLog("sparkstep: could not ask the master to kill " + driverId + ": " + e.getMessage());
-    }
+  /** Starts following a new attempt (its launcher handle, null when unknown) with the tracker its mode needs. */
+  DriverTracker trackAttempt(SparkAppHandle handle) {
+    DriverTracker next = followsStandaloneMaster() ? new StandaloneDriverTracker(this, launch, handle)
+        : new SubmitProcessTracker(this, handle);
+    tracker = next;
+    return next;
   }
 
-  private RunRecord readDriverRecord() {
+  RunContext context() {
+    return context;
+  }
+
+  RunRecord rec() {
+    return context.record();
+  }
+
+  String platform(String key) {
+    return rec().platform.get(key);
+  }
+
+  AttemptLoop attempts() {
+    return attempts;
+  }
+
+  /** Whether this handle launched the run (only it submits again). */
+  boolean owner() {
+    return owner;
+  }
+
+  boolean cancelRequested() {
+    return cancelRequested;
+  }
+
+  /** Whether the run was stopped for exceeding resources.maxRuntimeSeconds. */
+  boolean timedOut() {
+    return timedOut;
+  }
+
+  /** The run's own deploy mode, as recorded: the operator may have been re-registered since. */
+  boolean clusterMode() {
+    String mode = platform("deployMode");
+    return mode == null ? launch.settings().clusterMode() : "cluster".equals(mode);
+  }
+
+  /**
+   * A standalone cluster-mode driver is followed through the master; everything else (client mode, YARN, where
+   * spark-submit stays to monitor the application) through the launcher handle and the spark-submit process.
+   */
+  boolean followsStandaloneMaster() {
+    return clusterMode() && launch.settings().masterKind() == SparkSubmitSettings.MasterKind.STANDALONE;
+  }
+
+  static boolean alive(String pid) {
+    return pid != null && ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  void observed(RunState state) {
+    moveTo(state);
+  }
+
+  void save() {
+    saveRecord();
+  }
+
+  /** The record the current attempt's entrypoint wrote, or null while there is none. */
+  RunRecord driverRecord() {
     String dir = platform("driverRunDir");
     if (dir == null) {
       return null;
@@ -523,7 +206,7 @@ final class SparkSubmitRun extends AbstractStepRun {
     }
   }
 
-  private void merge(RunRecord driver) {
+  void merge(RunRecord driver) {
     RunRecord record = rec();
     synchronized (record) {
       if (driver.startedAt != null && record.startedAt == null) {
@@ -546,7 +229,7 @@ final class SparkSubmitRun extends AbstractStepRun {
     }
   }
 
-  private long logSize() {
+  long logSize() {
     try {
       return Files.exists(context.logFile()) ? Files.size(context.logFile()) : 0;
     } catch (IOException e) {
@@ -554,11 +237,11 @@ final class SparkSubmitRun extends AbstractStepRun {
     }
   }
 
-  private void appendLog(String line) {
-    appendRaw(line + "\n");
+  void log(String line) {
+    append(line + "\n");
   }
 
-  private void appendRaw(String text) {
+  void append(String text) {
     try {
       Files.writeString(context.logFile(), text, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
