@@ -37,7 +37,10 @@ final class AttemptLoop {
     return n == null ? 1 : Integer.parseInt(n);
   }
 
-  /** Holds the run's lock, as its refresh does: a launcher callback must not judge an attempt whose pid is not recorded yet. */
+  /**
+   * Launches attempt {@code number} under the run's lock, which its refresh takes too: a launcher callback must not
+   * judge an attempt whose pid is not recorded yet.
+   */
   void launch(int number) {
     synchronized (run) {
       RunRecord record = run.rec();
