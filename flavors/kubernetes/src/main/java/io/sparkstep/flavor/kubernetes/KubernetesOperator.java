@@ -129,7 +129,7 @@ final class KubernetesOperator implements StepOperator {
       } catch (RuntimeException cleanup) {
         e.addSuppressed(cleanup);
       }
-      KubernetesRun.deleteStagedSpec(record, settings);
+      RunCleanup.deleteStagedSpec(record, settings);
       throw context.failed(e);
     }
     return KubernetesRun.start(context, settings);
