@@ -18,8 +18,6 @@ import io.sparkstep.record.RunRecord;
 import io.sparkstep.runtime.StepEntrypoint;
 import io.sparkstep.spec.InvalidSpecException;
 import io.sparkstep.spi.FlavorRegistry;
-import io.sparkstep.testing.FailingStep;
-import io.sparkstep.testing.SlowStep;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +32,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real JobServiceClient against {@link VertexStandIn} on 127.0.0.1, which runs our entrypoint as the container.
+ * The real JobServiceClient against {@link VertexStandIn} on 127.0.0.1, which runs our entrypoint as the container:
+ * the request a step becomes, a rejected job, refusals. What every flavor does (fail, cancel, detach, secrets) is
+ * {@link VertexContractTest}'s.
  */
 class VertexFlavorEndToEndTest {
   static final String SECRET_ENV = "SPARKSTEP_TEST_SECRET";
@@ -144,48 +144,6 @@ class VertexFlavorEndToEndTest {
 
     assertNoFileContains(home, secret);
     assertNoFileContains(dir.resolve("staging"), secret);
-  }
-
-  @Test
-  void aFailingStepIsFailedWithItsReasonAndALargeSpecGoesByUri() throws Exception {
-    register("vertex-small-env", Map.of("specEnvMaxBytes", "64"));
-    Path out = dir.resolve("failed/out");
-    StepRun run = Sparkstep.operator("vertex-small-env", home).step(FailingStep.class)
-        .output("out", out.toUri().toString()).submit();
-    assertEquals(RunState.FAILED, run.await(Duration.ofMinutes(3)));
-    assertTrue(run.record().errorMessage().contains("boom: the test step failed on purpose"),
-        run.record().errorMessage());
-    assertFalse(Files.exists(out), "a failed step commits nothing");
-    Map<String, String> env = envOf(lastCreate().getCustomJob().getJobSpec().getWorkerPoolSpecs(0));
-    assertFalse(env.containsKey(StepEntrypoint.SPEC_ENV));
-    String specUri = env.get(StepEntrypoint.SPEC_URI_ENV);
-    assertTrue(specUri.endsWith("/runs/" + run.id() + "/spec.json"), specUri);
-    assertTrue(Files.readString(Path.of(java.net.URI.create(specUri))).contains(FailingStep.class.getName()));
-  }
-
-  @Test
-  void cancelStopsTheJobAndItsProcess() throws Exception {
-    Path out = dir.resolve("cancelled/out");
-    StepRun run = Sparkstep.operator("vertex-test", home).step(SlowStep.class).param("seconds", 120)
-        .output("out", out.toUri().toString()).submit();
-    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-    while (run.state() != RunState.RUNNING && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-    }
-    assertEquals(RunState.RUNNING, run.state());
-    VertexStandIn.Job job = standIn.job(((RunRecord) run.record()).platform.get("jobName"));
-    // Wait for the entrypoint's first record, so the stop reaches a running step (the entrypoint's SIGTERM hook).
-    Path driverRecord = dir.resolve("staging/runs/" + run.id() + "/record.json");
-    while (!Files.exists(driverRecord) && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-    }
-    assertTrue(Files.exists(driverRecord), "the container started the step");
-    run.cancel();
-    assertEquals(RunState.CANCELLED, run.await(Duration.ofMinutes(1)));
-    assertEquals(RunState.CANCELLED, io.sparkstep.record.RunRecordJson.read(Files.readString(driverRecord)).state,
-        "the step itself recorded the cancel");
-    assertFalse(job.process.isAlive(), "the container process is gone");
-    assertFalse(Files.exists(out), "a cancelled step commits nothing");
   }
 
   @Test
