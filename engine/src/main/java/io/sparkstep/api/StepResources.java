@@ -106,7 +106,7 @@ public record StepResources(int cpu, String memory, int gpus, String gpuVendor, 
       return this;
     }
 
-    /** The platform stops the run after this long. */
+    /** Seconds after which the run is stopped, and fails. */
     public Builder maxRuntimeSeconds(long maxRuntimeSeconds) {
       this.maxRuntimeSeconds = maxRuntimeSeconds;
       return this;
