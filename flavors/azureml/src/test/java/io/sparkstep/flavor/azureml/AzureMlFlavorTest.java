@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.azure.core.credential.AccessToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepResources;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.operator.OperatorStore;
@@ -92,7 +93,7 @@ class AzureMlFlavorTest {
     standIn.throttleNextCreates.set(2);
     StepRun run = Sparkstep.operator("aml", home).step("generate-trips").param("rows", 2000).param("zones", 20)
         .output("trips", uri("trips")).output("zones", uri("zones"))
-        .resources(r -> { r.cpu = 4; r.memory = "16g"; r.maxRuntimeSeconds = 3600; })
+        .resources(StepResources.builder().cpu(4).memory("16g").maxRuntimeSeconds(3600).build())
         .submit();
     assertEquals(RunState.SUCCEEDED, run.await(Duration.ofMinutes(3)), () -> String.valueOf(run.record().errorMessage()));
     assertEquals(3, standIn.creates.get() - createsBefore, "two 429s retried by the pipeline, then created");
@@ -130,7 +131,7 @@ class AzureMlFlavorTest {
     int createsBefore = standIn.creates.get();
     InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> Sparkstep.operator("aml", home)
         .step("generate-trips").output("trips", uri("t400")).output("zones", uri("z400"))
-        .resources(r -> r.instanceType = "m5.xlarge").submit());
+        .resources(StepResources.builder().instanceType("m5.xlarge").build()).submit());
     assertEquals(1, standIn.creates.get() - createsBefore, "a 400 is not retried");
     assertTrue(e.getMessage().contains("HTTP 400") && e.getMessage().contains("not a valid VM size"), e.getMessage());
     assertFalse(e.getMessage().contains("\n"), "one line");
@@ -141,7 +142,7 @@ class AzureMlFlavorTest {
     int createsBefore = standIn.creates.get();
     InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> Sparkstep.operator("aml", home)
         .step("generate-trips").output("trips", uri("t2")).output("zones", uri("z2"))
-        .resources(r -> { r.executors = 3; r.diskGb = 200; }).submit());
+        .resources(StepResources.builder().executors(3).diskGb(200).build()).submit());
     List<String> fields = e.problems().stream().map(p -> p.field()).toList();
     assertTrue(fields.containsAll(List.of("resources.executors", "resources.diskGb")), fields.toString());
     assertEquals(createsBefore, standIn.creates.get(), "nothing reached the platform");

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepResources;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.spec.InvalidSpecException;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunStore;
-import io.sparkstep.spec.ArtifactSpec;
 import io.sparkstep.spec.ResourceSpec;
 import io.sparkstep.testing.CliCall;
 import io.sparkstep.testing.CliProcess;
@@ -188,13 +188,9 @@ class SparkOnStandInClusterTest {
 
   static StepRun submitTrips(String name) throws Exception {
     return Sparkstep.operator("cluster", home).step("generate-trips").param("rows", ROWS).param("partitions", 4)
-        .output("trips", new ArtifactSpec(out(name + "/trips"), "csv", null))
-        .output("zones", new ArtifactSpec(out(name + "/zones"), "csv", null))
-        .resources(r -> {
-          r.executors = 2;
-          r.memory = "512m";
-          r.executorMemory = "512m";
-        }).submit();
+        .output("trips", out(name + "/trips"), "csv")
+        .output("zones", out(name + "/zones"), "csv")
+        .resources(StepResources.builder().executors(2).memory("512m").executorMemory("512m").build()).submit();
   }
 
   static String executorRunningATask(String driver) {
@@ -316,14 +312,7 @@ class SparkOnStandInClusterTest {
   @Order(7)
   void dynamicAllocationScalesExecutorPodsUpAndBack() throws Exception {
     StepRun run = Sparkstep.operator("cluster", home).step(ScalingProbeStep.class)
-        .resources(r -> {
-          r.memory = "512m";
-          r.executorMemory = "512m";
-          r.dynamicAllocation = new ResourceSpec.DynamicAllocation();
-          r.dynamicAllocation.enabled = true;
-          r.dynamicAllocation.minExecutors = 0;
-          r.dynamicAllocation.maxExecutors = 2;
-        })
+        .resources(StepResources.builder().memory("512m").executorMemory("512m").dynamicAllocation(0, 2).build())
         .conf("spark.dynamicAllocation.executorIdleTimeout", "2s")
         .conf("spark.dynamicAllocation.schedulerBacklogTimeout", "1s").submit();
     assertEquals(RunState.SUCCEEDED, run.await(Duration.ofMinutes(6)), String.valueOf(run.record().errorMessage()));
@@ -348,11 +337,8 @@ class SparkOnStandInClusterTest {
     cluster.store("with-upload", java.util.Map.of("engineJar", "local://" + engineJar,
         "uploadPath", upload.toUri().toString(), "pendingTimeoutSeconds", "5"));
     StepRun run = io.sparkstep.testing.ExternalStepRuns.assertRunsWithItsRows("with-upload", home, jar,
-        tmp.resolve("lake/squares"), 40, Duration.ofMinutes(4), s -> s.resources(r -> {
-          r.executors = 1;
-          r.memory = "512m";
-          r.executorMemory = "512m";
-        }));
+        tmp.resolve("lake/squares"), 40, Duration.ofMinutes(4), s -> s.resources(
+            StepResources.builder().executors(1).memory("512m").executorMemory("512m").build()));
     List<String> executors = executorsStartedFor(KubernetesOperator.driverPodName(run.id()));
     assertEquals(1, executors.size(), String.valueOf(kubelet.started));
     assertTrue(kubelet.log(executors.get(0)).contains("even-squares-steps.jar"),

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepResources;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.launch.StepSubmitter;
@@ -110,12 +111,7 @@ class SageMakerFlavorTest {
     StepRun run = Sparkstep.operator(OPERATOR, home).step("generate-trips")
         .param("rows", 2000).param("partitions", 2)
         .output("trips", trips.toUri().toString()).output("zones", zones.toUri().toString())
-        .resources(r -> {
-          r.cpu = 4;
-          r.memory = "16g";
-          r.diskGb = 50;
-          r.maxRuntimeSeconds = 3600;
-        })
+        .resources(StepResources.builder().cpu(4).memory("16g").diskGb(50).maxRuntimeSeconds(3600).build())
         .submit();
     List<RunState> seen = Collections.synchronizedList(new ArrayList<>());
     run.addListener(r -> seen.add(r.record().state()));
@@ -195,11 +191,7 @@ class SageMakerFlavorTest {
     InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> Sparkstep.operator(OPERATOR, home)
         .step("generate-trips").output("trips", tmp.resolve("data/y1").toUri().toString())
         .output("zones", tmp.resolve("data/y2").toUri().toString())
-        .resources(r -> {
-          r.executors = 4;
-          r.executorMemory = "8g";
-          r.cpu = 500;
-        })
+        .resources(StepResources.builder().executors(4).executorMemory("8g").cpu(500).build())
         .submit());
     List<String> fields = e.problems().stream().map(p -> p.field()).toList();
     assertTrue(fields.containsAll(List.of("resources.executors", "resources.executorMemory", "resources")), fields

@@ -10,6 +10,7 @@ import com.google.cloud.aiplatform.v1.CreateCustomJobRequest;
 import com.google.cloud.aiplatform.v1.WorkerPoolSpec;
 import io.grpc.Status;
 import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepResources;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.launch.StepSubmitter;
@@ -97,11 +98,7 @@ class VertexFlavorEndToEndTest {
     StepRun run = Sparkstep.operator("vertex-test", home).step("generate-trips")
         .param("rows", 2000).param("partitions", 2)
         .output("trips", trips.toUri().toString()).output("zones", zones.toUri().toString())
-        .resources(r -> {
-          r.cpu = 2;
-          r.memory = "8g";
-          r.maxRuntimeSeconds = 900;
-        })
+        .resources(StepResources.builder().cpu(2).memory("8g").maxRuntimeSeconds(900).build())
         .submit();
     assertEquals(RunState.SUCCEEDED, run.await(Duration.ofMinutes(3)), () -> failureText(run));
 
@@ -153,7 +150,7 @@ class VertexFlavorEndToEndTest {
         Sparkstep.operator("vertex-test", home).step("generate-trips").param("rows", 10)
             .output("trips", dir.resolve("rejected/t").toUri().toString())
             .output("zones", dir.resolve("rejected/z").toUri().toString())
-            .resources(r -> r.instanceType = "m5.xlarge").submit());
+            .resources(StepResources.builder().instanceType("m5.xlarge").build()).submit());
     assertEquals(before + 1, standIn.createCalls.get(), "a 400 is not retried");
     assertFalse(e.getMessage().contains("\n"));
     assertTrue(e.getMessage().contains("INVALID_ARGUMENT: Machine type \"m5.xlarge\" is not supported."),
@@ -171,12 +168,7 @@ class VertexFlavorEndToEndTest {
         Sparkstep.operator("vertex-test", home).step("generate-trips")
             .output("trips", dir.resolve("refused/t").toUri().toString())
             .output("zones", dir.resolve("refused/z").toUri().toString())
-            .resources(r -> {
-              r.executors = 4;
-              r.executorMemory = "4g";
-              r.gpus = 3;
-              r.diskGb = 20;
-            }).submit());
+            .resources(StepResources.builder().executors(4).executorMemory("4g").gpus(3).diskGb(20).build()).submit());
     assertEquals(before, standIn.createCalls.get());
     String message = e.getMessage();
     for (String field : List.of("resources.executors", "resources.executorMemory", "resources.diskGb",
