@@ -219,23 +219,6 @@ class SparkOnStandInClusterTest {
     assertEquals(csvRows("clean/zones"), csvRows("killed/zones"));
   }
 
-  @Test
-  @Order(3)
-  void cancelFromTheCliRemovesDriverAndExecutorsAndCommitsNothing() throws Exception {
-    StepRun run = submitTrips("cancelled");
-    String driver = KubernetesOperator.driverPodName(run.id());
-    eventually("two executors running", Duration.ofMinutes(4), () -> executorsStartedFor(driver).size() == 2
-        && executorsStartedFor(driver).stream().allMatch(e -> kubelet.process(e) != null));
-    CliCall cancel = CliCall.of("runs", "cancel", run.id());
-    assertEquals(0, cancel.code(), cancel.all());
-    assertEquals(RunState.CANCELLED, run.await(Duration.ofMinutes(2)));
-    eventually("no pod and no process left", Duration.ofSeconds(60), () ->
-        cluster.client().pods().inNamespace(NS).list().getItems().isEmpty() && kubelet.liveProcesses().isEmpty());
-    assertTrue(!Files.exists(tmp.resolve("lake/cancelled/trips")) && !Files.exists(tmp.resolve("lake/cancelled/zones")),
-        "nothing committed");
-    assertEquals(RunState.CANCELLED, new RunStore(home).load(run.id()).orElseThrow().state);
-  }
-
   /** SIMULATED: the kernel's OOM kill of the driver container; REAL: how the run handle reports it. */
   @Test
   @Order(4)
@@ -371,12 +354,8 @@ class SparkOnStandInClusterTest {
         "uploadPath", upload.toUri().toString(), "pendingTimeoutSeconds", "5"));
     java.util.Map<String, String> padding = KubernetesLifecycleTest.padding(832);
     StepRun run = Sparkstep.operator("with-spec-upload", home).step("generate-trips").param("rows", 1000)
-        .conf(padding).output("trips", new ArtifactSpec(out("staged-spec/trips"), "csv", null))
-        .output("zones", new ArtifactSpec(out("staged-spec/zones"), "csv", null)).resources(r -> {
-          r.executors = 1;
-          r.memory = "512m";
-          r.executorMemory = "512m";
-        }).submit();
+        .conf(padding).output("trips", out("staged-spec/trips"), "csv").output("zones", out("staged-spec/zones"), "csv")
+        .resources(StepResources.builder().executors(1).memory("512m").executorMemory("512m").build()).submit();
     String staged = new RunStore(home).load(run.id()).orElseThrow().platform.get("specUri");
     assertNotNull(staged, "the record names the staged spec");
     assertEquals(RunState.SUCCEEDED, run.await(Duration.ofMinutes(4)), run.record().errorMessage());

@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -105,8 +107,6 @@ final class SparkSubmitRun extends AbstractStepRun {
       record.platform.remove("driverPid");
       record.platform.remove("submitPid");
       record.platform.remove("driverId");
-      record.platform.remove("driverLogOffset.stderr");
-      record.platform.remove("driverLogOffset.stdout");
       record.platform.remove(SpecStaging.RECORD_KEY);
       record.sparkMaster = launch.settings().master();
     }
@@ -308,49 +308,41 @@ final class SparkSubmitRun extends AbstractStepRun {
   }
 
   /**
-   * Copies the new part of the driver's stderr and stdout from its worker into the run log. Only the submitting
-   * process does this (or a later one once it is gone), so no line is copied twice.
+   * Copies the new part of the driver's stderr and stdout from its worker into the run log through the SPI's
+   * appender: scrubbed of the run's secrets, its cursor (a byte offset per driver and stream) persisted next to the log and the
+   * copy locked, so no line is copied twice whichever processes follow the run.
    */
   private void pumpDriverLog(StandaloneMaster master, String worker, String driverId) {
-    if (!owner && submitterAlive()) {
-      return;
-    }
     try {
       Optional<String> workerUi = master.workerWebUi(worker);
       if (workerUi.isEmpty()) {
         return;
       }
-      boolean changed = false;
-      for (String type : new String[] {"stderr", "stdout"}) {
-        String key = "driverLogOffset." + type;
-        long offset = Long.parseLong(rec().platform.getOrDefault(key, "0"));
-        for (int i = 0; i < 50; i++) {
+      io.sparkstep.spi.remote.RunLogAppender.of(context).copy(cursor -> {
+        for (String type : new String[] {"stderr", "stdout"}) {
+          // per driver: a retried attempt's driver has a log of its own, read from its start
+          String key = driverId + "." + type;
+          long offset = Long.parseLong(cursor.getOrDefault(key, "0"));
           Optional<StandaloneMaster.LogChunk> chunk = master.driverLog(workerUi.get(), driverId, type, offset);
           if (chunk.isEmpty() || chunk.get().nextOffset() <= offset) {
-            break;
+            continue;
           }
           String text = chunk.get().text();
           // Whole lines only, so stdout and stderr lines never interleave mid-line.
           int lastNewline = text.lastIndexOf('\n');
           if (lastNewline < 0) {
-            break;
+            continue;
           }
-          appendRaw(text.substring(0, lastNewline + 1));
-          offset += text.substring(0, lastNewline + 1).getBytes(StandardCharsets.UTF_8).length;
-          rec().platform.put(key, Long.toString(offset));
-          changed = true;
+          String whole = text.substring(0, lastNewline + 1);
+          Map<String, String> next = new java.util.TreeMap<>(cursor);
+          next.put(key, Long.toString(offset + whole.getBytes(StandardCharsets.UTF_8).length));
+          return io.sparkstep.spi.remote.RunLogAppender.Page.of(whole.lines().toList(), next);
         }
-      }
-      if (changed) {
-        saveRecord();
-      }
+        return io.sparkstep.spi.remote.RunLogAppender.Page.of(List.of(), cursor);
+      });
     } catch (IOException | RuntimeException e) {
       // the worker may be gone (its log with it); state still comes from the master
     }
-  }
-
-  private boolean submitterAlive() {
-    return alive(platform("submitterPid"));
   }
 
   private void endWithDriverRecord(RunRecord driver) {

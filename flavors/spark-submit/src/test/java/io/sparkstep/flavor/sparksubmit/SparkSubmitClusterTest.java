@@ -210,28 +210,6 @@ class SparkSubmitClusterTest {
   }
 
   @Test
-  @Order(4)
-  void cancelWhileRunningInClusterModeKillsTheDriverThroughTheMaster() throws Exception {
-    String op = StandaloneClusterExtension.operator("it-cluster", "cluster", Map.of());
-    Path out = data.resolve("slow");
-    StepRun run = operator(op).step(SlowStep.class).param("seconds", 90).param("partitions", 2)
-        .output("out", out.toUri().toString()).submit();
-    awaitLog(run, "slow step: tasks sleep");
-    String appId = awaitAppId(run);
-    // cancelled from a handle rebuilt from the stored record, as a later `sparkstep runs cancel` process does
-    StepRun attached = new StepSubmitter(StandaloneClusterExtension.home(), new FlavorRegistry()).attach(run.id());
-    assertEquals(RunState.RUNNING, attached.state(), () -> "why: " + attached.record().stateReason());
-    attached.cancel();
-    assertEquals(RunState.CANCELLED, attached.await(Duration.ofSeconds(60)), () -> tail(run));
-    assertEquals(RunState.CANCELLED, run.await(Duration.ofSeconds(30)), () -> tail(run));
-    String driverId = record(run).platform.get("driverId");
-    JsonNode driver = new StandaloneMaster(cluster().webUi()).driver(driverId).orElseThrow();
-    assertEquals("KILLED", driver.path("state").asText());
-    awaitNoProcessesOf(run.id(), appId);
-    assertFalse(Files.exists(out), "no output committed");
-  }
-
-  @Test
   @Order(5)
   void killedDriverFailsTheRunWithACauseAndNoOutput() throws Exception {
     String op = StandaloneClusterExtension.operator("it-client", "client", Map.of());
