@@ -1,6 +1,7 @@
 package io.sparkstep.cli;
 
 import io.sparkstep.api.ExitCode;
+import io.sparkstep.api.SubmitException;
 import io.sparkstep.launch.StepSubmitter;
 import io.sparkstep.spec.InvalidSpecException;
 import io.sparkstep.spec.ValidationProblem;
@@ -95,7 +96,9 @@ public final class SparkstepCli {
       err.flush();
       return ExitCode.INVALID_INPUT;
     }
-    String prefix = e instanceof PlatformException ? "sparkstep: platform error: " : "sparkstep: ";
+    // A flavor's own command (a CliExtension) may still throw the SPI's type.
+    boolean platform = e instanceof SubmitException || e instanceof PlatformException;
+    String prefix = platform ? "sparkstep: platform error: " : "sparkstep: ";
     err.println(scrub(prefix + oneLine(e)));
     if (verbose) {
       java.io.StringWriter trace = new java.io.StringWriter();

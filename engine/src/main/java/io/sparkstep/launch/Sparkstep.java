@@ -1,16 +1,17 @@
 package io.sparkstep.launch;
 
 import io.sparkstep.api.Step;
+import io.sparkstep.api.StepResources;
 import io.sparkstep.api.StepRun;
+import io.sparkstep.api.SubmitException;
 import io.sparkstep.spec.ArtifactSpec;
 import io.sparkstep.spec.ResourceSpec;
 import io.sparkstep.spec.StepSpec;
 import io.sparkstep.spi.FlavorRegistry;
-import io.sparkstep.spi.PlatformException;
 import io.sparkstep.util.SparkstepHome;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.Objects;
 
 /**
  * Fluent launch API, usable from any JVM application without the CLI:
@@ -21,6 +22,7 @@ import java.util.function.Consumer;
  *       .param("minFare", 2.5)
  *       .input("trips", "file:/data/trips").input("zones", "file:/data/zones")
  *       .output("features", "file:/data/features")
+ *       .resources(StepResources.builder().cpu(4).memory("8g").build())
  *       .submit();
  *   run.await(Duration.ofMinutes(10));
  * </pre>
@@ -86,8 +88,9 @@ public final class Sparkstep {
     return this;
   }
 
-  public Sparkstep output(String name, ArtifactSpec artifact) {
-    spec.outputs.put(name, artifact);
+  /** An output that must not exist yet, written as {@code format} (parquet, csv, json or orc). */
+  public Sparkstep output(String name, String uri, String format) {
+    spec.outputs.put(name, new ArtifactSpec(uri, format, null));
     return this;
   }
 
@@ -97,8 +100,9 @@ public final class Sparkstep {
     return this;
   }
 
-  public Sparkstep resources(Consumer<ResourceSpec> settings) {
-    settings.accept(spec.resources);
+  /** The step's resources, all of them: this value replaces any given before. */
+  public Sparkstep resources(StepResources resources) {
+    spec.resources = ResourceSpec.of(Objects.requireNonNull(resources, "resources"));
     return this;
   }
 
@@ -142,9 +146,9 @@ public final class Sparkstep {
    * Validates and launches. Returns at once with the run's handle.
    *
    * @throws io.sparkstep.spec.InvalidSpecException listing every problem; nothing was launched
-   * @throws PlatformException when the platform refused or could not be reached
+   * @throws SubmitException when the platform refused or could not be reached
    */
-  public StepRun submit() throws PlatformException {
+  public StepRun submit() throws SubmitException {
     return new StepSubmitter(home, new FlavorRegistry()).submit(operator, spec);
   }
 }

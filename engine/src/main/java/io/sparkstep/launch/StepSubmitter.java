@@ -1,6 +1,7 @@
 package io.sparkstep.launch;
 
 import io.sparkstep.api.StepRun;
+import io.sparkstep.api.SubmitException;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunStore;
@@ -63,8 +64,11 @@ public final class StepSubmitter {
         + UUID.randomUUID().toString().substring(0, 6);
   }
 
-  /** Validates everything and starts the run; throws {@link InvalidSpecException} before launching anything. */
-  public StepRun submit(String operatorName, StepSpec spec) throws PlatformException {
+  /**
+   * Validates everything and starts the run; throws {@link InvalidSpecException} before launching anything, and
+   * {@link SubmitException} when the platform refused the run or could not be reached.
+   */
+  public StepRun submit(String operatorName, StepSpec spec) throws SubmitException {
     OperatorConfig config = operators.get(operatorName == null ? OperatorStore.DEFAULT_OPERATOR : operatorName);
     Flavor flavor = flavors.get(config.flavor());
     // Before anything can print a value: from here on every secret of the run is scrubbed wherever it goes.
@@ -81,7 +85,12 @@ public final class StepSubmitter {
     record.logUri = context.logFile().toUri().toString();
     runs.saveSpec(prepared);
     runs.save(record);
-    return operator.submit(prepared, context);
+    try {
+      return operator.submit(prepared, context);
+    } catch (PlatformException e) {
+      // The SPI's failure stays inside the engine; callers of the public API see the API's type.
+      throw new SubmitException(e.getMessage(), e, e.retryable());
+    }
   }
 
   /**

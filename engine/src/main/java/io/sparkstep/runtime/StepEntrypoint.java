@@ -54,6 +54,7 @@ public final class StepEntrypoint {
     EntrypointSignals.install();
     // Before anything logs: every line this process prints goes out scrubbed of the run's secrets.
     io.sparkstep.util.ScrubbingPrintStream.install();
+    ScrubbedConsoleLogs.install();
     io.sparkstep.spi.RunSecrets.registerEnvironment();
     int code = run(args);
     System.out.flush();

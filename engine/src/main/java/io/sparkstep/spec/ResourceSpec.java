@@ -3,6 +3,7 @@ package io.sparkstep.spec;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.sparkstep.api.Resources;
+import io.sparkstep.api.StepResources;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,6 +29,29 @@ public class ResourceSpec implements Resources {
   public String instanceType;
   public int diskGb;
   public long maxRuntimeSeconds;
+
+  /** The spec's form of resources given as a value (the launch API). */
+  public static ResourceSpec of(StepResources value) {
+    ResourceSpec spec = new ResourceSpec();
+    spec.cpu = value.cpu();
+    spec.memory = value.memory();
+    spec.gpus = value.gpus();
+    spec.gpuVendor = value.gpuVendor();
+    spec.executors = value.executors();
+    spec.executorCpu = value.executorCpu();
+    spec.executorMemory = value.executorMemory();
+    spec.memoryOverhead = value.memoryOverhead();
+    if (value.dynamicAllocation() != null) {
+      spec.dynamicAllocation = new DynamicAllocation();
+      spec.dynamicAllocation.enabled = value.dynamicAllocation().enabled();
+      spec.dynamicAllocation.minExecutors = value.dynamicAllocation().minExecutors();
+      spec.dynamicAllocation.maxExecutors = value.dynamicAllocation().maxExecutors();
+    }
+    spec.instanceType = value.instanceType();
+    spec.diskGb = value.diskGb();
+    spec.maxRuntimeSeconds = value.maxRuntimeSeconds();
+    return spec;
+  }
 
   @Override
   public int cpu() {

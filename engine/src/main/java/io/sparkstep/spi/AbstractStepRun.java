@@ -48,6 +48,9 @@ public abstract class AbstractStepRun implements StepRun {
   /** Record key for why the state is UNKNOWN (the platform's error); gone once the platform answers again. */
   public static final String UNREACHABLE = "unreachable";
 
+  /** Set while this thread adopts another process's final state, whose own moveTo must not look again. */
+  private final ThreadLocal<Boolean> adoptingStoredFinal = ThreadLocal.withInitial(() -> false);
+
   protected AbstractStepRun(RunContext context, Duration pollInterval) {
     this.context = context;
     this.pollInterval = pollInterval;
@@ -141,6 +144,18 @@ public abstract class AbstractStepRun implements StepRun {
    * @return whether the state changed
    */
   protected boolean moveTo(RunState next) {
+    if (next.isFinal() && !adoptingStoredFinal.get()) {
+      // Several processes observe one run: the first final state stored is the run's. One that saw the end after
+      // another observer had cleaned up (a pod deleted, a job expired) takes that state instead of its own guess.
+      adoptingStoredFinal.set(true);
+      try {
+        if (adoptStoredFinalState()) {
+          return true;
+        }
+      } finally {
+        adoptingStoredFinal.set(false);
+      }
+    }
     RunRecord record = context.record();
     synchronized (record) {
       if (record.state != null && record.state.isFinal() && record.state != next) {

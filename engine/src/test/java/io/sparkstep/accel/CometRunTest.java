@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepResources;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.record.RunRecord;
@@ -107,7 +108,7 @@ class CometRunTest {
         .conf("spark.sql.shuffle.partitions", "4").accelerator(accelerator);
     if (!accelerator.equals("none")) {
       // The vanilla run shares this JVM's embedded Spark (another test may have started it): only static conf differs.
-      run.resources(r -> r.memory = "1g").conf("spark.memory.offHeap.size", "1g");
+      run.resources(StepResources.builder().memory("1g").build()).conf("spark.memory.offHeap.size", "1g");
     }
     return run.submit();
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepResources;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.record.RunRecord;
@@ -53,7 +54,7 @@ class CometShuffleSpillTest {
         .output("counts", vanilla).conf("spark.sql.shuffle.partitions", "4").submit();
     assertEquals(RunState.SUCCEEDED, plain.await(Duration.ofMinutes(2)), () -> plain.record().errorMessage());
     StepRun accelerated = params.apply(Sparkstep.operator("local", home).step(DistinctCountStep.class.getName()))
-        .output("counts", comet).accelerator("comet").resources(r -> r.memory = "1g")
+        .output("counts", comet).accelerator("comet").resources(StepResources.builder().memory("1g").build())
         .conf("spark.memory.offHeap.size", "512m").conf("spark.sql.shuffle.partitions", "4")
         // Comet's JVM columnar shuffle, its sort-based writer (SpillSorter, where the IllegalAccessError was), a spill
         // every 1000 rows.

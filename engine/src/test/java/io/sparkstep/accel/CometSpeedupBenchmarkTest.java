@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepResources;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.operator.OperatorStore;
@@ -38,7 +39,7 @@ class CometSpeedupBenchmarkTest {
     String zones = tmp.resolve("zones").toUri().toString();
     StepRun generate = Sparkstep.operator("local-process", home).step("generate-trips")
         .param("rows", rows).param("zones", 200).param("partitions", 4)
-        .output("trips", trips).output("zones", zones).resources(r -> r.cpu = 2).submit();
+        .output("trips", trips).output("zones", zones).resources(StepResources.builder().cpu(2).build()).submit();
     assertEquals(RunState.SUCCEEDED, generate.await(Duration.ofMinutes(10)), () -> generate.record().errorMessage());
 
     long[] vanilla = new long[rounds];
@@ -62,7 +63,7 @@ class CometSpeedupBenchmarkTest {
     String out = trips.replace("/trips", "/features-" + accelerator + "-" + round);
     StepRun run = Sparkstep.operator("local-process", home).step("trip-features")
         .input("trips", trips).input("zones", zones).output("features", out)
-        .resources(r -> r.cpu = 2).conf("spark.sql.shuffle.partitions", "8")
+        .resources(StepResources.builder().cpu(2).build()).conf("spark.sql.shuffle.partitions", "8")
         .conf("spark.memory.offHeap.size", "2g").accelerator(accelerator).submit();
     assertEquals(RunState.SUCCEEDED, run.await(Duration.ofMinutes(10)), () -> run.record().errorMessage());
     return new RunStore(home).load(run.id()).orElseThrow();

@@ -21,6 +21,12 @@ class LocalContractTest extends FlavorContractTest {
     return new Refusal("executors=2", "resources.executors");
   }
 
+  /** Local runs take a literal secret: a child JVM gets it in its environment, never in a file or argument. */
+  @Override
+  protected boolean refusesLiteralSecrets() {
+    return false;
+  }
+
   /** Nothing of it runs in a child process, and the embedded Spark has no job of it left. */
   @Override
   protected void assertNothingLeft(RunRecord record) throws Exception {

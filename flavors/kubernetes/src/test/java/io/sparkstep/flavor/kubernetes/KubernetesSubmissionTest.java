@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepResources;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.spec.StepSpec;
@@ -78,14 +79,8 @@ class KubernetesSubmissionTest {
 
     run = Sparkstep.operator("k8s", home).step("generate-trips").param("rows", 1000)
         .output("trips", "s3a://lake/trips").output("zones", "s3a://lake/zones")
-        .resources(r -> {
-          r.gpus = 1;
-          r.executors = 3;
-          r.executorCpu = 4;
-          r.executorMemory = "8g";
-          r.memory = "2g";
-          r.diskGb = 50;
-        })
+        .resources(StepResources.builder().gpus(1).executors(3).executorCpu(4).executorMemory("8g").memory("2g")
+            .diskGb(50).build())
         .submit();
     driver = cluster.client().pods().inNamespace(NS).withName(KubernetesOperator.driverPodName(run.id())).get();
   }

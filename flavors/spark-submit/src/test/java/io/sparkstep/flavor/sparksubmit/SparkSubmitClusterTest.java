@@ -9,16 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepResources;
 import io.sparkstep.api.StepRun;
+import io.sparkstep.api.SubmitException;
 import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.launch.StepSubmitter;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunStore;
-import io.sparkstep.spec.ArtifactSpec;
 import io.sparkstep.spec.InvalidSpecException;
 import io.sparkstep.spi.FlavorRegistry;
-import io.sparkstep.spi.PlatformException;
 import io.sparkstep.testing.SlowStep;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -210,28 +210,6 @@ class SparkSubmitClusterTest {
   }
 
   @Test
-  @Order(4)
-  void cancelWhileRunningInClusterModeKillsTheDriverThroughTheMaster() throws Exception {
-    String op = StandaloneClusterExtension.operator("it-cluster", "cluster", Map.of());
-    Path out = data.resolve("slow");
-    StepRun run = operator(op).step(SlowStep.class).param("seconds", 90).param("partitions", 2)
-        .output("out", out.toUri().toString()).submit();
-    awaitLog(run, "slow step: tasks sleep");
-    String appId = awaitAppId(run);
-    // cancelled from a handle rebuilt from the stored record, as a later `sparkstep runs cancel` process does
-    StepRun attached = new StepSubmitter(StandaloneClusterExtension.home(), new FlavorRegistry()).attach(run.id());
-    assertEquals(RunState.RUNNING, attached.state(), () -> "why: " + attached.record().stateReason());
-    attached.cancel();
-    assertEquals(RunState.CANCELLED, attached.await(Duration.ofSeconds(60)), () -> tail(run));
-    assertEquals(RunState.CANCELLED, run.await(Duration.ofSeconds(30)), () -> tail(run));
-    String driverId = record(run).platform.get("driverId");
-    JsonNode driver = new StandaloneMaster(cluster().webUi()).driver(driverId).orElseThrow();
-    assertEquals("KILLED", driver.path("state").asText());
-    awaitNoProcessesOf(run.id(), appId);
-    assertFalse(Files.exists(out), "no output committed");
-  }
-
-  @Test
   @Order(5)
   void killedDriverFailsTheRunWithACauseAndNoOutput() throws Exception {
     String op = StandaloneClusterExtension.operator("it-client", "client", Map.of());
@@ -255,7 +233,7 @@ class SparkSubmitClusterTest {
     OperatorStore store = new OperatorStore(StandaloneClusterExtension.home(), new FlavorRegistry());
     // unreachable master: platform error (exit 3), recorded as FAILED
     store.register("it-nowhere", SparkSubmitFlavor.NAME, Map.of("master", "spark://127.0.0.1:1"), true);
-    PlatformException unreachable = assertThrows(PlatformException.class, () -> operator("it-nowhere")
+    SubmitException unreachable = assertThrows(SubmitException.class, () -> operator("it-nowhere")
         .step("generate-trips").output("trips", data.resolve("t").toString()).output("zones",
             data.resolve("z").toString()).submit());
     assertTrue(unreachable.getMessage().contains("spark://127.0.0.1:1 is unreachable"), unreachable.getMessage());
@@ -267,7 +245,7 @@ class SparkSubmitClusterTest {
     String op = StandaloneClusterExtension.operator("it-client", "client", Map.of());
     InvalidSpecException tooBig = assertThrows(InvalidSpecException.class, () -> operator(op).step("generate-trips")
         .output("trips", data.resolve("t").toString()).output("zones", data.resolve("z").toString())
-        .resources(r -> r.executorMemory = "8g").submit());
+        .resources(StepResources.builder().executorMemory("8g").build()).submit());
     assertEquals("resources.executorMemory", tooBig.problems().get(0).field());
     assertTrue(tooBig.getMessage().contains("8192m fit on no worker"), tooBig.getMessage());
     // missing application jar: refused before anything launches (exit 2)
@@ -286,7 +264,8 @@ class SparkSubmitClusterTest {
     String op = StandaloneClusterExtension.operator("it-client", "client", Map.of());
     Path out = data.resolve("slow");
     StepRun run = operator(op).step(SlowStep.class).param("seconds", 90).param("partitions", 2)
-        .output("out", out.toUri().toString()).resources(r -> r.maxRuntimeSeconds = 10).submit();
+        .output("out", out.toUri().toString()).resources(StepResources.builder().maxRuntimeSeconds(10).build())
+        .submit();
     assertEquals(RunState.FAILED, run.await(Duration.ofSeconds(60)), () -> tail(run));
     assertTrue(record(run).error.message.contains("maxRuntimeSeconds=10"), record(run).error.message);
     assertFalse(Files.exists(out), "no output committed");
@@ -303,7 +282,7 @@ class SparkSubmitClusterTest {
     io.sparkstep.spec.StepSpec spec = operator("it-retry").step("generate-trips")
         .output("trips", data.resolve("t").toString()).output("zones", data.resolve("z").toString()).spec();
     spec.runId = "retry-" + System.nanoTime();
-    assertThrows(PlatformException.class, () -> submitter.submit("it-retry", spec));
+    assertThrows(SubmitException.class, () -> submitter.submit("it-retry", spec));
     RunRecord record = new RunStore(StandaloneClusterExtension.home()).load(spec.runId).orElseThrow();
     assertEquals(RunState.FAILED, record.state);
     assertEquals(3, record.attempts.size());
@@ -338,10 +317,10 @@ class SparkSubmitClusterTest {
     assertTrue(log(faulty).contains("Lost executor"), "Spark saw the executor go");
   }
 
-  private StepRun features(String op, String name) throws PlatformException {
+  private StepRun features(String op, String name) throws SubmitException {
     return operator(op).step("trip-features").input("trips", data.resolve("trips").toUri().toString())
         .input("zones", data.resolve("zones").toUri().toString())
-        .output("features", new ArtifactSpec(data.resolve(name).toUri().toString(), "json", null))
+        .output("features", data.resolve(name).toUri().toString(), "json")
         .conf("spark.sql.shuffle.partitions", "24").submit();
   }
 

@@ -10,6 +10,7 @@ import com.google.cloud.aiplatform.v1.CreateCustomJobRequest;
 import com.google.cloud.aiplatform.v1.WorkerPoolSpec;
 import io.grpc.Status;
 import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepResources;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.launch.StepSubmitter;
@@ -18,8 +19,6 @@ import io.sparkstep.record.RunRecord;
 import io.sparkstep.runtime.StepEntrypoint;
 import io.sparkstep.spec.InvalidSpecException;
 import io.sparkstep.spi.FlavorRegistry;
-import io.sparkstep.testing.FailingStep;
-import io.sparkstep.testing.SlowStep;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +33,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real JobServiceClient against {@link VertexStandIn} on 127.0.0.1, which runs our entrypoint as the container.
+ * The real JobServiceClient against {@link VertexStandIn} on 127.0.0.1, which runs our entrypoint as the container:
+ * the request a step becomes, a rejected job, refusals. What every flavor does (fail, cancel, detach, secrets) is
+ * {@link VertexContractTest}'s.
  */
 class VertexFlavorEndToEndTest {
   static final String SECRET_ENV = "SPARKSTEP_TEST_SECRET";
@@ -97,11 +98,7 @@ class VertexFlavorEndToEndTest {
     StepRun run = Sparkstep.operator("vertex-test", home).step("generate-trips")
         .param("rows", 2000).param("partitions", 2)
         .output("trips", trips.toUri().toString()).output("zones", zones.toUri().toString())
-        .resources(r -> {
-          r.cpu = 2;
-          r.memory = "8g";
-          r.maxRuntimeSeconds = 900;
-        })
+        .resources(StepResources.builder().cpu(2).memory("8g").maxRuntimeSeconds(900).build())
         .submit();
     assertEquals(RunState.SUCCEEDED, run.await(Duration.ofMinutes(3)), () -> failureText(run));
 
@@ -147,55 +144,13 @@ class VertexFlavorEndToEndTest {
   }
 
   @Test
-  void aFailingStepIsFailedWithItsReasonAndALargeSpecGoesByUri() throws Exception {
-    register("vertex-small-env", Map.of("specEnvMaxBytes", "64"));
-    Path out = dir.resolve("failed/out");
-    StepRun run = Sparkstep.operator("vertex-small-env", home).step(FailingStep.class)
-        .output("out", out.toUri().toString()).submit();
-    assertEquals(RunState.FAILED, run.await(Duration.ofMinutes(3)));
-    assertTrue(run.record().errorMessage().contains("boom: the test step failed on purpose"),
-        run.record().errorMessage());
-    assertFalse(Files.exists(out), "a failed step commits nothing");
-    Map<String, String> env = envOf(lastCreate().getCustomJob().getJobSpec().getWorkerPoolSpecs(0));
-    assertFalse(env.containsKey(StepEntrypoint.SPEC_ENV));
-    String specUri = env.get(StepEntrypoint.SPEC_URI_ENV);
-    assertTrue(specUri.endsWith("/runs/" + run.id() + "/spec.json"), specUri);
-    assertTrue(Files.readString(Path.of(java.net.URI.create(specUri))).contains(FailingStep.class.getName()));
-  }
-
-  @Test
-  void cancelStopsTheJobAndItsProcess() throws Exception {
-    Path out = dir.resolve("cancelled/out");
-    StepRun run = Sparkstep.operator("vertex-test", home).step(SlowStep.class).param("seconds", 120)
-        .output("out", out.toUri().toString()).submit();
-    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-    while (run.state() != RunState.RUNNING && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-    }
-    assertEquals(RunState.RUNNING, run.state());
-    VertexStandIn.Job job = standIn.job(((RunRecord) run.record()).platform.get("jobName"));
-    // Wait for the entrypoint's first record, so the stop reaches a running step (the entrypoint's SIGTERM hook).
-    Path driverRecord = dir.resolve("staging/runs/" + run.id() + "/record.json");
-    while (!Files.exists(driverRecord) && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-    }
-    assertTrue(Files.exists(driverRecord), "the container started the step");
-    run.cancel();
-    assertEquals(RunState.CANCELLED, run.await(Duration.ofMinutes(1)));
-    assertEquals(RunState.CANCELLED, io.sparkstep.record.RunRecordJson.read(Files.readString(driverRecord)).state,
-        "the step itself recorded the cancel");
-    assertFalse(job.process.isAlive(), "the container process is gone");
-    assertFalse(Files.exists(out), "a cancelled step commits nothing");
-  }
-
-  @Test
   void aRejectedJobIsOneClearErrorAndNothingRuns() throws Exception {
     int before = standIn.createCalls.get();
     InvalidSpecException e = assertThrows(InvalidSpecException.class, () ->
         Sparkstep.operator("vertex-test", home).step("generate-trips").param("rows", 10)
             .output("trips", dir.resolve("rejected/t").toUri().toString())
             .output("zones", dir.resolve("rejected/z").toUri().toString())
-            .resources(r -> r.instanceType = "m5.xlarge").submit());
+            .resources(StepResources.builder().instanceType("m5.xlarge").build()).submit());
     assertEquals(before + 1, standIn.createCalls.get(), "a 400 is not retried");
     assertFalse(e.getMessage().contains("\n"));
     assertTrue(e.getMessage().contains("INVALID_ARGUMENT: Machine type \"m5.xlarge\" is not supported."),
@@ -213,12 +168,7 @@ class VertexFlavorEndToEndTest {
         Sparkstep.operator("vertex-test", home).step("generate-trips")
             .output("trips", dir.resolve("refused/t").toUri().toString())
             .output("zones", dir.resolve("refused/z").toUri().toString())
-            .resources(r -> {
-              r.executors = 4;
-              r.executorMemory = "4g";
-              r.gpus = 3;
-              r.diskGb = 20;
-            }).submit());
+            .resources(StepResources.builder().executors(4).executorMemory("4g").gpus(3).diskGb(20).build()).submit());
     assertEquals(before, standIn.createCalls.get());
     String message = e.getMessage();
     for (String field : List.of("resources.executors", "resources.executorMemory", "resources.diskGb",

@@ -1,0 +1,91 @@
+package io.sparkstep.flavor.kubernetes;
+
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.testing.FlavorContractTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The flavor contract on kubernetes: Spark's own submission client and driver against the API server stand-in,
+ * whose kubelet stand-in runs each pod (driver, then the executors the driver asks for) as a local JVM.
+ */
+class KubernetesContractTest extends FlavorContractTest {
+  static final String NS = "contract";
+  static final Path PODS = Path.of("target", "stand-in-contract").toAbsolutePath();
+  @RegisterExtension
+  static final StandInCluster cluster = StandInCluster.apiServer(NS).withKubelet(PODS,
+      StandInNode.cpu("cpu-node-1", 4, 8192));
+
+  @Override
+  protected String startPlatform(Path tmp, Path home) throws Exception {
+    Path engineJar;
+    // The image's engine jar is the one the reactor just built (local:// = already on the node, as in the image).
+    try (Stream<Path> jars = Files.list(Path.of("../../engine/target"))) {
+      engineJar = jars.filter(j -> j.getFileName().toString().matches("sparkstep-engine-[^-]+(-SNAPSHOT)?\\.jar"))
+          .findFirst().orElseThrow(() -> new IllegalStateException("build the engine jar first (-am verify)"))
+          .toAbsolutePath().normalize();
+    }
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
+    for (String setting : cluster.settings()) {
+      settings.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
+    }
+    settings.put("engineJar", "local://" + engineJar);
+    // How a driver pod gets a secret value: from a Kubernetes Secret, by name in the operator. The runs' conf
+    // refers to the variable (${SPARKSTEP_TEST_SECRET}), resolved in the driver.
+    cluster.client().secrets().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata().withName("contract-secret").endMetadata()
+        .addToData("value", java.util.Base64.getEncoder().encodeToString(System.getenv(
+            io.sparkstep.testing.SecretRoutes.ENV_NAME).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .build()).create();
+    settings.put("secretEnv." + io.sparkstep.testing.SecretRoutes.ENV_NAME, "contract-secret:value");
+    // one small executor per run: the stand-in node is this machine
+    settings.put("conf.spark.executor.instances", "1");
+    settings.put("conf.spark.driver.memory", "512m");
+    settings.put("conf.spark.executor.memory", "512m");
+    new io.sparkstep.operator.OperatorStore(home, new io.sparkstep.spi.FlavorRegistry())
+        .register("k8s", "kubernetes", settings, false);
+    return "k8s";
+  }
+
+  @Override
+  protected Refusal unsupportedResources() {
+    return new Refusal("instanceType=m5/xlarge", "resources.instanceType");
+  }
+
+  @Override
+  protected Optional<List<String>> platformLog(RunRecord record) {
+    return Optional.of(cluster.kubelet().log(KubernetesOperator.driverPodName(record.runId)).lines().toList());
+  }
+
+  /** No pod of the run is left in the namespace and no container process on the node. */
+  @Override
+  protected void assertNothingLeft(RunRecord record) throws Exception {
+    eventually("every pod gone and every container process ended", Duration.ofSeconds(60), () ->
+        cluster.client().pods().inNamespace(NS).list().getItems().isEmpty()
+            && cluster.kubelet().liveProcesses().isEmpty());
+    super.assertNothingLeft(record);
+  }
+
+  /** Each pod's directory: its pod.yaml as the API server stored it, its mounted config maps, its container log. */
+  @Override
+  protected List<Path> platformFiles() {
+    return List.of(PODS);
+  }
+
+  /** What the API server still stores (pods, config maps, services, secrets). */
+  @Override
+  protected Map<String, String> platformTexts() {
+    return Map.of("API server objects",
+        io.fabric8.kubernetes.client.utils.Serialization.asJson(cluster.client().pods().inAnyNamespace().list())
+            + io.fabric8.kubernetes.client.utils.Serialization.asJson(
+                cluster.client().configMaps().inAnyNamespace().list())
+            + io.fabric8.kubernetes.client.utils.Serialization.asJson(
+                cluster.client().services().inAnyNamespace().list()));
+  }
+}

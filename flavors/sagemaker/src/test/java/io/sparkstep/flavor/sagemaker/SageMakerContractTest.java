@@ -1,0 +1,126 @@
+package io.sparkstep.flavor.sagemaker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkstep.operator.OperatorStore;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.testing.FlavorContractTest;
+import io.sparkstep.testing.SecretRoutes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The flavor contract on sagemaker: the real AWS SDK v2 client against the SageMaker and CloudWatch Logs stand-in,
+ * whose training jobs run the entrypoint as a JVM each. Fresh CLI processes find the credentials where a user's
+ * shell has them, in the environment the SDK's default chain reads.
+ */
+class SageMakerContractTest extends FlavorContractTest {
+  private static final String ACCESS_KEY = "AKIASTANDINFAKE12345";
+  private static final String SECRET_KEY = "standInSecretKey/NeverInAnyFile+0123456789";
+  private final Map<String, String> previous = new LinkedHashMap<>();
+  private SageMakerStandIn standIn;
+
+  @Override
+  protected String startPlatform(Path tmp, Path home) throws Exception {
+    // the SDK's default chain reads these system properties first: the flavor never sees them as settings
+    set("aws.accessKeyId", ACCESS_KEY);
+    set("aws.secretAccessKey", SECRET_KEY);
+    standIn = new SageMakerStandIn(tmp.resolve("standin"));
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("roleArn", "arn:aws:iam::123456789012:role/SparkstepTraining");
+    settings.put("image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/sparkstep:test");
+    settings.put("outputPath", "s3://sparkstep-test/output");
+    settings.put("specStore", tmp.resolve("store").toUri().toString());
+    settings.put("region", "us-east-1");
+    settings.put("endpoint", standIn.endpoint());
+    settings.put("pollMillis", "300");
+    // how a container gets a secret value: in its environment, by reference in the operator
+    settings.put("env.WAREHOUSE_TOKEN", SecretRoutes.REFERENCE);
+    new OperatorStore(home, new FlavorRegistry()).register("sm", "sagemaker", settings, true);
+    return "sm";
+  }
+
+  private void set(String key, String value) {
+    previous.put(key, System.getProperty(key));
+    System.setProperty(key, value);
+  }
+
+  @Override
+  protected void stopPlatform() {
+    if (standIn != null) {
+      standIn.close();
+    }
+    previous.forEach((k, v) -> {
+      if (v == null) {
+        System.clearProperty(k);
+      } else {
+        System.setProperty(k, v);
+      }
+    });
+  }
+
+  @Override
+  protected Map<String, String> cliEnvironment() {
+    return Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+  }
+
+  @Override
+  protected Refusal unsupportedResources() {
+    return new Refusal("executors=4", "resources.executors");
+  }
+
+  @Override
+  protected Optional<List<String>> platformLog(RunRecord record) throws Exception {
+    return Optional.of(Files.readAllLines(standIn.job(record.platform.get("trainingJobName")).log));
+  }
+
+  @Override
+  protected void checkSucceeded(RunRecord record) {
+    assertEquals(TrainingJobRequest.jobName(record.runId), record.platform.get("trainingJobName"));
+    String specUri = standIn.calls("CreateTrainingJob").stream()
+        .filter(c -> c.body().path("TrainingJobName").asText().equals(record.platform.get("trainingJobName")))
+        .findFirst().orElseThrow().body().at("/Environment/SPARKSTEP_SPEC_URI").asText();
+    assertTrue(specUri.startsWith("file:"), "a spec past 512 characters goes by URI into the spec store: " + specUri);
+  }
+
+  @Override
+  protected void checkFailed(RunRecord record) {
+    assertTrue(String.valueOf(record.platform.get("failureReason")).contains("AlgorithmError"),
+        "SageMaker's FailureReason is kept next to the step's own error: " + record.platform);
+  }
+
+  /** StopTrainingJob was asked once, the job is Stopped and its container process gone. */
+  @Override
+  protected void assertNothingLeft(RunRecord record) throws Exception {
+    String jobName = TrainingJobRequest.jobName(record.runId);
+    assertEquals(1, standIn.calls("StopTrainingJob").stream()
+        .filter(c -> c.body().path("TrainingJobName").asText().equals(jobName)).count());
+    assertFalse(standIn.job(jobName).process.isAlive(), "the job's process is gone");
+    assertEquals("Stopped", standIn.job(jobName).status);
+    super.assertNothingLeft(record);
+  }
+
+  /** Every stored request but the one entry the operator's env.WAREHOUSE_TOKEN asked for, which holds the value. */
+  @Override
+  protected Map<String, String> platformTexts() {
+    Map<String, String> stored = new LinkedHashMap<>();
+    for (SageMakerStandIn.Call call : standIn.allCalls()) {
+      ObjectNode body = call.body().deepCopy();
+      if (body.path("Environment").isObject()) {
+        assertEquals(System.getenv(SecretRoutes.ENV_NAME), body.path("Environment").path("WAREHOUSE_TOKEN").asText(),
+            "env.WAREHOUSE_TOKEN is the container's environment");
+        ((ObjectNode) body.path("Environment")).remove("WAREHOUSE_TOKEN");
+      }
+      stored.merge(call.operation() + " requests", body.toString(), String::concat);
+    }
+    return stored;
+  }
+}
