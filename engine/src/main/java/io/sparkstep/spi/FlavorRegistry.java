@@ -78,6 +78,15 @@ public final class FlavorRegistry {
     return prefix;
   }
 
+  /**
+   * {@link #validate} of a named operator's settings, each field as {@code operator NAME setting KEY}: one wording
+   * for a bad setting at register and before a run.
+   */
+  public List<ValidationProblem> validateOperator(String operatorName, Flavor flavor, Map<String, String> settings) {
+    return validate(flavor, settings).stream().map(p -> ValidationProblem.of("operator " + operatorName + " setting "
+        + p.field(), p.message(), p.hint())).toList();
+  }
+
   /** Schema and flavor checks of a configuration; every problem at once. */
   public List<ValidationProblem> validate(Flavor flavor, Map<String, String> settings) {
     List<ValidationProblem> problems = new ArrayList<>();

@@ -99,14 +99,15 @@ public class SettingDeclarationTest {
         settings("retries", "many", "verbose", "yes", "heap", "lots", "mode", "reckless"), false));
     List<String> lines = e.problems().stream().map(ValidationProblem::toString).toList();
     assertEquals(List.of(
-        "retries: 'many' is not a whole number (e.g. --set retries=2)",
-        "verbose: 'yes' is not true or false (--set verbose=true or false)",
-        "heap: 'lots' is not a memory size (use Spark notation such as 512m or 4g)",
-        "mode: unknown mode 'reckless' (use fast or safe)"), lines);
+        "operator bad setting retries: 'many' is not a whole number (e.g. --set retries=2)",
+        "operator bad setting verbose: 'yes' is not true or false (--set verbose=true or false)",
+        "operator bad setting heap: 'lots' is not a memory size (use Spark notation such as 512m or 4g)",
+        "operator bad setting mode: unknown mode 'reckless' (use fast or safe)"), lines);
     assertFalse(Files.exists(store.file()), "nothing registered");
     InvalidSpecException negative = assertThrows(InvalidSpecException.class, () -> store.register("neg", "declared",
         settings("retries", "-1"), false));
-    assertEquals("retries: must be at least 0, not -1 (e.g. --set retries=2)", negative.getMessage());
+    assertEquals("operator neg setting retries: must be at least 0, not -1 (e.g. --set retries=2)",
+        negative.getMessage());
     InvalidSpecException huge = assertThrows(InvalidSpecException.class, () -> store.register("huge", "declared",
         settings("retries", "3000000000"), false));
     assertTrue(huge.getMessage().contains("at most " + Integer.MAX_VALUE), huge.getMessage());
@@ -181,7 +182,7 @@ public class SettingDeclarationTest {
     OperatorStore store = new OperatorStore(tmp.resolve("home"), registry);
     InvalidSpecException literal = assertThrows(InvalidSpecException.class, () -> store.register("lit", "declared",
         settings("token", "abc123"), false));
-    assertTrue(literal.getMessage().contains("token: is a secret and must not be stored"), literal.getMessage());
+    assertTrue(literal.getMessage().contains("operator lit setting token: is a secret and must not be stored"), literal.getMessage());
     assertFalse(literal.getMessage().contains("abc123"), literal.getMessage());
     store.register("ok", "declared", settings("token", "${SPARKSTEP_TEST_TOKEN}", "retries", "5"), false);
     // What `operator describe` prints: the stored settings, redacted.
