@@ -154,6 +154,6 @@ class AzureMlFlavorTest {
         new OperatorStore(home, new FlavorRegistry()).register("aml-http", "azureml", Map.of("endpoint", "http://127.0.0.1:1",
             "subscriptionId", "s", "resourceGroup", "rg", "workspace", "wsx", "compute", "c",
             "environment", "azureml:e:1", "stagingUri", "file:/tmp/x"), false));
-    assertEquals("endpoint", e.problems().get(0).field());
+    assertEquals("operator aml-http setting endpoint", e.problems().get(0).field());
   }
 }
