@@ -209,12 +209,12 @@ final class KubernetesRun extends AbstractStepRun {
     if (reason == null) {
       reason = unschedulable;
     }
-    String before = context.record().platform.get("waiting");
+    String before = context.record().platform.get(RunRecord.WAITING);
     if (reason != null && !reason.equals(before)) {
-      context.record().platform.put("waiting", reason);
+      context.record().platform.put(RunRecord.WAITING, reason);
       saveRecord();
     } else if (reason == null && before != null) {
-      context.record().platform.remove("waiting");
+      context.record().platform.remove(RunRecord.WAITING);
       saveRecord();
     }
   }

@@ -16,6 +16,7 @@ import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.launch.StepSubmitter;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.record.RunRecord;
+import io.sparkstep.record.RunRecordJson;
 import io.sparkstep.runtime.StepEntrypoint;
 import io.sparkstep.spec.InvalidSpecException;
 import io.sparkstep.spi.FlavorRegistry;
@@ -120,7 +121,7 @@ class VertexFlavorEndToEndTest {
     assertTrue(env.containsKey(StepEntrypoint.SPEC_ENV), "a small spec travels inline");
 
     // the step really ran: both outputs committed with their rows, files on disk
-    RunRecord record = (RunRecord) run.record();
+    RunRecord record = RunRecordJson.read(run.record().toJson());
     assertEquals(2000L, record.outputs.get("trips").rows);
     assertTrue(record.outputs.get("trips").committed);
     assertTrue(Files.exists(trips.resolve("_SUCCESS")));
@@ -178,7 +179,7 @@ class VertexFlavorEndToEndTest {
   }
 
   static String failureText(StepRun run) {
-    RunRecord record = (RunRecord) run.record();
+    RunRecord record = RunRecordJson.read(run.record().toJson());
     return run.state() + ": " + (record.error == null ? "" : record.error.message + "\n" + record.error.stackTrace);
   }
 
