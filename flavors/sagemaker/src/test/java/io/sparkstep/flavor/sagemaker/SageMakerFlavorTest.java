@@ -62,14 +62,7 @@ class SageMakerFlavorTest {
     setProperty("aws.secretAccessKey", SECRET_KEY);
     home = tmp.resolve("home");
     standIn = new SageMakerStandIn(tmp.resolve("standin"));
-    Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("roleArn", "arn:aws:iam::123456789012:role/SparkstepTraining");
-    settings.put("image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/sparkstep:test");
-    settings.put("outputPath", "s3://sparkstep-test/output");
-    settings.put("specStore", tmp.resolve("store").toUri().toString());
-    settings.put("region", "us-east-1");
-    settings.put("endpoint", standIn.endpoint());
-    settings.put("pollMillis", "300");
+    Map<String, String> settings = standIn.operatorSettings(tmp.resolve("store"));
     settings.put("subnets", "subnet-0a1b2c3d,subnet-4e5f6a7b");
     settings.put("securityGroups", "sg-0123abcd");
     settings.put("tag.team", "data");

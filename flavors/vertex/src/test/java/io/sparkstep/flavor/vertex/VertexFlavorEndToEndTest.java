@@ -59,17 +59,7 @@ class VertexFlavorEndToEndTest {
   }
 
   static void register(String name, Map<String, String> extra) {
-    Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("project", "sparkstep-test");
-    settings.put("location", "us-central1");
-    settings.put("image", "us-docker.pkg.dev/sparkstep-test/steps/sparkstep:0.1.0");
-    settings.put("stagingUri", dir.resolve("staging").toUri().toString());
-    settings.put("endpoint", standIn.endpoint());
-    settings.put("loggingEndpoint", standIn.endpoint());
-    settings.put("plaintext", "true");
-    settings.put("pollMillis", "300");
-    settings.put("serviceAccount", "steps@sparkstep-test.iam.gserviceaccount.com");
-    settings.put("label.team", "data");
+    Map<String, String> settings = standIn.operatorSettings(dir.resolve("staging"));
     // A credential the container needs: only its variable name may be written anywhere.
     settings.put("env.WAREHOUSE_TOKEN", "${" + SECRET_ENV + "}");
     settings.put("conf.spark.sql.shuffle.partitions", "2");
