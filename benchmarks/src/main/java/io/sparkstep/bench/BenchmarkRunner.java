@@ -382,7 +382,7 @@ public final class BenchmarkRunner {
     RunState state = run.await(Duration.ofMinutes(30));
     RunRecord record = new RunStore(home).load(run.id()).orElseThrow();
     if (state != RunState.SUCCEEDED) {
-      throw new IllegalStateException("benchmark run " + run.id() + " " + state + ": " + record.errorMessage());
+      throw new IllegalStateException("benchmark run " + run.id() + " " + state + ": " + record.view().errorMessage());
     }
     return record;
   }

@@ -22,13 +22,28 @@ final class FlavorCommand {
         System.out.printf("%-14s %s%n", flavor.name(), flavor.description());
         if (settings) {
           for (ConfigOption option : flavor.options()) {
-            System.out.printf("    %-26s %s%s%s%n", option.key() + (option.isPrefix() ? "*" : ""), option.description(),
-                option.required() ? " [required]" : option.defaultValue() != null ? " [default " + option.defaultValue() + "]" : "",
-                option.secret() ? " [secret: give as ${ENV}]" : "");
+            System.out.printf("    %-26s %s [%s]%n", option.key() + (option.isPrefix() ? "*" : ""),
+                option.description(), declaration(option));
           }
         }
       }
       return 0;
+    }
+
+    /** Type, then required or default, then secrecy: a secret's default is never shown, it may be a value. */
+    static String declaration(ConfigOption option) {
+      StringBuilder out = new StringBuilder(option.type().label());
+      if (option.required()) {
+        out.append(", required");
+      } else if (option.defaultValue() != null && !option.secret()) {
+        out.append(", default ").append(option.defaultValue());
+      }
+      if (option.secret()) {
+        out.append(", secret: give as ${ENV}");
+      } else if (option.secretReference()) {
+        out.append(", names a secret kept elsewhere");
+      }
+      return out.toString();
     }
   }
 }

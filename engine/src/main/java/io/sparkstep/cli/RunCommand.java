@@ -1,5 +1,6 @@
 package io.sparkstep.cli;
 
+import io.sparkstep.api.ErrorView;
 import io.sparkstep.api.RunRecordView;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
@@ -7,7 +8,6 @@ import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.spec.StepSpec;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
@@ -100,10 +100,10 @@ final class RunCommand implements Callable<Integer> {
     if (state == RunState.SUCCEEDED) {
       ClassDataArchive.runSucceeded();
     }
-    printSummary(run.record(), System.out);
-    if (SparkstepCli.verbose() && run.record() instanceof io.sparkstep.record.RunRecord full && full.error != null
-        && full.error.stackTrace != null) {
-      err.print(SparkstepCli.scrub(full.error.stackTrace));
+    RunRecordView record = run.record();
+    printSummary(record, System.out);
+    if (SparkstepCli.verbose() && record.error() != null && record.error().stackTrace() != null) {
+      err.print(SparkstepCli.scrub(record.error().stackTrace()));
     }
     return state.exitCode();
   }
@@ -115,37 +115,25 @@ final class RunCommand implements Callable<Integer> {
     if (record.state() == RunState.UNKNOWN && record.stateReason() != null) {
       out.println("  platform unreachable: " + record.stateReason());
     }
-    if (record instanceof io.sparkstep.record.RunRecord full) {
-      // Why a run does not start (a pod no node takes, an image that cannot be pulled), as its flavor saw it.
-      if (!full.state.isFinal() && full.platform.get("waiting") != null) {
-        out.println("  waiting: " + full.platform.get("waiting"));
+    // Why a run does not start (a pod no node takes, an image that cannot be pulled), as its flavor saw it.
+    if (record.waitingReason() != null) {
+      out.println("  waiting: " + record.waitingReason());
+    }
+    record.outputs().forEach((name, output) -> out.println("  output " + name + ": " + output.uri() + " ("
+        + output.rows() + " rows, " + output.format() + ")"));
+    record.models().forEach((name, model) -> out.println("  model " + name + ": " + model.uri() + " ("
+        + model.modelClass() + ", Spark " + model.sparkVersion() + ", " + MetricFormat.bytes(model.sizeBytes()) + ")"));
+    record.metrics().forEach((name, value) -> out.println("  metric " + name + ": " + MetricFormat.value(value)));
+    ErrorView error = record.error();
+    if (error != null) {
+      out.println(SparkstepCli.scrub("  error: " + SparkstepCli.oneLine(new RuntimeException(error.message()))
+          + (error.rootCause() == null ? "" : "\n  cause: " + SparkstepCli.oneLine(new RuntimeException(error.rootCause())))));
+      if (record.logUri() != null) {
+        out.println("  logs:  " + record.logUri());
       }
-      for (Map.Entry<String, io.sparkstep.record.RunRecord.OutputInfo> output : full.outputs.entrySet()) {
-        if (output.getValue().committed) {
-          out.println("  output " + output.getKey() + ": " + output.getValue().uri + " (" + output.getValue().rows + " rows, "
-              + output.getValue().format + ")");
-        }
-      }
-      for (Map.Entry<String, io.sparkstep.record.RunRecord.ModelInfo> model : full.models.entrySet()) {
-        io.sparkstep.record.RunRecord.ModelInfo info = model.getValue();
-        if (info.committed) {
-          out.println("  model " + model.getKey() + ": " + info.uri + " (" + info.modelClass + ", Spark "
-              + info.sparkVersion + ", " + MetricFormat.bytes(info.sizeBytes) + ")");
-        }
-      }
-      for (Map.Entry<String, Object> metric : full.metrics.entrySet()) {
-        out.println("  metric " + metric.getKey() + ": " + MetricFormat.value(metric.getValue()));
-      }
-      if (full.error != null) {
-        out.println(SparkstepCli.scrub("  error: " + SparkstepCli.oneLine(new RuntimeException(full.error.message))
-            + (full.error.rootCause == null ? "" : "\n  cause: " + SparkstepCli.oneLine(new RuntimeException(full.error.rootCause)))));
-        if (full.logUri != null) {
-          out.println("  logs:  " + full.logUri);
-        }
-      }
-      if (full.sparkAppId != null) {
-        out.println("  spark app: " + full.sparkAppId + (full.sparkUiUrl == null ? "" : " (" + full.sparkUiUrl + ")"));
-      }
+    }
+    if (record.sparkAppId() != null) {
+      out.println("  spark app: " + record.sparkAppId() + (record.sparkUiUrl() == null ? "" : " (" + record.sparkUiUrl() + ")"));
     }
   }
 }

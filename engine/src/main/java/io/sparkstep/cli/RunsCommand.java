@@ -1,9 +1,9 @@
 package io.sparkstep.cli;
 
+import io.sparkstep.api.RunRecordView;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.record.RunRecord;
-import io.sparkstep.record.RunRecordJson;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,14 +31,14 @@ final class RunsCommand {
           "DURATION"));
       metrics.forEach(name -> header.append(String.format(" %-14s", name.toUpperCase(java.util.Locale.ROOT))));
       System.out.println(header.append(" STEP"));
-      SparkstepCli.submitter().runs().list().stream()
-          .filter(r -> metrics.stream().allMatch(name -> MetricFormat.select(r.metrics, name) != null))
+      SparkstepCli.submitter().runs().list().stream().map(RunRecord::view)
+          .filter(r -> metrics.stream().allMatch(name -> MetricFormat.select(r.metrics(), name) != null))
           .limit(limit).map(ListRuns::current).forEach(r -> {
-            StringBuilder line = new StringBuilder(String.format("%-24s %-10s %-14s %-12s", r.runId, r.state,
-                r.operator, r.durationMillis == null ? "-" : String.format("%.1fs", r.durationMillis / 1000.0)));
+            StringBuilder line = new StringBuilder(String.format("%-24s %-10s %-14s %-12s", r.runId(), r.state(),
+                r.operator(), r.duration() == null ? "-" : String.format("%.1fs", r.duration().toMillis() / 1000.0)));
             metrics.forEach(name -> line.append(String.format(" %-14s",
-                MetricFormat.value(MetricFormat.select(r.metrics, name)))));
-            System.out.println(line.append(' ').append(r.step));
+                MetricFormat.value(MetricFormat.select(r.metrics(), name)))));
+            System.out.println(line.append(' ').append(r.step()));
           });
       return 0;
     }
@@ -47,14 +47,14 @@ final class RunsCommand {
      * A run not final in its record is asked of its platform (and what it learns is stored), so a run nobody follows
      * still shows its true state. A run whose operator is gone shows what was stored.
      */
-    private static RunRecord current(RunRecord stored) {
-      if (stored.state != null && stored.state.isFinal()) {
+    private static RunRecordView current(RunRecordView stored) {
+      if (stored.state() != null && stored.state().isFinal()) {
         return stored;
       }
       try {
-        StepRun run = SparkstepCli.submitter().attach(stored.runId);
+        StepRun run = SparkstepCli.submitter().attach(stored.runId());
         run.state();
-        return (RunRecord) run.record();
+        return run.record();
       } catch (RuntimeException e) {
         return stored;
       }
@@ -74,7 +74,7 @@ final class RunsCommand {
       StepRun run = SparkstepCli.submitter().attach(runId);
       run.state();
       if (json) {
-        System.out.println(RunRecordJson.write((RunRecord) run.record()));
+        System.out.println(run.record().toJson());
       } else {
         RunCommand.printSummary(run.record(), System.out);
       }

@@ -109,10 +109,7 @@ public final class StepSubmitter {
     }
     List<ValidationProblem> settingProblems = new ArrayList<>();
     if (!OperatorStore.DEFAULT_OPERATOR.equals(config.name()) || !config.raw().isEmpty()) {
-      for (ValidationProblem problem : flavors.validate(flavor, config.raw())) {
-        settingProblems.add(ValidationProblem.of("operator " + config.name() + " setting " + problem.field(),
-            problem.message(), problem.hint()));
-      }
+      settingProblems.addAll(flavors.validateOperator(config.name(), flavor, config.raw()));
     }
     // Operator settings are resolved in this process; a spec's conf where the operator says it resolves it.
     SpecValidator.checkEnvironment(operator.resolvesSparkConfHere() ? prepared : new StepSpec(), config.raw(),

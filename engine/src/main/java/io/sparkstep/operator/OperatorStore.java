@@ -63,7 +63,7 @@ public final class OperatorStore {
           "use letters, digits, '.', '_' and '-', starting with a letter or digit");
     }
     Flavor flavor = flavors.get(flavorName);
-    List<ValidationProblem> problems = flavors.validate(flavor, settings);
+    List<ValidationProblem> problems = flavors.validateOperator(name, flavor, settings);
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);
     }

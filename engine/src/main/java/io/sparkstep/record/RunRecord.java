@@ -2,7 +2,6 @@ package io.sparkstep.record;
 
 import io.sparkstep.util.Redactor;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.sparkstep.api.RunRecordView;
@@ -21,7 +20,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public class RunRecord implements RunRecordView {
+public class RunRecord {
   public String runId;
   public String step;
   public String operator;
@@ -47,6 +46,10 @@ public class RunRecord implements RunRecordView {
   /** Where the full logs are (a file, a pod, a log stream). */
   public String logUri;
   public String host;
+  /** Platform key: why the state is UNKNOWN (the platform's error); gone once the platform answers again. */
+  public static final String UNREACHABLE = "unreachable";
+  /** Platform key: why the platform holds the run back (unschedulable pod, image pull back-off), while it does. */
+  public static final String WAITING = "waiting";
 
   public RunRecord() {
   }
@@ -108,9 +111,17 @@ public class RunRecord implements RunRecordView {
     }
   }
 
-  /** A deep copy: what a {@link io.sparkstep.api.StepRun#record()} caller holds does not change under it. */
+  /** A deep copy, to change apart from this record. */
   public synchronized RunRecord snapshot() {
     return RunRecordJson.read(RunRecordJson.write(this));
+  }
+
+  /**
+   * An immutable copy as the public view (what {@link io.sparkstep.api.StepRun#record()} returns): what its holder
+   * reads does not change under it, and it cannot change this record.
+   */
+  public synchronized RunRecordView view() {
+    return new RunRecordSnapshot(RunRecordJson.write(this));
   }
 
   /** Takes every field of {@code other} (a record another process stored), whatever fields the record has. */
@@ -130,113 +141,6 @@ public class RunRecord implements RunRecordView {
 
   public void fail(Throwable cause) {
     error = ErrorInfo.of(cause);
-  }
-
-  @Override
-  public String runId() {
-    return runId;
-  }
-
-  @Override
-  public String step() {
-    return step;
-  }
-
-  @Override
-  public String operator() {
-    return operator;
-  }
-
-  @Override
-  public String flavor() {
-    return flavor;
-  }
-
-  @Override
-  public RunState state() {
-    return state;
-  }
-
-  @Override
-  public Instant submittedAt() {
-    return submittedAt;
-  }
-
-  @Override
-  public Instant startedAt() {
-    return startedAt;
-  }
-
-  @Override
-  public Instant endedAt() {
-    return endedAt;
-  }
-
-  @Override
-  @JsonIgnore
-  public Map<String, Long> rowsWritten() {
-    Map<String, Long> rows = new LinkedHashMap<>();
-    outputs.forEach((name, info) -> {
-      if (info.committed) {
-        rows.put(name, info.rows);
-      }
-    });
-    return rows;
-  }
-
-  @Override
-  public Map<String, Object> metrics() {
-    return metrics;
-  }
-
-  @Override
-  @JsonIgnore
-  public Map<String, String> modelsWritten() {
-    Map<String, String> uris = new LinkedHashMap<>();
-    models.forEach((name, info) -> {
-      if (info.committed) {
-        uris.put(name, info.uri);
-      }
-    });
-    return uris;
-  }
-
-  @Override
-  public String sparkAppId() {
-    return sparkAppId;
-  }
-
-  @Override
-  public String sparkUiUrl() {
-    return sparkUiUrl;
-  }
-
-  @Override
-  @JsonIgnore
-  public Map<String, String> outputUris() {
-    Map<String, String> uris = new LinkedHashMap<>();
-    outputs.forEach((name, info) -> {
-      if (info.committed) {
-        uris.put(name, info.uri);
-      }
-    });
-    return uris;
-  }
-
-  @Override
-  public String logUri() {
-    return logUri;
-  }
-
-  @Override
-  @JsonIgnore
-  public String stateReason() {
-    return platform == null ? null : platform.get("unreachable");
-  }
-
-  @Override
-  public String errorMessage() {
-    return error == null ? null : error.message;
   }
 
   /** One output of the run. */

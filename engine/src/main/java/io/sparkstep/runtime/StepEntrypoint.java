@@ -236,7 +236,7 @@ public final class StepEntrypoint {
       System.err.println("sparkstep: step " + spec.step + " failed: " + record.error.message
           + (record.error.rootCause == null ? "" : " (cause: " + record.error.rootCause + ")"));
     } else {
-      System.err.println("sparkstep: run " + spec.runId + " " + state + " " + record.rowsWritten());
+      System.err.println("sparkstep: run " + spec.runId + " " + state + " " + record.view().rowsWritten());
     }
     // Last line of the output: the record, for platforms where only the container's output comes back.
     System.err.println(RECORD_LINE_PREFIX + RunRecordJson.writeLine(record));

@@ -45,8 +45,6 @@ public abstract class AbstractStepRun implements StepRun {
   private RunState lastNotified;
   private long lastRefreshNanos;
   private boolean refreshedOnce;
-  /** Record key for why the state is UNKNOWN (the platform's error); gone once the platform answers again. */
-  public static final String UNREACHABLE = "unreachable";
 
   /** Set while this thread adopts another process's final state, whose own moveTo must not look again. */
   private final ThreadLocal<Boolean> adoptingStoredFinal = ThreadLocal.withInitial(() -> false);
@@ -77,16 +75,13 @@ public abstract class AbstractStepRun implements StepRun {
     return context.record().state;
   }
 
-  /** A copy of the record as the platform knows it now: later changes of the run do not show in it. */
+  /** An immutable copy of the record as the platform knows it now: later changes of the run do not show in it. */
   @Override
   public RunRecordView record() {
     if (done.getCount() > 0) {
       safeRefresh(false);
     }
-    RunRecord record = context.record();
-    synchronized (record) {
-      return record.snapshot();
-    }
+    return context.record().view();
   }
 
   @Override
@@ -165,7 +160,7 @@ public abstract class AbstractStepRun implements StepRun {
         return false; // forward only: a platform that answers late with an older state does not move it back
       }
       if (next != RunState.UNKNOWN) {
-        record.platform.remove(UNREACHABLE);
+        record.platform.remove(RunRecord.UNREACHABLE);
       }
       // The runner may have set the state on the shared record already; listeners still need to hear of it.
       record.transition(next);
@@ -203,7 +198,7 @@ public abstract class AbstractStepRun implements StepRun {
       if (record.state.isFinal()) {
         return;
       }
-      record.platform.put(UNREACHABLE, reason == null ? "the platform did not answer" : reason);
+      record.platform.put(RunRecord.UNREACHABLE, reason == null ? "the platform did not answer" : reason);
     }
     if (!moveTo(RunState.UNKNOWN)) {
       saveRecord();

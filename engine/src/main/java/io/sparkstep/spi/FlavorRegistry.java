@@ -64,6 +64,29 @@ public final class FlavorRegistry {
     return flavor;
   }
 
+  /** The declaration a setting falls under: its own key, else a prefix option; null when undeclared. */
+  private static ConfigOption declaration(Flavor flavor, String key) {
+    ConfigOption prefix = null;
+    for (ConfigOption option : flavor.options()) {
+      if (option.key().equals(key)) {
+        return option;
+      }
+      if (option.isPrefix() && option.matches(key)) {
+        prefix = option;
+      }
+    }
+    return prefix;
+  }
+
+  /**
+   * {@link #validate} of a named operator's settings, each field as {@code operator NAME setting KEY}: one wording
+   * for a bad setting at register and before a run.
+   */
+  public List<ValidationProblem> validateOperator(String operatorName, Flavor flavor, Map<String, String> settings) {
+    return validate(flavor, settings).stream().map(p -> ValidationProblem.of("operator " + operatorName + " setting "
+        + p.field(), p.message(), p.hint())).toList();
+  }
+
   /** Schema and flavor checks of a configuration; every problem at once. */
   public List<ValidationProblem> validate(Flavor flavor, Map<String, String> settings) {
     List<ValidationProblem> problems = new ArrayList<>();
@@ -100,8 +123,36 @@ public final class FlavorRegistry {
       problems.add(ValidationProblem.of(io.sparkstep.accel.Accelerators.OPERATOR_SETTING, "unknown accelerator '"
           + accelerator + "'", "use none, comet (native CPU) or rapids (NVIDIA GPU)"));
     }
-    if (problems.isEmpty()) {
-      problems.addAll(flavor.validate(new OperatorConfig("candidate", flavor.name(), settings, flavor.options())));
+    // Each value against its declaration. The flavor then sees only well-typed values, so it reports its own rules
+    // in the same pass instead of tripping over a number that is not one; a value naming a variable unset here is
+    // checked, typed and read where the run resolves it (an unset one is refused before the run starts).
+    Map<String, String> readable = new java.util.LinkedHashMap<>(settings);
+    // Unknown keys, missing required ones and literal secrets: the flavor's own rules would only add noise.
+    boolean flavorCanCheck = problems.isEmpty();
+    for (Map.Entry<String, String> setting : settings.entrySet()) {
+      ConfigOption option = declaration(flavor, setting.getKey());
+      String value = setting.getValue();
+      // A blank value is no value: the default applies.
+      if (option == null || value == null || value.isBlank()) {
+        continue;
+      }
+      boolean readableHere = io.sparkstep.util.EnvInterpolation.problem(value, System::getenv) == null;
+      if (readableHere) {
+        String resolved = io.sparkstep.util.EnvInterpolation.resolve(setting.getKey(), value);
+        ValidationProblem wrongType = option.type().problem(setting.getKey(), resolved);
+        ValidationProblem problem = wrongType != null ? wrongType : option.problem(setting.getKey(), resolved);
+        if (problem != null) {
+          problems.add(problem);
+        }
+        readableHere = wrongType == null;
+      }
+      if (!readableHere) {
+        readable.remove(setting.getKey());
+        flavorCanCheck &= !option.required();
+      }
+    }
+    if (flavorCanCheck) {
+      problems.addAll(flavor.validate(new OperatorConfig("candidate", flavor.name(), readable, flavor.options())));
     }
     return problems;
   }

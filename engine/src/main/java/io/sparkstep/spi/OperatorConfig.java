@@ -1,13 +1,13 @@
 package io.sparkstep.spi;
 
+import io.sparkstep.spec.InvalidSpecException;
+import io.sparkstep.spec.ValidationProblem;
 import io.sparkstep.util.EnvInterpolation;
 import io.sparkstep.util.Redactor;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The settings of one named operator as the user gave them ({@code ${ENV}} references unresolved). Values are
@@ -53,19 +53,52 @@ public final class OperatorConfig {
     return value == null || value.isBlank() ? fallback : value;
   }
 
-  public int getInt(String key, int fallback) {
-    String value = get(key);
-    return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
+  /**
+   * The value of a declared setting, resolved and trimmed; its declared default when it is not set or blank; null
+   * when it has neither.
+   */
+  public String get(ConfigOption option) {
+    String value = get(option.key());
+    if (value == null || value.isBlank()) {
+      return option.defaultValue();
+    }
+    String trimmed = value.trim();
+    // Values were checked before the run (FlavorRegistry.validate); a type is checked again so parsing cannot fail.
+    ValidationProblem problem = option.type().problem(option.key(), trimmed);
+    if (problem != null) {
+      throw new InvalidSpecException("operator " + name + " setting " + problem.field(), problem.message(),
+          problem.hint());
+    }
+    return trimmed;
   }
 
-  public long getLong(String key, long fallback) {
-    String value = get(key);
-    return value == null || value.isBlank() ? fallback : Long.parseLong(value.trim());
+  public int getInt(ConfigOption option) {
+    return Integer.parseInt(typed(option, SettingType.INT));
   }
 
-  public boolean getBoolean(String key, boolean fallback) {
-    String value = get(key);
-    return value == null || value.isBlank() ? fallback : Boolean.parseBoolean(value.trim());
+  public long getLong(ConfigOption option) {
+    return Long.parseLong(typed(option, SettingType.LONG));
+  }
+
+  public boolean getBoolean(ConfigOption option) {
+    return Boolean.parseBoolean(typed(option, SettingType.BOOLEAN));
+  }
+
+  /** The items of a comma-separated setting, trimmed, blanks dropped; empty when it is not set. */
+  public List<String> getList(ConfigOption option) {
+    if (option.type() != SettingType.LIST) {
+      throw new IllegalArgumentException("setting " + option.key() + " is declared " + option.type());
+    }
+    return ConfigOption.items(get(option));
+  }
+
+  private String typed(ConfigOption option, SettingType type) {
+    if (option.type() != type || option.defaultValue() == null) {
+      // A flavor's bug: a number or flag read from a setting declared otherwise, or without a default to fall to.
+      throw new IllegalArgumentException("setting " + option.key() + " is declared " + option.type()
+          + (option.defaultValue() == null ? " without a default" : "") + ", read as " + type);
+    }
+    return get(option);
   }
 
   /** Resolved values of every setting starting with {@code prefix}, keyed by the rest of the key. */
@@ -79,15 +112,14 @@ public final class OperatorConfig {
     return out;
   }
 
-  /** Keys of options declared secret. */
-  public Set<String> secretKeys() {
-    Set<String> keys = new HashSet<>();
-    for (ConfigOption option : options) {
-      if (option.secret()) {
-        keys.add(option.key());
-      }
-    }
-    return keys;
+  /** Whether the setting is declared secret, by its key or by a secret prefix it falls under. */
+  public boolean isDeclaredSecret(String key) {
+    return options.stream().anyMatch(o -> o.secret() && o.matches(key));
+  }
+
+  /** Whether a setting's value is a secret: declared so (also through a secret prefix), or its key looks like one. */
+  private boolean isSecret(String key) {
+    return isDeclaredSecret(key) || Redactor.isSecretKey(key) && !isSecretReference(key);
   }
 
   /**
@@ -96,10 +128,8 @@ public final class OperatorConfig {
    */
   public Map<String, String> redacted() {
     Map<String, String> out = new LinkedHashMap<>();
-    Set<String> secret = secretKeys();
     raw.forEach((k, v) -> {
-      boolean isSecret = secret.contains(k) || Redactor.isSecretKey(k) && !isSecretReference(k);
-      out.put(k, isSecret && !EnvInterpolation.references(v) ? Redactor.REDACTED : v);
+      out.put(k, isSecret(k) && !EnvInterpolation.references(v) ? Redactor.REDACTED : v);
     });
     return out;
   }
@@ -107,9 +137,8 @@ public final class OperatorConfig {
   /** Resolved values of secret settings, to scrub from any text that might be logged. */
   public List<String> secretValues() {
     List<String> values = new java.util.ArrayList<>();
-    Set<String> secret = secretKeys();
     raw.forEach((k, v) -> {
-      if (secret.contains(k) || Redactor.isSecretKey(k) && !isSecretReference(k)) {
+      if (isSecret(k)) {
         try {
           String resolved = get(k);
           if (resolved != null) {

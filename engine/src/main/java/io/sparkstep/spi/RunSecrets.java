@@ -49,8 +49,7 @@ public final class RunSecrets {
       spec.params.forEach((key, value) -> addSetting(key, value == null ? null : value.toString(), false, env, secrets));
     }
     if (config != null) {
-      Set<String> declared = config.secretKeys();
-      config.raw().forEach((key, value) -> addSetting(key, value, declared.contains(key), env, secrets));
+      config.raw().forEach((key, value) -> addSetting(key, value, config.isDeclaredSecret(key), env, secrets));
     }
     return secrets;
   }

@@ -61,7 +61,7 @@ final class ChildProcessRun extends AbstractStepRun {
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(specFile, StepSpecJson.write(childSpec));
       List<String> jvmFlags = new ArrayList<>();
-      String memory = config.get("driverMemory");
+      String memory = config.get(LocalFlavor.DRIVER_MEMORY);
       if (spec.resources != null && spec.resources.memory != null) {
         memory = spec.resources.memory;
       }

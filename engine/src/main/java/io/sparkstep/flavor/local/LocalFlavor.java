@@ -26,27 +26,20 @@ public final class LocalFlavor implements Flavor {
     return "Embedded Spark in this JVM (local[*]); the default, no setup";
   }
 
+  static final ConfigOption ISOLATION = ConfigOption.optional("isolation", "in-process",
+      "in-process (embedded, fastest) or process (a child JVM)").oneOf("isolation", "in-process", "process");
+  static final ConfigOption DRIVER_MEMORY = ConfigOption.ofMemory("driverMemory", null,
+      "heap of the child JVM with isolation=process, e.g. 4g");
+
   @Override
   public List<ConfigOption> options() {
-    return List.of(
-        ConfigOption.optional("isolation", "in-process", "in-process (embedded, fastest) or process (a child JVM)"),
-        ConfigOption.optional("driverMemory", null, "heap of the child JVM with isolation=process, e.g. 4g"),
+    return List.of(ISOLATION, DRIVER_MEMORY,
         ConfigOption.optional("conf.", null, "Spark conf for every run of this operator, e.g. conf.spark.sql.shuffle.partitions=8"));
   }
 
   @Override
   public List<ValidationProblem> validate(OperatorConfig config) {
     List<ValidationProblem> problems = new ArrayList<>();
-    String isolation = config.get("isolation");
-    if (!"in-process".equals(isolation) && !"process".equals(isolation)) {
-      problems.add(ValidationProblem.of("isolation", "unknown isolation '" + isolation + "'", "use in-process or process"));
-    }
-    String driverMemory = config.raw().get("driverMemory");
-    if (driverMemory != null && !io.sparkstep.util.EnvInterpolation.references(driverMemory)
-        && !io.sparkstep.spec.SpecValidator.isMemory(driverMemory)) {
-      problems.add(ValidationProblem.of("driverMemory", "'" + driverMemory + "' is not a memory size",
-          "use Spark notation such as 512m or 4g"));
-    }
     config.raw().keySet().stream().filter(k -> k.startsWith("conf.") && !k.startsWith("conf.spark."))
         .forEach(k -> problems.add(ValidationProblem.of(k, "is not a Spark conf key",
             "Spark conf keys start with spark., e.g. conf.spark.sql.shuffle.partitions=8")));

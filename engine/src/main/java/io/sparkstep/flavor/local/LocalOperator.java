@@ -26,7 +26,7 @@ final class LocalOperator implements StepOperator {
   }
 
   boolean inProcess(StepSpec spec) {
-    return !"process".equals(config.get("isolation")) && !detached(spec) && !accelerated(spec);
+    return !"process".equals(config.get(LocalFlavor.ISOLATION)) && !detached(spec) && !accelerated(spec);
   }
 
   /**

@@ -37,7 +37,7 @@ final class AzureMlOperator implements StepOperator {
   public List<ValidationProblem> validate(StepSpec spec) {
     List<ValidationProblem> problems = new ArrayList<>(
         io.sparkstep.spi.remote.JobDefinitionSecrets.literalSecrets(spec, config, "Azure ML command job"));
-    problems.addAll(io.sparkstep.spi.remote.JarStaging.check(spec.jars, config.get("stagingUri"), "stagingUri"));
+    problems.addAll(io.sparkstep.spi.remote.JarStaging.check(spec.jars, config.get(AzureMlFlavor.STAGING_URI), "stagingUri"));
     ResourceSpec r = spec.resources;
     if (r == null) {
       return problems;
@@ -67,7 +67,7 @@ final class AzureMlOperator implements StepOperator {
     if (vendor != null) {
       problems.add(vendor);
     }
-    if (InstanceTypes.choose(r, config.get("instanceType")) == null) {
+    if (InstanceTypes.choose(r, config.get(AzureMlFlavor.INSTANCE_TYPE)) == null) {
       problems.add(ValidationProblem.of("resources", "no Azure VM size in the table has cpu=" + r.cpu + ", memory="
           + r.memory + ", gpus=" + r.gpus, "lower the request or name resources.instanceType"));
     }
@@ -75,9 +75,9 @@ final class AzureMlOperator implements StepOperator {
   }
 
   AzureMlJobs jobs() {
-    String subscription = config.get("subscriptionId", System.getenv("AZURE_SUBSCRIPTION_ID"));
-    return new AzureMlJobs(config.get("endpoint"), subscription, config.get("resourceGroup"), config.get("workspace"),
-        config.get("apiVersion"), config.getInt("maxRetries", 5), AzureCredentials.current());
+    String subscription = config.get(AzureMlFlavor.SUBSCRIPTION_ID.key(), System.getenv("AZURE_SUBSCRIPTION_ID"));
+    return new AzureMlJobs(config.get(AzureMlFlavor.ENDPOINT), subscription, config.get(AzureMlFlavor.RESOURCE_GROUP), config.get(AzureMlFlavor.WORKSPACE),
+        config.get(AzureMlFlavor.API_VERSION), config.getInt(AzureMlFlavor.MAX_RETRIES), AzureCredentials.current());
   }
 
   static String jobName(String runId) {
@@ -88,14 +88,14 @@ final class AzureMlOperator implements StepOperator {
   public StepRun submit(StepSpec spec, RunContext context) throws PlatformException {
     AzureMlJobs jobs = jobs();
     String name = jobName(spec.runId);
-    String staging = trimSlash(config.get("stagingUri")) + "/" + spec.runId;
+    String staging = trimSlash(config.get(AzureMlFlavor.STAGING_URI)) + "/" + spec.runId;
     StepSpec containerSpec = spec.copy();
     containerSpec.runDir = staging + "/run";
     // as written: a ${VAR} is resolved in the container, never stored resolved in the job's definition
     io.sparkstep.spi.remote.JobDefinitionSecrets.withOperatorConf(containerSpec, config);
     try {
       // The container loads the user's jars from stagingUri (see JarStaging), not from this machine's paths.
-      containerSpec.jars = io.sparkstep.spi.remote.JarStaging.stage(spec.jars, trimSlash(config.get("stagingUri")),
+      containerSpec.jars = io.sparkstep.spi.remote.JarStaging.stage(spec.jars, trimSlash(config.get(AzureMlFlavor.STAGING_URI)),
           io.sparkstep.spi.remote.JarStaging.hadoop(new Configuration()), uri -> uri);
     } catch (java.io.UncheckedIOException e) {
       throw context.failed(new PlatformException("cannot stage the step's jars: " + e.getMessage(), e, true));
@@ -103,7 +103,7 @@ final class AzureMlOperator implements StepOperator {
 
     // inline as $SPARKSTEP_SPEC up to specEnvMaxBytes, else uploaded to the run's staging folder; validation takes
     // any long, and a limit past 2 GiB means the same as 2 GiB (no spec is that large), never a negative int
-    int inlineLimit = (int) Math.min(Integer.MAX_VALUE, config.getLong("specEnvMaxBytes", 32768));
+    int inlineLimit = (int) Math.min(Integer.MAX_VALUE, config.getLong(AzureMlFlavor.SPEC_ENV_MAX_BYTES));
     String specUri = staging + "/spec.json";
     Map<String, String> env = new LinkedHashMap<>(config.withPrefix("env."));
     env.putAll(new SpecChannel(inlineLimit).environment(StepSpecJson.write(containerSpec), containerSpec.runDir,
@@ -111,14 +111,14 @@ final class AzureMlOperator implements StepOperator {
           write(specUri, json);
           return specUri;
         }));
-    String compute = config.get("compute");
+    String compute = config.get(AzureMlFlavor.COMPUTE);
     String computeId = compute.startsWith("/subscriptions/") ? compute : jobs.workspaceId() + "/computes/" + compute;
     Map<String, String> tags = new LinkedHashMap<>(config.withPrefix("tag."));
     tags.put("sparkstep.runId", spec.runId);
     tags.put("sparkstep.step", spec.step);
-    ObjectNode body = CommandJobRequest.build(name, config.get("experiment"), computeId,
-        AzureMlFlavor.environmentId(config.get("environment"), jobs.workspaceId()),
-        config.get("command"), env, InstanceTypes.choose(spec.resources, config.get("instanceType")),
+    ObjectNode body = CommandJobRequest.build(name, config.get(AzureMlFlavor.EXPERIMENT), computeId,
+        AzureMlFlavor.environmentId(config.get(AzureMlFlavor.ENVIRONMENT), jobs.workspaceId()),
+        config.get(AzureMlFlavor.COMMAND), env, InstanceTypes.choose(spec.resources, config.get(AzureMlFlavor.INSTANCE_TYPE)),
         spec.resources == null ? 0 : spec.resources.maxRuntimeSeconds, tags);
 
     RunRecord record = context.record();
@@ -140,13 +140,13 @@ final class AzureMlOperator implements StepOperator {
     context.save();
     io.sparkstep.spi.remote.RunLogAppender.of(context).note("azureml job " + name + " submitted; studio: "
         + record.logUri);
-    return new AzureMlRun(context, jobs, name, containerSpec.runDir, config.getLong("pollMillis", 10_000));
+    return new AzureMlRun(context, jobs, name, containerSpec.runDir, config.getLong(AzureMlFlavor.POLL_MILLIS));
   }
 
   @Override
   public StepRun attach(RunRecord record, RunContext context) {
     return new AzureMlRun(context, jobs(), record.platform.get("job"), record.platform.get("runDir"),
-        config.getLong("pollMillis", 10_000));
+        config.getLong(AzureMlFlavor.POLL_MILLIS));
   }
 
   private static String trimSlash(String uri) {

@@ -32,15 +32,7 @@ class AzureMlContractTest extends FlavorContractTest {
     standIn = new AzureMlStandIn(Files.createDirectories(tmp.resolve("standin")));
     previousDefault = SSLContext.getDefault();
     StandInClientSetup.install(standIn.workDir.resolve("standin.p12"));
-    Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("endpoint", standIn.endpoint());
-    settings.put("subscriptionId", "00000000-0000-0000-0000-000000000001");
-    settings.put("resourceGroup", "rg-ml");
-    settings.put("workspace", "ws-sparkstep");
-    settings.put("compute", "cpu-cluster");
-    settings.put("environment", "azureml:sparkstep:1");
-    settings.put("stagingUri", tmp.resolve("staging").toUri().toString());
-    settings.put("pollMillis", "300");
+    Map<String, String> settings = standIn.operatorSettings(tmp.resolve("staging"));
     // how a container gets a secret value: in its environment, by reference in the operator
     settings.put("env.API_TOKEN", SecretRoutes.REFERENCE);
     new OperatorStore(home, new FlavorRegistry()).register("aml", "azureml", settings, false);

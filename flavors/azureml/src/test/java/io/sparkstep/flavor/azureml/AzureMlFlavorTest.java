@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.azure.core.credential.AccessToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepResources;
@@ -19,8 +18,6 @@ import io.sparkstep.spi.FlavorRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -29,14 +26,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import reactor.core.publisher.Mono;
 
 /**
  * The azureml flavor with azure-core's real pipeline (retry and bearer-token policies, JDK HTTP client) against an
  * HTTPS stand-in of the ARM jobs API that runs each job's command as our entrypoint in a local JVM.
  */
 class AzureMlFlavorTest {
-  static final String TOKEN = "sparkstep-test-bearer-token-9f3e";
+  static final String TOKEN = StandInClientSetup.TOKEN;
   @TempDir
   static Path tmp;
   static AzureMlStandIn standIn;
@@ -48,18 +44,9 @@ class AzureMlFlavorTest {
     standIn = new AzureMlStandIn(Files.createDirectories(tmp.resolve("standin")));
     previousDefault = SSLContext.getDefault();
     // Trust the stand-in's test certificate in this JVM only; production uses the JDK's trust store.
-    SSLContext.setDefault(standIn.clientContext);
-    AzureCredentials.use(request -> Mono.just(new AccessToken(TOKEN, OffsetDateTime.now().plusHours(1))));
+    StandInClientSetup.install(standIn.workDir.resolve("standin.p12"));
     home = tmp.resolve("home");
-    Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("endpoint", standIn.endpoint());
-    settings.put("subscriptionId", "00000000-0000-0000-0000-000000000001");
-    settings.put("resourceGroup", "rg-ml");
-    settings.put("workspace", "ws-sparkstep");
-    settings.put("compute", "cpu-cluster");
-    settings.put("environment", "azureml:sparkstep:1");
-    settings.put("stagingUri", tmp.resolve("staging").toUri().toString());
-    settings.put("pollMillis", "300");
+    Map<String, String> settings = standIn.operatorSettings(tmp.resolve("staging"));
     settings.put("maxRetries", "3");
     settings.put("env.API_TOKEN", "${SPARKSTEP_TEST_SECRET}");
     new OperatorStore(home, new FlavorRegistry()).register("aml", "azureml", settings, false);
@@ -154,6 +141,6 @@ class AzureMlFlavorTest {
         new OperatorStore(home, new FlavorRegistry()).register("aml-http", "azureml", Map.of("endpoint", "http://127.0.0.1:1",
             "subscriptionId", "s", "resourceGroup", "rg", "workspace", "wsx", "compute", "c",
             "environment", "azureml:e:1", "stagingUri", "file:/tmp/x"), false));
-    assertEquals("endpoint", e.problems().get(0).field());
+    assertEquals("operator aml-http setting endpoint", e.problems().get(0).field());
   }
 }

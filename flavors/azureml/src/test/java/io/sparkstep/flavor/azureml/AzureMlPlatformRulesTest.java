@@ -17,7 +17,7 @@ class AzureMlPlatformRulesTest {
         "stagingUri", "abfss://runs@acct.dfs.core.windows.net/sparkstep"));
     raw.putAll(extra);
     var flavor = new FlavorRegistry().get("azureml");
-    return flavor.validate(new OperatorConfig("aml", "azureml", raw, flavor.options())).stream()
+    return new FlavorRegistry().validate(flavor, raw).stream()
         .map(p -> p.field()).toList();
   }
 

@@ -89,6 +89,20 @@ final class AzureMlStandIn implements AutoCloseable {
     server.start();
   }
 
+  /** The settings every azureml operator on this stand-in has: workspace, compute, environment, staging. */
+  java.util.Map<String, String> operatorSettings(Path staging) {
+    java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+    settings.put("endpoint", endpoint());
+    settings.put("subscriptionId", "00000000-0000-0000-0000-000000000001");
+    settings.put("resourceGroup", "rg-ml");
+    settings.put("workspace", "ws-sparkstep");
+    settings.put("compute", "cpu-cluster");
+    settings.put("environment", "azureml:sparkstep:1");
+    settings.put("stagingUri", staging.toUri().toString());
+    settings.put("pollMillis", "300");
+    return settings;
+  }
+
   String endpoint() {
     return "https://127.0.0.1:" + server.getAddress().getPort();
   }

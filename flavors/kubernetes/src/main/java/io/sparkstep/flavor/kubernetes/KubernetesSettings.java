@@ -3,6 +3,7 @@ package io.sparkstep.flavor.kubernetes;
 import io.sparkstep.spec.ValidationProblem;
 import io.sparkstep.spi.ConfigOption;
 import io.sparkstep.spi.OperatorConfig;
+import io.sparkstep.spi.SettingCheck;
 import io.sparkstep.util.Redactor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,26 +21,81 @@ public final class KubernetesSettings {
   public static final String IMAGE_ENGINE_JAR = "local:///opt/sparkstep/jars/sparkstep-engine.jar";
   public static final String IMAGE_DISCOVERY_SCRIPT = "/opt/sparkstep/bin/getGpusResources.sh";
 
-  public static final List<ConfigOption> OPTIONS = List.of(
-      ConfigOption.required("image", "container image of driver and executors (a docker/Dockerfile build)"),
-      ConfigOption.optional("gpuImage", null, "image for steps that ask for GPUs (a docker/Dockerfile.gpu build: "
-          + "CUDA, RAPIDS, GPU discovery script); a GPU step on an operator without it is refused"),
-      ConfigOption.optional("imagePullPolicy", "IfNotPresent", "Always, IfNotPresent or Never"),
-      ConfigOption.secretReference("imagePullSecrets", "comma-separated names of docker-registry Secrets"),
-      ConfigOption.optional("apiServer", null, "API server URL (https://HOST:PORT); default: the kubeconfig "
-          + "context's cluster"),
-      ConfigOption.optional("kubeconfig", null, "kubeconfig file; default $KUBECONFIG or ~/.kube/config"),
-      ConfigOption.optional("context", null, "kubeconfig context; default the current context"),
-      ConfigOption.optional("namespace", "default", "namespace of driver and executor pods"),
-      ConfigOption.optional("serviceAccount", "default", "service account of the driver pod (it creates the "
-          + "executor pods, so it needs pod create/delete rights in the namespace)"),
-      ConfigOption.optional("driverPodTemplate", null, "YAML pod template file merged into the driver pod"),
-      ConfigOption.optional("executorPodTemplate", null, "YAML pod template file merged into executor pods; "
-          + "default for GPU steps: spark-conf/pod-templates/executor-gpu.yaml"),
+  /** DNS-1123 label: what Kubernetes accepts as a namespace name. */
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  static final ConfigOption IMAGE = ConfigOption.required("image",
+      "container image of driver and executors (a docker/Dockerfile build)").checkedBy((key, image) ->
+      image.chars().noneMatch(Character::isWhitespace) ? null : ValidationProblem.of(key, "'" + image
+          + "' is not an image reference", "e.g. registry.example.com/sparkstep:0.1.0 (build one with docker/build.sh)"));
+  static final ConfigOption GPU_IMAGE = ConfigOption.optional("gpuImage", null, "image for steps that ask for GPUs "
+      + "(a docker/Dockerfile.gpu build: CUDA, RAPIDS, GPU discovery script); a GPU step on an operator without it "
+      + "is refused");
+  static final ConfigOption IMAGE_PULL_POLICY = ConfigOption.optional("imagePullPolicy", "IfNotPresent",
+      "Always, IfNotPresent or Never").oneOf("pull policy", "Always", "IfNotPresent", "Never");
+  static final ConfigOption IMAGE_PULL_SECRETS = ConfigOption.secretReference("imagePullSecrets",
+      "comma-separated names of docker-registry Secrets").asList().checkedBy((key, names) -> Arrays.stream(
+          names.split(",")).map(String::trim).filter(n -> !n.isEmpty() && !isDnsSubdomain(n)).findFirst()
+      .map(n -> ValidationProblem.of(key, "'" + n + "' is not a valid Secret name",
+          "list Secret names, e.g. imagePullSecrets=regcred")).orElse(null));
+  static final ConfigOption API_SERVER = ConfigOption.optional("apiServer", null, "API server URL "
+      + "(https://HOST:PORT); default: the kubeconfig context's cluster").checkedBy((key, url) ->
+      KubeAccess.masterUrl(url).matches("k8s://https?://[^/\\s]+.*") ? null : ValidationProblem.of(key,
+          "'" + url + "' is not an API server URL", "e.g. https://203.0.113.10:6443 (or k8s://https://...)"));
+  static final ConfigOption KUBECONFIG = ConfigOption.optional("kubeconfig", null,
+      "kubeconfig file; default $KUBECONFIG or ~/.kube/config");
+  static final ConfigOption CONTEXT = ConfigOption.optional("context", null,
+      "kubeconfig context; default the current context");
+  static final ConfigOption NAMESPACE = ConfigOption.optional("namespace", "default",
+      "namespace of driver and executor pods").checkedBy((key, name) -> isDnsLabel(name) ? null
+      : ValidationProblem.of(key, "'" + name + "' is not a valid namespace name", "use lower-case letters, digits "
+          + "and '-', starting and ending with a letter or digit, at most 63 characters, e.g. spark-jobs"));
+  static final ConfigOption SERVICE_ACCOUNT = ConfigOption.optional("serviceAccount", "default", "service account "
+      + "of the driver pod (it creates the executor pods, so it needs pod create/delete rights in the namespace)")
+      .checkedBy((key, name) -> isDnsSubdomain(name) ? null : ValidationProblem.of(key, "'" + name
+          + "' is not a valid service account name", "use lower-case letters, digits, '-' and '.', e.g. spark"));
+  static final ConfigOption DRIVER_POD_TEMPLATE = ConfigOption.optional("driverPodTemplate", null,
+      "YAML pod template file merged into the driver pod");
+  static final ConfigOption EXECUTOR_POD_TEMPLATE = ConfigOption.optional("executorPodTemplate", null,
+      "YAML pod template file merged into executor pods; default for GPU steps: "
+          + "spark-conf/pod-templates/executor-gpu.yaml");
+  static final ConfigOption TOLERATIONS = ConfigOption.ofList("tolerations", "comma-separated KEY[=VALUE]:EFFECT "
+      + "for driver and executors, e.g. dedicated=spark:NoSchedule");
+  static final ConfigOption EXECUTORS = ConfigOption.ofInt("executors", 2, "executors of a step that asks for no "
+      + "count").checkedBy(SettingCheck.atLeast(0));
+  /** Read as given ({@link #gpuVendor}): a blank value clears it, which refuses GPU steps. */
+  static final ConfigOption GPU_VENDOR = ConfigOption.optional("gpuVendor", "nvidia.com",
+      "GPU vendor domain: the executor pods ask for VENDOR/gpu").checkedBy((key, vendor) -> isDnsSubdomain(vendor)
+      ? null : ValidationProblem.of(key, "'" + vendor + "' is not a vendor domain",
+          "e.g. nvidia.com or amd.com: pods ask for VENDOR/gpu"));
+  static final ConfigOption DISCOVERY_SCRIPT = ConfigOption.optional("discoveryScript", IMAGE_DISCOVERY_SCRIPT,
+      "GPU discovery script inside the image");
+  static final ConfigOption ENGINE_JAR = ConfigOption.optional("engineJar", IMAGE_ENGINE_JAR,
+      "the Sparkstep engine jar inside the image (local://...)").checkedBy((key, jar) -> jar.contains("://") ? null
+      : ValidationProblem.of(key, "'" + jar + "' is not a URI the pods can read",
+          "use local:///path/in/image.jar or an hdfs/s3a/https URI"));
+  static final ConfigOption JARS = ConfigOption.ofList("jars", "comma-separated jars with your steps: local:// (in "
+      + "the image), or hdfs/s3a/gs/https URIs; file paths need uploadPath");
+  static final ConfigOption UPLOAD_PATH = ConfigOption.optional("uploadPath", null,
+      "Hadoop URI where local jars are uploaded for the pods (spark.kubernetes.file.upload.path), and specs too "
+      + "large for the driver pod's arguments (under specs/, deleted at cleanup)");
+  static final ConfigOption TTL_SECONDS_AFTER_FINISHED = ConfigOption.ofLong("ttlSecondsAfterFinished", 0,
+      "seconds a finished driver pod (and what it owns: executors, config maps, service) is kept after its log is "
+          + "saved; -1 keeps it").checkedBy(SettingCheck.atLeast(-1));
+  static final ConfigOption SUBMISSION_TIMEOUT_SECONDS = ConfigOption.ofLong("submissionTimeoutSeconds", 60,
+      "how long submission may take before it fails").checkedBy(SettingCheck.atLeast(1));
+  static final ConfigOption PENDING_TIMEOUT_SECONDS = ConfigOption.ofLong("pendingTimeoutSeconds", 600,
+      "how long the driver or an executor pod may stay unschedulable (no node fits it, e.g. Insufficient "
+          + "nvidia.com/gpu) before the run FAILS with the scheduler's reason; 0 waits for ever")
+      .checkedBy(SettingCheck.atLeast(0));
+
+  public static final List<ConfigOption> OPTIONS = List.of(IMAGE, GPU_IMAGE, IMAGE_PULL_POLICY, IMAGE_PULL_SECRETS,
+      API_SERVER, KUBECONFIG, CONTEXT, NAMESPACE, SERVICE_ACCOUNT, DRIVER_POD_TEMPLATE, EXECUTOR_POD_TEMPLATE,
       ConfigOption.optional("nodeSelector.", null, "nodeSelector.LABEL=VALUE for driver and executor pods"),
       ConfigOption.optional("gpuNodeSelector.", null, "gpuNodeSelector.LABEL=VALUE for executors of GPU steps"),
-      ConfigOption.optional("tolerations", null, "comma-separated KEY[=VALUE]:EFFECT for driver and executors, "
-          + "e.g. dedicated=spark:NoSchedule"),
+      TOLERATIONS,
       ConfigOption.optional("label.", null, "label.KEY=VALUE on driver and executor pods"),
       ConfigOption.optional("annotation.", null, "annotation.KEY=VALUE on driver and executor pods"),
       ConfigOption.optional("env.", null, "env.NAME=VALUE in driver and executors (not for secrets: see "
@@ -51,29 +107,10 @@ public final class KubernetesSettings {
       ConfigOption.optional("volume.", null, "volume.NAME=TYPE:/mount/path[:OPTION=VALUE;...] with TYPE "
           + "persistentVolumeClaim (claimName=...), hostPath (path=...), emptyDir or nfs (server=...;path=...); "
           + "readOnly=true mounts it read-only"),
-      ConfigOption.optional("executors", "2", "executors of a step that asks for no count"),
-      ConfigOption.optional("gpuVendor", "nvidia.com", "GPU vendor domain: the executor pods ask for VENDOR/gpu"),
-      ConfigOption.optional("discoveryScript", IMAGE_DISCOVERY_SCRIPT, "GPU discovery script inside the image"),
-      ConfigOption.optional("engineJar", IMAGE_ENGINE_JAR, "the Sparkstep engine jar inside the image "
-          + "(local://...)"),
-      ConfigOption.optional("jars", null, "comma-separated jars with your steps: local:// (in the image), "
-          + "or hdfs/s3a/gs/https URIs; file paths need uploadPath"),
-      ConfigOption.optional("uploadPath", null, "Hadoop URI where local jars are uploaded for the pods "
-          + "(spark.kubernetes.file.upload.path), and specs too large for the driver pod's arguments (under specs/, "
-          + "deleted at cleanup)"),
-      ConfigOption.optional("ttlSecondsAfterFinished", "0", "seconds a finished driver pod (and what it owns: "
-          + "executors, config maps, service) is kept after its log is saved; -1 keeps it"),
-      ConfigOption.optional("submissionTimeoutSeconds", "60", "how long submission may take before it fails"),
-      ConfigOption.optional("pendingTimeoutSeconds", "600", "how long the driver or an executor pod may stay "
-          + "unschedulable (no node fits it, e.g. Insufficient nvidia.com/gpu) before the run FAILS with the "
-          + "scheduler's reason; 0 waits for ever"),
+      EXECUTORS, GPU_VENDOR, DISCOVERY_SCRIPT, ENGINE_JAR, JARS, UPLOAD_PATH, TTL_SECONDS_AFTER_FINISHED,
+      SUBMISSION_TIMEOUT_SECONDS, PENDING_TIMEOUT_SECONDS,
       ConfigOption.optional("conf.", null, "conf.spark.KEY=VALUE: Spark conf for every run of this operator"));
 
-  /** DNS-1123 label: what Kubernetes accepts as a namespace name. */
-  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-  private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-  private static final List<String> PULL_POLICIES = List.of("Always", "IfNotPresent", "Never");
   /** Keys the operator sets itself from its settings; a conf. override would silently fight them. */
   public static final Map<String, String> MANAGED_CONF = Map.of(
       "spark.master", "apiServer",
@@ -95,47 +132,47 @@ public final class KubernetesSettings {
   }
 
   public String image() {
-    return config.get("image");
+    return config.get(IMAGE);
   }
 
   public String gpuImage() {
-    return blankToNull(config.get("gpuImage"));
+    return config.get(GPU_IMAGE);
   }
 
   public String imagePullPolicy() {
-    return config.get("imagePullPolicy", "IfNotPresent");
+    return config.get(IMAGE_PULL_POLICY);
   }
 
   public List<String> imagePullSecrets() {
-    return list("imagePullSecrets");
+    return config.getList(IMAGE_PULL_SECRETS);
   }
 
   public String apiServer() {
-    return blankToNull(config.get("apiServer"));
+    return config.get(API_SERVER);
   }
 
   public String kubeconfig() {
-    return blankToNull(config.get("kubeconfig"));
+    return config.get(KUBECONFIG);
   }
 
   public String context() {
-    return blankToNull(config.get("context"));
+    return config.get(CONTEXT);
   }
 
   public String namespace() {
-    return config.get("namespace", "default");
+    return config.get(NAMESPACE);
   }
 
   public String serviceAccount() {
-    return config.get("serviceAccount", "default");
+    return config.get(SERVICE_ACCOUNT);
   }
 
   public String driverPodTemplate() {
-    return blankToNull(config.get("driverPodTemplate"));
+    return config.get(DRIVER_POD_TEMPLATE);
   }
 
   public String executorPodTemplate() {
-    return blankToNull(config.get("executorPodTemplate"));
+    return config.get(EXECUTOR_POD_TEMPLATE);
   }
 
   public Map<String, String> nodeSelector() {
@@ -147,7 +184,7 @@ public final class KubernetesSettings {
   }
 
   public List<String> tolerations() {
-    return list("tolerations");
+    return config.getList(TOLERATIONS);
   }
 
   public Map<String, String> labels() {
@@ -175,57 +212,45 @@ public final class KubernetesSettings {
   }
 
   public int executors() {
-    return config.getInt("executors", 2);
+    return config.getInt(EXECUTORS);
   }
 
   /** The vendor as configured; blank when a user cleared it (a GPU step then is refused). */
   public String gpuVendor() {
-    String raw = config.raw().get("gpuVendor");
-    return raw != null ? raw.trim() : "nvidia.com";
+    String raw = config.raw().get(GPU_VENDOR.key());
+    return raw != null ? raw.trim() : GPU_VENDOR.defaultValue();
   }
 
   public String discoveryScript() {
-    return config.get("discoveryScript", IMAGE_DISCOVERY_SCRIPT);
+    return config.get(DISCOVERY_SCRIPT);
   }
 
   public String engineJar() {
-    return config.get("engineJar", IMAGE_ENGINE_JAR);
+    return config.get(ENGINE_JAR);
   }
 
   public List<String> jars() {
-    return list("jars");
+    return config.getList(JARS);
   }
 
   public String uploadPath() {
-    return blankToNull(config.get("uploadPath"));
+    return config.get(UPLOAD_PATH);
   }
 
   public long ttlSecondsAfterFinished() {
-    return config.getLong("ttlSecondsAfterFinished", 0);
+    return config.getLong(TTL_SECONDS_AFTER_FINISHED);
   }
 
   public long submissionTimeoutSeconds() {
-    return config.getLong("submissionTimeoutSeconds", 60);
+    return config.getLong(SUBMISSION_TIMEOUT_SECONDS);
   }
 
   public long pendingTimeoutSeconds() {
-    return config.getLong("pendingTimeoutSeconds", 600);
+    return config.getLong(PENDING_TIMEOUT_SECONDS);
   }
 
   public Map<String, String> conf() {
     return config.withPrefix("conf.");
-  }
-
-  private List<String> list(String key) {
-    String value = config.get(key);
-    if (value == null || value.isBlank()) {
-      return List.of();
-    }
-    return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-  }
-
-  private static String blankToNull(String value) {
-    return value == null || value.isBlank() ? null : value.trim();
   }
 
   public static boolean isDnsLabel(String name) {
@@ -240,42 +265,12 @@ public final class KubernetesSettings {
   }
 
   /**
-   * Checks of the settings alone, every problem at once. Files (kubeconfig, pod templates) are read here, since a
+   * Checks of the settings alone beyond each value's declaration (the registry's), every problem at once. Files (kubeconfig, pod templates) are read here, since a
    * broken one should be found when the operator is registered, not at the first run.
    */
   public static List<ValidationProblem> validate(OperatorConfig config) {
     List<ValidationProblem> problems = new ArrayList<>();
     KubernetesSettings s = new KubernetesSettings(config);
-    String namespace = s.namespace();
-    if (!isDnsLabel(namespace)) {
-      problems.add(ValidationProblem.of("namespace", "'" + namespace + "' is not a valid namespace name",
-          "use lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 "
-              + "characters, e.g. spark-jobs"));
-    }
-    if (!isDnsSubdomain(s.serviceAccount())) {
-      problems.add(ValidationProblem.of("serviceAccount", "'" + s.serviceAccount() + "' is not a valid service "
-          + "account name", "use lower-case letters, digits, '-' and '.', e.g. spark"));
-    }
-    if (!PULL_POLICIES.contains(s.imagePullPolicy())) {
-      problems.add(ValidationProblem.of("imagePullPolicy", "unknown pull policy '" + s.imagePullPolicy() + "'",
-          "use one of " + String.join(", ", PULL_POLICIES)));
-    }
-    for (String secret : s.imagePullSecrets()) {
-      if (!isDnsSubdomain(secret)) {
-        problems.add(ValidationProblem.of("imagePullSecrets", "'" + secret + "' is not a valid Secret name",
-            "list Secret names, e.g. imagePullSecrets=regcred"));
-      }
-    }
-    String image = s.image();
-    if (image != null && (image.isBlank() || image.chars().anyMatch(Character::isWhitespace))) {
-      problems.add(ValidationProblem.of("image", "'" + image + "' is not an image reference",
-          "e.g. registry.example.com/sparkstep:0.1.0 (build one with docker/build.sh)"));
-    }
-    String apiServer = s.apiServer();
-    if (apiServer != null && !KubeAccess.masterUrl(apiServer).matches("k8s://https?://[^/\\s]+.*")) {
-      problems.add(ValidationProblem.of("apiServer", "'" + apiServer + "' is not an API server URL",
-          "e.g. https://203.0.113.10:6443 (or k8s://https://...)"));
-    }
     problems.addAll(KubeAccess.problems(s));
     problems.addAll(PodTemplates.problems(s));
     problems.addAll(ScheduleParsing.tolerationProblems(s.tolerations()));
@@ -314,27 +309,6 @@ public final class KubernetesSettings {
     problems.addAll(ScheduleParsing.annotationProblems("annotation.", s.annotations()));
     problems.addAll(ScheduleParsing.labelProblems("nodeSelector.", s.nodeSelector()));
     problems.addAll(ScheduleParsing.labelProblems("gpuNodeSelector.", s.gpuNodeSelector()));
-    for (String key : List.of("executors", "ttlSecondsAfterFinished", "submissionTimeoutSeconds")) {
-      try {
-        long value = config.getLong(key, 0);
-        long min = key.equals("ttlSecondsAfterFinished") ? -1 : key.equals("executors") ? 0 : 1;
-        if (value < min) {
-          problems.add(ValidationProblem.of(key, "must be at least " + min, "e.g. --set " + key + "=2"));
-        }
-      } catch (NumberFormatException e) {
-        problems.add(ValidationProblem.of(key, "'" + config.get(key) + "' is not a whole number",
-            "e.g. --set " + key + "=2"));
-      }
-    }
-    String vendor = s.gpuVendor();
-    if (!vendor.isEmpty() && !isDnsSubdomain(vendor)) {
-      problems.add(ValidationProblem.of("gpuVendor", "'" + vendor + "' is not a vendor domain",
-          "e.g. nvidia.com or amd.com: pods ask for VENDOR/gpu"));
-    }
-    if (!s.engineJar().startsWith("local://") && !s.engineJar().contains("://")) {
-      problems.add(ValidationProblem.of("engineJar", "'" + s.engineJar() + "' is not a URI the pods can read",
-          "use local:///path/in/image.jar or an hdfs/s3a/https URI"));
-    }
     for (String jar : s.jars()) {
       if (!jar.contains("://") && s.uploadPath() == null) {
         problems.add(ValidationProblem.of("jars", "'" + jar + "' is a file on this machine; pods cannot read it",

@@ -65,12 +65,12 @@ final class PendingPodWatch {
       reason = unschedulable;
     }
     RunRecord record = run.context().record();
-    String before = record.platform.get("waiting");
+    String before = record.platform.get(RunRecord.WAITING);
     if (reason != null && !reason.equals(before)) {
-      record.platform.put("waiting", reason);
+      record.platform.put(RunRecord.WAITING, reason);
       run.save();
     } else if (reason == null && before != null) {
-      record.platform.remove("waiting");
+      record.platform.remove(RunRecord.WAITING);
       run.save();
     }
   }

@@ -110,8 +110,8 @@ class KubernetesLifecycleTest {
     kubelet(run, new PodStatusBuilder().withPhase("Pending").addToContainerStatuses(new ContainerStatusBuilder()
         .withName("spark-kubernetes-driver").withNewState().withNewWaiting().withReason("ImagePullBackOff")
         .withMessage("Back-off pulling image").endWaiting().endState().build()).build());
-    eventually("the waiting reason in the record", () -> String.valueOf(run.record() instanceof RunRecord r
-        ? r.platform.get("waiting") : null).startsWith("ImagePullBackOff"));
+    eventually("the waiting reason in the record", () -> String.valueOf(run.record().waitingReason())
+        .startsWith("ImagePullBackOff"));
     assertEquals(RunState.SUBMITTED, run.state(), "a pull back-off may still resolve");
 
     cluster.api().appendLog(NS, pod, "sparkstep: step generate-trips starting\n");
@@ -160,7 +160,7 @@ class KubernetesLifecycleTest {
     assertEquals(List.of("line one", "line two", recordLine), lines);
     assertNull(run.record().errorMessage());
     assertEquals(Map.of("trips", 100L), run.record().rowsWritten(), "rows from the driver's record");
-    assertEquals(Map.of("trips", 100L), new RunStore(home).load(run.id()).orElseThrow().rowsWritten());
+    assertEquals(Map.of("trips", 100L), new RunStore(home).load(run.id()).orElseThrow().view().rowsWritten());
   }
 
   /**

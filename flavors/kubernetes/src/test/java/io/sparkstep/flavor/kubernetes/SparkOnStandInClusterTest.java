@@ -156,7 +156,8 @@ class SparkOnStandInClusterTest {
     String driver = KubernetesOperator.driverPodName(runId);
     RunRecord record = new RunStore(home).load(runId).orElseThrow();
     assertEquals(RunState.SUCCEEDED, record.state);
-    assertEquals(Long.valueOf(ROWS), record.rowsWritten().get("trips"), record.rowsWritten().toString());
+    assertEquals(Long.valueOf(ROWS), record.view().rowsWritten().get("trips"),
+        record.view().rowsWritten().toString());
     assertEquals(ROWS, csvRows("clean/trips").size());
 
     // Spark's driver, not Sparkstep, asked for the executors: they started after the driver, one per executor.

@@ -39,7 +39,8 @@ final class AwsClients implements AutoCloseable {
 
   synchronized CloudWatchLogsClient logs() {
     if (logs == null) {
-      String endpoint = config.get(SageMakerSettings.LOGS_ENDPOINT, config.get(SageMakerSettings.ENDPOINT));
+      String endpoint = config.get(SageMakerSettings.LOGS_ENDPOINT) != null
+          ? config.get(SageMakerSettings.LOGS_ENDPOINT) : config.get(SageMakerSettings.ENDPOINT);
       logs = configure(CloudWatchLogsClient.builder(), endpoint).httpClientBuilder(httpClient()).build();
     }
     return logs;
@@ -70,7 +71,7 @@ final class AwsClients implements AutoCloseable {
     if (endpoint != null && !endpoint.isBlank()) {
       builder.endpointOverride(URI.create(endpoint));
     }
-    int attempts = config.getInt(SageMakerSettings.MAX_ATTEMPTS, 6);
+    int attempts = config.getInt(SageMakerSettings.MAX_ATTEMPTS);
     builder.overrideConfiguration(ClientOverrideConfiguration.builder()
         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(attempts).build())
         .build());

@@ -81,7 +81,7 @@ final class SageMakerOperator implements StepOperator {
           "set resources.diskGb between 1 and 16384"));
     }
     problems.addAll(io.sparkstep.spi.remote.JarStaging.check(spec.jars, specStorePrefix(),
-        SageMakerSettings.SPEC_STORE));
+        SageMakerSettings.SPEC_STORE.key()));
     Map<String, String> extraEnv = config.withPrefix(SageMakerSettings.ENV_PREFIX);
     if (extraEnv.size() + 2 > SpecDelivery.MAX_ENV_ENTRIES) {
       problems.add(ValidationProblem.of("operator " + config.name() + " env.*", "SageMaker allows "
@@ -174,7 +174,7 @@ final class SageMakerOperator implements StepOperator {
   }
 
   private Duration pollInterval() {
-    return Duration.ofMillis(config.getLong(SageMakerSettings.POLL_MILLIS, 10_000));
+    return Duration.ofMillis(config.getLong(SageMakerSettings.POLL_MILLIS));
   }
 
   private SpecStore specStore() {
@@ -183,7 +183,7 @@ final class SageMakerOperator implements StepOperator {
 
   private String specStorePrefix() {
     String prefix = config.get(SageMakerSettings.SPEC_STORE);
-    if (prefix == null || prefix.isBlank()) {
+    if (prefix == null) {
       prefix = config.get(SageMakerSettings.OUTPUT_PATH) + "/sparkstep";
     }
     return prefix;

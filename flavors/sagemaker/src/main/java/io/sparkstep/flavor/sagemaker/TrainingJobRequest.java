@@ -3,7 +3,6 @@ package io.sparkstep.flavor.sagemaker;
 import io.sparkstep.spec.ResourceSpec;
 import io.sparkstep.spi.OperatorConfig;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +28,9 @@ final class TrainingJobRequest {
   static CreateTrainingJobRequest build(String jobName, String runId, String step, ResourceSpec resources,
       OperatorConfig config, Map<String, String> environment) {
     String instanceType = InstanceTypes.choose(resources, config.get(SageMakerSettings.INSTANCE_TYPE));
-    int volumeGb = resources.diskGb > 0 ? resources.diskGb : config.getInt(SageMakerSettings.VOLUME_GB, 30);
+    int volumeGb = resources.diskGb > 0 ? resources.diskGb : config.getInt(SageMakerSettings.VOLUME_GB);
     long maxRuntime = resources.maxRuntimeSeconds > 0 ? resources.maxRuntimeSeconds
-        : config.getLong(SageMakerSettings.MAX_RUNTIME, 86400);
+        : config.getInt(SageMakerSettings.MAX_RUNTIME);
     Map<String, String> env = new LinkedHashMap<>(config.withPrefix(SageMakerSettings.ENV_PREFIX));
     env.putAll(environment);
     List<Tag> tags = new ArrayList<>();
@@ -48,15 +47,11 @@ final class TrainingJobRequest {
         .outputDataConfig(o -> o.s3OutputPath(config.get(SageMakerSettings.OUTPUT_PATH)))
         .environment(env)
         .tags(tags);
-    String subnets = config.get(SageMakerSettings.SUBNETS);
-    if (subnets != null && !subnets.isBlank()) {
-      request.vpcConfig(VpcConfig.builder().subnets(split(subnets))
-          .securityGroupIds(split(config.get(SageMakerSettings.SECURITY_GROUPS))).build());
+    List<String> subnets = config.getList(SageMakerSettings.SUBNETS);
+    if (!subnets.isEmpty()) {
+      request.vpcConfig(VpcConfig.builder().subnets(subnets)
+          .securityGroupIds(config.getList(SageMakerSettings.SECURITY_GROUPS)).build());
     }
     return request.build();
-  }
-
-  static List<String> split(String commaSeparated) {
-    return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 }

@@ -34,14 +34,7 @@ class SageMakerContractTest extends FlavorContractTest {
     set("aws.accessKeyId", ACCESS_KEY);
     set("aws.secretAccessKey", SECRET_KEY);
     standIn = new SageMakerStandIn(tmp.resolve("standin"));
-    Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("roleArn", "arn:aws:iam::123456789012:role/SparkstepTraining");
-    settings.put("image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/sparkstep:test");
-    settings.put("outputPath", "s3://sparkstep-test/output");
-    settings.put("specStore", tmp.resolve("store").toUri().toString());
-    settings.put("region", "us-east-1");
-    settings.put("endpoint", standIn.endpoint());
-    settings.put("pollMillis", "300");
+    Map<String, String> settings = standIn.operatorSettings(tmp.resolve("store"));
     // how a container gets a secret value: in its environment, by reference in the operator
     settings.put("env.WAREHOUSE_TOKEN", SecretRoutes.REFERENCE);
     new OperatorStore(home, new FlavorRegistry()).register("sm", "sagemaker", settings, true);

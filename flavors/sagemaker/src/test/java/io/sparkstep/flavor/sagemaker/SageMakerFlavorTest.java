@@ -62,14 +62,7 @@ class SageMakerFlavorTest {
     setProperty("aws.secretAccessKey", SECRET_KEY);
     home = tmp.resolve("home");
     standIn = new SageMakerStandIn(tmp.resolve("standin"));
-    Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("roleArn", "arn:aws:iam::123456789012:role/SparkstepTraining");
-    settings.put("image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/sparkstep:test");
-    settings.put("outputPath", "s3://sparkstep-test/output");
-    settings.put("specStore", tmp.resolve("store").toUri().toString());
-    settings.put("region", "us-east-1");
-    settings.put("endpoint", standIn.endpoint());
-    settings.put("pollMillis", "300");
+    Map<String, String> settings = standIn.operatorSettings(tmp.resolve("store"));
     settings.put("subnets", "subnet-0a1b2c3d,subnet-4e5f6a7b");
     settings.put("securityGroups", "sg-0123abcd");
     settings.put("tag.team", "data");
@@ -203,10 +196,11 @@ class SageMakerFlavorTest {
   @Order(7)
   void badOperatorSettingsAreRefused() {
     var flavor = new FlavorRegistry().get("sagemaker");
-    var config = new io.sparkstep.spi.OperatorConfig("bad", "sagemaker", Map.of("roleArn", "my-role", "image", "x",
-        "outputPath", "/local/out", "subnets", "subnet-1"), flavor.options());
-    List<String> fields = flavor.validate(config).stream().map(p -> p.field()).toList();
-    assertEquals(List.of("operator bad roleArn", "operator bad outputPath", "operator bad securityGroups"), fields);
+    List<String> fields = new FlavorRegistry().validate(flavor, Map.of("roleArn", "my-role", "image", "x",
+        "outputPath", "/local/out", "subnets", "subnet-1")).stream().map(p -> p.field()).toList();
+    // Each value's own rule (the declaration's) and the rule across settings (the flavor's), in one pass.
+    assertEquals(3, fields.size(), fields.toString());
+    assertEquals(java.util.Set.of("roleArn", "outputPath", "securityGroups"), java.util.Set.copyOf(fields));
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.spi.FlavorRegistry;
-import io.sparkstep.spi.OperatorConfig;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,17 +16,17 @@ class SageMakerPlatformRulesTest {
         "outputPath", "s3://b/out", "region", "us-east-1"));
     raw.putAll(extra);
     var flavor = new FlavorRegistry().get("sagemaker");
-    return flavor.validate(new OperatorConfig("sm", "sagemaker", raw, flavor.options())).stream()
+    return new FlavorRegistry().validate(flavor, raw).stream()
         .map(p -> p.field()).toList();
   }
 
   @Test
   void envKeysAndTagsOutsideTheApiPatternsAreRefused() {
     assertEquals(List.of(), fields(Map.of("env.GOOD_NAME", "1", "tag.team", "ml platform", "tag.cost", "")));
-    assertEquals(List.of("operator sm env.1BAD"), fields(Map.of("env.1BAD", "x")));
-    assertEquals(List.of("operator sm env.has-dash"), fields(Map.of("env.has-dash", "x")));
-    assertEquals(List.of("operator sm tag.team"), fields(Map.of("tag.team", "ml;drop")));
-    assertEquals(List.of("operator sm tag.aws:reserved"), fields(Map.of("tag.aws:reserved", "x")));
-    assertTrue(fields(Map.of("tag.k", "v".repeat(300))).contains("operator sm tag.k"));
+    assertEquals(List.of("env.1BAD"), fields(Map.of("env.1BAD", "x")));
+    assertEquals(List.of("env.has-dash"), fields(Map.of("env.has-dash", "x")));
+    assertEquals(List.of("tag.team"), fields(Map.of("tag.team", "ml;drop")));
+    assertEquals(List.of("tag.aws:reserved"), fields(Map.of("tag.aws:reserved", "x")));
+    assertTrue(fields(Map.of("tag.k", "v".repeat(300))).contains("tag.k"));
   }
 }

@@ -87,6 +87,19 @@ final class SageMakerStandIn implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
+  /** The settings every sagemaker operator on this stand-in has: role, image, output path, its spec store. */
+  java.util.Map<String, String> operatorSettings(java.nio.file.Path specStore) {
+    java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+    settings.put("roleArn", "arn:aws:iam::123456789012:role/SparkstepTraining");
+    settings.put("image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/sparkstep:test");
+    settings.put("outputPath", "s3://sparkstep-test/output");
+    settings.put("specStore", specStore.toUri().toString());
+    settings.put("region", "us-east-1");
+    settings.put("endpoint", endpoint());
+    settings.put("pollMillis", "300");
+    return settings;
+  }
+
   void failNext(String operation, int status, String type, String message) {
     faults.computeIfAbsent(operation, k -> new ArrayDeque<>()).add(new Fault(status, type, message));
   }

@@ -3,9 +3,9 @@ package io.sparkstep.flavor.sparksubmit;
 import io.sparkstep.spec.ValidationProblem;
 import io.sparkstep.spi.ConfigOption;
 import io.sparkstep.spi.OperatorConfig;
+import io.sparkstep.spi.SettingCheck;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,29 +14,41 @@ import java.util.regex.Pattern;
 
 /** The settings of a spark-submit operator, typed, with their one-line help and their checks. */
 final class SparkSubmitSettings {
-  static final List<ConfigOption> OPTIONS = List.of(
-      ConfigOption.required("master", "Spark master: spark://HOST:PORT[,HOST:PORT], yarn, or local[N]"),
-      ConfigOption.optional("deployMode", "client", "client (driver in a child process here) or cluster (driver "
-          + "on a worker, launched by the master)"),
-      ConfigOption.optional("sparkHome", null, "a Spark installation; without it, a Spark home assembled from "
-          + "the Spark jars of this Sparkstep build"),
-      ConfigOption.optional("masterWebUi", null, "standalone master web UI (http://HOST:PORT), for driver status, "
-          + "logs, kill and resource checks; default http://MASTER_HOST:8080"),
-      ConfigOption.optional("applicationJar", null, "the jar spark-submit runs (default: the Sparkstep engine jar); "
-          + "a fat jar with your steps works too"),
-      ConfigOption.optional("jars", null, "comma-separated extra jars for driver and executors (your steps)"),
-      ConfigOption.optional("stagingUri", null, "Hadoop URI a cluster-mode driver can read (hdfs://, s3a://, gs://, "
-          + "abfss://, or file: of a directory the workers share), where specs too large for the driver's "
-          + "arguments are staged (under specs/, deleted when the attempt ends)"),
-      ConfigOption.optional("packages", null, "comma-separated Maven coordinates (--packages)"),
-      ConfigOption.optional("files", null, "comma-separated files placed in each executor's working directory"),
+  static final ConfigOption MASTER = ConfigOption.required("master",
+      "Spark master: spark://HOST:PORT[,HOST:PORT], yarn, or local[N]");
+  static final ConfigOption DEPLOY_MODE = ConfigOption.optional("deployMode", "client", "client (driver in a child "
+      + "process here) or cluster (driver on a worker, launched by the master)").checkedBy((key, value) ->
+      List.of("client", "cluster").contains(value.toLowerCase(Locale.ROOT)) ? null
+          : ValidationProblem.of(key, "unknown deploy mode '" + value + "'",
+              "use client (driver runs here) or cluster (driver runs on a worker)"));
+  static final ConfigOption SPARK_HOME = ConfigOption.optional("sparkHome", null, "a Spark installation; without "
+      + "it, a Spark home assembled from the Spark jars of this Sparkstep build");
+  static final ConfigOption MASTER_WEB_UI = ConfigOption.optional("masterWebUi", null, "standalone master web UI "
+      + "(http://HOST:PORT), for driver status, logs, kill and resource checks; default http://MASTER_HOST:8080")
+      .checkedBy(SparkSubmitSettings::webUiProblem);
+  static final ConfigOption APPLICATION_JAR = ConfigOption.optional("applicationJar", null, "the jar spark-submit "
+      + "runs (default: the Sparkstep engine jar); a fat jar with your steps works too");
+  static final ConfigOption JARS = ConfigOption.ofList("jars",
+      "comma-separated extra jars for driver and executors (your steps)");
+  static final ConfigOption STAGING_URI = ConfigOption.optional("stagingUri", null, "Hadoop URI a cluster-mode "
+      + "driver can read (hdfs://, s3a://, gs://, abfss://, or file: of a directory the workers share), where specs "
+      + "too large for the driver's arguments are staged (under specs/, deleted when the attempt ends)");
+  static final ConfigOption PACKAGES = ConfigOption.ofList("packages", "comma-separated Maven coordinates (--packages)");
+  static final ConfigOption FILES = ConfigOption.ofList("files",
+      "comma-separated files placed in each executor's working directory");
+  static final ConfigOption MAX_ATTEMPTS = ConfigOption.ofInt("maxAttempts", 1, "submission attempts: a driver that "
+      + "never started (master unreachable, driver could not launch) is submitted again")
+      .checkedBy(SettingCheck.atLeast(1));
+  static final ConfigOption BACKOFF_MILLIS = ConfigOption.ofLong("backoffMillis", 2000,
+      "wait before attempt N+1 is N times this").checkedBy(SettingCheck.atLeast(0));
+
+  static final List<ConfigOption> OPTIONS = List.of(MASTER, DEPLOY_MODE, SPARK_HOME, MASTER_WEB_UI, APPLICATION_JAR,
+      JARS, STAGING_URI, PACKAGES, FILES,
       ConfigOption.optional("proxyUser", null, "user to impersonate (--proxy-user)"),
       ConfigOption.optional("queue", null, "YARN queue (--queue); only for master=yarn"),
       ConfigOption.optional("principal", null, "Kerberos principal (--principal), with keytab"),
       ConfigOption.optional("keytab", null, "path of the Kerberos keytab (--keytab), with principal"),
-      ConfigOption.optional("maxAttempts", "1", "submission attempts: a driver that never started (master "
-          + "unreachable, driver could not launch) is submitted again"),
-      ConfigOption.optional("backoffMillis", "2000", "wait before attempt N+1 is N times this"),
+      MAX_ATTEMPTS, BACKOFF_MILLIS,
       ConfigOption.optional("conf.", null, "conf.spark.KEY=VALUE: Spark conf for every run of this operator"),
       ConfigOption.optional("env.", null, "env.NAME=VALUE: environment of the driver (and executors); "
           + "use ${VAR} for secrets"));
@@ -57,11 +69,11 @@ final class SparkSubmitSettings {
   }
 
   String master() {
-    return config.get("master").trim();
+    return config.get(MASTER);
   }
 
   String deployMode() {
-    return config.get("deployMode", "client").trim().toLowerCase(Locale.ROOT);
+    return config.get(DEPLOY_MODE).toLowerCase(Locale.ROOT);
   }
 
   boolean clusterMode() {
@@ -98,8 +110,8 @@ final class SparkSubmitSettings {
   }
 
   String masterWebUi() {
-    String ui = config.get("masterWebUi");
-    if (ui != null && !ui.isBlank()) {
+    String ui = config.get(MASTER_WEB_UI);
+    if (ui != null) {
       return ui.endsWith("/") ? ui.substring(0, ui.length() - 1) : ui;
     }
     List<String[]> hosts = standaloneHosts();
@@ -107,24 +119,20 @@ final class SparkSubmitSettings {
   }
 
   String sparkHome() {
-    return config.get("sparkHome");
+    return config.get(SPARK_HOME);
   }
 
   String applicationJar() {
-    return config.get("applicationJar");
+    return config.get(APPLICATION_JAR);
   }
 
   String stagingUri() {
-    String uri = config.get("stagingUri");
-    return uri == null || uri.isBlank() ? null : uri.trim();
+    return config.get(STAGING_URI);
   }
 
+  /** The items of the list setting {@code key} (jars, packages, files). */
   List<String> list(String key) {
-    String value = config.get(key);
-    if (value == null || value.isBlank()) {
-      return List.of();
-    }
-    return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    return config.getList(OPTIONS.stream().filter(o -> o.key().equals(key)).findFirst().orElseThrow());
   }
 
   Map<String, String> conf() {
@@ -136,14 +144,28 @@ final class SparkSubmitSettings {
   }
 
   int maxAttempts() {
-    return config.getInt("maxAttempts", 1);
+    return config.getInt(MAX_ATTEMPTS);
   }
 
   long backoffMillis() {
-    return config.getLong("backoffMillis", 2000);
+    return config.getLong(BACKOFF_MILLIS);
   }
 
-  /** Checks of the settings alone (no platform contact), every problem at once. */
+  private static ValidationProblem webUiProblem(String key, String ui) {
+    try {
+      URI uri = URI.create(ui);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+        return null;
+      }
+    } catch (IllegalArgumentException e) {
+      // not a URI at all: the same refusal
+    }
+    return ValidationProblem.of(key, "'" + ui + "' is not an http(s) URL", "e.g. http://127.0.0.1:8080");
+  }
+
+  /**
+   * The rules across settings (no platform contact), every problem at once; each value's own is its declaration's.
+   */
   static List<ValidationProblem> validate(OperatorConfig config) {
     List<ValidationProblem> problems = new ArrayList<>();
     SparkSubmitSettings s = new SparkSubmitSettings(config);
@@ -159,36 +181,9 @@ final class SparkSubmitSettings {
       problems.add(ValidationProblem.of("master", "'" + master + "' is not a valid standalone master URL",
           "write it as spark://HOST:PORT, e.g. spark://127.0.0.1:7077"));
     }
-    String mode = s.deployMode();
-    if (!mode.equals("client") && !mode.equals("cluster")) {
-      problems.add(ValidationProblem.of("deployMode", "unknown deploy mode '" + config.get("deployMode") + "'",
-          "use client (driver runs here) or cluster (driver runs on a worker)"));
-    } else if (mode.equals("cluster") && kind == MasterKind.LOCAL) {
+    if (s.clusterMode() && kind == MasterKind.LOCAL) {
       problems.add(ValidationProblem.of("deployMode", "cluster deploy mode needs a cluster, master is " + master,
           "use deployMode=client with a local master, or a spark:// or yarn master"));
-    }
-    String ui = config.get("masterWebUi");
-    if (ui != null && !ui.isBlank()) {
-      try {
-        URI uri = URI.create(ui.trim());
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-          throw new IllegalArgumentException();
-        }
-      } catch (IllegalArgumentException e) {
-        problems.add(ValidationProblem.of("masterWebUi", "'" + ui + "' is not an http(s) URL",
-            "e.g. http://127.0.0.1:8080"));
-      }
-    }
-    for (String key : List.of("maxAttempts", "backoffMillis")) {
-      try {
-        long value = config.getLong(key, 1);
-        if (value < (key.equals("maxAttempts") ? 1 : 0)) {
-          problems.add(ValidationProblem.of(key, "must be " + (key.equals("maxAttempts") ? "at least 1" : ">= 0"),
-              "e.g. --set " + key + "=" + (key.equals("maxAttempts") ? "3" : "2000")));
-        }
-      } catch (NumberFormatException e) {
-        problems.add(ValidationProblem.of(key, "'" + config.get(key) + "' is not a number", "use a whole number"));
-      }
     }
     config.raw().keySet().stream().filter(k -> k.startsWith("conf.") && !k.startsWith("conf.spark."))
         .forEach(k -> problems.add(ValidationProblem.of(k, "is not a Spark conf key",

@@ -97,12 +97,16 @@ class ResourceConfTest {
 
   @Test
   void settingsAreCheckedWithTheFieldAndTheFix() {
-    List<ValidationProblem> problems = SparkSubmitSettings.validate(settings("master", "k8s://https://x",
-        "deployMode", "clsuter", "conf.executor.memory", "1g", "queue", "q", "principal", "me@R", "maxAttempts", "0")
-        .config());
-    assertEquals(List.of("master", "deployMode", "maxAttempts", "conf.executor.memory", "queue", "keytab"),
+    // Through the registry, as register and run check them: each value against its declaration, then the
+    // flavor's rules across settings, in one pass.
+    io.sparkstep.spi.FlavorRegistry registry = new io.sparkstep.spi.FlavorRegistry();
+    List<ValidationProblem> problems = registry.validate(registry.get(SparkSubmitFlavor.NAME), settings("master",
+        "k8s://https://x", "deployMode", "clsuter", "conf.executor.memory", "1g", "queue", "q", "principal", "me@R",
+        "maxAttempts", "0").config().raw());
+    assertEquals(List.of("deployMode", "maxAttempts", "master", "conf.executor.memory", "queue", "keytab"),
         fields(problems));
-    assertTrue(problems.get(0).hint().contains("kubernetes flavor"));
+    assertTrue(problems.get(1).hint().contains("--set maxAttempts="), problems.get(1).toString());
+    assertTrue(problems.get(2).hint().contains("kubernetes flavor"));
     assertEquals(List.of("deployMode"), fields(SparkSubmitSettings.validate(settings("master", "local[2]",
         "deployMode", "cluster").config())));
     assertEquals(List.of(), SparkSubmitSettings.validate(settings("master", "spark://127.0.0.1:7077",

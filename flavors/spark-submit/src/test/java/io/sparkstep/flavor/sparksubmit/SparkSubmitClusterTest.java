@@ -240,7 +240,7 @@ class SparkSubmitClusterTest {
     // bad deploy mode: refused when the operator is registered (exit 2)
     InvalidSpecException mode = assertThrows(InvalidSpecException.class, () -> store.register("it-bad-mode",
         SparkSubmitFlavor.NAME, Map.of("master", cluster().masterUrl(), "deployMode", "clsuter"), true));
-    assertEquals("deployMode", mode.problems().get(0).field());
+    assertEquals("operator it-bad-mode setting deployMode", mode.problems().get(0).field());
     // resources the cluster cannot hold: refused at submission with the numbers (exit 2)
     String op = StandaloneClusterExtension.operator("it-client", "client", Map.of());
     InvalidSpecException tooBig = assertThrows(InvalidSpecException.class, () -> operator(op).step("generate-trips")

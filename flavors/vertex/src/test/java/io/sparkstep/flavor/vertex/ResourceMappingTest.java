@@ -70,10 +70,11 @@ class ResourceMappingTest {
 
   @Test
   void badOperatorSettingsAreFoundBeforeAnythingRuns() {
-    List<ValidationProblem> problems = new ArrayList<>();
     Map<String, String> raw = new HashMap<>(Map.of("project", "p-test1", "image", "img", "stagingUri", "s3://x",
         "acceleratorType", "NVIDIA_GTX_1080", "label.Team", "x", "bootDiskGb", "20"));
-    VertexSettings.check(new OperatorConfig("vx", "vertex", raw, VertexSettings.OPTIONS), problems);
+    // As register and run check them: each value by its declaration, then the flavor's own rules.
+    io.sparkstep.spi.FlavorRegistry registry = new io.sparkstep.spi.FlavorRegistry();
+    List<ValidationProblem> problems = registry.validate(registry.get("vertex"), raw);
     List<String> fields = problems.stream().map(ValidationProblem::field).toList();
     assertTrue(fields.containsAll(List.of("stagingUri", "acceleratorType", "label.Team", "bootDiskGb")), fields.toString());
   }

@@ -30,17 +30,7 @@ class VertexContractTest extends FlavorContractTest {
   @Override
   protected String startPlatform(Path tmp, Path home) throws Exception {
     standIn = new VertexStandIn(Files.createDirectories(tmp.resolve("container-logs")));
-    Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("project", "sparkstep-test");
-    settings.put("location", "us-central1");
-    settings.put("image", "us-docker.pkg.dev/sparkstep-test/steps/sparkstep:0.1.0");
-    settings.put("stagingUri", tmp.resolve("staging").toUri().toString());
-    settings.put("endpoint", standIn.endpoint());
-    settings.put("loggingEndpoint", standIn.endpoint());
-    settings.put("plaintext", "true");
-    settings.put("pollMillis", "300");
-    settings.put("serviceAccount", "steps@sparkstep-test.iam.gserviceaccount.com");
-    settings.put("label.team", "data");
+    Map<String, String> settings = standIn.operatorSettings(tmp.resolve("staging"));
     // how a container gets a secret value: in its environment, by reference in the operator
     settings.put("env.WAREHOUSE_TOKEN", SecretRoutes.REFERENCE);
     new OperatorStore(home, new FlavorRegistry()).register("vx", "vertex", settings, true);

@@ -16,6 +16,7 @@ import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.launch.StepSubmitter;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.record.RunRecord;
+import io.sparkstep.record.RunRecordJson;
 import io.sparkstep.runtime.StepEntrypoint;
 import io.sparkstep.spec.InvalidSpecException;
 import io.sparkstep.spi.FlavorRegistry;
@@ -58,17 +59,7 @@ class VertexFlavorEndToEndTest {
   }
 
   static void register(String name, Map<String, String> extra) {
-    Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("project", "sparkstep-test");
-    settings.put("location", "us-central1");
-    settings.put("image", "us-docker.pkg.dev/sparkstep-test/steps/sparkstep:0.1.0");
-    settings.put("stagingUri", dir.resolve("staging").toUri().toString());
-    settings.put("endpoint", standIn.endpoint());
-    settings.put("loggingEndpoint", standIn.endpoint());
-    settings.put("plaintext", "true");
-    settings.put("pollMillis", "300");
-    settings.put("serviceAccount", "steps@sparkstep-test.iam.gserviceaccount.com");
-    settings.put("label.team", "data");
+    Map<String, String> settings = standIn.operatorSettings(dir.resolve("staging"));
     // A credential the container needs: only its variable name may be written anywhere.
     settings.put("env.WAREHOUSE_TOKEN", "${" + SECRET_ENV + "}");
     settings.put("conf.spark.sql.shuffle.partitions", "2");
@@ -120,7 +111,7 @@ class VertexFlavorEndToEndTest {
     assertTrue(env.containsKey(StepEntrypoint.SPEC_ENV), "a small spec travels inline");
 
     // the step really ran: both outputs committed with their rows, files on disk
-    RunRecord record = (RunRecord) run.record();
+    RunRecord record = RunRecordJson.read(run.record().toJson());
     assertEquals(2000L, record.outputs.get("trips").rows);
     assertTrue(record.outputs.get("trips").committed);
     assertTrue(Files.exists(trips.resolve("_SUCCESS")));
@@ -178,7 +169,7 @@ class VertexFlavorEndToEndTest {
   }
 
   static String failureText(StepRun run) {
-    RunRecord record = (RunRecord) run.record();
+    RunRecord record = RunRecordJson.read(run.record().toJson());
     return run.state() + ": " + (record.error == null ? "" : record.error.message + "\n" + record.error.stackTrace);
   }
 

@@ -69,6 +69,22 @@ final class VertexStandIn extends JobServiceGrpc.JobServiceImplBase implements A
     return "127.0.0.1:" + server.getPort();
   }
 
+  /** The settings every vertex operator on this stand-in has: project, image, both endpoints in plaintext. */
+  java.util.Map<String, String> operatorSettings(java.nio.file.Path staging) {
+    java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+    settings.put("project", "sparkstep-test");
+    settings.put("location", "us-central1");
+    settings.put("image", "us-docker.pkg.dev/sparkstep-test/steps/sparkstep:0.1.0");
+    settings.put("stagingUri", staging.toUri().toString());
+    settings.put("endpoint", endpoint());
+    settings.put("loggingEndpoint", endpoint());
+    settings.put("plaintext", "true");
+    settings.put("pollMillis", "300");
+    settings.put("serviceAccount", "steps@sparkstep-test.iam.gserviceaccount.com");
+    settings.put("label.team", "data");
+    return settings;
+  }
+
   void failNextCreate(Status status) {
     failNextCreate.add(status);
   }
