@@ -22,8 +22,7 @@ final class LateJobCanceller extends SparkListener {
 
   @Override
   public void onJobStart(SparkListenerJobStart jobStart) {
-    String tags = jobStart.properties() == null ? null : jobStart.properties().getProperty("spark.job.tags");
-    if (cancel.isRequested() && tags != null && java.util.List.of(tags.split(",")).contains(runTag)) {
+    if (cancel.isRequested() && StepRunner.jobTags(jobStart).contains(runTag)) {
       sparkContext.cancelJob(jobStart.jobId(), "the run was cancelled");
     }
   }

@@ -28,11 +28,7 @@ final class OutputRowCounter extends SparkListener {
 
   @Override
   public void onJobStart(SparkListenerJobStart jobStart) {
-    String tags = jobStart.properties() == null ? null : jobStart.properties().getProperty("spark.job.tags");
-    if (tags == null) {
-      return;
-    }
-    for (String tag : tags.split(",")) {
+    for (String tag : StepRunner.jobTags(jobStart)) {
       if (tag.startsWith(tagPrefix)) {
         String output = tag.substring(tagPrefix.length());
         scala.collection.Iterator<Object> stages = jobStart.stageIds().iterator();

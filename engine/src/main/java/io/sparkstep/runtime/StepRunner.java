@@ -156,6 +156,12 @@ public final class StepRunner {
     }
   }
 
+  /** The tags a starting Spark job carries (Spark's {@code spark.job.tags} property); none when it has none. */
+  static java.util.List<String> jobTags(org.apache.spark.scheduler.SparkListenerJobStart jobStart) {
+    String tags = jobStart.properties() == null ? null : jobStart.properties().getProperty("spark.job.tags");
+    return tags == null || tags.isEmpty() ? java.util.List.of() : java.util.List.of(tags.split(","));
+  }
+
   /** Job tag every Spark job of the run carries; cancelling it stops the run's jobs. */
   public static String runTag(String runId) {
     return "sparkstep-run-" + runId;

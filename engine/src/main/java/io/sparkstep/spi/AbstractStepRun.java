@@ -46,9 +46,6 @@ public abstract class AbstractStepRun implements StepRun {
   private long lastRefreshNanos;
   private boolean refreshedOnce;
 
-  /** Set while this thread adopts another process's final state, whose own moveTo must not look again. */
-  private final ThreadLocal<Boolean> adoptingStoredFinal = ThreadLocal.withInitial(() -> false);
-
   protected AbstractStepRun(RunContext context, Duration pollInterval) {
     this.context = context;
     this.pollInterval = pollInterval;
@@ -139,18 +136,16 @@ public abstract class AbstractStepRun implements StepRun {
    * @return whether the state changed
    */
   protected boolean moveTo(RunState next) {
-    if (next.isFinal() && !adoptingStoredFinal.get()) {
-      // Several processes observe one run: the first final state stored is the run's. One that saw the end after
-      // another observer had cleaned up (a pod deleted, a job expired) takes that state instead of its own guess.
-      adoptingStoredFinal.set(true);
-      try {
-        if (adoptStoredFinalState()) {
-          return true;
-        }
-      } finally {
-        adoptingStoredFinal.set(false);
-      }
+    // Several processes observe one run: the first final state stored is the run's. One that saw the end after
+    // another observer had cleaned up (a pod deleted, a job expired) takes that state instead of its own guess.
+    if (next.isFinal() && adoptStoredFinalState()) {
+      return true;
     }
+    return transitionTo(next);
+  }
+
+  /** {@link #moveTo} once the state is this process's to set. */
+  private boolean transitionTo(RunState next) {
     RunRecord record = context.record();
     synchronized (record) {
       if (record.state != null && record.state.isFinal() && record.state != next) {
@@ -249,7 +244,7 @@ public abstract class AbstractStepRun implements StepRun {
       record.state = lastNotified == null ? RunState.SUBMITTED : lastNotified;
     }
     afterStoredFinal();
-    moveTo(stored.state);
+    transitionTo(stored.state);
     return true;
   }
 
