@@ -2,13 +2,11 @@ package io.sparkstep.flavor.kubernetes;
 
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.testing.FlavorContractTest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -24,18 +22,11 @@ class KubernetesContractTest extends FlavorContractTest {
 
   @Override
   protected String startPlatform(Path tmp, Path home) throws Exception {
-    Path engineJar;
-    // The image's engine jar is the one the reactor just built (local:// = already on the node, as in the image).
-    try (Stream<Path> jars = Files.list(Path.of("../../engine/target"))) {
-      engineJar = jars.filter(j -> j.getFileName().toString().matches("sparkstep-engine-[^-]+(-SNAPSHOT)?\\.jar"))
-          .findFirst().orElseThrow(() -> new IllegalStateException("build the engine jar first (-am verify)"))
-          .toAbsolutePath().normalize();
-    }
     Map<String, String> settings = new java.util.LinkedHashMap<>();
     for (String setting : cluster.settings()) {
       settings.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
     }
-    settings.put("engineJar", "local://" + engineJar);
+    settings.put("engineJar", "local://" + StandInCluster.engineJar());
     // How a driver pod gets a secret value: from a Kubernetes Secret, by name in the operator. The runs' conf
     // refers to the variable (${SPARKSTEP_TEST_SECRET}), resolved in the driver.
     cluster.client().secrets().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()

@@ -64,12 +64,7 @@ class SparkOnStandInClusterTest {
     home = cluster.home();
     kubelet = cluster.kubelet();
     Path script = Path.of("../../spark-conf/getGpusResources.sh").toAbsolutePath().normalize();
-    // The image's engine jar is the one the reactor just built (local:// = already on the node, as in the image).
-    try (Stream<Path> jars = Files.list(Path.of("../../engine/target"))) {
-      engineJar = jars.filter(j -> j.getFileName().toString().matches("sparkstep-engine-[^-]+(-SNAPSHOT)?\\.jar"))
-          .findFirst().orElseThrow(() -> new IllegalStateException("build the engine jar first (-am verify)"))
-          .toAbsolutePath().normalize();
-    }
+    engineJar = StandInCluster.engineJar();
     // As the user does it: `sparkstep operator register` in a process of its own.
     CliProcess register = CliProcess.run(home, CLI_TIMEOUT, cluster.registerArgs("cluster",
         // The image's copy of the discovery script is the repository's: the stand-in runs it as the image would.

@@ -83,6 +83,15 @@ final class StandInCluster implements BeforeAllCallback, AfterAllCallback {
     FileUtils.deleteDirectory(dir.toFile());
   }
 
+  /** The image's engine jar: the one the reactor just built (local:// = already on the node, as in the image). */
+  static Path engineJar() throws IOException {
+    try (java.util.stream.Stream<Path> jars = Files.list(Path.of("../../engine/target"))) {
+      return jars.filter(j -> j.getFileName().toString().matches("sparkstep-engine-[^-]+(-SNAPSHOT)?\\.jar"))
+          .findFirst().orElseThrow(() -> new IllegalStateException("build the engine jar first (-am verify)"))
+          .toAbsolutePath().normalize();
+    }
+  }
+
   KubernetesApiStandIn api() {
     return api;
   }

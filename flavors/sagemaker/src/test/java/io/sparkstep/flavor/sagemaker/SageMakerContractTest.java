@@ -23,16 +23,12 @@ import java.util.Optional;
  * shell has them, in the environment the SDK's default chain reads.
  */
 class SageMakerContractTest extends FlavorContractTest {
-  private static final String ACCESS_KEY = "AKIASTANDINFAKE12345";
-  private static final String SECRET_KEY = "standInSecretKey/NeverInAnyFile+0123456789";
-  private final Map<String, String> previous = new LinkedHashMap<>();
+  private StandInCredentials credentials;
   private SageMakerStandIn standIn;
 
   @Override
   protected String startPlatform(Path tmp, Path home) throws Exception {
-    // the SDK's default chain reads these system properties first: the flavor never sees them as settings
-    set("aws.accessKeyId", ACCESS_KEY);
-    set("aws.secretAccessKey", SECRET_KEY);
+    credentials = StandInCredentials.install();
     standIn = new SageMakerStandIn(tmp.resolve("standin"));
     Map<String, String> settings = standIn.operatorSettings(tmp.resolve("store"));
     // how a container gets a secret value: in its environment, by reference in the operator
@@ -41,28 +37,19 @@ class SageMakerContractTest extends FlavorContractTest {
     return "sm";
   }
 
-  private void set(String key, String value) {
-    previous.put(key, System.getProperty(key));
-    System.setProperty(key, value);
-  }
-
   @Override
   protected void stopPlatform() {
     if (standIn != null) {
       standIn.close();
     }
-    previous.forEach((k, v) -> {
-      if (v == null) {
-        System.clearProperty(k);
-      } else {
-        System.setProperty(k, v);
-      }
-    });
+    if (credentials != null) {
+      credentials.close();
+    }
   }
 
   @Override
   protected Map<String, String> cliEnvironment() {
-    return Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+    return StandInCredentials.environment();
   }
 
   @Override

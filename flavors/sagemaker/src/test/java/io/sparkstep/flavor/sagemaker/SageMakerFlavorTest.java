@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -45,21 +44,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SageMakerFlavorTest {
-  private static final String ACCESS_KEY = "AKIASTANDINFAKE12345";
-  private static final String SECRET_KEY = "standInSecretKey/NeverInAnyFile+0123456789";
+  private static final String ACCESS_KEY = StandInCredentials.ACCESS_KEY;
+  private static final String SECRET_KEY = StandInCredentials.SECRET_KEY;
   private static final String OPERATOR = "sm";
 
   @TempDir
   static Path tmp;
   static Path home;
   static SageMakerStandIn standIn;
-  static final Map<String, String> previousProperties = new LinkedHashMap<>();
+  static StandInCredentials credentials;
 
   @BeforeAll
   static void start() throws IOException {
-    // The SDK's default chain reads these system properties first: the flavor never sees them as settings.
-    setProperty("aws.accessKeyId", ACCESS_KEY);
-    setProperty("aws.secretAccessKey", SECRET_KEY);
+    credentials = StandInCredentials.install();
     home = tmp.resolve("home");
     standIn = new SageMakerStandIn(tmp.resolve("standin"));
     Map<String, String> settings = standIn.operatorSettings(tmp.resolve("store"));
@@ -69,23 +66,14 @@ class SageMakerFlavorTest {
     new OperatorStore(home, new FlavorRegistry()).register(OPERATOR, "sagemaker", settings, true);
   }
 
-  private static void setProperty(String key, String value) {
-    previousProperties.put(key, System.getProperty(key));
-    System.setProperty(key, value);
-  }
-
   @AfterAll
   static void stop() {
     if (standIn != null) {
       standIn.close();
     }
-    previousProperties.forEach((k, v) -> {
-      if (v == null) {
-        System.clearProperty(k);
-      } else {
-        System.setProperty(k, v);
-      }
-    });
+    if (credentials != null) {
+      credentials.close();
+    }
   }
 
   @Test
