@@ -69,12 +69,12 @@ public final class StepSpecJson {
           + e.getTargetType().getSimpleName().toLowerCase(), "fix the value's type");
     } catch (MismatchedInputException e) {
       throw new InvalidSpecException(path(e), "has the wrong JSON type: " + firstLine(e.getOriginalMessage()),
-          "check the field against the spec format in README");
+          "check the field against the spec format in docs/steps.md");
     } catch (JsonProcessingException e) {
-      throw new InvalidSpecException("spec", firstLine(e.getOriginalMessage()), "check the spec format in README");
+      throw new InvalidSpecException("spec", firstLine(e.getOriginalMessage()), "check the spec format in docs/steps.md");
     } catch (RuntimeException e) {
       throw new InvalidSpecException("spec", "cannot be read: " + firstLine(String.valueOf(e.getMessage())),
-          "check the spec format in README");
+          "check the spec format in docs/steps.md");
     }
   }
 

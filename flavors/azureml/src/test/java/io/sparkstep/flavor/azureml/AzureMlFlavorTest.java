@@ -91,7 +91,7 @@ class AzureMlFlavorTest {
     assertEquals("Standard_D4s_v5", props.path("resources").path("instanceType").asText());
     assertEquals(1, props.path("resources").path("instanceCount").asInt());
     assertEquals("PT1H", props.path("limits").path("timeout").asText());
-    // The REST API's environmentId is an ARM resource id; the README's azureml:NAME:VERSION is expanded to one.
+    // The REST API's environmentId is an ARM resource id; docs/flavors/azureml.md's azureml:NAME:VERSION is expanded to one.
     assertTrue(props.path("environmentId").asText().matches("/subscriptions/[^/]+/resourceGroups/[^/]+/providers/"
         + "Microsoft.MachineLearningServices/workspaces/[^/]+/environments/sparkstep/versions/1"),
         props.path("environmentId").asText());
