@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkstep.accel.AcceleratorPlan;
 import io.sparkstep.accel.Accelerators;
 import io.sparkstep.docker.userstep.ImageProbeStep;
 import io.sparkstep.api.ExitCode;
@@ -203,23 +204,39 @@ class ImageTreeTest {
   /**
    * The kubernetes flavor's driver pod: Spark passes {@code driver --properties-file ... --class MAIN JAR ARGS} with
    * the flavor's engine jar ({@code local://} in the image) and the spec in {@code --spec-json-part} arguments. The
-   * properties name a local master here instead of the API server: the driver's class path and the step are the
-   * image's, here the user's image and step.
+   * properties hold the engine's plan for Comet from the image ({@link Accelerators#planForImage}: the image's jar on
+   * spark.jars and the driver's class path) and name a local master instead of the API server. The user's image and
+   * step: the driver loads the user's jar, the engine and Comet from the image's paths.
    */
   @Test
   void kubernetesDriverWritesTheStepsRows() throws Exception {
     Path out = tmp.resolve("driver");
     StepSpec spec = probe(out, false);
     spec.runDir = out.resolve("run").toUri().toString();
-    Path properties = Files.writeString(Files.createDirectories(out).resolve("spark.properties"),
-        "spark.master=local[2]\nspark.app.name=image-tree-driver\nspark.ui.enabled=false\n");
+    spec.accelerator = "comet";
+    AcceleratorPlan comet = Accelerators.planForImage(spec, Accelerators.IMAGE_JAR_DIR);
+    java.util.Properties conf = new java.util.Properties();
+    comet.sparkConf().forEach((k, v) -> conf.setProperty(k, userImage.relocate(v)));
+    conf.setProperty("spark.jars", userImage.relocate(String.join(",", comet.jars())));
+    conf.setProperty("spark.master", "local[2]");
+    conf.setProperty("spark.app.name", "image-tree-driver");
+    conf.setProperty("spark.ui.enabled", "false");
+    Path properties = Files.createDirectories(out).resolve("spark.properties");
+    try (var writer = Files.newBufferedWriter(properties)) {
+      conf.store(writer, "the driver pod's spark.properties, less the Kubernetes settings");
+    }
     List<String> args = new ArrayList<>(List.of("driver", "--properties-file", properties.toString(),
         "--class", StepEntrypoint.class.getName(), KubernetesSettings.IMAGE_ENGINE_JAR));
     args.addAll(new SpecChannel(SpecChannel.PART_BYTES).inlineArguments(StepSpecJson.write(spec)));
     Result run = run(userImage, userImage.entrypoint(), args, Map.of("SPARK_DRIVER_BIND_ADDRESS", "127.0.0.1"));
     assertEquals(ExitCode.SUCCEEDED, run.code(), run.out());
-    assertEquals(1_234L, record(out).outputs.get("numbers").rows, run.out());
+    RunRecord record = record(out);
+    assertEquals(1_234L, record.outputs.get("numbers").rows, run.out());
     assertTrue(parquetParts(out.resolve("numbers")) > 0);
+    assertEquals("comet", record.accelerator.name);
+    // Comet's own rules judged the plan: its reasons name its settings (a plan Spark alone saw would have none).
+    assertTrue(record.accelerator.notAccelerated.stream().anyMatch(r -> r.contains("spark.comet.")),
+        "Comet ran in the driver: " + record.accelerator.notAccelerated);
   }
 
   /**
