@@ -138,6 +138,45 @@ class ImageTreeTest {
     assertTrue(Files.isExecutable(gpuJava), "JAVA_HOME of the GPU image names the JDK its RUN linked: " + gpuJava);
   }
 
+  /**
+   * A class in two jars loads from whichever comes first on a class path, and the driver's and the executors' class
+   * paths list the image's jars differently: so no jar the images add under /opt/sparkstep may carry a class that
+   * Spark's jars or another of them already has.
+   */
+  @Test
+  void imageJarsAddNoClassThatSparkOrAnotherJarHas() throws IOException {
+    for (ImageTree image : List.of(cpu, gpu)) {
+      Map<String, String> owners = new LinkedHashMap<>();
+      List<String> duplicates = new ArrayList<>();
+      for (Path jar : jars(image.file("/opt/spark/jars"))) {
+        classes(jar).forEach(c -> owners.putIfAbsent(c, jar.getFileName().toString()));
+      }
+      for (Path jar : jars(image.file("/opt/sparkstep"))) {
+        for (String c : classes(jar)) {
+          String first = owners.putIfAbsent(c, jar.getFileName().toString());
+          if (first != null && duplicates.size() < 20) {
+            duplicates.add(c + " in " + jar.getFileName() + " and " + first);
+          }
+        }
+      }
+      assertEquals(List.of(), duplicates, image.root() + ": classes the image would load twice");
+    }
+  }
+
+  private static List<Path> jars(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
+    }
+  }
+
+  private static List<String> classes(Path jar) throws IOException {
+    try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+      return zip.stream().map(java.util.zip.ZipEntry::getName)
+          .filter(n -> n.endsWith(".class") && !n.startsWith("META-INF/") && !n.endsWith("module-info.class"))
+          .toList();
+    }
+  }
+
   @Test
   void aDockerfileLineTheCheckDoesNotKnowFailsTheAssembly() throws IOException {
     Map<String, ImageTree.BaseImage> bases = Map.of("scratch-os", stage -> stage.putEnv("PATH", "/usr/bin:/bin"));
