@@ -337,8 +337,8 @@ final class ImageTree {
         }
       } else if ((m = Pattern.compile("mkdir -p (\\S+)").matcher(c)).matches()) {
         createDirectory(m.group(1));
-      } else if ((m = Pattern.compile("ln -s \"\\$\\(dirname \"\\$\\(dirname \"\\$\\(readlink -f \"\\$\\(command -v java\\)"
-          + "\"\\)\"\\)\"\\)\" (\\S+)").matcher(c)).matches()) {
+      } else if ((m = Pattern.compile("ln -s \"\\$\\(dirname \"\\$\\(dirname \"\\$\\(readlink -f "
+          + "\"\\$\\(command -v java\\)\"\\)\"\\)\"\\)\" (\\S+)").matcher(c)).matches()) {
         if (javaHome == null) {
           throw notUnderstood(i, "links the home of a java that no earlier instruction installed");
         }
@@ -363,8 +363,8 @@ final class ImageTree {
         inImage(m.group()) ? root + m.group() : m.group()));
   }
 
-  private static final Pattern ABSOLUTE_PATH =
-      Pattern.compile("(?:(?<=^)|(?<=[\\s\"'=:(,{-])|(?<=://))/(?!/)[A-Za-z0-9._+*/-]*");
+  private static final Pattern ABSOLUTE_PATH = Pattern.compile(
+      "(?:(?<=^)|(?<=[\\s\"'=:(,{-])|(?<=://))/(?!/)[A-Za-z0-9._+*/-]*");
 
   private boolean inImage(String path) {
     String p = normalized(path);

@@ -60,12 +60,13 @@ class ImageTreeTest {
   static Path tmp;
   static ImageTree cpu;
   static ImageTree gpu;
-  /** A user's image on the CPU one: {@code FROM sparkstep:VERSION} and {@code COPY my-steps.jar /opt/sparkstep/jars/}. */
+  /** A user's image on the CPU one: {@code FROM sparkstep:VERSION}, {@code COPY my-steps.jar /opt/sparkstep/jars/}. */
   static ImageTree userImage;
 
   @BeforeAll
   static void assembleBothImages() throws IOException {
-    Map<String, ImageTree.BaseImage> bases = BaseImageStandIns.all(Path.of(System.getProperty("spark.image.jars")));
+    Map<String, ImageTree.BaseImage> bases = BaseImageStandIns.all(
+        Path.of(System.getProperty("spark.image.jars", "target/spark-image-jars.txt")));
     Map<String, String> versions = DockerContextTest.versions();
     cpu = ImageTree.assemble(DockerContextTest.DOCKER.resolve("Dockerfile"), DockerContextTest.CONTEXT, versions,
         bases, ImageTreeTest::mavenJar, tmp.resolve("cpu"));
