@@ -39,41 +39,18 @@ class DockerContextTest {
   }
 
   static List<String> instructions(String dockerfile) throws IOException {
-    List<String> out = new ArrayList<>();
-    StringBuilder current = new StringBuilder();
-    for (String line : Files.readAllLines(DOCKER.resolve(dockerfile))) {
-      String trimmed = line.strip();
-      if (current.length() == 0 && (trimmed.isEmpty() || trimmed.startsWith("#"))) {
-        continue;
-      }
-      if (trimmed.endsWith("\\")) {
-        current.append(trimmed, 0, trimmed.length() - 1).append(' ');
-      } else {
-        out.add(current.append(trimmed).toString().strip());
-        current.setLength(0);
-      }
-    }
-    return out;
+    return DockerfileInstructions.read(DOCKER.resolve(dockerfile)).stream()
+        .map(DockerfileInstructions.Instruction::text).toList();
   }
 
   static List<Copy> copies(String dockerfile) throws IOException {
     List<Copy> copies = new ArrayList<>();
-    for (String instruction : instructions(dockerfile)) {
-      String[] words = instruction.split("\\s+");
-      if (!words[0].equals("COPY") && !words[0].equals("ADD")) {
-        continue;
+    for (DockerfileInstructions.Instruction i : DockerfileInstructions.read(DOCKER.resolve(dockerfile))) {
+      if (i.keyword().equals("COPY") || i.keyword().equals("ADD")) {
+        List<String> args = i.words();
+        copies.add(new Copy(dockerfile, i.keyword(), i.flags(), args.subList(0, args.size() - 1),
+            args.get(args.size() - 1)));
       }
-      Map<String, String> flags = new LinkedHashMap<>();
-      List<String> args = new ArrayList<>();
-      for (int i = 1; i < words.length; i++) {
-        if (words[i].startsWith("--")) {
-          String[] kv = words[i].substring(2).split("=", 2);
-          flags.put(kv[0], kv.length > 1 ? kv[1] : "");
-        } else {
-          args.add(words[i]);
-        }
-      }
-      copies.add(new Copy(dockerfile, words[0], flags, args.subList(0, args.size() - 1), args.get(args.size() - 1)));
     }
     return copies;
   }

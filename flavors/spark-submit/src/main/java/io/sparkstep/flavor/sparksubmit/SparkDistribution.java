@@ -97,9 +97,7 @@ public final class SparkDistribution {
         }
       }
       Files.createDirectories(building.resolve("conf"));
-      Path bin = Files.createDirectories(building.resolve("bin"));
-      writeScript(bin.resolve("spark-class"), sparkClassScript());
-      writeScript(bin.resolve("spark-submit"), sparkSubmitScript());
+      writeLauncherScripts(building);
       try {
         Files.move(building, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException raced) {
@@ -157,6 +155,17 @@ public final class SparkDistribution {
       }
     }
     return names;
+  }
+
+  /**
+   * Writes {@code bin/spark-class} and {@code bin/spark-submit} into a Spark home whose {@code jars/} holds Spark's
+   * jars: what a Spark install's scripts do, through Spark's own launcher library. The step images' tests use them
+   * for the {@code /opt/spark/bin} of the base image they stand in for.
+   */
+  public static void writeLauncherScripts(Path home) throws IOException {
+    Path bin = Files.createDirectories(home.resolve("bin"));
+    writeScript(bin.resolve("spark-class"), sparkClassScript());
+    writeScript(bin.resolve("spark-submit"), sparkSubmitScript());
   }
 
   /*
