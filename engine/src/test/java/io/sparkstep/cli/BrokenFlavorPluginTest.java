@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>{@code broken}: its Flavor's static initialiser throws (as vertex's did on clashing protobuf versions);
  *   <li>{@code incomplete}: its settings need a class its directory lacks (NoClassDefFoundError in options());
  *   <li>{@code late}: loads and describes itself, but checking settings needs that missing class;
+ *   <li>{@code halfway}: registers, but submitting a run needs that missing class;
  *   <li>{@code twin-a}, {@code twin-b}: two jars, one flavor name;
  *   <li>{@code good}: a plugin flavor that works.
  * </ul>
@@ -74,6 +75,23 @@ class BrokenFlavorPluginTest {
         public List<ConfigOption> options() { return List.of(); }
         public List<ValidationProblem> validate(OperatorConfig config) {
           return com.example.sdk.MissingClient.check();
+        }
+        """);
+    plugin("halfway", "HalfwayFlavor", """
+        public String name() { return "halfway"; }
+        public String description() { return "its runs need a class it lacks"; }
+        public List<ConfigOption> options() { return List.of(); }
+        public StepOperator create(OperatorConfig config) {
+          return new StepOperator() {
+            public io.sparkstep.api.StepRun submit(io.sparkstep.spec.StepSpec spec, RunContext context) {
+              com.example.sdk.MissingClient.check();
+              throw new UnsupportedOperationException("not reached");
+            }
+            public io.sparkstep.api.StepRun attach(io.sparkstep.record.RunRecord record, RunContext context) {
+              com.example.sdk.MissingClient.check();
+              throw new UnsupportedOperationException("not reached");
+            }
+          };
         }
         """);
     plugin("twin-a", "TwinA", """
@@ -157,6 +175,23 @@ class BrokenFlavorPluginTest {
   }
 
   @Test
+  void aRunWhoseFlavorCannotLoadAClassIsOneLineExit3AndEndsFailed() throws Exception {
+    Path home = Files.createTempDirectory(temp, "home");
+    assertEquals(0, sparkstep(home, "operator", "register", "h", "--flavor", "halfway").code());
+
+    CliProcess run = sparkstep(home, "run", "--operator", "h", "--step", "io.sparkstep.testing.FailingStep",
+        "--output", "out=" + temp.resolve("out"));
+
+    assertEquals(ExitCode.PLATFORM_ERROR, run.code(), run.all());
+    assertTrue(onlyLine(run.err()).startsWith("sparkstep: installation error: flavor plugin halfway ("
+        + plugins.resolve("halfway") + "): class com.example.sdk.MissingClient not found"), run.err());
+    CliProcess runs = sparkstep(home, "runs", "list");
+    assertEquals(0, runs.code(), runs.all());
+    assertTrue(runs.out().lines().anyMatch(l -> l.matches("\\S+\\s+FAILED\\s+h\\s.*")),
+        "the run ended FAILED, not left SUBMITTED:\n" + runs.out());
+  }
+
+  @Test
   void registeringOnAFlavorTwoJarsProvideIsRefused() throws Exception {
     CliProcess register = sparkstep("operator", "register", "t", "--flavor", "twin");
 
@@ -166,7 +201,10 @@ class BrokenFlavorPluginTest {
   }
 
   private static CliProcess sparkstep(String... args) throws IOException, InterruptedException {
-    Path home = Files.createTempDirectory(temp, "home");
+    return sparkstep(Files.createTempDirectory(temp, "home"), args);
+  }
+
+  private static CliProcess sparkstep(Path home, String... args) throws IOException, InterruptedException {
     return CliProcess.run(home, TIMEOUT, Map.of(), null,
         List.of("-D" + FlavorPlugins.PLUGINS_PROPERTY + "=" + plugins), args);
   }
@@ -199,16 +237,19 @@ class BrokenFlavorPluginTest {
         import io.sparkstep.spi.ConfigOption;
         import io.sparkstep.spi.Flavor;
         import io.sparkstep.spi.OperatorConfig;
+        import io.sparkstep.spi.RunContext;
         import io.sparkstep.spi.StepOperator;
         import java.util.List;
 
         public class %s implements Flavor {
         %s
+        %s
+        }
+        """.formatted(className, members, members.contains(" create(") ? "" : """
           public StepOperator create(OperatorConfig config) {
             throw new UnsupportedOperationException("runs nothing");
           }
-        }
-        """.formatted(className, members));
+        """));
     PLUGIN_CLASSES.put(dir, className);
   }
 
@@ -235,15 +276,20 @@ class BrokenFlavorPluginTest {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     assertEquals(0, javac.run(null, null, null, javacArgs.toArray(String[]::new)));
     for (Map.Entry<String, String> plugin : PLUGIN_CLASSES.entrySet()) {
-      String classFile = "com/example/flavors/" + plugin.getValue() + ".class";
       Path jar = Files.createDirectories(plugins.resolve(plugin.getKey())).resolve(plugin.getKey() + ".jar");
       try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file)) {
         out.putNextEntry(new JarEntry("META-INF/services/io.sparkstep.spi.Flavor"));
         out.write(("com.example.flavors." + plugin.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
         out.closeEntry();
-        out.putNextEntry(new JarEntry(classFile));
-        Files.copy(classes.resolve(classFile), out);
-        out.closeEntry();
+        // the flavor's class and its nested ones (HalfwayFlavor$1, its operator)
+        try (java.util.stream.Stream<Path> flavorClasses = Files.list(classes.resolve("com/example/flavors"))) {
+          for (Path path : flavorClasses.filter(f -> f.getFileName().toString().matches(
+              java.util.regex.Pattern.quote(plugin.getValue()) + "(\\$.*)?\\.class")).sorted().toList()) {
+            out.putNextEntry(new JarEntry("com/example/flavors/" + path.getFileName()));
+            Files.copy(path, out);
+            out.closeEntry();
+          }
+        }
       }
     }
   }
