@@ -21,6 +21,8 @@ import java.util.stream.Stream;
  */
 public final class FlavorPlugins {
   public static final String PLUGINS_PROPERTY = "sparkstep.plugins";
+  /** A plugin's loader is named this and its directory's name, which stack frames show (LoadFailure). */
+  static final String LOADER_NAME_PREFIX = "sparkstep-flavor-";
 
   private FlavorPlugins() {
   }
@@ -47,6 +49,17 @@ public final class FlavorPlugins {
     return loaders;
   }
 
+  /** {@code plugins/NAME} of this installation; null when there is no plugins directory. */
+  public static Path directory(String name) {
+    String dir = System.getProperty(PLUGINS_PROPERTY);
+    return dir == null || dir.isBlank() ? null : Paths.get(dir).resolve(name);
+  }
+
+  /** The plugin directory name of a plugin's loader; null for any other loader. */
+  static String pluginName(ClassLoader loader) {
+    return loader instanceof PluginClassLoader plugin ? plugin.getName().substring(LOADER_NAME_PREFIX.length()) : null;
+  }
+
   private static URL[] jars(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       List<URL> urls = new ArrayList<>();
@@ -62,20 +75,33 @@ public final class FlavorPlugins {
   }
 
   /**
-   * Child-first for everything but the API a flavor shares with the engine: Sparkstep itself, Spark, Scala, Hadoop,
-   * logging and the JDK come from the parent, so the flavor talks to the same engine and Spark classes.
+   * The packages a plugin takes from its parent first (falling back to its own jars only for a class the parent
+   * lacks): Sparkstep itself, Spark, Scala, Hadoop, logging, Jackson and the JDK, so the flavor talks to the same
+   * engine and Spark classes. The dist build checks each plugin against this rule (PluginLayoutCheck).
    */
+  private static final String[] PARENT_FIRST = {"java.", "javax.", "jdk.", "sun.", "io.sparkstep.", "org.apache.spark.",
+      "scala.", "org.apache.hadoop.", "org.slf4j.", "org.apache.logging.log4j.", "org.apache.log4j.",
+      "com.fasterxml.jackson."};
+
+  /** Whether a plugin loads {@code className} (binary name, e.g. {@code com.google.protobuf.Message}) from its parent. */
+  public static boolean sharedWithParent(String className) {
+    for (String prefix : PARENT_FIRST) {
+      if (className.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Child-first for everything but what {@link #sharedWithParent} names. */
   static final class PluginClassLoader extends URLClassLoader {
-    private static final String[] PARENT_FIRST = {"java.", "javax.", "jdk.", "sun.", "io.sparkstep.", "org.apache.spark.",
-        "scala.", "org.apache.hadoop.", "org.slf4j.", "org.apache.logging.log4j.", "org.apache.log4j.",
-        "com.fasterxml.jackson."};
 
     static {
       ClassLoader.registerAsParallelCapable();
     }
 
     PluginClassLoader(String name, URL[] urls, ClassLoader parent) {
-      super("sparkstep-flavor-" + name, urls, parent);
+      super(LOADER_NAME_PREFIX + name, urls, parent);
     }
 
     @Override
@@ -83,7 +109,7 @@ public final class FlavorPlugins {
       synchronized (getClassLoadingLock(name)) {
         Class<?> loaded = findLoadedClass(name);
         if (loaded == null) {
-          if (parentFirst(name)) {
+          if (sharedWithParent(name)) {
             try {
               loaded = getParent().loadClass(name);
             } catch (ClassNotFoundException e) {
@@ -102,15 +128,6 @@ public final class FlavorPlugins {
         }
         return loaded;
       }
-    }
-
-    private static boolean parentFirst(String name) {
-      for (String prefix : PARENT_FIRST) {
-        if (name.startsWith(prefix)) {
-          return true;
-        }
-      }
-      return false;
     }
   }
 }
