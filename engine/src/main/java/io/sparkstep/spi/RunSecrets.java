@@ -103,7 +103,7 @@ public final class RunSecrets {
     Set<String> registered = Redactor.registered();
     conf.forEach((key, value) -> {
       if (value != null && !EnvInterpolation.references(value) && isSecret(key, value, registered)) {
-        out.put(key, "${" + carry(value, childEnv) + "}");
+        out.put(key, reference(value, childEnv));
       } else {
         out.put(key, value);
       }
@@ -154,6 +154,14 @@ public final class RunSecrets {
 
   private static boolean isSecret(String key, String value, Set<String> registered) {
     return Redactor.isSecretKey(key) || registered.stream().anyMatch(value::contains);
+  }
+
+  /**
+   * Puts {@code value} into a new variable of {@code childEnv}; returns the {@code ${VAR}} reference that a conf
+   * entry holds instead of it (the entrypoint resolves Spark conf references).
+   */
+  public static String reference(String value, Map<String, String> childEnv) {
+    return "${" + carry(value, childEnv) + "}";
   }
 
   /** Puts {@code value} into a new variable of {@code childEnv}; returns the variable's name. */
