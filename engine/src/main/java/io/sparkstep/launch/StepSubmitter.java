@@ -79,6 +79,12 @@ public final class StepSubmitter {
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);
     }
+    if (operator.reachesStorageFromHere()) {
+      java.util.Optional<String> unreachable = StorageReachability.firstUnreachable(prepared);
+      if (unreachable.isPresent()) {
+        throw new SubmitException(unreachable.get(), null, false);
+      }
+    }
     runs.reserve(prepared.runId);
     RunRecord record = new RunRecord(prepared.runId, prepared.step, config.name(), config.flavor());
     RunContext context = new RunContext(record, runs, config);

@@ -90,13 +90,13 @@ public class RunRecord {
 
   /**
    * Takes over what the driver's own record knows better than a launcher's: when the step started, its outputs and
-   * rows, its models and metrics, the Spark application, attempts, accelerator, host, and the step's cause of failure.
-   * State, timings of the
-   * whole run and platform ids stay the launcher's.
+   * rows, its models and metrics, the Spark application, attempts, accelerator, host, the step's cause of failure, and
+   * when it ended ({@link #takeDriverEnd}). State and platform ids stay the launcher's.
    */
   public void mergeDriverRecord(RunRecord driver) {
     synchronized (this) {
       startedAt = driver.startedAt != null ? driver.startedAt : startedAt;
+      takeDriverEnd(driver);
       outputs = driver.outputs;
       models = driver.models;
       metrics = driver.metrics;
@@ -108,6 +108,17 @@ public class RunRecord {
       if (driver.error != null) {
         error = driver.error;
       }
+    }
+  }
+
+  /**
+   * A driver that recorded its end sets the run's end: whoever observes the end later (a {@code runs list} long after
+   * a detached run finished) must not stamp its own clock on it. A flavor that knows the platform's own end of the
+   * job sets it after this merge; {@link #transition} stamps the observer's clock only when neither is known.
+   */
+  public synchronized void takeDriverEnd(RunRecord driver) {
+    if (driver.state != null && driver.state.isFinal() && driver.endedAt != null) {
+      endedAt = driver.endedAt;
     }
   }
 

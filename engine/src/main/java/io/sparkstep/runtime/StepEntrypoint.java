@@ -78,6 +78,7 @@ public final class StepEntrypoint {
       if (spec.runId == null) {
         spec.runId = "run-" + UUID.randomUUID().toString().substring(0, 8);
       }
+      io.sparkstep.spi.RunSecrets.internalizeParams(spec, System::getenv);
       io.sparkstep.spi.RunSecrets.register(spec, null);
       try {
         // Before the step is looked up: the user's jars (staged by the flavor) become this JVM's user loader.

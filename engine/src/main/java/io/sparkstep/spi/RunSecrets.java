@@ -3,7 +3,9 @@ package io.sparkstep.spi;
 import io.sparkstep.spec.StepSpec;
 import io.sparkstep.util.EnvInterpolation;
 import io.sparkstep.util.Redactor;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -100,20 +102,76 @@ public final class RunSecrets {
     Map<String, String> out = new LinkedHashMap<>();
     Set<String> registered = Redactor.registered();
     conf.forEach((key, value) -> {
-      boolean secret = value != null && !EnvInterpolation.references(value)
-          && (Redactor.isSecretKey(key) || registered.stream().anyMatch(value::contains));
-      if (secret) {
-        int n = childEnv.size();
-        while (childEnv.containsKey(ENV_PREFIX + n)) {
-          n++;
-        }
-        String variable = ENV_PREFIX + n;
-        childEnv.put(variable, value);
-        out.put(key, "${" + variable + "}");
+      if (value != null && !EnvInterpolation.references(value) && isSecret(key, value, registered)) {
+        out.put(key, reference(value, childEnv));
       } else {
         out.put(key, value);
       }
     });
     return out;
+  }
+
+  /**
+   * As {@link #externalize} for the spec's step parameters, which the entrypoint does not interpolate (a parameter
+   * may hold a literal {@code ${...}}): each secret parameter's value is replaced by the name of the variable that
+   * carries it, and the spec's {@link #PARAMS_FROM_ENVIRONMENT} label lists those parameters for
+   * {@link #internalizeParams}.
+   */
+  public static void externalizeParams(StepSpec spec, Map<String, String> childEnv) {
+    Set<String> registered = Redactor.registered();
+    List<String> moved = new ArrayList<>();
+    spec.params.replaceAll((key, value) -> {
+      if (value instanceof String text && isSecret(key, text, registered)) {
+        moved.add(key);
+        return carry(text, childEnv);
+      }
+      return value;
+    });
+    if (!moved.isEmpty()) {
+      spec.labels.put(PARAMS_FROM_ENVIRONMENT, String.join(",", moved));
+    }
+  }
+
+  /** In the entrypoint: puts back the parameters {@link #externalizeParams} moved into this process's environment. */
+  public static void internalizeParams(StepSpec spec, Function<String, String> env) {
+    String listed = spec.labels.remove(PARAMS_FROM_ENVIRONMENT);
+    if (listed == null || listed.isBlank()) {
+      return;
+    }
+    for (String name : listed.split(",")) {
+      Object variable = spec.params.get(name);
+      String value = variable == null ? null : env.apply(variable.toString());
+      if (value == null) {
+        throw new IllegalArgumentException("params." + name + ": the variable " + variable
+            + " that carries this secret parameter is not set in the driver's environment");
+      }
+      spec.params.put(name, value);
+    }
+  }
+
+  /** Spec label: the parameters whose values travel in the environment (comma-separated names). */
+  public static final String PARAMS_FROM_ENVIRONMENT = "sparkstep.paramsFromEnvironment";
+
+  private static boolean isSecret(String key, String value, Set<String> registered) {
+    return Redactor.isSecretKey(key) || registered.stream().anyMatch(value::contains);
+  }
+
+  /**
+   * Puts {@code value} into a new variable of {@code childEnv}; returns the {@code ${VAR}} reference that a conf
+   * entry holds instead of it (the entrypoint resolves Spark conf references).
+   */
+  public static String reference(String value, Map<String, String> childEnv) {
+    return "${" + carry(value, childEnv) + "}";
+  }
+
+  /** Puts {@code value} into a new variable of {@code childEnv}; returns the variable's name. */
+  private static String carry(String value, Map<String, String> childEnv) {
+    int n = childEnv.size();
+    while (childEnv.containsKey(ENV_PREFIX + n)) {
+      n++;
+    }
+    String variable = ENV_PREFIX + n;
+    childEnv.put(variable, value);
+    return variable;
   }
 }

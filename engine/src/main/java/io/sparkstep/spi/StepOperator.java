@@ -31,6 +31,15 @@ public interface StepOperator {
   }
 
   /**
+   * Whether the driver reaches storage through this process's network (it runs here, or on this machine), so an
+   * input or output host this process cannot reach is refused before launch. A driver on a cluster or cloud resolves
+   * names in its own network (cluster DNS, a VPC), which the submitter cannot judge.
+   */
+  default boolean reachesStorageFromHere() {
+    return false;
+  }
+
+  /**
    * Launches the run and returns at once with its handle. The spec is validated, has its run id, operator reference
    * and run directory filled in; {@code context} holds the record to keep up to date.
    *

@@ -326,6 +326,92 @@ public abstract class FlavorContractTest {
     }
   }
 
+  /**
+   * A detached run that ended before anyone looked keeps the platform's times: the observer that first sees the end
+   * (here a {@code runs status} long after it) stores when the driver started and ended, not when it looked.
+   */
+  @Test
+  @Order(8)
+  void aDetachedRunObservedLateKeepsThePlatformsTimesNotTheObserversClock() throws Exception {
+    CliProcess submit = cli("run", "--operator", operator, "--detach", "--step", "generate-trips",
+        "--param", "rows=300", "--param", "zones=5", "--output", "trips=" + outputUri("late/trips"),
+        "--output", "zones=" + outputUri("late/zones"));
+    assertEquals(ExitCode.SUCCEEDED, submit.code(), submit.all());
+    String runId = submit.out().lines().filter(l -> l.matches(RUN_ID_LINE)).findFirst()
+        .orElseThrow(() -> new AssertionError("run --detach prints the run id: " + submit.all()));
+    RunRecord[] driver = new RunRecord[1];
+    eventually("the driver of " + runId + " recorded its end", runTimeout(),
+        () -> (driver[0] = driverRecord(runId).orElse(null)) != null);
+    // the platform's own end follows (the driver's JVM stops, a stand-in's container exits): wait for it too
+    eventually("no process of run " + runId + " is left", runTimeout(), () -> processesOf(runId) == 0);
+    java.time.Instant platformEnded = java.time.Instant.now();
+    java.time.Instant lateFrom = platformEnded.plus(LATE_OBSERVATION);
+    eventually("the clock passed " + lateFrom, LATE_OBSERVATION.plusSeconds(5),
+        () -> java.time.Instant.now().isAfter(lateFrom));
+    assertFalse(store.load(runId).orElseThrow().state.isFinal(), "nobody observed the end before this test did");
+
+    CliProcess status = cli("runs", "status", runId, "--json");
+    assertEquals(ExitCode.SUCCEEDED, status.code(), status.all());
+    RunRecord observed = store.load(runId).orElseThrow();
+    assertEquals(RunState.SUCCEEDED, observed.state, () -> "log:\n" + log(runId));
+    java.time.Instant driverEnd = driver[0].endedAt;
+    assertTrue(!observed.endedAt.isBefore(driverEnd.minusSeconds(1))
+            && !observed.endedAt.isAfter(platformEnded.plusSeconds(1)),
+        "endedAt is the platform's (the driver ended " + driverEnd + ", its processes by " + platformEnded
+            + "), not the observation's (from " + lateFrom + "): " + observed.endedAt);
+    assertTrue(!observed.startedAt.isAfter(driver[0].startedAt), "startedAt is the platform's (driver started "
+        + driver[0].startedAt + "): " + observed.startedAt);
+    assertEquals(Duration.between(observed.startedAt, observed.endedAt).toMillis(), observed.durationMillis,
+        "the duration is the platform's start to its end");
+    assertEquals(observed.endedAt, RunRecordJson.read(status.out()).endedAt, "runs status shows the stored end");
+  }
+
+  /** Processes of this JVM's tree that name the run: a stand-in's containers, local children. */
+  private static long processesOf(String runId) {
+    return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().commandLine().map(line -> line.contains(runId)).orElse(false)).count();
+  }
+
+  /** How long after the platform's end the late observer first looks. */
+  private static final Duration LATE_OBSERVATION = Duration.ofSeconds(6);
+
+  /**
+   * The run's final record as its driver wrote it on the platform, read without observing the run (which would
+   * store its end); empty until the driver has written a final one. By default any {@code record.json} of the run
+   * under {@code tmp} or {@link #platformFiles()} other than the Sparkstep home's own record of it.
+   */
+  protected Optional<RunRecord> driverRecord(String runId) {
+    Path homeRecord = store.recordFile(runId).toAbsolutePath();
+    List<Path> roots = new ArrayList<>(List.of(tmp));
+    roots.addAll(platformFiles());
+    for (Path root : roots) {
+      if (!Files.isDirectory(root)) {
+        continue;
+      }
+      try (Stream<Path> files = Files.walk(root)) {
+        Optional<RunRecord> found = files.filter(f -> f.getFileName().toString().equals("record.json"))
+            .filter(f -> !f.toAbsolutePath().equals(homeRecord)).map(FlavorContractTest::readRecord)
+            .flatMap(Optional::stream)
+            .filter(r -> runId.equals(r.runId) && r.state != null && r.state.isFinal() && r.endedAt != null)
+            .findFirst();
+        if (found.isPresent()) {
+          return found;
+        }
+      } catch (IOException | java.io.UncheckedIOException e) {
+        // a directory removed while walking (a run's staging cleaned up): the next look walks it again
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<RunRecord> readRecord(Path file) {
+    try {
+      return Optional.of(RunRecordJson.read(Files.readString(file)));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty(); // being written, or not a run record
+    }
+  }
+
   /** {@code runs status} from fresh processes, one after another, until the run is final; its final state. */
   private RunState pollUntilFinal(String runId) throws Exception {
     long deadline = System.nanoTime() + runTimeout().toNanos();

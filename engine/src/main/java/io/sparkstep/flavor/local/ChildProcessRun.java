@@ -46,7 +46,8 @@ final class ChildProcessRun extends AbstractStepRun {
     StepSpec childSpec = spec.copy();
     childSpec.runDir = driverDir.toUri().toString();
     // Operator conf as written (${VAR} unresolved: the child inherits this environment and resolves it), and every
-    // literal secret moved into the child's environment, so the spec file below holds no secret value.
+    // literal secret (conf or step parameter) moved into the child's environment, so the spec file below holds no
+    // secret value.
     config.raw().forEach((key, value) -> {
       if (key.startsWith("conf.")) {
         childSpec.sparkConf.putIfAbsent(key.substring("conf.".length()), value);
@@ -54,6 +55,7 @@ final class ChildProcessRun extends AbstractStepRun {
     });
     java.util.Map<String, String> childEnv = new java.util.LinkedHashMap<>();
     childSpec.sparkConf = io.sparkstep.spi.RunSecrets.externalize(childSpec.sparkConf, childEnv);
+    io.sparkstep.spi.RunSecrets.externalizeParams(childSpec, childEnv);
     try {
       Files.createDirectories(driverDir);
       // The child's spec is unredacted (it must run); only the owner may read it, and it goes when the run ends.

@@ -48,6 +48,11 @@ final class LocalOperator implements StepOperator {
   }
 
   @Override
+  public boolean reachesStorageFromHere() {
+    return true;
+  }
+
+  @Override
   public List<ValidationProblem> validate(StepSpec spec) {
     List<ValidationProblem> problems = new ArrayList<>();
     if (accelerated(spec)) {

@@ -90,13 +90,14 @@ public abstract class RemoteJobRun extends AbstractStepRun {
       if (status.startedAt() != null) {
         record.startedAt = status.startedAt();
       }
-      if (status.state().isFinal() && status.endedAt() != null) {
-        record.endedAt = status.endedAt();
-      }
     }
     if (status.state().isFinal()) {
       mergeDriverRecord();
       synchronized (record) {
+        if (status.endedAt() != null) {
+          // the job's own end (the driver's JVM stopping included) over the driver's record of its step's end
+          record.endedAt = status.endedAt();
+        }
         if (status.state() == RunState.FAILED && status.failureReason() != null) {
           // what the platform said, whatever the step's own error says (as kubernetes keeps podFailure)
           record.platform.put("failureReason", io.sparkstep.util.Redactor.scrub(status.failureReason()));

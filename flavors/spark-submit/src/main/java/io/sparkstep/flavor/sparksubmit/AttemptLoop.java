@@ -186,6 +186,7 @@ final class AttemptLoop {
         return;
       }
       run.rec().sparkAppId = null;
+      run.rec().endedAt = null; // the ended attempt's end is not the run's
       launch(number);
     }
   }

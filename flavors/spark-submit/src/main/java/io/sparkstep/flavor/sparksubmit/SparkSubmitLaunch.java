@@ -4,6 +4,7 @@ import io.sparkstep.accel.AcceleratorPlan;
 import io.sparkstep.runtime.StepEntrypoint;
 import io.sparkstep.spec.StepSpec;
 import io.sparkstep.spec.StepSpecJson;
+import io.sparkstep.spi.RunSecrets;
 import io.sparkstep.spi.remote.SpecChannel;
 import io.sparkstep.spi.remote.SpecStaging;
 import io.sparkstep.util.Redactor;
@@ -81,26 +82,56 @@ final class SparkSubmitLaunch {
   }
 
   /**
-   * The spec the driver runs: the run's, writing its record into this attempt's directory, with no secret value in it: literal secrets of the spec's conf, and secret entries of the
-   * application conf (operator {@code conf.*} resolved here), become {@code ${SPARK_SPARKSTEP_SECRET_n}} references
-   * that the entrypoint resolves; their values go into {@code secretEnv}, the spark-submit child's environment,
-   * never onto its command line.
+   * The spec the driver runs: the run's, writing its record into this attempt's directory, with no secret value in
+   * it. Literal secrets of the spec's conf, the application conf that must stay off the command line
+   * ({@link #keptOffCommandLine}), and the executors' share of such environment settings
+   * ({@link #executorEnvKeptOffCommandLine}) become {@code ${SPARK_SPARKSTEP_SECRET_n}} references that the
+   * entrypoint resolves; their values go into {@code secretEnv}, the spark-submit child's environment.
    */
   StepSpec driverSpec(Path attemptDir, Map<String, String> secretEnv) {
     StepSpec driverSpec = spec.copy();
     driverSpec.runDir = attemptDir.toUri().toString();
-    Map<String, String> secretConf = new LinkedHashMap<>();
+    driverSpec.sparkConf = RunSecrets.externalize(driverSpec.sparkConf, secretEnv);
+    Map<String, String> hidden = new LinkedHashMap<>();
     sparkConf().forEach((key, value) -> {
-      if (isSecret(key, value) && !driverSpec.sparkConf.containsKey(key)) {
-        secretConf.put(key, value);
+      if (keptOffCommandLine(key, value) && !driverSpec.sparkConf.containsKey(key)) {
+        hidden.put(key, value);
       }
     });
-    driverSpec.sparkConf.putAll(secretConf);
-    driverSpec.sparkConf = io.sparkstep.spi.RunSecrets.externalize(driverSpec.sparkConf, secretEnv);
+    // the driver's SparkConf hands them to the executors, as spark.executorEnv would from the command line
+    executorEnvKeptOffCommandLine().forEach((name, value) ->
+        hidden.putIfAbsent("spark.executorEnv." + name, value));
+    hidden.forEach((key, value) -> driverSpec.sparkConf.put(key, RunSecrets.reference(value, secretEnv)));
     return driverSpec;
   }
 
-  /** Whether a conf entry must not be put on spark-submit's command line. */
+  /**
+   * Whether a conf entry must not be put on spark-submit's command line: a secret, or an operator setting whose
+   * value a {@code ${VAR}} reference resolved here (whatever its key: the variable's value is the user's to hide).
+   */
+  private boolean keptOffCommandLine(String key, String value) {
+    return isSecret(key, value) || !spec.sparkConf.containsKey(key) && resolvedFromReference("conf." + key);
+  }
+
+  /** The {@code env.*} settings that must not become {@code --conf spark.executorEnv.*} arguments. */
+  private Map<String, String> executorEnvKeptOffCommandLine() {
+    Map<String, String> hidden = new LinkedHashMap<>();
+    List<String> secretValues = settings.config().secretValues();
+    settings.env().forEach((name, value) -> {
+      if (value != null && (Redactor.isSecretKey(name) || secretValues.contains(value) || isSecret(name, value)
+          || resolvedFromReference("env." + name))) {
+        hidden.put(name, value);
+      }
+    });
+    return hidden;
+  }
+
+  private boolean resolvedFromReference(String setting) {
+    String raw = settings.config().raw().get(setting);
+    return raw != null && io.sparkstep.util.EnvInterpolation.references(raw);
+  }
+
+  /** Whether a conf value is secret: under a secret-looking key, or holding a registered secret. */
   private static boolean isSecret(String key, String value) {
     return value != null && !io.sparkstep.util.EnvInterpolation.references(value) && (Redactor.isSecretKey(key)
         || Redactor.registered().stream().anyMatch(value::contains));
@@ -177,14 +208,15 @@ final class SparkSubmitLaunch {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
         .redirectError();
     sparkConf().forEach((key, value) -> {
-      if (!isSecret(key, value)) {
+      if (!keptOffCommandLine(key, value)) {
         launcher.setConf(key, value);
       }
     });
-    // Executors get the environment as conf, which spark-submit's command line shows: secret-looking names stay
-    // with the driver, which receives the environment itself, never as an argument.
+    // Executors get the environment as conf, which spark-submit's command line shows: what must stay off it reaches
+    // them through the driver's spec instead (driverSpec); the driver receives the environment itself.
+    Map<String, String> hiddenEnv = executorEnvKeptOffCommandLine();
     settings.env().forEach((name, value) -> {
-      if (!Redactor.isSecretKey(name) && !settings.config().secretValues().contains(value)) {
+      if (!hiddenEnv.containsKey(name)) {
         launcher.setConf("spark.executorEnv." + name, value);
       }
     });

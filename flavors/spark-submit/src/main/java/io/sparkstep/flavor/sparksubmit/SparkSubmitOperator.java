@@ -39,6 +39,12 @@ final class SparkSubmitOperator implements StepOperator {
     this.settings = settings;
   }
 
+  /** In client mode the driver runs here; in cluster mode on a worker, whose network this process cannot judge. */
+  @Override
+  public boolean reachesStorageFromHere() {
+    return !settings.clusterMode();
+  }
+
   @Override
   public List<ValidationProblem> validate(StepSpec spec) {
     List<ValidationProblem> problems = new ArrayList<>(ResourceConf.problems(spec.resources, settings));

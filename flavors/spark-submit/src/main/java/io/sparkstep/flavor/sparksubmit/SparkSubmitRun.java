@@ -212,6 +212,7 @@ final class SparkSubmitRun extends AbstractStepRun {
       if (driver.startedAt != null && record.startedAt == null) {
         record.startedAt = driver.startedAt;
       }
+      record.takeDriverEnd(driver);
       record.outputs = driver.outputs;
       record.models = driver.models;
       record.metrics = driver.metrics;

@@ -128,6 +128,46 @@ class SparkSubmitClusterTest {
   }
 
   @Test
+  @Order(11)
+  void aValueFromAReferenceNeverGoesOnACommandLineAndStillReachesDriverAndExecutors() throws Exception {
+    // names that do not look secret: only where the value came from (a ${...} reference) keeps it off
+    String value = System.getenv("SPARKSTEP_TEST_REFERENCED");
+    assertNotNull(value, "set by the build for this test");
+    String op = StandaloneClusterExtension.operator("it-client-referenced", "client",
+        Map.of("env.PLAIN_SETTING", "${SPARKSTEP_TEST_REFERENCED}",
+            "conf.spark.sparkstep.test.plain", "${SPARKSTEP_TEST_REFERENCED}"));
+    java.util.Set<String> commandLines = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread ps = new Thread(() -> {
+      // every process of this machine, as ps shows them: the submitter's children, the workers' executors
+      while (watching.get()) {
+        ProcessHandle.allProcesses().forEach(p -> p.info().commandLine().ifPresent(commandLines::add));
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    ps.start();
+    StepRun run;
+    try {
+      run = operator(op).step(io.sparkstep.testing.EnvProbeStep.class).param("variable", "PLAIN_SETTING").submit();
+      assertEquals(RunState.SUCCEEDED, run.await(RUN_TIMEOUT), () -> "log:\n" + tail(run));
+    } finally {
+      watching.set(false);
+      ps.join();
+    }
+    assertTrue(commandLines.stream().anyMatch(c -> c.contains(run.id())), "spark-submit's command line was seen");
+    List<String> holding = commandLines.stream().filter(c -> c.contains(value)).toList();
+    assertEquals(List.of(), holding, "the referenced value on a command line");
+    RunRecord record = record(run);
+    assertEquals(value.hashCode(), ((Number) record.metrics.get("driverHash")).intValue(), "the driver sees it");
+    assertEquals(value.hashCode(), ((Number) record.metrics.get("executorHash")).intValue(),
+        "the executors see it");
+  }
+
+  @Test
   @Order(2)
   void clusterModeDriverRunsOnAWorkerAndItsLogIsStreamedHere() throws Exception {
     String op = StandaloneClusterExtension.operator("it-cluster", "cluster", Map.of());
