@@ -78,7 +78,7 @@ class S3LocalFlavorTest {
         .anyMatch(status -> status.getPath().getName().endsWith(".parquet") && status.getLen() > 0),
         "predictions has parquet parts");
     // Spark's job commit went through the S3A magic committer (a copy-free commit): its _SUCCESS is a JSON manifest
-    // naming it, where Spark's default committer leaves an empty file.
+    // naming it.
     for (String output : List.of("trips", "features", "predictions")) {
       String success;
       try (var in = fs.open(new org.apache.hadoop.fs.Path(LAKE + output + "/_SUCCESS"))) {
