@@ -51,6 +51,8 @@ record FarePipelineOnStore(Path home, String lake, Map<String, String> storeConf
   private void succeeds(String... args) throws IOException, InterruptedException {
     CliProcess call = CliProcess.run(home, STEP_TIMEOUT, environment, args);
     assertEquals(0, call.code(), "sparkstep " + String.join(" ", args) + "\n" + call.all());
+    environment.forEach((name, value) -> assertFalse(call.all().contains(value),
+        "the value of " + name + " appears in what sparkstep " + args[0] + " printed"));
   }
 
   /** No file under the home (operator file, run records, logs) holds {@code secret}. */
