@@ -46,7 +46,13 @@ public final class SparkSessionFactory {
     if (!launcherConf.contains("spark.master")) {
       builder.master(fallbackMaster);
     }
-    runConf(spec, accelerator).forEach((k, v) -> {
+    Map<String, String> runConf = runConf(spec, accelerator);
+    S3ADefaults.forRun(spec, SparkSessionFactory.class.getClassLoader()).forEach((k, v) -> {
+      if (!launcherConf.contains(k) && !runConf.containsKey(k)) {
+        builder.config(k, v);
+      }
+    });
+    runConf.forEach((k, v) -> {
       if (!(k.equals("spark.app.name") && launcherConf.contains("spark.app.name"))) {
         builder.config(k, v);
       }

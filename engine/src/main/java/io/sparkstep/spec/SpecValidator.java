@@ -90,8 +90,11 @@ public final class SpecValidator {
             new org.apache.hadoop.conf.Configuration(), stepLoader, true));
       }
     }
-    spec.inputs.forEach((name, artifact) -> validateArtifact("inputs." + name, artifact, false, checkLocalPaths, problems));
-    spec.outputs.forEach((name, artifact) -> validateArtifact("outputs." + name, artifact, true, checkLocalPaths, problems));
+    ClassLoader connectorLoader = stepLoader != null ? stepLoader : SpecValidator.class.getClassLoader();
+    spec.inputs.forEach((name, artifact) -> validateArtifact("inputs." + name, artifact, false, checkLocalPaths,
+        spec.sparkConf, connectorLoader, problems));
+    spec.outputs.forEach((name, artifact) -> validateArtifact("outputs." + name, artifact, true, checkLocalPaths,
+        spec.sparkConf, connectorLoader, problems));
     problems.addAll(ArtifactOverlap.problems(spec));
     validateResources(spec.resources, problems);
     if (spec.accelerator != null && !ACCELERATORS.contains(spec.accelerator)) {
@@ -170,6 +173,7 @@ public final class SpecValidator {
   }
 
   private static void validateArtifact(String field, ArtifactSpec artifact, boolean output, boolean checkLocalPaths,
+                                       Map<String, String> sparkConf, ClassLoader connectorLoader,
                                        List<ValidationProblem> problems) {
     if (artifact == null || artifact.uri == null || artifact.uri.isBlank()) {
       problems.add(ValidationProblem.of(field + ".uri", "is missing", "give a URI such as file:/data/x or s3a://bucket/x"));
@@ -222,6 +226,13 @@ public final class SpecValidator {
       problems.add(ValidationProblem.of(field + ".uri", "'" + artifact.uri + "' is the root of its file system",
           "name a directory below it"));
       return;
+    }
+    if (!"file".equals(scheme)) {
+      ValidationProblem unserved = FileSystemConnectors.problem(field + ".uri", scheme, sparkConf, connectorLoader);
+      if (unserved != null) {
+        problems.add(unserved);
+        return;
+      }
     }
     if (checkLocalPaths && scheme.equals("file")) {
       File file = new File(uri.getScheme() == null ? artifact.uri : uri.getPath());

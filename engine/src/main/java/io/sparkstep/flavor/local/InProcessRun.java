@@ -42,7 +42,10 @@ final class InProcessRun extends AbstractStepRun {
   private void execute(StepSpec spec, OperatorConfig config) {
     try (RunLogCapture ignored = RunLogCapture.start(spec.runId, context.logFile())) {
       AcceleratorPlan accelerator = Accelerators.plan(spec);
-      Map<String, String> conf = new java.util.LinkedHashMap<>(config.withPrefix("conf."));
+      // Sparkstep's store defaults first: the operator's conf and then the spec's override them.
+      Map<String, String> conf = new java.util.LinkedHashMap<>(
+          io.sparkstep.runtime.S3ADefaults.forRun(spec, InProcessRun.class.getClassLoader()));
+      conf.putAll(config.withPrefix("conf."));
       conf.putAll(SparkSessionFactory.runConf(spec, accelerator));
       // A local-mode executor never loads spark.jars: its tasks see the loader that was the context loader when the
       // SparkContext started. So the jars are core conf of the embedded context: another set of jars starts a new

@@ -1,0 +1,113 @@
+package io.sparkstep.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * abfs:// through the hadoop-azure the distribution ships, against Azurite's Blob endpoint on loopback
+ * ({@link AzuriteStandIn}): the file system operations Spark's commit relies on, then the fare pipeline's four steps
+ * reading and writing the container on the local flavor, the account key given only as a {@code ${ENV}} reference.
+ */
+@EnabledIf(value = "io.sparkstep.storage.AzuriteStandIn#nodeIsOnThePath",
+    disabledReason = "node is not on the PATH: Azurite (npm azurite@" + AzuriteStandIn.VERSION + ") cannot run here")
+class AzureLocalFlavorTest {
+  private static final String CONTAINER = "lake";
+  private static final String HOST = AzuriteStandIn.ACCOUNT + ".dfs.core.windows.net";
+  private static final String LAKE = "abfs://" + CONTAINER + "@" + HOST + "/lake/";
+  private static final String KEY_VARIABLE = "SPARKSTEP_TEST_AZURE_KEY";
+
+  @TempDir
+  static Path work;
+  static AzuriteStandIn azurite;
+
+  @BeforeAll
+  static void startAzurite() throws Exception {
+    azurite = AzuriteStandIn.start(work);
+  }
+
+  @AfterAll
+  static void stopAzurite() throws Exception {
+    if (azurite != null) {
+      azurite.close();
+    }
+  }
+
+  /** What an operator sets for this account, the key as a reference to the environment. */
+  private static Map<String, String> storeConf(String key) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("spark.hadoop.fs.azure.abfs.endpoint", "127.0.0.1:" + azurite.port());
+    conf.put("spark.hadoop.fs.azure.always.use.https", "false");
+    conf.put("spark.hadoop.fs.azure.account.auth.type", "SharedKey");
+    conf.put("spark.hadoop.fs.azure.account.key." + HOST, key);
+    conf.put("spark.hadoop.fs.azure.account.hns.enabled", "false");
+    conf.put("spark.hadoop.fs.azure.fns.account.service.type", "BLOB");
+    conf.put("spark.hadoop.fs.azure.createRemoteFileSystemDuringInitialization", "true");
+    return conf;
+  }
+
+  @Test
+  void theConnectorWritesListsRenamesAndDeletesThroughAzurite() throws Exception {
+    FileSystem fs = FileSystem.get(URI.create(LAKE), azureConf());
+    org.apache.hadoop.fs.Path staged = new org.apache.hadoop.fs.Path(LAKE + "probe/_temporary/0/part-0");
+    byte[] content = "fare,zone\n12.5,3\n".repeat(1000).getBytes(StandardCharsets.UTF_8);
+    try (FSDataOutputStream out = fs.create(staged)) {
+      out.write(content);
+    }
+    assertTrue(fs.mkdirs(new org.apache.hadoop.fs.Path(LAKE + "probe/empty-dir")));
+    org.apache.hadoop.fs.Path committed = new org.apache.hadoop.fs.Path(LAKE + "probe/part-0");
+    assertTrue(fs.rename(staged, committed));
+    assertFalse(fs.exists(staged));
+    try (var in = fs.open(committed)) {
+      in.seek(5);
+      assertArrayEquals(Arrays.copyOfRange(content, 5, content.length), in.readAllBytes());
+    }
+    assertEquals(content.length, fs.getFileStatus(committed).getLen());
+    assertTrue(fs.getFileStatus(new org.apache.hadoop.fs.Path(LAKE + "probe")).isDirectory());
+    assertTrue(fs.delete(new org.apache.hadoop.fs.Path(LAKE + "probe/_temporary"), true));
+    assertEquals(java.util.List.of("empty-dir", "part-0"),
+        Arrays.stream(fs.listStatus(new org.apache.hadoop.fs.Path(LAKE + "probe"))).map(s -> s.getPath().getName())
+            .sorted().toList());
+  }
+
+  @Test
+  void theFarePipelineReadsAndWritesAzureBlobWithTheKeyFromTheEnvironment() throws Exception {
+    FarePipelineOnStore pipeline = new FarePipelineOnStore(work.resolve("home"), LAKE,
+        storeConf("${" + KEY_VARIABLE + "}"), Map.of(KEY_VARIABLE, AzuriteStandIn.ACCOUNT_KEY));
+    pipeline.runFourSteps();
+
+    FileSystem fs = FileSystem.get(URI.create(LAKE), azureConf());
+    for (String output : FarePipelineOnStore.OUTPUTS) {
+      assertTrue(fs.exists(new org.apache.hadoop.fs.Path(LAKE + output)), output + " is in the container");
+    }
+    assertTrue(Arrays.stream(fs.listStatus(new org.apache.hadoop.fs.Path(LAKE + "predictions")))
+        .anyMatch(status -> status.getPath().getName().endsWith(".parquet") && status.getLen() > 0),
+        "predictions has parquet parts");
+    assertTrue(fs.exists(new org.apache.hadoop.fs.Path(LAKE + "predictions/_SUCCESS")), "the job committed");
+    pipeline.assertNoFileHolds(AzuriteStandIn.ACCOUNT_KEY);
+  }
+
+  /** How this test reads the container: the settings a run gets, the key itself in place of its reference. */
+  private static Configuration azureConf() {
+    Configuration conf = new Configuration();
+    storeConf(AzuriteStandIn.ACCOUNT_KEY).forEach((key, value) -> conf.set(key.substring("spark.hadoop.".length()), value));
+    conf.setBoolean("fs.abfs.impl.disable.cache", true);
+    return conf;
+  }
+}

@@ -1,0 +1,142 @@
+package io.sparkstep.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkstep.testing.CliProcess;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fare pipeline's four steps (generate-trips, trip-features, train-fare-model, score-trips) each reading and
+ * writing s3a:// on the local flavor, as a user runs them: fresh CLI JVMs, the S3 endpoint and path-style access in
+ * an operator's settings, credentials from the AWS default chain's environment variables.
+ */
+class S3LocalFlavorTest {
+  private static final Duration STEP_TIMEOUT = Duration.ofMinutes(4);
+  private static final String LAKE = "s3a://" + S3StandIn.BUCKET + "/lake/";
+
+  @TempDir
+  static Path work;
+  static S3StandIn s3;
+
+  @BeforeAll
+  static void startS3() throws Exception {
+    s3 = S3StandIn.start(work);
+  }
+
+  @AfterAll
+  static void stopS3() throws Exception {
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  @Test
+  void theFarePipelineReadsAndWritesS3() throws Exception {
+    Path home = work.resolve("home");
+    List<String> register = new ArrayList<>(List.of("operator", "register", "lake", "--flavor", "local"));
+    s3.sparkConf().forEach((key, value) -> register.addAll(List.of("--set", "conf." + key + "=" + value)));
+    assertSucceeded(cli(home, register.toArray(String[]::new)));
+
+    assertSucceeded(cli(home, "run", "--operator", "lake", "--step", "generate-trips", "--param", "rows=3000",
+        "--param", "zones=10", "--output", "trips=" + LAKE + "trips", "--output", "zones=" + LAKE + "zones",
+        "--conf", "spark.sql.shuffle.partitions=4"));
+    assertSucceeded(cli(home, "run", "--operator", "lake", "--step", "trip-features",
+        "--input", "trips=" + LAKE + "trips", "--input", "zones=" + LAKE + "zones",
+        "--output", "features=" + LAKE + "features", "--conf", "spark.sql.shuffle.partitions=4"));
+    assertSucceeded(cli(home, "run", "--operator", "lake", "--step", "train-fare-model", "--param", "maxIter=3",
+        "--param", "maxDepth=2", "--input", "features=" + LAKE + "features", "--output", "model=" + LAKE + "model",
+        "--output", "testPredictions=" + LAKE + "test-predictions", "--conf", "spark.sql.shuffle.partitions=4"));
+    CliProcess score = cli(home, "run", "--operator", "lake", "--step", "score-trips",
+        "--input", "features=" + LAKE + "features", "--input", "model=" + LAKE + "model",
+        "--output", "predictions=" + LAKE + "predictions", "--conf", "spark.sql.shuffle.partitions=4");
+    assertSucceeded(score);
+
+    FileSystem fs = FileSystem.get(URI.create(LAKE), s3Conf());
+    for (String output : List.of("trips", "zones", "features", "model", "test-predictions", "predictions")) {
+      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(LAKE + output);
+      assertTrue(fs.exists(path), output + " is on the store");
+    }
+    assertTrue(Arrays.stream(fs.listStatus(new org.apache.hadoop.fs.Path(LAKE + "predictions")))
+        .anyMatch(status -> status.getPath().getName().endsWith(".parquet") && status.getLen() > 0),
+        "predictions has parquet parts");
+    // Spark's job commit went through the S3A magic committer (a copy-free commit): its _SUCCESS is a JSON manifest
+    // naming it.
+    for (String output : List.of("trips", "features", "predictions")) {
+      String success;
+      try (var in = fs.open(new org.apache.hadoop.fs.Path(LAKE + output + "/_SUCCESS"))) {
+        success = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      }
+      assertTrue(success.matches("(?s).*\"committer\"\\s*:\\s*\"magic\".*"), output + "/_SUCCESS: " + success);
+    }
+    List<String> leftovers = Arrays.stream(fs.listStatus(new org.apache.hadoop.fs.Path(LAKE))).map(FileStatus::getPath)
+        .map(org.apache.hadoop.fs.Path::getName).filter(name -> name.startsWith(".")).toList();
+    assertEquals(List.of(), leftovers, "no staging or marker is left beside the outputs");
+    assertNoSecretUnder(home);
+  }
+
+  /**
+   * The AWS default chain beyond what Hadoop's own provider list reads: here the shared profile file (the chain's
+   * web identity, container and instance roles are its later links). Hadoop's list alone finds no credentials.
+   */
+  @Test
+  void credentialsComeFromTheSharedProfileAsTheAwsDefaultChainReadsThem() throws Exception {
+    Path home = work.resolve("profile-home");
+    Path credentials = work.resolve("aws-credentials");
+    Files.writeString(credentials, "[lake]\naws_access_key_id = " + S3StandIn.ACCESS_KEY + "\naws_secret_access_key = "
+        + S3StandIn.SECRET_KEY + "\n");
+    List<String> args = new ArrayList<>(List.of("run", "--step", "generate-trips", "--param", "rows=200",
+        "--param", "zones=5", "--output", "trips=" + LAKE + "profile/trips", "--output", "zones=" + LAKE + "profile/zones"));
+    // endpoint and path-style for this one run, not through an operator
+    s3.sparkConf().forEach((key, value) -> args.addAll(List.of("--conf", key + "=" + value)));
+    CliProcess run = CliProcess.run(home, STEP_TIMEOUT, Map.of("AWS_SHARED_CREDENTIALS_FILE", credentials.toString(),
+        "AWS_PROFILE", "lake", "AWS_REGION", "us-east-1"), args.toArray(String[]::new));
+    assertSucceeded(run);
+    assertTrue(FileSystem.get(URI.create(LAKE), s3Conf()).exists(new org.apache.hadoop.fs.Path(LAKE + "profile/trips")));
+    assertNoSecretUnder(home);
+  }
+
+  private static CliProcess cli(Path home, String... args) throws IOException, InterruptedException {
+    return CliProcess.run(home, STEP_TIMEOUT, S3StandIn.credentialsEnvironment(), args);
+  }
+
+  private static void assertSucceeded(CliProcess call) {
+    assertEquals(0, call.code(), call.all());
+  }
+
+  /** How this test reads the store back: the same endpoint and the same credentials a run gets. */
+  private static Configuration s3Conf() {
+    Configuration conf = new Configuration();
+    s3.sparkConf().forEach((key, value) -> conf.set(key.substring("spark.hadoop.".length()), value));
+    conf.set("fs.s3a.access.key", S3StandIn.ACCESS_KEY);
+    conf.set("fs.s3a.secret.key", S3StandIn.SECRET_KEY);
+    conf.setBoolean("fs.s3a.impl.disable.cache", true);
+    return conf;
+  }
+
+  private static void assertNoSecretUnder(Path home) throws IOException {
+    try (Stream<Path> files = Files.walk(home)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        assertFalse(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1)
+            .contains(S3StandIn.SECRET_KEY), "the secret key appears in " + file);
+      }
+    }
+  }
+}
