@@ -27,8 +27,10 @@ import java.util.Set;
  * {@code $SPARK_HOME/bin/spark-submit}; standalone Workers build executor and driver class paths from
  * {@code $SPARK_HOME/jars} and need {@code SPARK_SCALA_VERSION} to accept a home without build directories.
  *
- * <p>It holds Spark's own jars only (see {@link #sparkJarsOnClasspath}): the step's code reaches the cluster only as
- * the application jar and {@code spark.jars}, exactly as on a real Spark install.
+ * <p>It holds Spark's own jars and the object-store connectors the distribution ships (see
+ * {@link #sparkJarsOnClasspath}), as a cloud build of Spark does: drivers and executors of the local clusters started
+ * from it read and write s3a, gs and abfss like the CLI. The step's code reaches the cluster only as the application
+ * jar and {@code spark.jars}, exactly as on a real Spark install.
  */
 public final class SparkDistribution {
   public static final String SCALA_VERSION = "2.13";
@@ -114,10 +116,11 @@ public final class SparkDistribution {
   }
 
   /**
-   * Spark's own jars on this JVM's class path: those whose file names the build listed as Spark's runtime (the
-   * {@link #SPARK_JARS_RESOURCES}, Spark's dependency tree as this module saw it). Nothing else: neither
-   * Sparkstep's jars (they travel as the application jar), nor the user's (spark.jars), nor a flavor's SDKs, which
-   * would otherwise land on every Master, Worker, driver and executor class path.
+   * Spark's own jars and the connectors on this JVM's class path: those whose file names the build listed (the
+   * {@link #SPARK_JARS_RESOURCES}, Spark's and sparkstep-connectors' dependency trees as this module saw them). Nothing
+   * else: neither Sparkstep's jars (they travel as the application jar), nor the user's (spark.jars), nor a flavor's
+   * SDKs, which would otherwise land on every Master, Worker, driver and executor class path. A connector missing
+   * from the class path is simply not linked; the driver's validation then names the scheme it cannot serve.
    */
   static List<Path> sparkJarsOnClasspath() {
     Set<String> sparkJars = sparkJarNames();
@@ -134,10 +137,10 @@ public final class SparkDistribution {
     return jars;
   }
 
-  /** Spark's dependency tree as this module's build resolved it (see its pom). */
+  /** Spark's and the connectors' dependency trees as this module's build resolved them (see its pom). */
   static final List<String> SPARK_JARS_RESOURCES = List.of("spark-jars.txt");
 
-  /** File names of Spark's runtime jars, as this module was built against. */
+  /** File names of Spark's runtime jars and the connectors, as this module was built against. */
   static Set<String> sparkJarNames() {
     Set<String> names = new HashSet<>();
     for (String resource : SPARK_JARS_RESOURCES) {
