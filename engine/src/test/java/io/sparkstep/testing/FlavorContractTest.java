@@ -336,14 +336,15 @@ public abstract class FlavorContractTest {
     ExecutorService users = Executors.newFixedThreadPool(3);
     Future<CliProcess> follow;
     try {
-      follow = users.submit(() -> cli("runs", "logs", runId, "--follow"));
+      // a follow lasts as long as the run
+      follow = users.submit(() -> cli(runTimeout().plus(Duration.ofMinutes(1)), "runs", "logs", runId, "--follow"));
       List<Future<RunState>> pollers = List.of(users.submit(() -> pollUntilFinal(runId)),
           users.submit(() -> pollUntilFinal(runId)));
       for (Future<RunState> poller : pollers) {
         assertEquals(RunState.SUCCEEDED, poller.get(runTimeout().toSeconds() + 60, TimeUnit.SECONDS),
             () -> "log:\n" + log(runId));
       }
-      CliProcess followed = follow.get(CLI_TIMEOUT.toSeconds() + 30, TimeUnit.SECONDS);
+      CliProcess followed = follow.get(runTimeout().toSeconds() + 90, TimeUnit.SECONDS);
       assertEquals(ExitCode.SUCCEEDED, followed.code(), followed.all());
       assertFalse(followed.out().isBlank(), "--follow streamed the log and ended with the run");
     } finally {
