@@ -62,13 +62,26 @@ public final class FlavorPlugins {
   }
 
   /**
-   * Child-first for everything but the API a flavor shares with the engine: Sparkstep itself, Spark, Scala, Hadoop,
-   * logging and the JDK come from the parent, so the flavor talks to the same engine and Spark classes.
+   * The packages a plugin takes from its parent first (falling back to its own jars only for a class the parent
+   * lacks): Sparkstep itself, Spark, Scala, Hadoop, logging, Jackson and the JDK, so the flavor talks to the same
+   * engine and Spark classes. The dist build checks each plugin against this rule (PluginLayoutCheck).
    */
+  private static final String[] PARENT_FIRST = {"java.", "javax.", "jdk.", "sun.", "io.sparkstep.", "org.apache.spark.",
+      "scala.", "org.apache.hadoop.", "org.slf4j.", "org.apache.logging.log4j.", "org.apache.log4j.",
+      "com.fasterxml.jackson."};
+
+  /** Whether a plugin loads {@code className} (binary name, e.g. {@code com.google.protobuf.Message}) from its parent. */
+  public static boolean sharedWithParent(String className) {
+    for (String prefix : PARENT_FIRST) {
+      if (className.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Child-first for everything but what {@link #sharedWithParent} names. */
   static final class PluginClassLoader extends URLClassLoader {
-    private static final String[] PARENT_FIRST = {"java.", "javax.", "jdk.", "sun.", "io.sparkstep.", "org.apache.spark.",
-        "scala.", "org.apache.hadoop.", "org.slf4j.", "org.apache.logging.log4j.", "org.apache.log4j.",
-        "com.fasterxml.jackson."};
 
     static {
       ClassLoader.registerAsParallelCapable();
@@ -83,7 +96,7 @@ public final class FlavorPlugins {
       synchronized (getClassLoadingLock(name)) {
         Class<?> loaded = findLoadedClass(name);
         if (loaded == null) {
-          if (parentFirst(name)) {
+          if (sharedWithParent(name)) {
             try {
               loaded = getParent().loadClass(name);
             } catch (ClassNotFoundException e) {
@@ -102,15 +115,6 @@ public final class FlavorPlugins {
         }
         return loaded;
       }
-    }
-
-    private static boolean parentFirst(String name) {
-      for (String prefix : PARENT_FIRST) {
-        if (name.startsWith(prefix)) {
-          return true;
-        }
-      }
-      return false;
     }
   }
 }
