@@ -1,7 +1,13 @@
 package io.sparkstep.cli;
 
+import io.sparkstep.api.ExitCode;
 import io.sparkstep.spi.ConfigOption;
 import io.sparkstep.spi.Flavor;
+import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.spi.FlavorUnavailableException;
+import io.sparkstep.spi.UnavailableFlavor;
+import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,9 +22,11 @@ final class FlavorCommand {
     @Option(names = "--settings", negatable = true, defaultValue = "true", description = "Show each flavor's settings.")
     boolean settings;
 
+    /** Every flavor that works, then each one found broken (one line each, on stderr too): exit 3 if any is. */
     @Override
     public Integer call() {
-      for (Flavor flavor : SparkstepCli.submitter().flavors().all()) {
+      FlavorRegistry registry = SparkstepCli.submitter().flavors();
+      for (Flavor flavor : registry.all()) {
         System.out.printf("%-14s %s%n", flavor.name(), flavor.description());
         if (settings) {
           for (ConfigOption option : flavor.options()) {
@@ -27,7 +35,15 @@ final class FlavorCommand {
           }
         }
       }
-      return 0;
+      List<UnavailableFlavor> unavailable = registry.unavailable();
+      for (UnavailableFlavor flavor : unavailable) {
+        System.out.printf("%-14s UNAVAILABLE: %s%n", flavor.name(), flavor.reason());
+      }
+      System.out.flush();
+      for (UnavailableFlavor flavor : unavailable) {
+        SparkstepCli.report(new FlavorUnavailableException(flavor), new PrintWriter(System.err, true));
+      }
+      return unavailable.isEmpty() ? 0 : ExitCode.PLATFORM_ERROR;
     }
 
     /** Type, then required or default, then secrecy: a secret's default is never shown, it may be a value. */

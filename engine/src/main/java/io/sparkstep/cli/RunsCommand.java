@@ -55,7 +55,8 @@ final class RunsCommand {
         StepRun run = SparkstepCli.submitter().attach(stored.runId());
         run.state();
         return run.record();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
+        // LinkageError: its flavor's plugin is broken; the other runs are still listed
         return stored;
       }
     }

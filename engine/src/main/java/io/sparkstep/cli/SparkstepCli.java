@@ -5,6 +5,8 @@ import io.sparkstep.api.SubmitException;
 import io.sparkstep.launch.StepSubmitter;
 import io.sparkstep.spec.InvalidSpecException;
 import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.FlavorUnavailableException;
+import io.sparkstep.spi.LoadFailure;
 import io.sparkstep.spi.PlatformException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -47,8 +49,13 @@ public final class SparkstepCli {
     io.sparkstep.util.ScrubbingPrintStream.install();
     submitter = null;
     verbose = false;
-    CommandLine cli = commandLine();
-    return cli.execute(args);
+    try {
+      return commandLine().execute(args);
+    } catch (RuntimeException | Error e) {
+      // picocli's handler below sees Exceptions only: an Error (a class of a plugin or of lib/ that does not load)
+      // would otherwise reach the user as the JVM's stack trace.
+      return report(e, new PrintWriter(System.err, true));
+    }
   }
 
   static CommandLine commandLine() {
@@ -81,7 +88,7 @@ public final class SparkstepCli {
    * The CLI's one error path: a line per problem (at most {@link InvalidSpecException#MAX_SHOWN}, the rest
    * counted), secrets scrubbed, the stack trace only with --verbose; the exit code for the kind of failure.
    */
-  static int report(Exception e, PrintWriter err) {
+  static int report(Throwable e, PrintWriter err) {
     if (e instanceof InvalidSpecException invalid) {
       List<ValidationProblem> problems = invalid.problems();
       if (problems.size() == 1) {
@@ -96,19 +103,34 @@ public final class SparkstepCli {
       err.flush();
       return ExitCode.INVALID_INPUT;
     }
+    if (e instanceof FlavorUnavailableException || LoadFailure.isLoadFailure(e)) {
+      // A broken installation, said in one line with the plugin or jar to look at (exit 3, as a platform failure).
+      String what = e instanceof FlavorUnavailableException ? e.getMessage() : LoadFailure.sentence(e);
+      boolean traced = !(e instanceof FlavorUnavailableException) || e.getCause() != null;
+      err.println(scrub("sparkstep: installation error: " + what
+          + (verbose || !traced ? "" : " (--verbose shows the trace)")));
+      printTraceIfVerbose(e, err);
+      return ExitCode.PLATFORM_ERROR;
+    }
     // A flavor's own command (a CliExtension) may still throw the SPI's type.
     boolean platform = e instanceof SubmitException || e instanceof PlatformException;
-    String prefix = platform ? "sparkstep: platform error: " : "sparkstep: ";
+    String prefix = platform ? "sparkstep: platform error: "
+        : e instanceof Exception ? "sparkstep: " : "sparkstep: internal error: " + e.getClass().getName() + ": ";
     err.println(scrub(prefix + oneLine(e)));
+    if (!verbose) {
+      err.println("  (run again with --verbose for details)");
+    }
+    printTraceIfVerbose(e, err);
+    return ExitCode.PLATFORM_ERROR;
+  }
+
+  private static void printTraceIfVerbose(Throwable e, PrintWriter err) {
     if (verbose) {
       java.io.StringWriter trace = new java.io.StringWriter();
       e.printStackTrace(new PrintWriter(trace));
       err.print(scrub(trace.toString()));
-    } else {
-      err.println("  (run again with --verbose for details)");
     }
     err.flush();
-    return ExitCode.PLATFORM_ERROR;
   }
 
   /** The message of {@code e} (or its type) on one line, bounded. */

@@ -90,6 +90,11 @@ public final class StepSubmitter {
     } catch (PlatformException e) {
       // The SPI's failure stays inside the engine; callers of the public API see the API's type.
       throw new SubmitException(e.getMessage(), e, e.retryable());
+    } catch (LinkageError e) {
+      // A flavor whose classes do not load (a broken plugin directory) never reached its platform: the run ends
+      // FAILED here instead of staying SUBMITTED, and the error goes on to the CLI, which names the plugin.
+      context.failed(new PlatformException(io.sparkstep.spi.LoadFailure.describe(e), e, false));
+      throw e;
     }
   }
 

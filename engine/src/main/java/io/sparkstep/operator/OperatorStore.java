@@ -135,8 +135,8 @@ public final class OperatorStore {
     for (String name : names()) {
       try {
         out.put(name, get(name));
-      } catch (InvalidSpecException e) {
-        // an operator whose flavor jar was removed is listed by name only in describe
+      } catch (InvalidSpecException | io.sparkstep.spi.FlavorUnavailableException e) {
+        // an operator whose flavor jar was removed, or is broken, is listed by name only in describe
       }
     }
     return out;

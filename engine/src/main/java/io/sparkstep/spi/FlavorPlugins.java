@@ -21,6 +21,8 @@ import java.util.stream.Stream;
  */
 public final class FlavorPlugins {
   public static final String PLUGINS_PROPERTY = "sparkstep.plugins";
+  /** A plugin's loader is named this and its directory's name, which stack frames show (LoadFailure). */
+  static final String LOADER_NAME_PREFIX = "sparkstep-flavor-";
 
   private FlavorPlugins() {
   }
@@ -45,6 +47,17 @@ public final class FlavorPlugins {
       System.err.println("sparkstep: warning: user jars skipped: " + e.getMessage());
     }
     return loaders;
+  }
+
+  /** {@code plugins/NAME} of this installation; null when there is no plugins directory. */
+  public static Path directory(String name) {
+    String dir = System.getProperty(PLUGINS_PROPERTY);
+    return dir == null || dir.isBlank() ? null : Paths.get(dir).resolve(name);
+  }
+
+  /** The plugin directory name of a plugin's loader; null for any other loader. */
+  static String pluginName(ClassLoader loader) {
+    return loader instanceof PluginClassLoader plugin ? plugin.getName().substring(LOADER_NAME_PREFIX.length()) : null;
   }
 
   private static URL[] jars(Path dir) throws IOException {
@@ -88,7 +101,7 @@ public final class FlavorPlugins {
     }
 
     PluginClassLoader(String name, URL[] urls, ClassLoader parent) {
-      super("sparkstep-flavor-" + name, urls, parent);
+      super(LOADER_NAME_PREFIX + name, urls, parent);
     }
 
     @Override

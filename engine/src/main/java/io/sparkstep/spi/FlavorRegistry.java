@@ -2,6 +2,8 @@ package io.sparkstep.spi;
 
 import io.sparkstep.spec.InvalidSpecException;
 import io.sparkstep.spec.ValidationProblem;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +13,7 @@ import java.util.stream.Collectors;
 /** The flavors on the classpath, found by ServiceLoader, and schema checks of operator configs. */
 public final class FlavorRegistry {
   private final Map<String, Flavor> flavors = new TreeMap<>();
+  private final Map<String, UnavailableFlavor> unavailable = new TreeMap<>();
   /**
    * The plugin flavors, loaded when first needed: a run on a flavor of the class path (local, spark-submit,
    * kubernetes) never opens the plugins' jars nor builds their class loaders, which costs a CLI run time before Spark
@@ -37,15 +40,97 @@ public final class FlavorRegistry {
     return flavors;
   }
 
-  /** A plugin that cannot be loaded is skipped with a warning naming its jar; the others still work. */
+  /**
+   * Each flavor {@code loader} provides, checked once here (its name, description and settings, what {@code flavor
+   * list} shows): one that fails, or whose name another jar also provides, becomes an {@link UnavailableFlavor}
+   * instead, and the others still work. A loader of a plugin also sees its parent's flavors: the same classes, skipped.
+   */
   private void load(ClassLoader loader) {
-    for (Flavor flavor : io.sparkstep.util.ServiceProviders.load(Flavor.class, loader)) {
-      flavors.putIfAbsent(flavor.name(), flavor);
+    String plugin = FlavorPlugins.pluginName(loader);
+    List<Flavor> found = io.sparkstep.util.ServiceProviders.load(Flavor.class, loader,
+        failure -> notLoaded(plugin, failure));
+    for (Flavor flavor : found) {
+      add(flavor, plugin);
     }
   }
 
+  private void notLoaded(String plugin, io.sparkstep.util.ServiceProviders.Failure failure) {
+    Path pluginDir = plugin == null ? null : FlavorPlugins.directory(plugin);
+    // A plugin's loader also lists its parent's providers; a broken one of those is the parent's, not the plugin's.
+    boolean ofPlugin = pluginDir != null && failure.jar() != null && Paths.get(failure.jar()).startsWith(pluginDir);
+    String name = ofPlugin ? plugin : failure.provider() != null ? failure.provider() : "(unnamed provider)";
+    String source = failure.jar() != null ? failure.jar() : pluginDir != null ? pluginDir.toString() : null;
+    unavailable(new UnavailableFlavor(name, source, LoadFailure.describe(failure.error()),
+        fixFor(ofPlugin ? plugin : null), failure.error()));
+  }
+
+  private void add(Flavor flavor, String plugin) {
+    String name;
+    try {
+      name = flavor.name();
+    } catch (RuntimeException | LinkageError e) {
+      unavailable(new UnavailableFlavor(plugin != null ? plugin : flavor.getClass().getName(), sourceOf(flavor),
+          "its name() failed: " + LoadFailure.describe(e), fixFor(plugin), e));
+      return;
+    }
+    Flavor existing = flavors.get(name);
+    if (existing != null && existing.getClass() == flavor.getClass()) {
+      return;
+    }
+    if (existing != null) {
+      flavors.remove(name);
+      unavailable(new UnavailableFlavor(name, null, "two jars provide it: " + sourceOf(existing) + " ("
+          + existing.getClass().getName() + ") and " + sourceOf(flavor) + " (" + flavor.getClass().getName() + ")",
+          "remove one of them", null));
+      return;
+    }
+    if (unavailable.containsKey(name)) {
+      return;
+    }
+    try {
+      flavor.description();
+      flavor.options();
+    } catch (RuntimeException | LinkageError e) {
+      unavailable(new UnavailableFlavor(name, sourceOf(flavor), "it cannot describe its settings: "
+          + LoadFailure.describe(e), fixFor(plugin), e));
+      return;
+    }
+    flavors.put(name, flavor);
+  }
+
+  private void unavailable(UnavailableFlavor flavor) {
+    unavailable.putIfAbsent(flavor.name(), flavor);
+  }
+
+  private static String fixFor(String plugin) {
+    return plugin != null
+        ? "its plugin directory is incomplete or clashes with lib/: reinstall Sparkstep (plugins/" + plugin
+            + "/dependencies.txt lists what it needs)"
+        : "fix or remove that jar (SPARKSTEP_CLASSPATH, $SPARKSTEP_HOME/plugins or the installation's lib/)";
+  }
+
+  /** The jar (or directory) a flavor's class came from. */
+  private static String sourceOf(Flavor flavor) {
+    java.security.CodeSource code = flavor.getClass().getProtectionDomain().getCodeSource();
+    if (code == null || code.getLocation() == null) {
+      return flavor.getClass().getName();
+    }
+    try {
+      return Paths.get(code.getLocation().toURI()).toString();
+    } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+      return code.getLocation().toString();
+    }
+  }
+
+  /** The flavors that work. */
   public List<Flavor> all() {
     return new ArrayList<>(withPlugins().values());
+  }
+
+  /** The flavors found that cannot be used, each with why. */
+  public synchronized List<UnavailableFlavor> unavailable() {
+    withPlugins();
+    return new ArrayList<>(unavailable.values());
   }
 
   public Flavor get(String name) {
@@ -57,6 +142,13 @@ public final class FlavorRegistry {
       flavor = withPlugins().get(name);
     }
     if (flavor == null) {
+      UnavailableFlavor broken;
+      synchronized (this) {
+        broken = unavailable.get(name);
+      }
+      if (broken != null) {
+        throw new FlavorUnavailableException(broken);
+      }
       throw new InvalidSpecException("flavor", "unknown flavor '" + name + "'",
           "available flavors: " + String.join(", ", flavors.keySet())
               + "; a custom flavor is a jar on the classpath (SPARKSTEP_CLASSPATH or ~/.sparkstep/plugins)");

@@ -13,6 +13,7 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,6 +30,14 @@ public final class ServiceProviders {
   }
 
   public static <T> List<T> load(Class<T> type, ClassLoader loader) {
+    return load(type, loader, failure -> warn(type, failure));
+  }
+
+  /**
+   * The providers that load; each one that does not goes to {@code failures} (instead of a warning), for a caller
+   * that reports it its own way.
+   */
+  public static <T> List<T> load(Class<T> type, ClassLoader loader, Consumer<Failure> failures) {
     List<T> providers = new ArrayList<>();
     Iterator<T> it = ServiceLoader.load(type, loader).iterator();
     for (int guard = 0; guard < 10_000; guard++) {
@@ -38,22 +47,37 @@ public final class ServiceProviders {
         }
         providers.add(it.next());
       } catch (ServiceConfigurationError | LinkageError e) {
-        warn(type, loader, e);
+        failures.accept(failure(type, loader, e));
       }
     }
     return providers;
   }
 
-  private static void warn(Class<?> type, ClassLoader loader, Throwable e) {
+  /**
+   * A provider that did not load.
+   *
+   * @param provider its class name, when the error names it
+   * @param jar the jar (or directory) whose services file lists it, when found
+   * @param error what the ServiceLoader threw
+   */
+  public record Failure(String provider, String jar, Throwable error) {
+  }
+
+  private static Failure failure(Class<?> type, ClassLoader loader, Throwable e) {
     String provider = null;
     Matcher matcher = PROVIDER.matcher(String.valueOf(e.getMessage()));
     if (matcher.find()) {
       provider = matcher.group(1);
     }
-    String jar = provider == null ? null : listingJar(type, loader, provider);
+    return new Failure(provider, provider == null ? null : listingJar(type, loader, provider), e);
+  }
+
+  private static void warn(Class<?> type, Failure failure) {
+    Throwable e = failure.error();
     Throwable cause = e.getCause() != null ? e.getCause() : e;
     String line = "sparkstep: warning: skipped " + type.getSimpleName() + " provider "
-        + (provider == null ? "" : provider + " ") + (jar == null ? "" : "from " + jar + " ")
+        + (failure.provider() == null ? "" : failure.provider() + " ")
+        + (failure.jar() == null ? "" : "from " + failure.jar() + " ")
         + "(" + firstLine(cause.toString()) + ")";
     if (WARNED.add(line)) {
       System.err.println(line);

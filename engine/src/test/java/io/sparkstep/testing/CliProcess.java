@@ -44,11 +44,22 @@ public record CliProcess(int code, String out, String err) {
   public static CliProcess run(Path home, Duration timeout, java.util.Map<String, String> env,
                                Class<? extends Runnable> setup, String... args)
       throws IOException, InterruptedException {
+    return run(home, timeout, env, setup, List.of(), args);
+  }
+
+  /**
+   * The same, with {@code jvmFlags} added to the JVM's command line: what bin/sparkstep passes besides the class
+   * path, such as {@code -Dsparkstep.plugins=DIR} for a distribution's plugin directories.
+   */
+  public static CliProcess run(Path home, Duration timeout, java.util.Map<String, String> env,
+                               Class<? extends Runnable> setup, List<String> extraJvmFlags, String... args)
+      throws IOException, InterruptedException {
     List<String> jvmFlags = new ArrayList<>(List.of(
         // the CLI only submits and follows: Spark's driver and executors run in their own processes
         "-Xmx512m", "-Dsparkstep.home=" + home, "-Dspark.ui.enabled=false",
         // a quicker start for short-lived JVMs on a small CI box (JIT and GC choice only, no change in behaviour)
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    jvmFlags.addAll(extraJvmFlags);
     String mainClass = SparkstepCli.class.getName();
     if (setup != null) {
       jvmFlags.add("-D" + FreshCli.SETUP_PROPERTY + "=" + setup.getName());
