@@ -50,8 +50,8 @@ class CliCommandsSmokeTest {
           "outputPath", "s3://sparkstep-test/out", "region", "us-east-1"),
       "vertex", Map.of("project", "sparkstep-test", "location", "us-central1",
           "image", "us-docker.pkg.dev/sparkstep-test/steps/sparkstep:0.1.0", "stagingUri", "gs://sparkstep-test/runs"),
-      "azureml", Map.of("subscriptionId", "00000000-0000-0000-0000-000000000000", "resourceGroup", "rg",
-          "workspace", "ws", "compute", "cpu-cluster", "environment", "azureml:sparkstep:1",
+      "azureml", Map.of("subscriptionId", "00000000-0000-0000-0000-000000000000", "resourceGroup", "sparkstep-rg",
+          "workspace", "sparkstep-ws", "compute", "cpu-cluster", "environment", "azureml:sparkstep:1",
           "stagingUri", "abfss://runs@account.dfs.core.windows.net/sparkstep"));
   /** One bad setting per flavor: the setting a refusal must name. */
   private static final Map<String, String> BAD = Map.of(
