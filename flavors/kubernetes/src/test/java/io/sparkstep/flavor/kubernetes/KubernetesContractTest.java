@@ -45,6 +45,11 @@ class KubernetesContractTest extends FlavorContractTest {
     settings.put("conf.spark.executor.instances", "1");
     settings.put("conf.spark.driver.memory", "512m");
     settings.put("conf.spark.executor.memory", "512m");
+    if (mode() == Mode.DISTRIBUTION) {
+      // the distribution's CLI ships the user's step jars (SPARKSTEP_CLASSPATH) to the cluster: a place the
+      // stand-in's pods (local JVMs) can read them from
+      settings.put("uploadPath", tmp.resolve("uploads").toUri().toString());
+    }
     registerOperator("k8s", "kubernetes", settings);
     return "k8s";
   }
