@@ -11,9 +11,17 @@ import org.apache.spark.sql.SparkSession;
  * Spark, a detached run is a child JVM of the CLI that started it.
  */
 class LocalContractTest extends FlavorContractTest {
+  /** The Java API's part here; the registration, runs and fresh processes through the distribution: dist-tests. */
   @Override
-  protected String startPlatform(Path tmp, Path home) {
-    return "local";
+  protected Mode mode() {
+    return Mode.JAVA_API;
+  }
+
+  /** An operator of the local flavor with its defaults: what the built-in {@code local} is, registered by name. */
+  @Override
+  protected String startPlatform(Path tmp, Path home) throws Exception {
+    registerOperator("embedded", "local", java.util.Map.of());
+    return "embedded";
   }
 
   @Override

@@ -67,18 +67,32 @@ public record CliProcess(int code, String out, String err) {
     }
     List<String> command = JavaCommand.forMainClass(mainClass, jvmFlags);
     command.addAll(List.of(args));
+    return run(command, environment -> environment.putAll(env), timeout);
+  }
+
+  /**
+   * Runs {@code command} (a CLI call however it is started: a java command line, the distribution's
+   * {@code bin/sparkstep}) in this JVM's environment as {@code environment} changes it, and waits for it; past
+   * {@code timeout} the process and its children are killed and the call fails with what it had printed.
+   */
+  public static CliProcess run(List<String> command,
+                               java.util.function.Consumer<java.util.Map<String, String>> environment,
+                               Duration timeout)
+      throws IOException, InterruptedException {
     Path out = Files.createTempFile("sparkstep-cli-", ".out");
     Path err = Files.createTempFile("sparkstep-cli-", ".err");
     try {
       // files rather than pipes: a chatty process never blocks on a full pipe while we wait for it
       ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectOutput(out.toFile())
           .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
-      builder.environment().putAll(env);
+      environment.accept(builder.environment());
       Process process = builder.start();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        throw new AssertionError("sparkstep " + String.join(" ", args) + " did not end within "
+        // the arguments, not a java command line's class path
+        String call = String.join(" ", command.subList(Math.max(0, command.size() - 12), command.size()));
+        throw new AssertionError("..." + call + " did not end within "
             + timeout.toSeconds() + " s\nstdout:\n" + read(out) + "\nstderr:\n" + read(err));
       }
       return new CliProcess(process.exitValue(), read(out), read(err));

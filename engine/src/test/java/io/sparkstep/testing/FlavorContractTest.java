@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sparkstep.api.ExitCode;
 import io.sparkstep.api.RunRecordView;
@@ -11,6 +12,7 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.launch.StepSubmitter;
+import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunRecordJson;
 import io.sparkstep.record.RunStore;
@@ -54,6 +56,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  * <p>Four real runs per flavor: a success (with a spec past 256 KiB), a failure (a step that reads a secret by
  * reference and leaks it down every route), a cancel, and a detached run that only fresh CLI processes follow. The
  * refusals never reach the platform. The last test looks for the secret everywhere the runs went.
+ *
+ * <p>Which of them run, and how, is the subclass's {@link #mode()}: all of them with the test's class path, or split
+ * between a flavor module (the Java API) and the dist-tests module, where the registration, the success, the failure
+ * and the detached run go through the unpacked distribution's {@code bin/sparkstep} (the product: flavors from its
+ * {@code plugins/}, nothing from the test's class path).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -72,13 +79,29 @@ public abstract class FlavorContractTest {
   private SecretRoutes secrets;
   private String previousHome;
 
+  /** Which promises a subclass checks, and through what. */
+  public enum Mode {
+    /** Every test; runs through the Java API, CLI calls in fresh JVMs of the test's class path. */
+    TEST_CLASS_PATH,
+    /**
+     * What only the Java API and an in-process call check (cancel through a run's handle while its log streams, the
+     * refusals); the runs a user makes with the CLI are left to a {@link #DISTRIBUTION} subclass of the same flavor.
+     */
+    JAVA_API,
+    /**
+     * The operator's registration, the success, the failure and the detached run, each a {@code sparkstep} call of
+     * the unpacked distribution ({@link DistributionCli}); what the Java API alone can do is left to {@link #JAVA_API}.
+     */
+    DISTRIBUTION
+  }
+
   /** A setting the flavor cannot map and the spec field its refusal must name. */
   public record Refusal(String resources, String field) {
   }
 
   /**
-   * Starts the flavor's platform (or stand-in) and registers an operator for it in {@code home}, whose runs may
-   * write under {@code tmp}.
+   * Starts the flavor's platform (or stand-in) and registers an operator for it in {@code home} (through
+   * {@link #registerOperator}), whose runs may write under {@code tmp}.
    *
    * @return the operator's name
    */
@@ -86,6 +109,31 @@ public abstract class FlavorContractTest {
 
   /** Resources this flavor cannot map, and the field the one-line refusal names. */
   protected abstract Refusal unsupportedResources();
+
+  /** Which of the promises this class checks, and through what (by default all, with the test's class path). */
+  protected Mode mode() {
+    return Mode.TEST_CLASS_PATH;
+  }
+
+  /** How a fresh CLI process is started: the distribution's launcher, or the CLI's main on the test's class path. */
+  protected CliLauncher cliLauncher() {
+    return mode() == Mode.DISTRIBUTION ? DistributionCli.withTestSteps() : CliLauncher.testClassPath(cliSetup());
+  }
+
+  /**
+   * Registers operator {@code name} of {@code flavor}: in {@link Mode#DISTRIBUTION}, as a user does
+   * ({@code sparkstep operator register NAME --flavor FLAVOR --set KEY=VALUE...}), else in this JVM.
+   */
+  protected final void registerOperator(String name, String flavor, Map<String, String> settings) throws Exception {
+    if (mode() != Mode.DISTRIBUTION) {
+      new OperatorStore(home, new FlavorRegistry()).register(name, flavor, settings, false);
+      return;
+    }
+    List<String> args = new ArrayList<>(List.of("operator", "register", name, "--flavor", flavor));
+    settings.forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
+    CliProcess register = cli(args.toArray(String[]::new));
+    assertEquals(ExitCode.SUCCEEDED, register.code(), register.all());
+  }
 
   /** Stops what {@link #startPlatform} started. */
   protected void stopPlatform() throws Exception {
@@ -199,19 +247,19 @@ public abstract class FlavorContractTest {
   @Test
   @Order(1)
   void aStepRunsThroughItsStatesToSucceededWithRowsPerOutputAndASpecPast256KiB() throws Exception {
+    assumeTrue(mode() != Mode.JAVA_API, "a run as a user makes it: checked through the distribution (dist-tests)");
     // 256 KiB in eight conf values of 32 KiB (one value may hold at most 64 KiB, see SpecValidator's limits): past
     // Linux's 128 KiB for one argument and past every platform's limit for one environment value
     Map<String, String> padding = new TreeMap<>();
     for (int i = 0; i < 8; i++) {
       padding.put("spark.sparkstep.test.padding" + i, Integer.toString(i).repeat(32 * 1024));
     }
-    StepRun run = Sparkstep.operator(operator, home).step("generate-trips")
-        .param("rows", 1500).param("zones", 20).param("partitions", 2)
-        .output("trips", outputUri("ok/trips")).output("zones", outputUri("ok/zones"))
-        .conf(padding).conf(SECRET_CONF, SecretRoutes.REFERENCE).submit();
-    List<RunState> seen = Collections.synchronizedList(new ArrayList<>(List.of(run.state())));
-    run.addListener(r -> seen.add(r.state()));
-    assertEquals(RunState.SUCCEEDED, run.await(runTimeout()), () -> "log:\n" + log(run.id()));
+    Map<String, String> conf = new TreeMap<>(padding);
+    conf.put(SECRET_CONF, SecretRoutes.REFERENCE);
+    Finished run = runToEnd("generate-trips", Map.of("rows", 1500, "zones", 20, "partitions", 2),
+        Map.of("trips", outputUri("ok/trips"), "zones", outputUri("ok/zones")), conf);
+    assertEquals(RunState.SUCCEEDED, run.state(), () -> run.output() + "log:\n" + log(run.id()));
+    List<RunState> seen = run.seen();
 
     RunRecordView view = run.record();
     assertEquals(Map.of("trips", 1500L, "zones", 20L), view.rowsWritten(), "rows per output");
@@ -232,10 +280,11 @@ public abstract class FlavorContractTest {
   @Test
   @Order(2)
   void aFailingStepIsFailedWithItsOwnMessageScrubbedAndCommitsNothing() throws Exception {
+    assumeTrue(mode() != Mode.JAVA_API, "a run as a user makes it: checked through the distribution (dist-tests)");
     String out = outputUri("failed/out");
-    StepRun run = Sparkstep.operator(operator, home).step(SecretLeakingStep.class).param("confKey", SECRET_CONF)
-        .output("out", out).conf(SECRET_CONF, SecretRoutes.REFERENCE).submit();
-    assertEquals(RunState.FAILED, run.await(runTimeout()), () -> "log:\n" + log(run.id()));
+    Finished run = runToEnd(SecretLeakingStep.class.getName(), Map.of("confKey", SECRET_CONF), Map.of("out", out),
+        Map.of(SECRET_CONF, SecretRoutes.REFERENCE));
+    assertEquals(RunState.FAILED, run.state(), () -> run.output() + "log:\n" + log(run.id()));
     String error = run.record().errorMessage();
     assertNotNull(error, "a failed run says why");
     assertTrue(error.contains("login failed for " + Redactor.REDACTED), "the step's own message, scrubbed: " + error);
@@ -250,6 +299,7 @@ public abstract class FlavorContractTest {
   @Test
   @Order(3)
   void cancelWhileRunningEndsCancelledWithNothingCommittedAndNothingLeft() throws Exception {
+    assumeTrue(mode() != Mode.DISTRIBUTION, "the Java API's cancel: checked by the flavor module");
     String out = outputUri("cancelled/out");
     StepRun run = Sparkstep.operator(operator, home).step(SlowStep.class).param("seconds", 120)
         .output("out", out).conf(SECRET_CONF, SecretRoutes.REFERENCE).submit();
@@ -273,6 +323,7 @@ public abstract class FlavorContractTest {
   @Test
   @Order(4)
   void aDetachedRunFollowedOnlyByFreshProcessesReachesItsFinalStateWithEachLogLineOnce() throws Exception {
+    assumeTrue(mode() != Mode.JAVA_API, "fresh CLI processes: checked through the distribution (dist-tests)");
     CliProcess submit = cli("run", "--operator", operator, "--detach", "--step", "generate-trips",
         "--param", "rows=700", "--param", "zones=10", "--output", "trips=" + outputUri("detached/trips"),
         "--output", "zones=" + outputUri("detached/zones"), "--conf", SECRET_CONF + "=" + SecretRoutes.REFERENCE);
@@ -285,14 +336,15 @@ public abstract class FlavorContractTest {
     ExecutorService users = Executors.newFixedThreadPool(3);
     Future<CliProcess> follow;
     try {
-      follow = users.submit(() -> cli("runs", "logs", runId, "--follow"));
+      // a follow lasts as long as the run
+      follow = users.submit(() -> cli(runTimeout().plus(Duration.ofMinutes(1)), "runs", "logs", runId, "--follow"));
       List<Future<RunState>> pollers = List.of(users.submit(() -> pollUntilFinal(runId)),
           users.submit(() -> pollUntilFinal(runId)));
       for (Future<RunState> poller : pollers) {
         assertEquals(RunState.SUCCEEDED, poller.get(runTimeout().toSeconds() + 60, TimeUnit.SECONDS),
             () -> "log:\n" + log(runId));
       }
-      CliProcess followed = follow.get(CLI_TIMEOUT.toSeconds() + 30, TimeUnit.SECONDS);
+      CliProcess followed = follow.get(runTimeout().toSeconds() + 90, TimeUnit.SECONDS);
       assertEquals(ExitCode.SUCCEEDED, followed.code(), followed.all());
       assertFalse(followed.out().isBlank(), "--follow streamed the log and ended with the run");
     } finally {
@@ -333,6 +385,7 @@ public abstract class FlavorContractTest {
   @Test
   @Order(8)
   void aDetachedRunObservedLateKeepsThePlatformsTimesNotTheObserversClock() throws Exception {
+    assumeTrue(mode() != Mode.JAVA_API, "fresh CLI processes: checked through the distribution (dist-tests)");
     CliProcess submit = cli("run", "--operator", operator, "--detach", "--step", "generate-trips",
         "--param", "rows=300", "--param", "zones=5", "--output", "trips=" + outputUri("late/trips"),
         "--output", "zones=" + outputUri("late/zones"));
@@ -412,6 +465,53 @@ public abstract class FlavorContractTest {
     }
   }
 
+  /**
+   * A run and what its submitter saw of it.
+   *
+   * @param id the run's id
+   * @param state its final state
+   * @param seen the states the submitter was told of, in order (the Java API's listener; the CLI's "run ID STATE")
+   * @param record the run's record as the Java API shows it
+   * @param output what a CLI submitter printed (empty through the Java API)
+   */
+  protected record Finished(String id, RunState state, List<RunState> seen, RunRecordView record, String output) {
+  }
+
+  /**
+   * Runs {@code step} on the operator to its end: in {@link Mode#DISTRIBUTION} as {@code sparkstep run} of the
+   * distribution (which waits, printing each state), else through the Java API with a listener.
+   */
+  protected Finished runToEnd(String step, Map<String, Object> params, Map<String, String> outputs,
+                              Map<String, String> conf) throws Exception {
+    if (mode() != Mode.DISTRIBUTION) {
+      Sparkstep builder = Sparkstep.operator(operator, home).step(step).conf(conf);
+      params.forEach(builder::param);
+      outputs.forEach(builder::output);
+      StepRun run = builder.submit();
+      List<RunState> seen = Collections.synchronizedList(new ArrayList<>(List.of(run.state())));
+      run.addListener(r -> seen.add(r.state()));
+      RunState state = run.await(runTimeout());
+      return new Finished(run.id(), state, List.copyOf(seen), run.record(), "");
+    }
+    List<String> args = new ArrayList<>(List.of("run", "--operator", operator, "--step", step));
+    params.forEach((name, value) -> args.addAll(List.of("--param", name + "=" + value)));
+    outputs.forEach((name, uri) -> args.addAll(List.of("--output", name + "=" + uri)));
+    conf.forEach((key, value) -> args.addAll(List.of("--conf", key + "=" + value)));
+    CliProcess run = cli(runTimeout().plus(Duration.ofMinutes(1)), args.toArray(String[]::new));
+    String runId = run.err().lines().filter(l -> l.startsWith("run ") && l.contains(" submitted to operator "))
+        .map(l -> l.split(" ")[1]).findFirst()
+        .orElseThrow(() -> new AssertionError("sparkstep run names the run it submitted: " + run.all()));
+    // "run ID STATE" as the CLI prints each state it is told of, then its summary "run ID STATE[ in N s]"
+    List<RunState> seen = new ArrayList<>(List.of(RunState.SUBMITTED));
+    run.err().lines().filter(l -> l.matches("run " + runId + " [A-Z]+")).map(l -> RunState.valueOf(l.split(" ")[2]))
+        .forEach(seen::add);
+    RunState state = run.out().lines().filter(l -> l.startsWith("run " + runId + " ")).findFirst()
+        .map(l -> RunState.valueOf(l.split(" ")[2]))
+        .orElseThrow(() -> new AssertionError("sparkstep run ends with the run's summary: " + run.all()));
+    assertEquals(state.exitCode(), run.code(), "the exit code of a run that ended " + state + ": " + run.all());
+    return new Finished(runId, state, seen, attach(runId).record(), run.all());
+  }
+
   /** {@code runs status} from fresh processes, one after another, until the run is final; its final state. */
   private RunState pollUntilFinal(String runId) throws Exception {
     long deadline = System.nanoTime() + runTimeout().toNanos();
@@ -459,6 +559,7 @@ public abstract class FlavorContractTest {
   @Test
   @Order(5)
   void unsupportedResourcesAreRefusedInOneLineNamingTheFieldBeforeAnythingRuns() throws Exception {
+    assumeTrue(mode() != Mode.DISTRIBUTION, "an in-process refusal: checked by the flavor module");
     Refusal refusal = unsupportedResources();
     int runsBefore = store.list().size();
     CliCall call = CliCall.of("run", "--operator", operator, "--step", "generate-trips",
@@ -474,6 +575,7 @@ public abstract class FlavorContractTest {
   @Test
   @Order(6)
   void theSameGpuVendorIsAcceptedOrRefusedAlike() {
+    assumeTrue(mode() != Mode.DISTRIBUTION, "in-process refusals: checked by the flavor module");
     // a parameter the step does not have makes every call a refusal, so none is submitted: what differs between
     // the calls is only what the flavor says of the vendor
     Map<String, String> refusals = new LinkedHashMap<>();
@@ -497,6 +599,7 @@ public abstract class FlavorContractTest {
   @Test
   @Order(7)
   void aLiteralSecretInConfIsRefusedBeforeAnythingRunsOrCarriedWhereNothingStoresIt() throws Exception {
+    assumeTrue(mode() != Mode.DISTRIBUTION, "a literal secret through the Java API: checked by the flavor module");
     if (refusesLiteralSecrets()) {
       int runsBefore = store.list().size();
       secrets.literalConfIsRefused(operator, outputUri("literal/out"));
@@ -523,7 +626,11 @@ public abstract class FlavorContractTest {
 
   /** A CLI call in a JVM of its own, as a user makes it from another terminal; what it printed is checked too. */
   protected CliProcess cli(String... args) throws IOException, InterruptedException {
-    CliProcess call = CliProcess.run(home, CLI_TIMEOUT, cliEnvironment(), cliSetup(), args);
+    return cli(CLI_TIMEOUT, args);
+  }
+
+  private CliProcess cli(Duration timeout, String... args) throws IOException, InterruptedException {
+    CliProcess call = cliLauncher().run(home, timeout, cliEnvironment(), args);
     secrets.saw(call.all());
     return call;
   }

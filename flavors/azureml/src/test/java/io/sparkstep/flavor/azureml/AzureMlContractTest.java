@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.record.RunRecord;
-import io.sparkstep.spi.FlavorRegistry;
 import io.sparkstep.testing.FlavorContractTest;
 import io.sparkstep.testing.SecretRoutes;
 import java.nio.file.Files;
@@ -24,19 +22,30 @@ import javax.net.ssl.SSLContext;
  * {@link StandInClientSetup}, as an embedding application would.
  */
 class AzureMlContractTest extends FlavorContractTest {
-  private AzureMlStandIn standIn;
+  AzureMlStandIn standIn;
   private SSLContext previousDefault;
+
+  /** The Java API's part here; the registration, runs and fresh processes through the distribution: dist-tests. */
+  @Override
+  protected Mode mode() {
+    return Mode.JAVA_API;
+  }
 
   @Override
   protected String startPlatform(Path tmp, Path home) throws Exception {
     standIn = new AzureMlStandIn(Files.createDirectories(tmp.resolve("standin")));
     previousDefault = SSLContext.getDefault();
-    StandInClientSetup.install(standIn.workDir.resolve("standin.p12"));
+    StandInClientSetup.install(keyStore());
     Map<String, String> settings = standIn.operatorSettings(tmp.resolve("staging"));
     // how a container gets a secret value: in its environment, by reference in the operator
     settings.put("env.API_TOKEN", SecretRoutes.REFERENCE);
-    new OperatorStore(home, new FlavorRegistry()).register("aml", "azureml", settings, false);
+    registerOperator("aml", "azureml", settings);
     return "aml";
+  }
+
+  /** The stand-in's certificate (PKCS12, password {@code changeit}): what a client trusts. */
+  Path keyStore() {
+    return standIn.workDir.resolve("standin.p12");
   }
 
   @Override
@@ -52,7 +61,7 @@ class AzureMlContractTest extends FlavorContractTest {
 
   @Override
   protected Map<String, String> cliEnvironment() {
-    return Map.of(StandInClientSetup.KEY_STORE_ENV, standIn.workDir.resolve("standin.p12").toString());
+    return Map.of(StandInClientSetup.KEY_STORE_ENV, keyStore().toString());
   }
 
   @Override

@@ -20,6 +20,12 @@ class KubernetesContractTest extends FlavorContractTest {
   static final StandInCluster cluster = StandInCluster.apiServer(NS).withKubelet(PODS,
       StandInNode.cpu("cpu-node-1", 4, 8192));
 
+  /** The Java API's part here; the registration, runs and fresh processes through the distribution: dist-tests. */
+  @Override
+  protected Mode mode() {
+    return Mode.JAVA_API;
+  }
+
   @Override
   protected String startPlatform(Path tmp, Path home) throws Exception {
     Map<String, String> settings = new java.util.LinkedHashMap<>();
@@ -39,8 +45,12 @@ class KubernetesContractTest extends FlavorContractTest {
     settings.put("conf.spark.executor.instances", "1");
     settings.put("conf.spark.driver.memory", "512m");
     settings.put("conf.spark.executor.memory", "512m");
-    new io.sparkstep.operator.OperatorStore(home, new io.sparkstep.spi.FlavorRegistry())
-        .register("k8s", "kubernetes", settings, false);
+    if (mode() == Mode.DISTRIBUTION) {
+      // the distribution's CLI ships the user's step jars (SPARKSTEP_CLASSPATH) to the cluster: a place the
+      // stand-in's pods (local JVMs) can read them from
+      settings.put("uploadPath", tmp.resolve("uploads").toUri().toString());
+    }
+    registerOperator("k8s", "kubernetes", settings);
     return "k8s";
   }
 

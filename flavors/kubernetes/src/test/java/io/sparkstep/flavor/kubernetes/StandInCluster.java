@@ -85,6 +85,16 @@ final class StandInCluster implements BeforeAllCallback, AfterAllCallback {
 
   /** The image's engine jar: the one the reactor just built (local:// = already on the node, as in the image). */
   static Path engineJar() throws IOException {
+    // the jar this JVM loaded the engine from, where it is one (dist-tests, a build resolving from a repository)
+    try {
+      Path loaded = Path.of(io.sparkstep.runtime.StepEntrypoint.class.getProtectionDomain().getCodeSource()
+          .getLocation().toURI());
+      if (Files.isRegularFile(loaded)) {
+        return loaded;
+      }
+    } catch (java.net.URISyntaxException e) {
+      throw new IOException(e);
+    }
     try (java.util.stream.Stream<Path> jars = Files.list(Path.of("../../engine/target"))) {
       return jars.filter(j -> j.getFileName().toString().matches("sparkstep-engine-[^-]+(-SNAPSHOT)?\\.jar"))
           .findFirst().orElseThrow(() -> new IllegalStateException("build the engine jar first (-am verify)"))

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.record.RunRecord;
-import io.sparkstep.spi.FlavorRegistry;
 import io.sparkstep.testing.FlavorContractTest;
 import io.sparkstep.testing.SecretRoutes;
 import java.nio.file.Files;
@@ -26,6 +24,12 @@ class SageMakerContractTest extends FlavorContractTest {
   private StandInCredentials credentials;
   private SageMakerStandIn standIn;
 
+  /** The Java API's part here; the registration, runs and fresh processes through the distribution: dist-tests. */
+  @Override
+  protected Mode mode() {
+    return Mode.JAVA_API;
+  }
+
   @Override
   protected String startPlatform(Path tmp, Path home) throws Exception {
     credentials = StandInCredentials.install();
@@ -33,7 +37,7 @@ class SageMakerContractTest extends FlavorContractTest {
     Map<String, String> settings = standIn.operatorSettings(tmp.resolve("store"));
     // how a container gets a secret value: in its environment, by reference in the operator
     settings.put("env.WAREHOUSE_TOKEN", SecretRoutes.REFERENCE);
-    new OperatorStore(home, new FlavorRegistry()).register("sm", "sagemaker", settings, true);
+    registerOperator("sm", "sagemaker", settings);
     return "sm";
   }
 

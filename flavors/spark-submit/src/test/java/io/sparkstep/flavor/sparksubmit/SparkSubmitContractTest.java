@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.record.RunRecord;
-import io.sparkstep.spi.FlavorRegistry;
 import io.sparkstep.testing.FlavorContractTest;
 import io.sparkstep.util.SparkstepHome;
 import java.nio.file.Path;
@@ -24,6 +22,12 @@ class SparkSubmitContractTest extends FlavorContractTest {
   private static final Path MODULE_HOME = SparkstepHome.resolve();
   private LocalCluster cluster;
 
+  /** The Java API's part here; the registration, runs and fresh processes through the distribution: dist-tests. */
+  @Override
+  protected Mode mode() {
+    return Mode.JAVA_API;
+  }
+
   @Override
   protected String startPlatform(Path tmp, Path home) throws Exception {
     SparkDistribution spark = SparkDistribution.assemble(MODULE_HOME.resolve("spark-dist"));
@@ -33,7 +37,7 @@ class SparkSubmitContractTest extends FlavorContractTest {
     settings.put("conf.spark.executor.memory", "512m");
     settings.put("conf.spark.driver.memory", "512m");
     settings.put("conf.spark.ui.enabled", "false");
-    new OperatorStore(home, new FlavorRegistry()).register("standalone", SparkSubmitFlavor.NAME, settings, true);
+    registerOperator("standalone", SparkSubmitFlavor.NAME, settings);
     return "standalone";
   }
 

@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.cloud.aiplatform.v1.ContainerSpec;
 import com.google.cloud.aiplatform.v1.CreateCustomJobRequest;
 import com.google.cloud.aiplatform.v1.JobState;
-import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.runtime.StepEntrypoint;
-import io.sparkstep.spi.FlavorRegistry;
 import io.sparkstep.testing.FlavorContractTest;
 import io.sparkstep.testing.SecretRoutes;
 import java.nio.file.Files;
@@ -27,13 +25,19 @@ import java.util.Optional;
 class VertexContractTest extends FlavorContractTest {
   private VertexStandIn standIn;
 
+  /** The Java API's part here; the registration, runs and fresh processes through the distribution: dist-tests. */
+  @Override
+  protected Mode mode() {
+    return Mode.JAVA_API;
+  }
+
   @Override
   protected String startPlatform(Path tmp, Path home) throws Exception {
     standIn = new VertexStandIn(Files.createDirectories(tmp.resolve("container-logs")));
     Map<String, String> settings = standIn.operatorSettings(tmp.resolve("staging"));
     // how a container gets a secret value: in its environment, by reference in the operator
     settings.put("env.WAREHOUSE_TOKEN", SecretRoutes.REFERENCE);
-    new OperatorStore(home, new FlavorRegistry()).register("vx", "vertex", settings, true);
+    registerOperator("vx", "vertex", settings);
     return "vx";
   }
 
