@@ -1,20 +1,16 @@
 package io.sparkstep.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.testing.CliProcess;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -29,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * an operator's settings, credentials from the AWS default chain's environment variables.
  */
 class S3LocalFlavorTest {
-  private static final Duration STEP_TIMEOUT = Duration.ofMinutes(4);
   private static final String LAKE = "s3a://" + S3StandIn.BUCKET + "/lake/";
 
   @TempDir
@@ -51,26 +46,12 @@ class S3LocalFlavorTest {
   @Test
   void theFarePipelineReadsAndWritesS3() throws Exception {
     Path home = work.resolve("home");
-    List<String> register = new ArrayList<>(List.of("operator", "register", "lake", "--flavor", "local"));
-    s3.sparkConf().forEach((key, value) -> register.addAll(List.of("--set", "conf." + key + "=" + value)));
-    assertSucceeded(cli(home, register.toArray(String[]::new)));
-
-    assertSucceeded(cli(home, "run", "--operator", "lake", "--step", "generate-trips", "--param", "rows=3000",
-        "--param", "zones=10", "--output", "trips=" + LAKE + "trips", "--output", "zones=" + LAKE + "zones",
-        "--conf", "spark.sql.shuffle.partitions=4"));
-    assertSucceeded(cli(home, "run", "--operator", "lake", "--step", "trip-features",
-        "--input", "trips=" + LAKE + "trips", "--input", "zones=" + LAKE + "zones",
-        "--output", "features=" + LAKE + "features", "--conf", "spark.sql.shuffle.partitions=4"));
-    assertSucceeded(cli(home, "run", "--operator", "lake", "--step", "train-fare-model", "--param", "maxIter=3",
-        "--param", "maxDepth=2", "--input", "features=" + LAKE + "features", "--output", "model=" + LAKE + "model",
-        "--output", "testPredictions=" + LAKE + "test-predictions", "--conf", "spark.sql.shuffle.partitions=4"));
-    CliProcess score = cli(home, "run", "--operator", "lake", "--step", "score-trips",
-        "--input", "features=" + LAKE + "features", "--input", "model=" + LAKE + "model",
-        "--output", "predictions=" + LAKE + "predictions", "--conf", "spark.sql.shuffle.partitions=4");
-    assertSucceeded(score);
+    FarePipelineOnStore pipeline = new FarePipelineOnStore(home, LAKE, s3.sparkConf(),
+        S3StandIn.credentialsEnvironment());
+    pipeline.runFourSteps();
 
     FileSystem fs = FileSystem.get(URI.create(LAKE), s3Conf());
-    for (String output : List.of("trips", "zones", "features", "model", "test-predictions", "predictions")) {
+    for (String output : FarePipelineOnStore.OUTPUTS) {
       org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(LAKE + output);
       assertTrue(fs.exists(path), output + " is on the store");
     }
@@ -89,7 +70,7 @@ class S3LocalFlavorTest {
     List<String> leftovers = Arrays.stream(fs.listStatus(new org.apache.hadoop.fs.Path(LAKE))).map(FileStatus::getPath)
         .map(org.apache.hadoop.fs.Path::getName).filter(name -> name.startsWith(".")).toList();
     assertEquals(List.of(), leftovers, "no staging or marker is left beside the outputs");
-    assertNoSecretUnder(home);
+    pipeline.assertNoFileHolds(S3StandIn.SECRET_KEY);
   }
 
   /**
@@ -106,15 +87,11 @@ class S3LocalFlavorTest {
         "--param", "zones=5", "--output", "trips=" + LAKE + "profile/trips", "--output", "zones=" + LAKE + "profile/zones"));
     // endpoint and path-style for this one run, not through an operator
     s3.sparkConf().forEach((key, value) -> args.addAll(List.of("--conf", key + "=" + value)));
-    CliProcess run = CliProcess.run(home, STEP_TIMEOUT, Map.of("AWS_SHARED_CREDENTIALS_FILE", credentials.toString(),
+    CliProcess run = CliProcess.run(home, FarePipelineOnStore.STEP_TIMEOUT, Map.of("AWS_SHARED_CREDENTIALS_FILE", credentials.toString(),
         "AWS_PROFILE", "lake", "AWS_REGION", "us-east-1"), args.toArray(String[]::new));
     assertSucceeded(run);
     assertTrue(FileSystem.get(URI.create(LAKE), s3Conf()).exists(new org.apache.hadoop.fs.Path(LAKE + "profile/trips")));
-    assertNoSecretUnder(home);
-  }
-
-  private static CliProcess cli(Path home, String... args) throws IOException, InterruptedException {
-    return CliProcess.run(home, STEP_TIMEOUT, S3StandIn.credentialsEnvironment(), args);
+    new FarePipelineOnStore(home, LAKE, Map.of(), Map.of()).assertNoFileHolds(S3StandIn.SECRET_KEY);
   }
 
   private static void assertSucceeded(CliProcess call) {
@@ -129,14 +106,5 @@ class S3LocalFlavorTest {
     conf.set("fs.s3a.secret.key", S3StandIn.SECRET_KEY);
     conf.setBoolean("fs.s3a.impl.disable.cache", true);
     return conf;
-  }
-
-  private static void assertNoSecretUnder(Path home) throws IOException {
-    try (Stream<Path> files = Files.walk(home)) {
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
-        assertFalse(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1)
-            .contains(S3StandIn.SECRET_KEY), "the secret key appears in " + file);
-      }
-    }
   }
 }
