@@ -74,11 +74,14 @@ class PluginLayoutTest {
     ResolvedJar reactiveStreams = resolved("azureml", "reactive-streams");
     Path azureml = linkedCopy("azureml");
     Files.delete(azureml.resolve(reactiveStreams.fileName()));
+    // lib/ has reactive-streams too since the object-store connectors ship there (the AWS SDK's async client): a lib/
+    // without it is the layout of issue 28.
+    Path lib = linkedLibWithout(reactiveStreams.fileName());
 
-    List<String> problems = new PluginLayoutCheck(LIB).problemsOf(azureml);
+    List<String> problems = new PluginLayoutCheck(lib).problemsOf(azureml);
 
     assertEquals(List.of("plugin azureml: needs org.reactivestreams:reactive-streams " + reactiveStreams.version()
-        + ", but neither " + azureml + " nor " + LIB + " has it (NoClassDefFoundError when used): add "
+        + ", but neither " + azureml + " nor " + lib + " has it (NoClassDefFoundError when used): add "
         + reactiveStreams.fileName() + " to " + azureml), problems);
   }
 
@@ -115,6 +118,17 @@ class PluginLayoutTest {
     Path copy = Files.createDirectories(temp.resolve("plugins").resolve(flavor));
     try (Stream<Path> files = Files.list(PLUGINS.resolve(flavor))) {
       for (Path file : files.toList()) {
+        Files.createSymbolicLink(copy.resolve(file.getFileName()), file.toAbsolutePath());
+      }
+    }
+    return copy;
+  }
+
+  /** lib/ as links to its files, less one, in a temporary directory. */
+  private Path linkedLibWithout(String fileName) throws IOException {
+    Path copy = Files.createDirectories(temp.resolve("lib"));
+    try (Stream<Path> files = Files.list(LIB)) {
+      for (Path file : files.filter(f -> !f.getFileName().toString().equals(fileName)).toList()) {
         Files.createSymbolicLink(copy.resolve(file.getFileName()), file.toAbsolutePath());
       }
     }
