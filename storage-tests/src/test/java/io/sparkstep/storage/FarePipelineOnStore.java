@@ -2,6 +2,7 @@ package io.sparkstep.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.testing.CliProcess;
 import java.io.IOException;
@@ -10,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileSystem;
 
 /**
  * The fare pipeline's four steps (generate-trips, trip-features, train-fare-model, score-trips) run on the local
@@ -55,9 +58,24 @@ record FarePipelineOnStore(Path home, String lake, Map<String, String> storeConf
         "the value of " + name + " appears in what sparkstep " + args[0] + " printed"));
   }
 
+  /** Every output is on the store, and the last step's has its parquet parts. */
+  void assertAllOutputsOn(FileSystem fs) throws IOException {
+    for (String output : OUTPUTS) {
+      assertTrue(fs.exists(new org.apache.hadoop.fs.Path(lake + output)), output + " is on the store");
+    }
+    assertTrue(Arrays.stream(fs.listStatus(new org.apache.hadoop.fs.Path(lake + "predictions")))
+        .anyMatch(status -> status.getPath().getName().endsWith(".parquet") && status.getLen() > 0),
+        "predictions has parquet parts");
+  }
+
   /** No file under the home (operator file, run records, logs) holds {@code secret}. */
   void assertNoFileHolds(String secret) throws IOException {
-    try (Stream<Path> files = Files.walk(home)) {
+    assertNoFileUnder(home, secret);
+  }
+
+  /** No file under {@code dir} holds {@code secret}. */
+  static void assertNoFileUnder(Path dir, String secret) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
         assertFalse(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(secret),
             "the secret appears in " + file);

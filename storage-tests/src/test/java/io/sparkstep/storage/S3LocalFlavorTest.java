@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterAll;
@@ -50,14 +49,8 @@ class S3LocalFlavorTest {
         S3StandIn.credentialsEnvironment());
     pipeline.runFourSteps();
 
-    FileSystem fs = FileSystem.get(URI.create(LAKE), s3Conf());
-    for (String output : FarePipelineOnStore.OUTPUTS) {
-      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(LAKE + output);
-      assertTrue(fs.exists(path), output + " is on the store");
-    }
-    assertTrue(Arrays.stream(fs.listStatus(new org.apache.hadoop.fs.Path(LAKE + "predictions")))
-        .anyMatch(status -> status.getPath().getName().endsWith(".parquet") && status.getLen() > 0),
-        "predictions has parquet parts");
+    FileSystem fs = FileSystem.get(URI.create(LAKE), s3.readerConf());
+    pipeline.assertAllOutputsOn(fs);
     // Spark's job commit went through the S3A magic committer (a copy-free commit): its _SUCCESS is a JSON manifest
     // naming it.
     for (String output : List.of("trips", "features", "predictions")) {
@@ -90,21 +83,11 @@ class S3LocalFlavorTest {
     CliProcess run = CliProcess.run(home, FarePipelineOnStore.STEP_TIMEOUT, Map.of("AWS_SHARED_CREDENTIALS_FILE", credentials.toString(),
         "AWS_PROFILE", "lake", "AWS_REGION", "us-east-1"), args.toArray(String[]::new));
     assertSucceeded(run);
-    assertTrue(FileSystem.get(URI.create(LAKE), s3Conf()).exists(new org.apache.hadoop.fs.Path(LAKE + "profile/trips")));
+    assertTrue(FileSystem.get(URI.create(LAKE), s3.readerConf()).exists(new org.apache.hadoop.fs.Path(LAKE + "profile/trips")));
     new FarePipelineOnStore(home, LAKE, Map.of(), Map.of()).assertNoFileHolds(S3StandIn.SECRET_KEY);
   }
 
   private static void assertSucceeded(CliProcess call) {
     assertEquals(0, call.code(), call.all());
-  }
-
-  /** How this test reads the store back: the same endpoint and the same credentials a run gets. */
-  private static Configuration s3Conf() {
-    Configuration conf = new Configuration();
-    s3.sparkConf().forEach((key, value) -> conf.set(key.substring("spark.hadoop.".length()), value));
-    conf.set("fs.s3a.access.key", S3StandIn.ACCESS_KEY);
-    conf.set("fs.s3a.secret.key", S3StandIn.SECRET_KEY);
-    conf.setBoolean("fs.s3a.impl.disable.cache", true);
-    return conf;
   }
 }

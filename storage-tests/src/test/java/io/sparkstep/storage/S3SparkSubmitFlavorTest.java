@@ -14,7 +14,6 @@ import io.sparkstep.testing.CopyStep;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -22,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -100,7 +97,7 @@ class S3SparkSubmitFlavorTest {
       ps.join();
     }
 
-    FileSystem fs = FileSystem.get(URI.create(LAKE), s3Conf());
+    FileSystem fs = FileSystem.get(URI.create(LAKE), s3.readerConf());
     for (String output : List.of("trips", "features")) {
       org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(LAKE + output);
       assertTrue(Arrays.stream(fs.listStatus(dir))
@@ -120,8 +117,8 @@ class S3SparkSubmitFlavorTest {
     }
     // the Sparkstep home (operators, records, driver logs) and the cluster's directory (Worker logs with each
     // executor's and driver's launch command, their stdout and stderr)
-    assertNoSecretUnder(home);
-    assertNoSecretUnder(cluster.stateDir());
+    FarePipelineOnStore.assertNoFileUnder(home, S3StandIn.SECRET_KEY);
+    FarePipelineOnStore.assertNoFileUnder(cluster.stateDir(), S3StandIn.SECRET_KEY);
   }
 
   private static void register(Path home, String name, String deployMode) {
@@ -153,23 +150,5 @@ class S3SparkSubmitFlavorTest {
     assertEquals(0, call.code(), call.all());
     System.out.println(call.all().lines().filter(line -> line.contains(" SUCCEEDED")).findFirst().orElse(""));
     assertFalse(call.all().contains(S3StandIn.SECRET_KEY), "the secret key is in the CLI's output");
-  }
-
-  private static Configuration s3Conf() {
-    Configuration conf = new Configuration();
-    s3.sparkConf().forEach((key, value) -> conf.set(key.substring("spark.hadoop.".length()), value));
-    conf.set("fs.s3a.access.key", S3StandIn.ACCESS_KEY);
-    conf.set("fs.s3a.secret.key", S3StandIn.SECRET_KEY);
-    conf.setBoolean("fs.s3a.impl.disable.cache", true);
-    return conf;
-  }
-
-  private static void assertNoSecretUnder(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
-        assertFalse(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(S3StandIn.SECRET_KEY),
-            "the secret key appears in " + file);
-      }
-    }
   }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * An S3 server on loopback: Adobe S3Mock's own jar in a process of its own (its Spring Boot, logback and AWS SDK would
@@ -114,5 +115,15 @@ final class S3StandIn implements AutoCloseable {
     if (!process.waitFor(20, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** How a test reads the store back: the endpoint a run gets, and the credentials the runs take from the chain. */
+  Configuration readerConf() {
+    Configuration conf = new Configuration();
+    sparkConf().forEach((key, value) -> conf.set(key.substring("spark.hadoop.".length()), value));
+    conf.set("fs.s3a.access.key", ACCESS_KEY);
+    conf.set("fs.s3a.secret.key", SECRET_KEY);
+    conf.setBoolean("fs.s3a.impl.disable.cache", true);
+    return conf;
   }
 }
