@@ -1,7 +1,7 @@
 package io.sparkstep.accel;
 
+import io.sparkstep.spec.MemorySize;
 import io.sparkstep.spec.InvalidSpecException;
-import io.sparkstep.spec.SpecValidator;
 import io.sparkstep.spec.StepSpec;
 import io.sparkstep.spec.ValidationProblem;
 import io.sparkstep.spi.OperatorConfig;
@@ -84,7 +84,7 @@ public final class Accelerators {
       String size = conf.getOrDefault("spark.memory.offHeap.size", "0");
       long sizeMiB;
       try {
-        sizeMiB = SpecValidator.memoryMiB(size);
+        sizeMiB = MemorySize.memoryMiB(size);
       } catch (RuntimeException e) {
         sizeMiB = -1;
       }

@@ -114,7 +114,7 @@ public final class StepSubmitter {
     List<ValidationProblem> problems = new ArrayList<>();
     // The step is looked up among the user's jars from every source, in their own loader (see UserJars).
     new SpecValidator(new StepCatalog(UserJars.loader(prepared.jars))).validate(prepared, true, problems);
-    if (prepared.runId != null && SpecValidator.RUN_ID.matcher(prepared.runId).matches()
+    if (prepared.runId != null && RunStore.RUN_ID.matcher(prepared.runId).matches()
         && !prepared.runId.contains("..") && runs.exists(prepared.runId)) {
       problems.add(RunStore.taken(prepared.runId).problems().get(0));
     }

@@ -4,6 +4,7 @@ import io.sparkstep.spec.StepSpec;
 import io.sparkstep.spec.StepSpecJson;
 import io.sparkstep.util.Redactor;
 import io.sparkstep.util.SparkstepHome;
+import java.util.regex.Pattern;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,9 @@ import java.util.stream.Stream;
  * {@code spec.json} (secrets redacted) and {@code driver.log}. The CLI's {@code runs} commands read it.
  */
 public final class RunStore {
+  /** What a run id may be: it names a directory under runs/. */
+  public static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
   private final Path runsDir;
 
   public RunStore(Path home) {
@@ -36,7 +40,7 @@ public final class RunStore {
 
   /** The run's directory; an id that is not a safe name is refused, so no id can point outside {@code runs/}. */
   public Path runDir(String runId) {
-    if (runId == null || !io.sparkstep.spec.SpecValidator.RUN_ID.matcher(runId).matches() || runId.contains("..")) {
+    if (runId == null || !RUN_ID.matcher(runId).matches() || runId.contains("..")) {
       throw new io.sparkstep.spec.InvalidSpecException("runId", "'" + runId + "' is not a run id",
           "list runs with: sparkstep runs list");
     }

@@ -1,5 +1,6 @@
 package io.sparkstep.runtime;
 
+import io.sparkstep.spi.EntrypointContract;
 import io.sparkstep.accel.AcceleratorSession;
 import io.sparkstep.api.ExitCode;
 import io.sparkstep.api.RunState;
@@ -41,10 +42,10 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class StepEntrypoint {
   /** Prefix of the output line that carries the final run record as one line of JSON. */
-  public static final String RECORD_LINE_PREFIX = "sparkstep-record: ";
-  public static final String SPEC_ENV = "SPARKSTEP_SPEC";
-  public static final String SPEC_URI_ENV = "SPARKSTEP_SPEC_URI";
-  public static final String RUN_DIR_ENV = "SPARKSTEP_RUN_DIR";
+  public static final String RECORD_LINE_PREFIX = EntrypointContract.RECORD_LINE_PREFIX;
+  public static final String SPEC_ENV = EntrypointContract.SPEC_ENV;
+  public static final String SPEC_URI_ENV = EntrypointContract.SPEC_URI_ENV;
+  public static final String RUN_DIR_ENV = EntrypointContract.RUN_DIR_ENV;
 
   private StepEntrypoint() {
   }

@@ -3,6 +3,7 @@ package io.sparkstep.spec;
 import io.sparkstep.api.ParamDef;
 import io.sparkstep.api.Step;
 import io.sparkstep.api.StepDescriptor;
+import io.sparkstep.record.RunStore;
 import io.sparkstep.runtime.StepCatalog;
 import java.io.File;
 import java.net.URI;
@@ -12,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import io.sparkstep.util.EnvInterpolation;
 
 /**
@@ -24,7 +24,6 @@ public final class SpecValidator {
   public static final Set<String> SCHEMES = Set.of("file", "hdfs", "s3a", "gs", "abfs", "abfss", "viewfs", "wasb", "wasbs");
   public static final Set<String> ACCELERATORS = Set.of("none", "comet", "rapids");
   /** Run ids name a directory under the home's runs/ and appear in platform job names: a safe, short name. */
-  public static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
   /** Limits that keep a spec readable and its checks fast; a spec beyond them is refused, not truncated. */
   public static final int MAX_PARAMS = 500;
   public static final int MAX_ARTIFACTS = 100;
@@ -299,7 +298,7 @@ public final class SpecValidator {
       return;
     }
     try {
-      if (memoryMiB(value) <= 0) {
+      if (MemorySize.memoryMiB(value) <= 0) {
         problems.add(ValidationProblem.of(field, "'" + value + "' is less than 1 MiB", "use e.g. 512m or 4g"));
       }
     } catch (RuntimeException e) {
@@ -308,31 +307,8 @@ public final class SpecValidator {
     }
   }
 
-  /**
-   * MiB in a Spark memory string such as 4g or 512m, read by Spark's own parser (a bare number is MiB, as Spark
-   * reads memory confs).
-   *
-   * @throws NumberFormatException when Spark would refuse the value
-   */
-  public static long memoryMiB(String value) {
-    if (value == null || value.isBlank()) {
-      throw new NumberFormatException("empty memory size");
-    }
-    return org.apache.spark.network.util.JavaUtils.byteStringAsMb(value.trim());
-  }
-
-  /** Whether Spark reads {@code value} as a memory size. */
-  public static boolean isMemory(String value) {
-    try {
-      memoryMiB(value);
-      return true;
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
-
   private static void validateRunId(String runId, List<ValidationProblem> problems) {
-    if (runId != null && (!RUN_ID.matcher(runId).matches() || runId.contains(".."))) {
+    if (runId != null && (!RunStore.RUN_ID.matcher(runId).matches() || runId.contains(".."))) {
       problems.add(ValidationProblem.of("runId", "'" + shorten(runId) + "' is not a safe run id",
           "use letters, digits, '.', '_' and '-' (no '..', at most 100 characters), or leave it out for a generated one"));
     }

@@ -1,6 +1,6 @@
 package io.sparkstep.spi;
 
-import io.sparkstep.spec.SpecValidator;
+import io.sparkstep.spec.MemorySize;
 import io.sparkstep.spec.ValidationProblem;
 
 /** The kinds of value a flavor setting takes; each refuses text that is not of its kind, naming the fix. */
@@ -35,7 +35,7 @@ public enum SettingType {
           "e.g. --set " + key + "=2");
       case BOOLEAN -> text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false") ? null
           : ValidationProblem.of(key, "'" + value + "' is not true or false", "--set " + key + "=true or false");
-      case MEMORY -> SpecValidator.isMemory(text) ? null
+      case MEMORY -> MemorySize.isMemory(text) ? null
           : ValidationProblem.of(key, "'" + value + "' is not a memory size", "use Spark notation such as 512m or 4g");
     };
   }

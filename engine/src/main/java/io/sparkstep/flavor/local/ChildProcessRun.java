@@ -1,5 +1,6 @@
 package io.sparkstep.flavor.local;
 
+import io.sparkstep.spec.MemorySize;
 import io.sparkstep.accel.Accelerator;
 import io.sparkstep.accel.Accelerators;
 import io.sparkstep.api.RunState;
@@ -68,7 +69,7 @@ final class ChildProcessRun extends AbstractStepRun {
         memory = spec.resources.memory;
       }
       if (memory != null) {
-        jvmFlags.add("-Xmx" + io.sparkstep.spec.SpecValidator.memoryMiB(memory) + "m");
+        jvmFlags.add("-Xmx" + MemorySize.memoryMiB(memory) + "m");
       }
       String log4j = System.getProperty("log4j2.configurationFile");
       if (log4j != null) {

@@ -1,10 +1,10 @@
 package io.sparkstep.flavor.local;
 
+import io.sparkstep.spec.MemorySize;
 import io.sparkstep.accel.Accelerators;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.spec.ResourceSpec;
-import io.sparkstep.spec.SpecValidator;
 import io.sparkstep.spec.StepSpec;
 import io.sparkstep.spec.ValidationProblem;
 import io.sparkstep.spi.OperatorConfig;
@@ -102,8 +102,8 @@ final class LocalOperator implements StepOperator {
       problems.add(ValidationProblem.of("resources.cpu", r.cpu + " cores requested, this machine has "
           + Runtime.getRuntime().availableProcessors(), "lower resources.cpu"));
     }
-    if (r.memory != null && inProcess(spec) && SpecValidator.isMemory(r.memory)) {
-      long wantedMiB = SpecValidator.memoryMiB(r.memory);
+    if (r.memory != null && inProcess(spec) && MemorySize.isMemory(r.memory)) {
+      long wantedMiB = MemorySize.memoryMiB(r.memory);
       long haveMiB = Runtime.getRuntime().maxMemory() / (1024 * 1024);
       if (wantedMiB > haveMiB * 105 / 100) {
         problems.add(ValidationProblem.of("resources.memory", r.memory + " requested but this JVM has a "

@@ -1,7 +1,7 @@
 package io.sparkstep.spi.remote;
 
+import io.sparkstep.spec.MemorySize;
 import io.sparkstep.spec.ResourceSpec;
-import io.sparkstep.spec.SpecValidator;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -37,7 +37,7 @@ public final class InstanceTypeChooser {
       return operatorDefault;
     }
     int cpus = resources == null ? 0 : resources.cpu;
-    long memoryMiB = resources == null || resources.memory == null ? 0 : SpecValidator.memoryMiB(resources.memory);
+    long memoryMiB = resources == null || resources.memory == null ? 0 : MemorySize.memoryMiB(resources.memory);
     int gpus = resources == null ? 0 : resources.gpus;
     for (InstanceType type : table) {
       boolean gpuFits = gpus == 0 ? type.gpus() == 0 : type.gpus() >= gpus;

@@ -1,6 +1,6 @@
 package io.sparkstep.spi.remote;
 
-import io.sparkstep.runtime.StepEntrypoint;
+import io.sparkstep.spi.EntrypointContract;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,17 +81,17 @@ public final class SpecChannel {
       throws E {
     Map<String, String> env = new LinkedHashMap<>();
     if (fitsInline(specJson)) {
-      env.put(StepEntrypoint.SPEC_ENV, specJson);
+      env.put(EntrypointContract.SPEC_ENV, specJson);
     } else {
-      env.put(StepEntrypoint.SPEC_URI_ENV, upload.write(specJson));
+      env.put(EntrypointContract.SPEC_URI_ENV, upload.write(specJson));
     }
-    env.put(StepEntrypoint.RUN_DIR_ENV, runDirUri);
+    env.put(EntrypointContract.RUN_DIR_ENV, runDirUri);
     return env;
   }
 
   /** The URI of the staged spec in an environment from {@link #environment}, or null when it travelled inline. */
   public static String stagedSpecUri(Map<String, String> environment) {
-    return environment.get(StepEntrypoint.SPEC_URI_ENV);
+    return environment.get(EntrypointContract.SPEC_URI_ENV);
   }
 
   /** Splits on character boundaries so that no part is over {@link #PART_BYTES} in UTF-8. */

@@ -1,12 +1,12 @@
 package io.sparkstep.flavor.kubernetes;
 
+import io.sparkstep.spi.EntrypointContract;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunRecordJson;
-import io.sparkstep.runtime.StepEntrypoint;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.remote.RunLogAppender;
 import java.io.IOException;
@@ -55,8 +55,8 @@ final class DriverPodLog {
       return null;
     }
     try (var lines = Files.lines(logFile)) {
-      return lines.filter(l -> l.startsWith(StepEntrypoint.RECORD_LINE_PREFIX)).reduce((a, b) -> b)
-          .map(l -> RunRecordJson.read(l.substring(StepEntrypoint.RECORD_LINE_PREFIX.length()))).orElse(null);
+      return lines.filter(l -> l.startsWith(EntrypointContract.RECORD_LINE_PREFIX)).reduce((a, b) -> b)
+          .map(l -> RunRecordJson.read(l.substring(EntrypointContract.RECORD_LINE_PREFIX.length()))).orElse(null);
     } catch (IOException | RuntimeException e) {
       LOG.warn("cannot read the driver's record from the log of {}: {}", context.record().runId, e.toString());
       return null;

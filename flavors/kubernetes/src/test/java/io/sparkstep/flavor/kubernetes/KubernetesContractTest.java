@@ -1,5 +1,6 @@
 package io.sparkstep.flavor.kubernetes;
 
+import io.sparkstep.spi.EntrypointContract;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.testing.FlavorContractTest;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ class KubernetesContractTest extends FlavorContractTest {
   /** The driver's record comes back in its container's output only (its last line), as the flavor reads it. */
   @Override
   protected Optional<RunRecord> driverRecord(String runId) {
-    String prefix = io.sparkstep.runtime.StepEntrypoint.RECORD_LINE_PREFIX;
+    String prefix = EntrypointContract.RECORD_LINE_PREFIX;
     try {
       return cluster.kubelet().log(KubernetesOperator.driverPodName(runId)).lines()
           .filter(line -> line.startsWith(prefix)).reduce((first, last) -> last)

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkstep.spi.EntrypointContract;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -15,7 +16,6 @@ import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunRecordJson;
 import io.sparkstep.record.RunStore;
-import io.sparkstep.runtime.StepEntrypoint;
 import io.sparkstep.testing.CliCall;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,7 +152,7 @@ class KubernetesLifecycleTest {
     RunRecord driverRecord = new RunRecord(run.id(), "generate-trips", "k8s", "kubernetes");
     driverRecord.outputs.put("trips", new RunRecord.OutputInfo("s3a://lake/ok/trips", "parquet", 100L, true));
     driverRecord.sparkAppId = "spark-0123456789abcdef";
-    String recordLine = StepEntrypoint.RECORD_LINE_PREFIX + RunRecordJson.writeLine(driverRecord);
+    String recordLine = EntrypointContract.RECORD_LINE_PREFIX + RunRecordJson.writeLine(driverRecord);
     cluster.api().appendLog(NS, pod, "line two\n" + recordLine + "\n");
     kubelet(run, terminated("Succeeded", 0, "Completed"));
     assertEquals(RunState.SUCCEEDED, run.await(Duration.ofSeconds(30)));
@@ -244,7 +244,7 @@ class KubernetesLifecycleTest {
     eventually("RUNNING", () -> run.state() == RunState.RUNNING);
     RunRecord driverRecord = new RunRecord(run.id(), "generate-trips", "k8s", "kubernetes");
     driverRecord.error = RunRecord.ErrorInfo.of("IllegalArgumentException", "zones must be positive");
-    cluster.api().appendLog(NS, podName(run), StepEntrypoint.RECORD_LINE_PREFIX + RunRecordJson.writeLine(driverRecord)
+    cluster.api().appendLog(NS, podName(run), EntrypointContract.RECORD_LINE_PREFIX + RunRecordJson.writeLine(driverRecord)
         + "\n");
     kubelet(run, terminated("Failed", 1, "Error"));
     assertEquals(RunState.FAILED, run.await(Duration.ofSeconds(30)));

@@ -1,5 +1,6 @@
 package io.sparkstep.flavor.sagemaker;
 
+import io.sparkstep.spi.EntrypointContract;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.record.RunRecord;
@@ -121,7 +122,7 @@ final class SageMakerOperator implements StepOperator {
       record.platform.put(JOB_NAME, jobName);
       record.platform.put(INSTANCE_TYPE, request.resourceConfig().instanceTypeAsString());
       record.platform.put(RUN_DIR, SpecDelivery.runDir(store, spec.runId));
-      String specUri = env.get(io.sparkstep.runtime.StepEntrypoint.SPEC_URI_ENV);
+      String specUri = env.get(EntrypointContract.SPEC_URI_ENV);
       if (specUri != null) {
         record.platform.put(SPEC_LOCATION, specUri);
       }

@@ -1,7 +1,7 @@
 package io.sparkstep.flavor.sparksubmit;
 
+import io.sparkstep.spec.MemorySize;
 import io.sparkstep.operator.OperatorStore;
-import io.sparkstep.spec.SpecValidator;
 import io.sparkstep.spi.FlavorRegistry;
 import io.sparkstep.util.SparkstepHome;
 import java.io.IOException;
@@ -58,7 +58,7 @@ public final class ClusterCommand {
       }
       long workerMiB;
       try {
-        workerMiB = SpecValidator.memoryMiB(memory);
+        workerMiB = MemorySize.memoryMiB(memory);
       } catch (RuntimeException e) {
         err.println("sparkstep: invalid input: --memory '" + memory + "' is not a size (use e.g. 1g or 768m)");
         return 2;

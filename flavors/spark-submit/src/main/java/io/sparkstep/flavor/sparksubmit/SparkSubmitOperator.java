@@ -1,5 +1,6 @@
 package io.sparkstep.flavor.sparksubmit;
 
+import io.sparkstep.spec.MemorySize;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkstep.accel.AcceleratorPlan;
 import io.sparkstep.accel.Accelerators;
@@ -8,7 +9,6 @@ import io.sparkstep.api.StepRun;
 import io.sparkstep.flavor.sparksubmit.SparkSubmitSettings.MasterKind;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.spec.InvalidSpecException;
-import io.sparkstep.spec.SpecValidator;
 import io.sparkstep.spec.StepSpec;
 import io.sparkstep.spec.StepSpecJson;
 import io.sparkstep.spec.ValidationProblem;
@@ -191,7 +191,7 @@ final class SparkSubmitOperator implements StepOperator {
     int maxWorkerCores = workers.stream().mapToInt(w -> w.path("cores").asInt()).max().orElse(0);
     int totalCores = workers.stream().mapToInt(w -> w.path("cores").asInt()).sum();
     String memoryField = field(launch.spec(), "executorMemory", "spark.executor.memory");
-    long executorMiB = SpecValidator.memoryMiB(conf.getOrDefault("spark.executor.memory", "1g"));
+    long executorMiB = MemorySize.memoryMiB(conf.getOrDefault("spark.executor.memory", "1g"));
     if (executorMiB > maxWorkerMemory) {
       problems.add(ValidationProblem.of(memoryField, "executors of " + executorMiB + "m fit on no worker (the "
           + "largest offers " + maxWorkerMemory + "m)", "ask for at most " + maxWorkerMemory + "m per executor"));
@@ -211,7 +211,7 @@ final class SparkSubmitOperator implements StepOperator {
       }
     }
     if (settings.clusterMode()) {
-      long driverMiB = SpecValidator.memoryMiB(conf.getOrDefault("spark.driver.memory", "1g"));
+      long driverMiB = MemorySize.memoryMiB(conf.getOrDefault("spark.driver.memory", "1g"));
       int driverCores = Integer.parseInt(conf.getOrDefault("spark.driver.cores", "1"));
       if (driverMiB > maxWorkerMemory) {
         problems.add(ValidationProblem.of(field(launch.spec(), "memory", "spark.driver.memory"), "a driver of "

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkstep.spi.EntrypointContract;
 import com.google.cloud.aiplatform.v1.ContainerSpec;
 import com.google.cloud.aiplatform.v1.CreateCustomJobRequest;
 import com.google.cloud.aiplatform.v1.JobState;
 import io.sparkstep.record.RunRecord;
-import io.sparkstep.runtime.StepEntrypoint;
 import io.sparkstep.testing.FlavorContractTest;
 import io.sparkstep.testing.SecretRoutes;
 import java.nio.file.Files;
@@ -67,15 +67,15 @@ class VertexContractTest extends FlavorContractTest {
     Map<String, String> env = new LinkedHashMap<>();
     create(record).getCustomJob().getJobSpec().getWorkerPoolSpecs(0).getContainerSpec().getEnvList()
         .forEach(v -> env.put(v.getName(), v.getValue()));
-    assertFalse(env.containsKey(StepEntrypoint.SPEC_ENV), "a spec past the inline limit is not inline");
-    assertTrue(env.get(StepEntrypoint.SPEC_URI_ENV).endsWith("/runs/" + record.runId + "/spec.json"), env.toString());
+    assertFalse(env.containsKey(EntrypointContract.SPEC_ENV), "a spec past the inline limit is not inline");
+    assertTrue(env.get(EntrypointContract.SPEC_URI_ENV).endsWith("/runs/" + record.runId + "/spec.json"), env.toString());
   }
 
   private CreateCustomJobRequest create(RunRecord record) {
     synchronized (standIn.creates) {
       // the run's directory, in the container's environment, names the run
       return standIn.creates.stream().filter(c -> c.getCustomJob().getJobSpec().getWorkerPoolSpecs(0)
-          .getContainerSpec().getEnvList().stream().anyMatch(v -> v.getName().equals(StepEntrypoint.RUN_DIR_ENV)
+          .getContainerSpec().getEnvList().stream().anyMatch(v -> v.getName().equals(EntrypointContract.RUN_DIR_ENV)
               && v.getValue().contains(record.runId))).findFirst().orElseThrow();
     }
   }

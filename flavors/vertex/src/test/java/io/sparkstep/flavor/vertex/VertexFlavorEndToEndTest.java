@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkstep.spi.EntrypointContract;
 import com.google.cloud.aiplatform.v1.CreateCustomJobRequest;
 import com.google.cloud.aiplatform.v1.WorkerPoolSpec;
 import io.grpc.Status;
@@ -17,7 +18,6 @@ import io.sparkstep.launch.StepSubmitter;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunRecordJson;
-import io.sparkstep.runtime.StepEntrypoint;
 import io.sparkstep.spec.InvalidSpecException;
 import io.sparkstep.spi.FlavorRegistry;
 import java.io.IOException;
@@ -108,7 +108,7 @@ class VertexFlavorEndToEndTest {
     assertEquals(run.id().toLowerCase(), request.getCustomJob().getLabelsMap().get(CustomJobRequest.RUN_ID_LABEL));
     Map<String, String> env = envOf(pool);
     assertEquals(secret, env.get("WAREHOUSE_TOKEN"), "the container gets the resolved credential");
-    assertTrue(env.containsKey(StepEntrypoint.SPEC_ENV), "a small spec travels inline");
+    assertTrue(env.containsKey(EntrypointContract.SPEC_ENV), "a small spec travels inline");
 
     // the step really ran: both outputs committed with their rows, files on disk
     RunRecord record = RunRecordJson.read(run.record().toJson());
