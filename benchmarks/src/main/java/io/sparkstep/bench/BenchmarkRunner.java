@@ -7,10 +7,10 @@ import io.sparkstep.bench.workloads.JoinHeavyStep;
 import io.sparkstep.bench.workloads.RegexHeavyStep;
 import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.operator.OperatorStore;
-import io.sparkstep.record.RunRecord;
-import io.sparkstep.record.RunStore;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.samples.TripFeaturesStep;
-import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.registry.FlavorRegistry;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -91,7 +91,7 @@ public final class BenchmarkRunner {
   public BenchmarkRunner onlyWorkloads(List<String> workloads) {
     for (String workload : workloads) {
       if (!settings.accelWorkloads().contains(workload) && !settings.explainWorkloads().contains(workload)) {
-        throw new io.sparkstep.spec.InvalidSpecException("--workloads", "'" + workload + "' is not a workload of this "
+        throw new io.sparkstep.spi.spec.InvalidSpecException("--workloads", "'" + workload + "' is not a workload of this "
             + "suite", "use some of " + new java.util.LinkedHashSet<>(settings.accelWorkloads()));
       }
     }
@@ -204,7 +204,7 @@ public final class BenchmarkRunner {
       RunRecord explained;
       try {
         explained = sparkstepRun("bench-process", workload, trips, zones, "rapids", true);
-      } catch (IllegalStateException | io.sparkstep.spec.InvalidSpecException e) {
+      } catch (IllegalStateException | io.sparkstep.spi.spec.InvalidSpecException e) {
         notes.add("RAPIDS eligibility not measured for " + workload + ": " + e.getMessage());
         continue;
       }
@@ -232,7 +232,7 @@ public final class BenchmarkRunner {
         RunRecord comet;
         try {
           comet = sparkstepRun("bench-process", workload, trips, zones, "comet");
-        } catch (IllegalStateException | io.sparkstep.spec.InvalidSpecException e) {
+        } catch (IllegalStateException | io.sparkstep.spi.spec.InvalidSpecException e) {
           notes.add("Comet not measured for " + workload + ": " + e.getMessage());
           break;
         }
@@ -368,7 +368,7 @@ public final class BenchmarkRunner {
       launch.accelerator(accelerator);
     }
     if (explain) {
-      launch.label(io.sparkstep.accel.Accelerators.EXPLAIN_LABEL, "true");
+      launch.label(io.sparkstep.spi.accel.Accelerators.EXPLAIN_LABEL, "true");
     }
     return require(launch.submit());
   }

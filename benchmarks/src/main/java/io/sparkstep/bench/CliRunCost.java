@@ -127,7 +127,7 @@ public final class CliRunCost {
   }
 
   private List<String> bareCommand(String heap, String output) {
-    List<String> command = io.sparkstep.util.JavaCommand.forMainClass(BareGroupByApp.class.getName(),
+    List<String> command = io.sparkstep.spi.util.JavaCommand.forMainClass(BareGroupByApp.class.getName(),
         List.of("-Xmx" + heap, "-Dlog4j2.configurationFile=" + System.getProperty("log4j2.configurationFile", "")));
     command.add(Long.toString(settings.rows()));
     command.add(work.resolve(output).toUri().toString());

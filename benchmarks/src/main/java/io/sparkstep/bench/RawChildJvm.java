@@ -1,6 +1,6 @@
 package io.sparkstep.bench;
 
-import io.sparkstep.util.JavaCommand;
+import io.sparkstep.spi.util.JavaCommand;
 import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SaveMode;

@@ -28,8 +28,8 @@ final class StartupBreakdown {
     Map<String, String> phases = new LinkedHashMap<>();
     phases.put("io.sparkstep.cli.SparkstepCli", "JVM start to main");
     phases.put("io.sparkstep.launch.StepSubmitter", "command line: picocli builds every command's model and parses");
-    phases.put("io.sparkstep.spi.FlavorRegistry", "CLI extensions (bench, cluster, explain) found");
-    phases.put("io.sparkstep.record.RunStore", "flavors found, plugins (sagemaker, vertex, azureml) in their loaders");
+    phases.put("io.sparkstep.registry.FlavorRegistry", "CLI extensions (bench, cluster, explain) found");
+    phases.put("io.sparkstep.spi.record.RunStore", "flavors found, plugins (sagemaker, vertex, azureml) in their loaders");
     phases.put("io.sparkstep.spec.SpecValidator", "operator store and spec read (JSON)");
     phases.put("io.sparkstep.flavor.local.InProcessRun", "validation: every listed step described, paths checked");
     phases.put("io.sparkstep.runtime.SparkSessionFactory", "run record written, run log set up (log4j starts)");

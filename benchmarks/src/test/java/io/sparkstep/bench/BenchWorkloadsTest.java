@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkstep.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.InvalidSpecException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

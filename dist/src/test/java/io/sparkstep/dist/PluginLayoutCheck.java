@@ -1,6 +1,6 @@
 package io.sparkstep.dist;
 
-import io.sparkstep.spi.FlavorPlugins;
+import io.sparkstep.registry.FlavorPlugins;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkstep.accel.Accelerators;
+import io.sparkstep.spi.accel.Accelerators;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -184,7 +184,7 @@ class DockerContextTest {
     assertEquals(io.sparkstep.flavor.kubernetes.KubernetesSettings.IMAGE_DISCOVERY_SCRIPT, scriptDest);
     try (JarFile engine = new JarFile(CONTEXT.resolve("jars/sparkstep-engine.jar").toFile())) {
       assertTrue(engine.getEntry("io/sparkstep/runtime/StepEntrypoint.class") != null, "the entrypoint");
-      assertTrue(engine.getEntry("io/sparkstep/accel/profiles/gpu.conf") != null, "the RAPIDS profile");
+      assertTrue(engine.getEntry("io/sparkstep/spi/accel/profiles/gpu.conf") != null, "the RAPIDS profile");
     }
     assertTrue(Files.isRegularFile(CONTEXT.resolve("conf/pod-templates/executor-gpu.yaml")));
   }

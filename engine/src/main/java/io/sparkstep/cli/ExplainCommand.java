@@ -1,15 +1,16 @@
 package io.sparkstep.cli;
 
-import io.sparkstep.accel.Accelerators;
+import io.sparkstep.spi.CliExtension;
+import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.api.ExitCode;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.operator.OperatorStore;
-import io.sparkstep.record.RunRecord;
+import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.runtime.StepCatalog;
-import io.sparkstep.spec.ArtifactSpec;
-import io.sparkstep.spec.InvalidSpecException;
-import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spi.spec.ArtifactSpec;
+import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.StepSpec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -94,8 +95,8 @@ public final class ExplainCommand implements Callable<Integer>, CliExtension {
   /** Every output the step declares goes to the scratch directory, in the format the user asked for. */
   private static void redirectOutputs(StepSpec spec, Path scratch) {
     Map<String, ArtifactSpec> outputs = new LinkedHashMap<>();
-    for (String name : new StepCatalog(io.sparkstep.launch.UserJars.loader(io.sparkstep.launch.UserJars.collect(spec.jars,
-        System.getenv(), null, io.sparkstep.util.SparkstepHome.resolve()))).resolve(spec.step).describe().outputs().keySet()) {
+    for (String name : new StepCatalog(io.sparkstep.spi.util.UserJars.loader(io.sparkstep.spi.util.UserJars.collect(spec.jars,
+        System.getenv(), null, io.sparkstep.spi.util.SparkstepHome.resolve()))).resolve(spec.step).describe().outputs().keySet()) {
       ArtifactSpec given = spec.outputs.get(name);
       outputs.put(name, new ArtifactSpec(scratch.resolve(name).toUri().toString(), given == null ? null : given.format,
           null));

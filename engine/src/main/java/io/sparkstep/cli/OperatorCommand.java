@@ -82,7 +82,7 @@ final class OperatorCommand {
     @Override
     public Integer call() {
       if (!store().delete(name)) {
-        throw new io.sparkstep.spec.InvalidSpecException("NAME", "no operator named '" + name + "'",
+        throw new io.sparkstep.spi.spec.InvalidSpecException("NAME", "no operator named '" + name + "'",
             "see: sparkstep operator list");
       }
       System.out.println("deleted operator " + name);

@@ -5,7 +5,7 @@ import io.sparkstep.api.RunRecordView;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.operator.OperatorStore;
-import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spi.spec.StepSpec;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.Callable;

@@ -3,7 +3,7 @@ package io.sparkstep.cli;
 import io.sparkstep.api.RunRecordView;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
-import io.sparkstep.record.RunRecord;
+import io.sparkstep.spi.record.RunRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,12 +1,13 @@
 package io.sparkstep.cli;
 
+import io.sparkstep.spi.CliExtension;
 import io.sparkstep.api.ExitCode;
 import io.sparkstep.api.SubmitException;
 import io.sparkstep.launch.StepSubmitter;
-import io.sparkstep.spec.InvalidSpecException;
-import io.sparkstep.spec.ValidationProblem;
-import io.sparkstep.spi.FlavorUnavailableException;
-import io.sparkstep.spi.LoadFailure;
+import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.ValidationProblem;
+import io.sparkstep.registry.FlavorUnavailableException;
+import io.sparkstep.registry.LoadFailure;
 import io.sparkstep.spi.PlatformException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -142,7 +143,7 @@ public final class SparkstepCli {
   }
 
   static String scrub(String text) {
-    return io.sparkstep.util.Redactor.scrub(text);
+    return io.sparkstep.spi.util.Redactor.scrub(text);
   }
 
   static boolean verbose() {

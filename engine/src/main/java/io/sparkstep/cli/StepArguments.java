@@ -1,10 +1,10 @@
 package io.sparkstep.cli;
 
-import io.sparkstep.spec.ArtifactSpec;
-import io.sparkstep.spec.InvalidSpecException;
-import io.sparkstep.spec.ResourceSpec;
-import io.sparkstep.spec.StepSpec;
-import io.sparkstep.spec.StepSpecJson;
+import io.sparkstep.spi.spec.ArtifactSpec;
+import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.ResourceSpec;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.spec.StepSpecJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.sparkstep.launch;
 
-import io.sparkstep.spec.ArtifactSpec;
-import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spi.spec.ArtifactSpec;
+import io.sparkstep.spi.spec.StepSpec;
 import java.net.URI;
 import java.nio.file.Paths;
 

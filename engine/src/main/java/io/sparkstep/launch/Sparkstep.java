@@ -4,11 +4,11 @@ import io.sparkstep.api.Step;
 import io.sparkstep.api.StepResources;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.api.SubmitException;
-import io.sparkstep.spec.ArtifactSpec;
-import io.sparkstep.spec.ResourceSpec;
-import io.sparkstep.spec.StepSpec;
-import io.sparkstep.spi.FlavorRegistry;
-import io.sparkstep.util.SparkstepHome;
+import io.sparkstep.spi.spec.ArtifactSpec;
+import io.sparkstep.spi.spec.ResourceSpec;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.registry.FlavorRegistry;
+import io.sparkstep.spi.util.SparkstepHome;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -145,7 +145,7 @@ public final class Sparkstep {
   /**
    * Validates and launches. Returns at once with the run's handle.
    *
-   * @throws io.sparkstep.spec.InvalidSpecException listing every problem; nothing was launched
+   * @throws io.sparkstep.spi.spec.InvalidSpecException listing every problem; nothing was launched
    * @throws SubmitException when the platform refused or could not be reached
    */
   public StepRun submit() throws SubmitException {

@@ -1,23 +1,24 @@
 package io.sparkstep.launch;
 
+import io.sparkstep.spi.util.UserJars;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.api.SubmitException;
 import io.sparkstep.operator.OperatorStore;
-import io.sparkstep.record.RunRecord;
-import io.sparkstep.record.RunStore;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.runtime.StepCatalog;
-import io.sparkstep.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spec.SpecValidator;
-import io.sparkstep.spec.StepSpec;
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.Flavor;
-import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.PlatformException;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.RunSecrets;
 import io.sparkstep.spi.StepOperator;
-import io.sparkstep.util.SparkstepHome;
+import io.sparkstep.spi.util.SparkstepHome;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -99,7 +100,7 @@ public final class StepSubmitter {
     } catch (LinkageError e) {
       // A flavor whose classes do not load (a broken plugin directory) never reached its platform: the run ends
       // FAILED here instead of staying SUBMITTED, and the error goes on to the CLI, which names the plugin.
-      context.failed(new PlatformException(io.sparkstep.spi.LoadFailure.describe(e), e, false));
+      context.failed(new PlatformException(io.sparkstep.registry.LoadFailure.describe(e), e, false));
       throw e;
     }
   }
@@ -125,9 +126,9 @@ public final class StepSubmitter {
     // Operator settings are resolved in this process; a spec's conf where the operator says it resolves it.
     SpecValidator.checkEnvironment(operator.resolvesSparkConfHere() ? prepared : new StepSpec(), config.raw(),
         System::getenv, problems);
-    if (SpecValidator.ACCELERATORS.contains(io.sparkstep.accel.Accelerators.nameOf(prepared))) {
+    if (SpecValidator.ACCELERATORS.contains(io.sparkstep.spi.accel.Accelerators.nameOf(prepared))) {
       // Unknown names are the validator's; these are what makes a known accelerator impossible, on every flavor.
-      problems.addAll(io.sparkstep.accel.Accelerators.check(prepared));
+      problems.addAll(io.sparkstep.spi.accel.Accelerators.check(prepared));
     }
     try {
       problems.addAll(operator.validate(prepared));
@@ -169,7 +170,7 @@ public final class StepSubmitter {
     prepared.operator.settings = config.redacted();
     LocalPaths.absolutize(prepared);
     prepared.jars = UserJars.collect(prepared.jars, System.getenv(), config.get(UserJars.OPERATOR_SETTING), home);
-    io.sparkstep.accel.Accelerators.applyOperatorDefault(prepared, config);
+    io.sparkstep.spi.accel.Accelerators.applyOperatorDefault(prepared, config);
     return prepared;
   }
 }

@@ -1,7 +1,7 @@
 package io.sparkstep.launch;
 
-import io.sparkstep.spec.ArtifactSpec;
-import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spi.spec.ArtifactSpec;
+import io.sparkstep.spi.spec.StepSpec;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;

@@ -3,12 +3,12 @@ package io.sparkstep.operator;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.sparkstep.spec.InvalidSpecException;
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.Flavor;
-import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.spi.OperatorConfig;
-import io.sparkstep.util.SparkstepHome;
+import io.sparkstep.spi.util.SparkstepHome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -135,7 +135,7 @@ public final class OperatorStore {
     for (String name : names()) {
       try {
         out.put(name, get(name));
-      } catch (InvalidSpecException | io.sparkstep.spi.FlavorUnavailableException e) {
+      } catch (InvalidSpecException | io.sparkstep.registry.FlavorUnavailableException e) {
         // an operator whose flavor jar was removed, or is broken, is listed by name only in describe
       }
     }

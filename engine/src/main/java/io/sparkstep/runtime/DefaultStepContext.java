@@ -1,12 +1,12 @@
 package io.sparkstep.runtime;
 
-import io.sparkstep.accel.UncountedPlans;
+import io.sparkstep.spi.accel.UncountedPlans;
 import io.sparkstep.api.Params;
 import io.sparkstep.api.Resources;
 import io.sparkstep.api.StepContext;
 import io.sparkstep.api.StepDescriptor;
-import io.sparkstep.spec.ArtifactSpec;
-import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spi.spec.ArtifactSpec;
+import io.sparkstep.spi.spec.StepSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;

@@ -1,9 +1,9 @@
 package io.sparkstep.runtime;
 
 import io.sparkstep.api.StepDescriptor;
-import io.sparkstep.spec.ArtifactSpec;
-import io.sparkstep.spec.StepSpec;
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.spec.ArtifactSpec;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.spec.ValidationProblem;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;

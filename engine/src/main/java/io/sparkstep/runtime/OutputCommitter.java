@@ -1,8 +1,8 @@
 package io.sparkstep.runtime;
 
-import io.sparkstep.spec.ArtifactSpec;
-import io.sparkstep.spec.InvalidSpecException;
-import io.sparkstep.spec.WriteMode;
+import io.sparkstep.spi.spec.ArtifactSpec;
+import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.WriteMode;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;

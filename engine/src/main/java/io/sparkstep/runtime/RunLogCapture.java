@@ -64,7 +64,7 @@ public final class RunLogCapture implements AutoCloseable {
 
     @Override
     public String toSerializable(org.apache.logging.log4j.core.LogEvent event) {
-      return io.sparkstep.util.Redactor.scrub(delegate.toSerializable(event));
+      return io.sparkstep.spi.util.Redactor.scrub(delegate.toSerializable(event));
     }
   }
 

@@ -1,7 +1,7 @@
 package io.sparkstep.runtime;
 
 import io.sparkstep.api.Step;
-import io.sparkstep.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.InvalidSpecException;
 import java.util.Map;
 import java.util.TreeMap;
 

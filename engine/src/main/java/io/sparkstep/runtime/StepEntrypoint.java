@@ -1,15 +1,15 @@
 package io.sparkstep.runtime;
 
 import io.sparkstep.spi.EntrypointContract;
-import io.sparkstep.accel.AcceleratorSession;
+import io.sparkstep.spi.accel.AcceleratorSession;
 import io.sparkstep.api.ExitCode;
 import io.sparkstep.api.RunState;
-import io.sparkstep.record.RunRecord;
-import io.sparkstep.record.RunRecordJson;
-import io.sparkstep.spec.InvalidSpecException;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.record.RunRecordJson;
+import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spec.SpecValidator;
-import io.sparkstep.spec.StepSpec;
-import io.sparkstep.spec.StepSpecJson;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.spec.StepSpecJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;

@@ -1,8 +1,8 @@
 package io.sparkstep.runtime;
 
-import io.sparkstep.launch.UserJars;
-import io.sparkstep.spec.InvalidSpecException;
-import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spi.util.UserJars;
+import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.StepSpec;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

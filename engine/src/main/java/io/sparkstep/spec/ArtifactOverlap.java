@@ -1,5 +1,8 @@
 package io.sparkstep.spec;
 
+import io.sparkstep.spi.spec.ArtifactSpec;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.spec.ValidationProblem;
 import java.net.URI;
 import java.nio.file.Paths;
 import java.util.ArrayList;

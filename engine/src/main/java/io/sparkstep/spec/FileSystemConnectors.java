@@ -1,5 +1,6 @@
 package io.sparkstep.spec;
 
+import io.sparkstep.spi.spec.ValidationProblem;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;

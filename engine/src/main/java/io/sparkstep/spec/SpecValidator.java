@@ -1,9 +1,18 @@
 package io.sparkstep.spec;
 
+import io.sparkstep.spi.spec.StepSpecJson;
+import io.sparkstep.spi.spec.MemorySize;
+import io.sparkstep.spi.spec.Format;
+import io.sparkstep.spi.spec.ResourceSpec;
+import io.sparkstep.spi.spec.WriteMode;
+import io.sparkstep.spi.spec.ArtifactSpec;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.api.ParamDef;
 import io.sparkstep.api.Step;
 import io.sparkstep.api.StepDescriptor;
-import io.sparkstep.record.RunStore;
+import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.runtime.StepCatalog;
 import java.io.File;
 import java.net.URI;
@@ -13,7 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import io.sparkstep.util.EnvInterpolation;
+import io.sparkstep.spi.util.EnvInterpolation;
 
 /**
  * Checks a whole spec against the step it names and reports every problem at once, each with its field path and a
@@ -309,7 +318,7 @@ public final class SpecValidator {
 
   private static void validateRunId(String runId, List<ValidationProblem> problems) {
     if (runId != null && (!RunStore.RUN_ID.matcher(runId).matches() || runId.contains(".."))) {
-      problems.add(ValidationProblem.of("runId", "'" + shorten(runId) + "' is not a safe run id",
+      problems.add(ValidationProblem.of("runId", "'" + ValidationProblem.shorten(runId) + "' is not a safe run id",
           "use letters, digits, '.', '_' and '-' (no '..', at most 100 characters), or leave it out for a generated one"));
     }
   }
@@ -344,13 +353,9 @@ public final class SpecValidator {
 
   private static void longValue(String field, String value, List<ValidationProblem> problems) {
     if (value != null && value.length() > MAX_VALUE_CHARS) {
-      problems.add(ValidationProblem.of(shorten(field), "is " + value.length() + " characters long, more than "
+      problems.add(ValidationProblem.of(ValidationProblem.shorten(field), "is " + value.length() + " characters long, more than "
           + MAX_VALUE_CHARS, "pass large values as a file or URI"));
     }
-  }
-
-  static String shorten(String text) {
-    return text.length() > 120 ? text.substring(0, 117) + "..." : text;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.sparkstep.util;
 
+import io.sparkstep.spi.util.Redactor;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkstep.spi.accel.AcceleratorPlan;
+import io.sparkstep.spi.accel.Accelerators;
+import io.sparkstep.spi.accel.AcceleratorJarResolver;
+import io.sparkstep.spi.accel.AcceleratorJarException;
+import io.sparkstep.spi.accel.Accelerator;
 import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.operator.OperatorStore;
-import io.sparkstep.record.RunStore;
-import io.sparkstep.spec.InvalidSpecException;
-import io.sparkstep.spec.StepSpec;
-import io.sparkstep.spec.ValidationProblem;
-import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.spi.record.RunStore;
+import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.spec.ValidationProblem;
+import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.spi.OperatorConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -31,9 +36,9 @@ class AcceleratorValidationTest {
   private StepSpec features(String accelerator) {
     StepSpec spec = new StepSpec();
     spec.step = "trip-features";
-    spec.inputs.put("trips", io.sparkstep.spec.ArtifactSpec.ofUri(tmp.resolve("trips").toUri().toString()));
-    spec.inputs.put("zones", io.sparkstep.spec.ArtifactSpec.ofUri(tmp.resolve("zones").toUri().toString()));
-    spec.outputs.put("features", io.sparkstep.spec.ArtifactSpec.ofUri(tmp.resolve("features").toUri().toString()));
+    spec.inputs.put("trips", io.sparkstep.spi.spec.ArtifactSpec.ofUri(tmp.resolve("trips").toUri().toString()));
+    spec.inputs.put("zones", io.sparkstep.spi.spec.ArtifactSpec.ofUri(tmp.resolve("zones").toUri().toString()));
+    spec.outputs.put("features", io.sparkstep.spi.spec.ArtifactSpec.ofUri(tmp.resolve("features").toUri().toString()));
     spec.accelerator = accelerator;
     return spec;
   }

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkstep.spi.accel.AcceleratorJarException;
+import io.sparkstep.spi.accel.MavenArtifact;
+import io.sparkstep.spi.accel.AcceleratorJarResolver;
+import io.sparkstep.spi.accel.Accelerator;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.api.ExitCode;
-import io.sparkstep.spi.FlavorPlugins;
+import io.sparkstep.registry.FlavorPlugins;
 import io.sparkstep.testing.CliProcess;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -83,11 +83,11 @@ class BrokenFlavorPluginTest {
         public List<ConfigOption> options() { return List.of(); }
         public StepOperator create(OperatorConfig config) {
           return new StepOperator() {
-            public io.sparkstep.api.StepRun submit(io.sparkstep.spec.StepSpec spec, RunContext context) {
+            public io.sparkstep.api.StepRun submit(io.sparkstep.spi.spec.StepSpec spec, RunContext context) {
               com.example.sdk.MissingClient.check();
               throw new UnsupportedOperationException("not reached");
             }
-            public io.sparkstep.api.StepRun attach(io.sparkstep.record.RunRecord record, RunContext context) {
+            public io.sparkstep.api.StepRun attach(io.sparkstep.spi.record.RunRecord record, RunContext context) {
               com.example.sdk.MissingClient.check();
               throw new UnsupportedOperationException("not reached");
             }
@@ -233,7 +233,7 @@ class BrokenFlavorPluginTest {
     Files.writeString(source, """
         package com.example.flavors;
 
-        import io.sparkstep.spec.ValidationProblem;
+        import io.sparkstep.spi.spec.ValidationProblem;
         import io.sparkstep.spi.ConfigOption;
         import io.sparkstep.spi.Flavor;
         import io.sparkstep.spi.OperatorConfig;
@@ -265,7 +265,7 @@ class BrokenFlavorPluginTest {
 
         public class MissingClient {
           public static java.util.List<io.sparkstep.spi.ConfigOption> options() { return java.util.List.of(); }
-          public static java.util.List<io.sparkstep.spec.ValidationProblem> check() { return java.util.List.of(); }
+          public static java.util.List<io.sparkstep.spi.spec.ValidationProblem> check() { return java.util.List.of(); }
         }
         """);
     Path classes = Files.createDirectories(temp.resolve("classes"));

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.api.RunState;
 import io.sparkstep.testing.CliCall;
-import io.sparkstep.record.RunRecord;
-import io.sparkstep.record.RunStore;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.record.RunStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

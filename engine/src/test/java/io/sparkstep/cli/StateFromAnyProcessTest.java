@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.api.RunState;
-import io.sparkstep.record.RunRecord;
-import io.sparkstep.record.RunStore;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.testing.CliCall;
-import io.sparkstep.util.JavaCommand;
+import io.sparkstep.spi.util.JavaCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -122,7 +122,7 @@ class StateFromAnyProcessTest {
     assertEquals(RunState.CANCELLED, stored.state, "signal " + signalAfter + " after start; log then:\n" + logAtSignal
         + "\nerror: " + (stored.error == null ? null : stored.error.message));
     Path driverRecord = store.runDir(runId).resolve("driver").resolve("record.json");
-    assertEquals(RunState.CANCELLED, io.sparkstep.record.RunRecordJson.read(Files.readString(driverRecord)).state,
+    assertEquals(RunState.CANCELLED, io.sparkstep.spi.record.RunRecordJson.read(Files.readString(driverRecord)).state,
         "the child recorded it itself");
     assertFalse(Files.exists(out), "nothing committed");
   }

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkstep.spec.InvalidSpecException;
-import io.sparkstep.spec.StepSpecJson;
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.StepSpecJson;
+import io.sparkstep.spi.spec.ValidationProblem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.api.ExitCode;
-import io.sparkstep.record.RunStore;
+import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.testing.CliCall;
 import java.net.ServerSocket;
 import java.nio.file.Path;

@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkstep.spi.util.UserJars;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
-import io.sparkstep.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.testing.CliCall;
 import io.sparkstep.testing.ExternalStepJar;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.sparkstep.local;
 
-import io.sparkstep.record.RunRecord;
+import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.testing.FlavorContractTest;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.api.RunState;
-import io.sparkstep.record.RunRecord;
-import io.sparkstep.record.RunRecordJson;
-import io.sparkstep.record.RunStore;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.record.RunRecordJson;
+import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.testing.CliCall;
 import io.sparkstep.testing.SecretParamStep;
 import java.io.IOException;

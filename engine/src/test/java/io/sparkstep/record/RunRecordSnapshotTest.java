@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkstep.spi.record.RunStore;
+import io.sparkstep.spi.record.RunRecordJson;
+import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.api.ErrorView;
 import io.sparkstep.api.ModelView;
 import io.sparkstep.api.OutputView;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkstep.spec.ArtifactSpec;
-import io.sparkstep.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.ArtifactSpec;
+import io.sparkstep.spi.spec.InvalidSpecException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

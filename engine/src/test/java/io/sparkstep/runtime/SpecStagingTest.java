@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.remote.SpecChannel;
 import io.sparkstep.spi.remote.SpecStaging;
 import java.nio.file.Files;

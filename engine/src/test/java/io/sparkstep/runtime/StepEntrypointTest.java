@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.api.ExitCode;
 import io.sparkstep.api.RunState;
-import io.sparkstep.record.RunRecord;
-import io.sparkstep.record.RunRecordJson;
-import io.sparkstep.spec.ArtifactSpec;
-import io.sparkstep.spec.StepSpec;
-import io.sparkstep.spec.StepSpecJson;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.record.RunRecordJson;
+import io.sparkstep.spi.spec.ArtifactSpec;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.spec.StepSpecJson;
 import io.sparkstep.testing.EntrypointProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;

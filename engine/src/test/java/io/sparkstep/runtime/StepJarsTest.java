@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import io.sparkstep.spec.InvalidSpecException;
-import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.testing.ExternalStepJar;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

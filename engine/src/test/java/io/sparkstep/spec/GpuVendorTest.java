@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.remote.GpuVendor;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,7 @@ package io.sparkstep.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkstep.spi.spec.ResourceSpec;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

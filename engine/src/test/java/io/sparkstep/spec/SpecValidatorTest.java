@@ -4,6 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkstep.spi.spec.WriteMode;
+import io.sparkstep.spi.spec.Format;
+import io.sparkstep.spi.spec.ArtifactSpec;
+import io.sparkstep.spi.spec.StepSpecJson;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.ValidationProblem;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;

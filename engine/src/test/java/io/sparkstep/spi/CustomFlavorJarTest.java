@@ -3,7 +3,8 @@ package io.sparkstep.spi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkstep.spec.InvalidSpecException;
+import io.sparkstep.registry.FlavorRegistry;
+import io.sparkstep.spi.spec.InvalidSpecException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;

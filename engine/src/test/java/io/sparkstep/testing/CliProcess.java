@@ -1,7 +1,7 @@
 package io.sparkstep.testing;
 
 import io.sparkstep.cli.SparkstepCli;
-import io.sparkstep.util.JavaCommand;
+import io.sparkstep.spi.util.JavaCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

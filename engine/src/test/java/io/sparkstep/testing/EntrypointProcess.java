@@ -1,7 +1,7 @@
 package io.sparkstep.testing;
 
 import io.sparkstep.runtime.StepEntrypoint;
-import io.sparkstep.util.JavaCommand;
+import io.sparkstep.spi.util.JavaCommand;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.api.ExitCode;
-import io.sparkstep.record.RunRecord;
-import io.sparkstep.record.RunStore;
-import io.sparkstep.util.Redactor;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.record.RunStore;
+import io.sparkstep.spi.util.Redactor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

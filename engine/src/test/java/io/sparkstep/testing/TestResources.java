@@ -1,6 +1,6 @@
 package io.sparkstep.testing;
 
-import io.sparkstep.spec.ResourceSpec;
+import io.sparkstep.spi.spec.ResourceSpec;
 
 /** A step's resources in one call, for the flavors' tests of their machine tables. */
 public final class TestResources {

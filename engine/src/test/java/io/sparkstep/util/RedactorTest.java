@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkstep.spi.util.EnvInterpolation;
+import io.sparkstep.spi.util.Redactor;
 import io.sparkstep.spi.RunSecrets;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

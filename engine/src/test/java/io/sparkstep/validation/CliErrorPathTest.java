@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.api.ExitCode;
 import io.sparkstep.api.RunState;
-import io.sparkstep.record.RunRecord;
-import io.sparkstep.record.RunStore;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.testing.CliCall;
-import io.sparkstep.util.JavaCommand;
+import io.sparkstep.spi.util.JavaCommand;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

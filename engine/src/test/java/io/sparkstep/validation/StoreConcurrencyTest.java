@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.operator.OperatorStore;
-import io.sparkstep.record.RunStore;
-import io.sparkstep.spec.InvalidSpecException;
-import io.sparkstep.spi.FlavorRegistry;
-import io.sparkstep.util.JavaCommand;
+import io.sparkstep.spi.record.RunStore;
+import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.registry.FlavorRegistry;
+import io.sparkstep.spi.util.JavaCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.runtime.S3ADefaults;
-import io.sparkstep.spec.ArtifactSpec;
-import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spi.spec.ArtifactSpec;
+import io.sparkstep.spi.spec.StepSpec;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.Map;

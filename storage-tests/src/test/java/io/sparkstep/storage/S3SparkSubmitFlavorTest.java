@@ -8,7 +8,7 @@ import io.sparkstep.flavor.sparksubmit.LocalCluster;
 import io.sparkstep.flavor.sparksubmit.SparkDistribution;
 import io.sparkstep.flavor.sparksubmit.SparkSubmitFlavor;
 import io.sparkstep.operator.OperatorStore;
-import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.testing.CliProcess;
 import io.sparkstep.testing.CopyStep;
 import java.io.IOException;

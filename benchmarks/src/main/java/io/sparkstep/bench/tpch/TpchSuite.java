@@ -1,14 +1,14 @@
 package io.sparkstep.bench.tpch;
 
-import io.sparkstep.accel.Accelerators;
+import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.bench.Measurement;
 import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.operator.OperatorStore;
-import io.sparkstep.record.RunRecord;
-import io.sparkstep.record.RunStore;
-import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.record.RunStore;
+import io.sparkstep.registry.FlavorRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -174,7 +174,7 @@ public final class TpchSuite {
       if (!"tpch-query".equals(record.step) || record.state != RunState.SUCCEEDED) {
         continue;
       }
-      io.sparkstep.spec.StepSpec spec = store.loadSpec(record.runId).orElse(null);
+      io.sparkstep.spi.spec.StepSpec spec = store.loadSpec(record.runId).orElse(null);
       if (spec == null) {
         continue;
       }
@@ -232,7 +232,7 @@ public final class TpchSuite {
     try {
       RunRecord explained = require(launch(q, data, "rapids", settings.eligibilityScale(), 1, true).submit());
       return explained.accelerator;
-    } catch (IllegalStateException | io.sparkstep.spec.InvalidSpecException e) {
+    } catch (IllegalStateException | io.sparkstep.spi.spec.InvalidSpecException e) {
       notes.add("RAPIDS eligibility not measured for q" + q + ": " + e.getMessage());
       return null;
     }

@@ -2,7 +2,7 @@ package io.sparkstep.flavor.azureml;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkstep.record.RunRecord;
+import io.sparkstep.spi.record.RunRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,14 +1,14 @@
 package io.sparkstep.flavor.local;
 
-import io.sparkstep.accel.AcceleratorPlan;
-import io.sparkstep.accel.Accelerators;
+import io.sparkstep.spi.accel.AcceleratorPlan;
+import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.api.RunState;
-import io.sparkstep.launch.UserJars;
+import io.sparkstep.spi.util.UserJars;
 import io.sparkstep.runtime.CancelToken;
 import io.sparkstep.runtime.RunLogCapture;
 import io.sparkstep.runtime.SparkSessionFactory;
 import io.sparkstep.runtime.StepRunner;
-import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.AbstractStepRun;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.RunContext;

@@ -1,6 +1,6 @@
 package io.sparkstep.flavor.local;
 
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.ConfigOption;
 import io.sparkstep.spi.Flavor;
 import io.sparkstep.spi.OperatorConfig;

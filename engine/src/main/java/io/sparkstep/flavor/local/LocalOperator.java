@@ -1,12 +1,12 @@
 package io.sparkstep.flavor.local;
 
-import io.sparkstep.spec.MemorySize;
-import io.sparkstep.accel.Accelerators;
+import io.sparkstep.spi.spec.MemorySize;
+import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.api.StepRun;
-import io.sparkstep.record.RunRecord;
-import io.sparkstep.spec.ResourceSpec;
-import io.sparkstep.spec.StepSpec;
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.spec.ResourceSpec;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.StepOperator;
@@ -61,7 +61,7 @@ final class LocalOperator implements StepOperator {
         try {
           // Up front, so a jar that cannot be had fails here, not in the child; downloads it once into ~/.m2.
           Accelerators.plan(spec);
-        } catch (io.sparkstep.spec.InvalidSpecException e) {
+        } catch (io.sparkstep.spi.spec.InvalidSpecException e) {
           problems.addAll(e.problems());
         }
       }

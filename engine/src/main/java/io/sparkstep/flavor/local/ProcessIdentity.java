@@ -1,6 +1,6 @@
 package io.sparkstep.flavor.local;
 
-import io.sparkstep.record.RunRecord;
+import io.sparkstep.spi.record.RunRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

@@ -4,7 +4,7 @@ import static io.sparkstep.testing.TestResources.resources;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.sparkstep.spec.ResourceSpec;
+import io.sparkstep.spi.spec.ResourceSpec;
 import io.sparkstep.spi.remote.InstanceTypeChooser.InstanceType;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.spec.ValidationProblem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.sparkstep.accel.Accelerator;
-import io.sparkstep.accel.AcceleratorJarResolver;
+import io.sparkstep.spi.accel.Accelerator;
+import io.sparkstep.spi.accel.AcceleratorJarResolver;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;

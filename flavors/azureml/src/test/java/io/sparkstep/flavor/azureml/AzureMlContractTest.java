@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sparkstep.record.RunRecord;
+import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.testing.FlavorContractTest;
 import io.sparkstep.testing.SecretRoutes;
 import java.nio.file.Files;

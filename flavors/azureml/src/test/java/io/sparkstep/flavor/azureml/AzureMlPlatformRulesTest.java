@@ -2,7 +2,7 @@ package io.sparkstep.flavor.azureml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.spi.OperatorConfig;
 import java.util.HashMap;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.sparkstep.api.RunState;
-import io.sparkstep.spec.ResourceSpec;
+import io.sparkstep.spi.spec.ResourceSpec;
 import org.junit.jupiter.api.Test;
 
 class InstanceTypesTest {

@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.spec.ValidationProblem;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

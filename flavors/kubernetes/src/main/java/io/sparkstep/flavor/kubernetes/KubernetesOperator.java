@@ -4,11 +4,11 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.flavor.kubernetes.features.PlanBuilder;
 import io.sparkstep.flavor.kubernetes.features.SubmissionPlan;
-import io.sparkstep.record.RunRecord;
-import io.sparkstep.spec.InvalidSpecException;
-import io.sparkstep.spec.StepSpec;
-import io.sparkstep.spec.StepSpecJson;
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.spec.StepSpecJson;
+import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.PlatformException;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.StepOperator;
@@ -58,8 +58,8 @@ final class KubernetesOperator implements StepOperator {
     List<ValidationProblem> problems = new ArrayList<>(KubeAccess.problems(settings));
     spec.sparkConf.forEach((key, value) -> {
       // Spark writes the submission's conf into the driver's spark.properties config map: no literal secret there.
-      if (io.sparkstep.util.Redactor.isSecretKey(key) && value != null
-          && !io.sparkstep.util.EnvInterpolation.references(value)) {
+      if (io.sparkstep.spi.util.Redactor.isSecretKey(key) && value != null
+          && !io.sparkstep.spi.util.EnvInterpolation.references(value)) {
         problems.add(ValidationProblem.of("sparkConf." + key, "a literal secret would be written into the driver "
             + "pod's config map", "keep it in a Kubernetes Secret: --set secretEnv.NAME=SECRET:KEY on the operator "
             + "and --conf " + key + "='${NAME}'"));

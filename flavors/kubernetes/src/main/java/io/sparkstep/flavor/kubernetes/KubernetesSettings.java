@@ -1,10 +1,10 @@
 package io.sparkstep.flavor.kubernetes;
 
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.ConfigOption;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.SettingCheck;
-import io.sparkstep.util.Redactor;
+import io.sparkstep.spi.util.Redactor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

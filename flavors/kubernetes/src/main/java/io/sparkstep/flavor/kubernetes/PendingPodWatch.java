@@ -2,7 +2,7 @@ package io.sparkstep.flavor.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sparkstep.flavor.kubernetes.features.SubmissionPlan;
-import io.sparkstep.record.RunRecord;
+import io.sparkstep.spi.record.RunRecord;
 import java.time.Instant;
 import java.util.Objects;
 

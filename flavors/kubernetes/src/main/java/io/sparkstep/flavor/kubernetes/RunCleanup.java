@@ -2,7 +2,7 @@ package io.sparkstep.flavor.kubernetes;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sparkstep.api.RunState;
-import io.sparkstep.record.RunRecord;
+import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.remote.SpecStaging;
 import java.io.IOException;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package io.sparkstep.flavor.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.spec.ValidationProblem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

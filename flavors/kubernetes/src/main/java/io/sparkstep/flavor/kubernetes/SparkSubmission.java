@@ -62,13 +62,13 @@ final class SparkSubmission {
   }
 
   static boolean isLocalFile(String jar) {
-    return io.sparkstep.launch.UserJars.isLocal(jar);
+    return io.sparkstep.spi.util.UserJars.isLocal(jar);
   }
 
   /** The same file, one named as the operator wrote it, one as UserJars collected it (absolute). */
   static boolean samePath(String given, String collected) {
-    return isLocalFile(given) && isLocalFile(collected) && io.sparkstep.launch.UserJars.localPath(given)
-        .toAbsolutePath().normalize().equals(io.sparkstep.launch.UserJars.localPath(collected)
+    return isLocalFile(given) && isLocalFile(collected) && io.sparkstep.spi.util.UserJars.localPath(given)
+        .toAbsolutePath().normalize().equals(io.sparkstep.spi.util.UserJars.localPath(collected)
             .toAbsolutePath().normalize());
   }
 

@@ -1,6 +1,6 @@
 package io.sparkstep.flavor.kubernetes;
 
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.spec.ValidationProblem;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

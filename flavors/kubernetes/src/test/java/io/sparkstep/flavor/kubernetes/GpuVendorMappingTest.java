@@ -3,8 +3,8 @@ package io.sparkstep.flavor.kubernetes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkstep.spec.ResourceSpec;
-import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spi.spec.ResourceSpec;
+import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.OperatorConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -136,7 +136,7 @@ class KubernetesCliTest {
     for (int i = 0; i < 3; i++) {
       Thread poller = new Thread(() -> {
         // each poll a fresh handle from the stored record, as a new `runs status` process makes
-        var submitter = new io.sparkstep.launch.StepSubmitter(cluster.home(), new io.sparkstep.spi.FlavorRegistry());
+        var submitter = new io.sparkstep.launch.StepSubmitter(cluster.home(), new io.sparkstep.registry.FlavorRegistry());
         while (!stop.get()) {
           submitter.attach(runId).state();
         }
@@ -163,7 +163,7 @@ class KubernetesCliTest {
     for (Thread poller : pollers) {
       poller.join();
     }
-    var stored = new io.sparkstep.record.RunStore(cluster.home()).load(runId).orElseThrow();
+    var stored = new io.sparkstep.spi.record.RunStore(cluster.home()).load(runId).orElseThrow();
     assertEquals(io.sparkstep.api.RunState.SUCCEEDED, stored.state, "record.json is final");
     assertEquals(java.time.Instant.parse("2026-01-02T03:04:05Z"), stored.startedAt, "times are the pod's");
     assertEquals(9000L, stored.durationMillis);
@@ -189,7 +189,7 @@ class KubernetesCliTest {
     int closedPort = registerUnreachable("flaky");
     CliCall status = CliCall.of("runs", "status", runId);
     assertTrue(status.out().contains("UNKNOWN") && status.out().contains("127.0.0.1:" + closedPort), status.all());
-    var stored = new io.sparkstep.record.RunStore(cluster.home()).load(runId).orElseThrow();
+    var stored = new io.sparkstep.spi.record.RunStore(cluster.home()).load(runId).orElseThrow();
     assertEquals(io.sparkstep.api.RunState.UNKNOWN, stored.state);
     cluster.client().pods().inNamespace(NS).withName(KubernetesOperator.driverPodName(runId)).delete();
   }

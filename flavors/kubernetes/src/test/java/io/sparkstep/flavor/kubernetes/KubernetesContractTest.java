@@ -1,7 +1,7 @@
 package io.sparkstep.flavor.kubernetes;
 
 import io.sparkstep.spi.EntrypointContract;
-import io.sparkstep.record.RunRecord;
+import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.testing.FlavorContractTest;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,7 +72,7 @@ class KubernetesContractTest extends FlavorContractTest {
     try {
       return cluster.kubelet().log(KubernetesOperator.driverPodName(runId)).lines()
           .filter(line -> line.startsWith(prefix)).reduce((first, last) -> last)
-          .map(line -> io.sparkstep.record.RunRecordJson.read(line.substring(prefix.length())))
+          .map(line -> io.sparkstep.spi.record.RunRecordJson.read(line.substring(prefix.length())))
           .filter(record -> record.state != null && record.state.isFinal() && record.endedAt != null);
     } catch (RuntimeException e) {
       return Optional.empty(); // a line being written

@@ -13,9 +13,9 @@ import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
-import io.sparkstep.record.RunRecord;
-import io.sparkstep.record.RunRecordJson;
-import io.sparkstep.record.RunStore;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.record.RunRecordJson;
+import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.testing.CliCall;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -191,7 +191,7 @@ class KubernetesLifecycleTest {
         json.append(args.get(i + 1));
       }
     }
-    var spec = io.sparkstep.spec.StepSpecJson.read(json.toString());
+    var spec = io.sparkstep.spi.spec.StepSpecJson.read(json.toString());
     padding.forEach((key, value) -> assertEquals(value, spec.sparkConf.get(key), "the parts join into the spec"));
     run.cancel();
     assertEquals(RunState.CANCELLED, run.await(Duration.ofSeconds(30)));
@@ -218,7 +218,7 @@ class KubernetesLifecycleTest {
     assertEquals(uri, new RunStore(home).load(run.id()).orElseThrow().platform.get("specUri"),
         "the record names the staged copy");
     Path staged = Path.of(java.net.URI.create(uri));
-    var spec = io.sparkstep.spec.StepSpecJson.read(Files.readString(staged));
+    var spec = io.sparkstep.spi.spec.StepSpecJson.read(Files.readString(staged));
     padding.forEach((key, value) -> assertEquals(value, spec.sparkConf.get(key), "the staged copy is the spec"));
     assertEquals(KubernetesOperator.POD_RUN_DIR, spec.runDir, "the driver's spec, as the pod runs it");
 

@@ -3,7 +3,7 @@ package io.sparkstep.flavor.kubernetes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.spec.ValidationProblem;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -9,10 +9,10 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepResources;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
-import io.sparkstep.spec.InvalidSpecException;
-import io.sparkstep.record.RunRecord;
-import io.sparkstep.record.RunStore;
-import io.sparkstep.spec.ResourceSpec;
+import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.record.RunStore;
+import io.sparkstep.spi.spec.ResourceSpec;
 import io.sparkstep.testing.CliCall;
 import io.sparkstep.testing.CliProcess;
 import java.io.IOException;
@@ -279,7 +279,7 @@ class SparkOnStandInClusterTest {
     });
     assertTrue(seen[0].contains("waiting: pod ") && seen[0].contains("-exec-1 cannot be scheduled: "
         + "0/2 nodes are available: 2 Insufficient nvidia.com/gpu."), "the executor pod's reason: " + seen[0]);
-    StepRun attached = new io.sparkstep.launch.StepSubmitter(home, new io.sparkstep.spi.FlavorRegistry()).attach(runId);
+    StepRun attached = new io.sparkstep.launch.StepSubmitter(home, new io.sparkstep.registry.FlavorRegistry()).attach(runId);
     assertEquals(RunState.FAILED, attached.await(Duration.ofMinutes(1)));
     CliCall status = CliCall.of("runs", "status", runId);
     assertTrue(status.out().contains("FAILED") && status.out().contains("Insufficient nvidia.com/gpu")

@@ -2,7 +2,7 @@ package io.sparkstep.flavor.kubernetes;
 
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.sparkstep.operator.OperatorStore;
-import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.testing.CliCall;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.sparkstep.util.JavaCommand;
+import io.sparkstep.spi.util.JavaCommand;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.sparkstep.flavor.sagemaker;
 
-import io.sparkstep.spec.ResourceSpec;
+import io.sparkstep.spi.spec.ResourceSpec;
 import io.sparkstep.spi.remote.InstanceTypeChooser;
 import io.sparkstep.spi.remote.InstanceTypeChooser.InstanceType;
 import java.util.List;

@@ -3,11 +3,11 @@ package io.sparkstep.flavor.sagemaker;
 import io.sparkstep.spi.EntrypointContract;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
-import io.sparkstep.record.RunRecord;
-import io.sparkstep.spec.ResourceSpec;
-import io.sparkstep.spec.StepSpec;
-import io.sparkstep.spec.StepSpecJson;
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.spec.ResourceSpec;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.spec.StepSpecJson;
+import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.PlatformException;
 import io.sparkstep.spi.RunContext;
@@ -137,7 +137,7 @@ final class SageMakerOperator implements StepOperator {
       if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws && aws.statusCode() == 400
           && aws.awsErrorDetails() != null && "ValidationException".equals(aws.awsErrorDetails().errorCode())) {
         // SageMaker refused the request itself (a bad instance type, role ARN, image): invalid input, exit 2
-        throw context.failed(new io.sparkstep.spec.InvalidSpecException("sagemaker",
+        throw context.failed(new io.sparkstep.spi.spec.InvalidSpecException("sagemaker",
             "CreateTrainingJob refused the request (ValidationException): " + aws.awsErrorDetails().errorMessage(),
             "fix the operator settings or the step's resources"));
       }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkstep.spec.ResourceSpec;
+import io.sparkstep.spi.spec.ResourceSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -3,7 +3,7 @@ package io.sparkstep.flavor.sagemaker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.registry.FlavorRegistry;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

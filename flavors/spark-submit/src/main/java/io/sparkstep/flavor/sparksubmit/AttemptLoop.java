@@ -1,7 +1,7 @@
 package io.sparkstep.flavor.sparksubmit;
 
 import io.sparkstep.api.RunState;
-import io.sparkstep.record.RunRecord;
+import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.RunScheduler;
 import io.sparkstep.spi.remote.SpecStaging;
 import java.io.IOException;

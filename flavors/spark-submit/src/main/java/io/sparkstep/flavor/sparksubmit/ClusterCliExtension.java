@@ -1,6 +1,6 @@
 package io.sparkstep.flavor.sparksubmit;
 
-import io.sparkstep.cli.CliExtension;
+import io.sparkstep.spi.CliExtension;
 
 /** Adds {@code sparkstep cluster} to the CLI when this flavor is on the classpath. */
 public final class ClusterCliExtension implements CliExtension {

@@ -1,9 +1,9 @@
 package io.sparkstep.flavor.sparksubmit;
 
-import io.sparkstep.spec.MemorySize;
+import io.sparkstep.spi.spec.MemorySize;
 import io.sparkstep.operator.OperatorStore;
-import io.sparkstep.spi.FlavorRegistry;
-import io.sparkstep.util.SparkstepHome;
+import io.sparkstep.registry.FlavorRegistry;
+import io.sparkstep.spi.util.SparkstepHome;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

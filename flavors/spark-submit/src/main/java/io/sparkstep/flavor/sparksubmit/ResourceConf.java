@@ -1,8 +1,8 @@
 package io.sparkstep.flavor.sparksubmit;
 
 import io.sparkstep.flavor.sparksubmit.SparkSubmitSettings.MasterKind;
-import io.sparkstep.spec.ResourceSpec;
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.spec.ResourceSpec;
+import io.sparkstep.spi.spec.ValidationProblem;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

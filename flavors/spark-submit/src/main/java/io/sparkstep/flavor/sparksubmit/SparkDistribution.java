@@ -1,6 +1,6 @@
 package io.sparkstep.flavor.sparksubmit;
 
-import io.sparkstep.util.JavaCommand;
+import io.sparkstep.spi.util.JavaCommand;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,8 @@
 package io.sparkstep.flavor.sparksubmit;
 
 import io.sparkstep.api.RunState;
-import io.sparkstep.record.RunRecord;
-import io.sparkstep.record.RunRecordJson;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.record.RunRecordJson;
 import io.sparkstep.spi.AbstractStepRun;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.RunScheduler;

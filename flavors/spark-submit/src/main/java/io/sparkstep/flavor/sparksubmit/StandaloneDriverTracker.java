@@ -2,7 +2,7 @@ package io.sparkstep.flavor.sparksubmit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkstep.api.RunState;
-import io.sparkstep.record.RunRecord;
+import io.sparkstep.spi.record.RunRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

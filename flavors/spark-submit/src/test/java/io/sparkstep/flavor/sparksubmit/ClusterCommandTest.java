@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.operator.OperatorStore;
-import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.testing.CliCall;
-import io.sparkstep.util.SparkstepHome;
+import io.sparkstep.spi.util.SparkstepHome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

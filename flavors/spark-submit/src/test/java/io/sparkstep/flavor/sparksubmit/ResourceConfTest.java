@@ -3,8 +3,8 @@ package io.sparkstep.flavor.sparksubmit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkstep.spec.ResourceSpec;
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.spec.ResourceSpec;
+import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.OperatorConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,7 +99,7 @@ class ResourceConfTest {
   void settingsAreCheckedWithTheFieldAndTheFix() {
     // Through the registry, as register and run check them: each value against its declaration, then the
     // flavor's rules across settings, in one pass.
-    io.sparkstep.spi.FlavorRegistry registry = new io.sparkstep.spi.FlavorRegistry();
+    io.sparkstep.registry.FlavorRegistry registry = new io.sparkstep.registry.FlavorRegistry();
     List<ValidationProblem> problems = registry.validate(registry.get(SparkSubmitFlavor.NAME), settings("master",
         "k8s://https://x", "deployMode", "clsuter", "conf.executor.memory", "1g", "queue", "q", "principal", "me@R",
         "maxAttempts", "0").config().raw());

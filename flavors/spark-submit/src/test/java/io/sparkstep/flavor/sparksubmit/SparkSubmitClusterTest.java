@@ -15,10 +15,10 @@ import io.sparkstep.api.SubmitException;
 import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.launch.StepSubmitter;
 import io.sparkstep.operator.OperatorStore;
-import io.sparkstep.record.RunRecord;
-import io.sparkstep.record.RunStore;
-import io.sparkstep.spec.InvalidSpecException;
-import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.record.RunStore;
+import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.testing.SlowStep;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -319,7 +319,7 @@ class SparkSubmitClusterTest {
     store.register("it-retry", SparkSubmitFlavor.NAME, Map.of("master", "spark://127.0.0.1:1", "maxAttempts", "3",
         "backoffMillis", "100"), true);
     StepSubmitter submitter = new StepSubmitter(StandaloneClusterExtension.home(), new FlavorRegistry());
-    io.sparkstep.spec.StepSpec spec = operator("it-retry").step("generate-trips")
+    io.sparkstep.spi.spec.StepSpec spec = operator("it-retry").step("generate-trips")
         .output("trips", data.resolve("t").toString()).output("zones", data.resolve("z").toString()).spec();
     spec.runId = "retry-" + System.nanoTime();
     assertThrows(SubmitException.class, () -> submitter.submit("it-retry", spec));
@@ -380,11 +380,11 @@ class SparkSubmitClusterTest {
     for (int round = 1; round <= rounds; round++) {
       Path rawOut = data.resolve("raw-" + round);
       Path rawLog = data.resolve("raw-" + round + ".log");
-      io.sparkstep.spec.StepSpec spec = operator(op).step("generate-trips").param("rows", 100_000)
+      io.sparkstep.spi.spec.StepSpec spec = operator(op).step("generate-trips").param("rows", 100_000)
           .param("partitions", 4).output("trips", rawOut.resolve("trips").toUri().toString())
           .output("zones", rawOut.resolve("zones").toUri().toString()).spec();
       Path specFile = data.resolve("spec-" + round + ".json");
-      Files.writeString(specFile, io.sparkstep.spec.StepSpecJson.write(spec));
+      Files.writeString(specFile, io.sparkstep.spi.spec.StepSpecJson.write(spec));
       List<String> command = new ArrayList<>(List.of(spark.home().resolve("bin/spark-submit").toString(),
           "--master", cluster().masterUrl(), "--conf", "spark.executor.memory=512m", "--conf",
           "spark.ui.enabled=false", "--driver-memory", "512m", "--class", "io.sparkstep.runtime.StepEntrypoint",
@@ -513,7 +513,7 @@ class SparkSubmitClusterTest {
     try {
       String log = log(run);
       return log.substring(Math.max(0, log.length() - 6000)) + "\nrecord: "
-          + io.sparkstep.record.RunRecordJson.write(record(run));
+          + io.sparkstep.spi.record.RunRecordJson.write(record(run));
     } catch (IOException e) {
       return e.toString();
     }

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkstep.record.RunRecord;
+import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.testing.FlavorContractTest;
-import io.sparkstep.util.SparkstepHome;
+import io.sparkstep.spi.util.SparkstepHome;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

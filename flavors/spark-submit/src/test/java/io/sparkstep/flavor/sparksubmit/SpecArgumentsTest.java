@@ -3,9 +3,9 @@ package io.sparkstep.flavor.sparksubmit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkstep.accel.AcceleratorPlan;
-import io.sparkstep.spec.StepSpec;
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.accel.AcceleratorPlan;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.OperatorConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

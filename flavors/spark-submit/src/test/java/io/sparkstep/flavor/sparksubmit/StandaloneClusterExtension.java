@@ -1,9 +1,9 @@
 package io.sparkstep.flavor.sparksubmit;
 
 import io.sparkstep.operator.OperatorStore;
-import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.testing.CopyStep;
-import io.sparkstep.util.SparkstepHome;
+import io.sparkstep.spi.util.SparkstepHome;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;

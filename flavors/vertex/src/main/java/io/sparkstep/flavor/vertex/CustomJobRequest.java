@@ -8,7 +8,7 @@ import com.google.cloud.aiplatform.v1.EnvVar;
 import com.google.cloud.aiplatform.v1.Scheduling;
 import com.google.cloud.aiplatform.v1.WorkerPoolSpec;
 import com.google.protobuf.Duration;
-import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spi.spec.StepSpec;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package io.sparkstep.flavor.vertex;
 
 import com.google.cloud.aiplatform.v1.MachineSpec;
-import io.sparkstep.spec.ResourceSpec;
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.spec.ResourceSpec;
+import io.sparkstep.spi.spec.ValidationProblem;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;

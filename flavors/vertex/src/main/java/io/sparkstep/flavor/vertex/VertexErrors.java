@@ -2,7 +2,7 @@ package io.sparkstep.flavor.vertex;
 
 import com.google.api.gax.rpc.ApiException;
 import io.grpc.Status;
-import io.sparkstep.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spi.PlatformException;
 
 /** Turns a Vertex API error into the contract's errors: one readable line, with what to do about it. */

@@ -5,7 +5,7 @@ import com.google.cloud.aiplatform.v1.CustomJob;
 import com.google.cloud.aiplatform.v1.CustomJobName;
 import com.google.cloud.aiplatform.v1.JobServiceClient;
 import com.google.protobuf.Timestamp;
-import io.sparkstep.record.RunRecord;
+import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.remote.RemoteJobRun;
 import io.sparkstep.spi.remote.RunLogAppender;

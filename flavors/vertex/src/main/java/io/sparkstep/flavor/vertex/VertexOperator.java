@@ -4,14 +4,14 @@ import com.google.api.gax.rpc.ApiException;
 import com.google.cloud.aiplatform.v1.CustomJob;
 import com.google.cloud.aiplatform.v1.JobServiceClient;
 import com.google.cloud.aiplatform.v1.LocationName;
-import io.sparkstep.accel.AcceleratorPlan;
-import io.sparkstep.accel.Accelerators;
+import io.sparkstep.spi.accel.AcceleratorPlan;
+import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
-import io.sparkstep.record.RunRecord;
-import io.sparkstep.spec.StepSpec;
-import io.sparkstep.spec.StepSpecJson;
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.spec.StepSpecJson;
+import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.PlatformException;
 import io.sparkstep.spi.RunContext;
@@ -37,7 +37,7 @@ final class VertexOperator implements StepOperator {
     new ResourceMapping(settings).validate(spec.resources, problems);
     CustomJobRequest.userLabels(spec).forEach((k, v) -> VertexSettings.checkLabel("labels." + k, k, v, problems));
     problems.addAll(io.sparkstep.spi.remote.JarStaging.check(spec.jars, settings.stagingUri, "stagingUri"));
-    for (Map.Entry<String, io.sparkstep.spec.ArtifactSpec> e : allArtifacts(spec)) {
+    for (Map.Entry<String, io.sparkstep.spi.spec.ArtifactSpec> e : allArtifacts(spec)) {
       String uri = e.getValue().uri;
       if (uri != null && uri.startsWith("file:") && !settings.plaintext) {
         problems.add(ValidationProblem.of(e.getKey(), "'" + uri + "' is a local path the Vertex container "
@@ -126,8 +126,8 @@ final class VertexOperator implements StepOperator {
     context.failed(cause);
   }
 
-  private static List<Map.Entry<String, io.sparkstep.spec.ArtifactSpec>> allArtifacts(StepSpec spec) {
-    List<Map.Entry<String, io.sparkstep.spec.ArtifactSpec>> all = new ArrayList<>();
+  private static List<Map.Entry<String, io.sparkstep.spi.spec.ArtifactSpec>> allArtifacts(StepSpec spec) {
+    List<Map.Entry<String, io.sparkstep.spi.spec.ArtifactSpec>> all = new ArrayList<>();
     spec.inputs.forEach((k, v) -> all.add(Map.entry("inputs." + k, v)));
     spec.outputs.forEach((k, v) -> all.add(Map.entry("outputs." + k, v)));
     return all;

@@ -1,7 +1,7 @@
 package io.sparkstep.flavor.vertex;
 
 import com.google.cloud.aiplatform.v1.AcceleratorType;
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.ConfigOption;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.SettingCheck;

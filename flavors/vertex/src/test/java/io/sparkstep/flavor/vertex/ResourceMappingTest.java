@@ -8,8 +8,8 @@ import com.google.cloud.aiplatform.v1.AcceleratorType;
 import com.google.cloud.aiplatform.v1.JobState;
 import com.google.cloud.aiplatform.v1.MachineSpec;
 import io.sparkstep.api.RunState;
-import io.sparkstep.spec.ResourceSpec;
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.spec.ResourceSpec;
+import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.OperatorConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -73,7 +73,7 @@ class ResourceMappingTest {
     Map<String, String> raw = new HashMap<>(Map.of("project", "p-test1", "image", "img", "stagingUri", "s3://x",
         "acceleratorType", "NVIDIA_GTX_1080", "label.Team", "x", "bootDiskGb", "20"));
     // As register and run check them: each value by its declaration, then the flavor's own rules.
-    io.sparkstep.spi.FlavorRegistry registry = new io.sparkstep.spi.FlavorRegistry();
+    io.sparkstep.registry.FlavorRegistry registry = new io.sparkstep.registry.FlavorRegistry();
     List<ValidationProblem> problems = registry.validate(registry.get("vertex"), raw);
     List<String> fields = problems.stream().map(ValidationProblem::field).toList();
     assertTrue(fields.containsAll(List.of("stagingUri", "acceleratorType", "label.Team", "bootDiskGb")), fields.toString());

@@ -8,7 +8,7 @@ import io.sparkstep.spi.EntrypointContract;
 import com.google.cloud.aiplatform.v1.ContainerSpec;
 import com.google.cloud.aiplatform.v1.CreateCustomJobRequest;
 import com.google.cloud.aiplatform.v1.JobState;
-import io.sparkstep.record.RunRecord;
+import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.testing.FlavorContractTest;
 import io.sparkstep.testing.SecretRoutes;
 import java.nio.file.Files;

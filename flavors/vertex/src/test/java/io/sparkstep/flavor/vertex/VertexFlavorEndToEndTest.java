@@ -16,10 +16,10 @@ import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.launch.StepSubmitter;
 import io.sparkstep.operator.OperatorStore;
-import io.sparkstep.record.RunRecord;
-import io.sparkstep.record.RunRecordJson;
-import io.sparkstep.spec.InvalidSpecException;
-import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.record.RunRecordJson;
+import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.registry.FlavorRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,7 +146,7 @@ class VertexFlavorEndToEndTest {
     assertFalse(e.getMessage().contains("\n"));
     assertTrue(e.getMessage().contains("INVALID_ARGUMENT: Machine type \"m5.xlarge\" is not supported."),
         e.getMessage());
-    RunRecord failed = new io.sparkstep.record.RunStore(home).list().stream()
+    RunRecord failed = new io.sparkstep.spi.record.RunStore(home).list().stream()
         .filter(r -> r.error != null && r.error.message.contains("m5.xlarge")).findFirst().orElseThrow();
     assertEquals(RunState.FAILED, failed.state, "the refused submission is recorded as failed, with its cause");
     assertTrue(failed.platform.get("jobName") == null, "no job exists");

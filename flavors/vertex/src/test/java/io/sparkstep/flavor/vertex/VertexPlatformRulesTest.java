@@ -2,9 +2,9 @@ package io.sparkstep.flavor.vertex;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkstep.spec.ResourceSpec;
-import io.sparkstep.spec.ValidationProblem;
-import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.spi.spec.ResourceSpec;
+import io.sparkstep.spi.spec.ValidationProblem;
+import io.sparkstep.registry.FlavorRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

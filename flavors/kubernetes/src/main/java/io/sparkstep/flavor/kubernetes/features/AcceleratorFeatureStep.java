@@ -1,8 +1,8 @@
 package io.sparkstep.flavor.kubernetes.features;
 
-import io.sparkstep.accel.AcceleratorPlan;
-import io.sparkstep.accel.Accelerators;
-import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spi.accel.AcceleratorPlan;
+import io.sparkstep.spi.accel.Accelerators;
+import io.sparkstep.spi.spec.StepSpec;
 
 /**
  * The step's accelerator from the image: GPU steps get the RAPIDS Accelerator unless they opt out with

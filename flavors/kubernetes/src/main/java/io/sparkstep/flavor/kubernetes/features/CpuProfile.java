@@ -1,6 +1,6 @@
 package io.sparkstep.flavor.kubernetes.features;
 
-import io.sparkstep.accel.SparkConfProfile;
+import io.sparkstep.spi.accel.SparkConfProfile;
 import java.util.Map;
 
 /** {@code spark-conf/cpu.conf}, the conf of CPU steps (in the flavor jar; {@code $SPARKSTEP_CONF_DIR} replaces it). */

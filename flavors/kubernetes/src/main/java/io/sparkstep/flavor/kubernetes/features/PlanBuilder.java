@@ -1,7 +1,7 @@
 package io.sparkstep.flavor.kubernetes.features;
 
 import io.sparkstep.flavor.kubernetes.KubernetesSettings;
-import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spi.spec.StepSpec;
 
 /**
  * Builds a step's {@link SubmissionPlan} the way Spark's KubernetesDriverBuilder builds a driver pod: the inputs

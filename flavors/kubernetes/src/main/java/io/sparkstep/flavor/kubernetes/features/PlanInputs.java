@@ -1,13 +1,13 @@
 package io.sparkstep.flavor.kubernetes.features;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.sparkstep.accel.AcceleratorPlan;
-import io.sparkstep.accel.Accelerators;
+import io.sparkstep.spi.accel.AcceleratorPlan;
+import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.flavor.kubernetes.KubernetesSettings;
 import io.sparkstep.flavor.kubernetes.PodTemplates;
-import io.sparkstep.spec.InvalidSpecException;
-import io.sparkstep.spec.StepSpec;
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.spec.ValidationProblem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

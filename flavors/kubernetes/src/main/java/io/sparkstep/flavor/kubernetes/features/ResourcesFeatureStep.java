@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.sparkstep.flavor.kubernetes.PodTemplates;
-import io.sparkstep.spec.ResourceSpec;
+import io.sparkstep.spi.spec.ResourceSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sparkstep.flavor.kubernetes.KubernetesSettings;
 import io.sparkstep.flavor.kubernetes.PodTemplates;
-import io.sparkstep.spec.StepSpecJson;
-import io.sparkstep.spec.ResourceSpec;
-import io.sparkstep.spec.StepSpec;
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.spec.StepSpecJson;
+import io.sparkstep.spi.spec.ResourceSpec;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.OperatorConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -282,7 +282,7 @@ class FeatureStepsTest {
     Pod profile = PodTemplates.parse("test", "profile", "apiVersion: v1\nkind: Pod\nspec:\n"
         + "  terminationGracePeriodSeconds: 7\n");
     PlanInputs inputs = new PlanInputs(profile, PodTemplates.empty(), driver, executor, List.of(),
-        Map.of("spark.from.cpu.profile", "yes"), new io.sparkstep.accel.AcceleratorPlan("rapids",
+        Map.of("spark.from.cpu.profile", "yes"), new io.sparkstep.spi.accel.AcceleratorPlan("rapids",
             List.of("local:///opt/x/rapids.jar"), Map.of("spark.plugins", "com.nvidia.spark.SQLPlugin")), List.of());
     SubmissionPlan plan = PlanBuilder.build(spec, settings, DRIVER_POD, inputs);
     assertEquals(List.of(), plan.problems());

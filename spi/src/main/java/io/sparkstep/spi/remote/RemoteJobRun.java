@@ -1,0 +1,167 @@
+package io.sparkstep.spi.remote;
+
+import io.sparkstep.api.RunState;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.record.RunRecordJson;
+import io.sparkstep.spi.AbstractStepRun;
+import io.sparkstep.spi.RunContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The handle of a run that is one job on a platform (a SageMaker training job, a Vertex CustomJob, an Azure ML
+ * command job). The loop is written once here; a flavor supplies only its client calls:
+ * {@link #describeJob()} (one question, mapped with the flavor's state table), {@link #containerLog()},
+ * {@link #readDriverRecord()} and {@link #stopJob()}.
+ *
+ * <p>Each observation (rate-limited by the base class, whoever asks) copies the container's new log lines through
+ * the {@link RunLogAppender}, takes start and end times from the platform, and at the end merges the driver's own
+ * record once ({@link RunRecord#mergeDriverRecord}) and records the platform's failure reason when the step left
+ * none. A platform that cannot be asked makes the state UNKNOWN with the reason.
+ */
+public abstract class RemoteJobRun extends AbstractStepRun {
+  private static final Logger LOG = LoggerFactory.getLogger(RemoteJobRun.class);
+  /** Record key: the platform's own job state as last observed, so each change is noted in the log once. */
+  static final String PLATFORM_STATE = "platformState";
+
+  private final RunLogAppender log;
+
+  protected RemoteJobRun(RunContext context, Duration pollInterval) {
+    super(context, pollInterval);
+    this.log = RunLogAppender.of(context);
+  }
+
+  /** One observation of the job, in the engine's terms. */
+  public record JobStatus(RunState state, String platformState, Instant startedAt, Instant endedAt,
+      String failureReason) {
+  }
+
+  /** Asks the platform once for the job; throws when it cannot be reached or refuses. */
+  protected abstract JobStatus describeJob() throws Exception;
+
+  /** The container's log on the platform, or null when the flavor does not copy it. */
+  protected RunLogAppender.LogSource containerLog() {
+    return null;
+  }
+
+  /** The record the entrypoint wrote in the run directory (its record.json), when there is one. */
+  protected abstract Optional<String> readDriverRecord() throws Exception;
+
+  /** Asks the platform to stop the job. */
+  protected abstract void stopJob() throws Exception;
+
+  /** A short name of the platform for log lines and error types ("sagemaker", "vertex", "azureml"). */
+  protected abstract String platformName();
+
+  /** Releases clients once the run is final; the next question on this handle opens them again. */
+  protected void close() {
+  }
+
+  /** Describes a failure of a client call in one line. */
+  protected String describe(Exception e) {
+    return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
+  @Override
+  protected final synchronized void refresh() {
+    if (isDone()) {
+      return;
+    }
+    JobStatus status;
+    try {
+      status = describeJob();
+    } catch (Exception e) {
+      unreachable("cannot read the " + platformName() + " job: " + describe(e));
+      return;
+    }
+    RunRecord record = context.record();
+    String previous = record.platform.put(PLATFORM_STATE, status.platformState());
+    if (status.platformState() != null && !status.platformState().equals(previous)) {
+      note("job state " + status.platformState());
+      saveRecord();
+    }
+    if (status.state() != RunState.SUBMITTED) {
+      copyContainerLog();
+    }
+    synchronized (record) {
+      if (status.startedAt() != null) {
+        record.startedAt = status.startedAt();
+      }
+    }
+    if (status.state().isFinal()) {
+      mergeDriverRecord();
+      synchronized (record) {
+        if (status.endedAt() != null) {
+          // the job's own end (the driver's JVM stopping included) over the driver's record of its step's end
+          record.endedAt = status.endedAt();
+        }
+        if (status.state() == RunState.FAILED && status.failureReason() != null) {
+          // what the platform said, whatever the step's own error says (as kubernetes keeps podFailure)
+          record.platform.put("failureReason", io.sparkstep.spi.util.Redactor.scrub(status.failureReason()));
+        }
+        if (status.state() == RunState.FAILED && record.error == null) {
+          String reason = status.failureReason() == null ? "the job ended " + status.platformState()
+              : status.failureReason();
+          record.error = RunRecord.ErrorInfo.of(platformName() + "JobFailed", reason
+              + (record.logUri == null ? "" : "; logs: " + record.logUri));
+        } else if (status.state() == RunState.FAILED && status.failureReason() != null
+            && record.error.rootCause == null && !status.failureReason().equals(record.error.message)) {
+          // the step's own cause leads; what the platform said stays next to it
+          record.error.rootCause = platformName() + ": " + status.failureReason();
+        }
+      }
+    }
+    moveTo(status.state());
+    if (status.state().isFinal()) {
+      close();
+    }
+  }
+
+  @Override
+  protected final void requestCancel() {
+    try {
+      stopJob();
+    } catch (Exception e) {
+      throw new IllegalStateException(platformName() + " refused to stop the job: " + describe(e), e);
+    }
+    context.record().platform.put("cancelRequestedAt", Instant.now().toString());
+    saveRecord();
+    note("cancel requested");
+  }
+
+  private void copyContainerLog() {
+    RunLogAppender.LogSource source = containerLog();
+    if (source == null) {
+      return;
+    }
+    try {
+      log.copy(source);
+    } catch (RunLogAppender.LogCopyException e) {
+      // a log that cannot be read never fails the run; the record says where the full log is
+      LOG.debug("cannot copy the container log of {}: {}", id(), e.getMessage());
+    }
+  }
+
+  private void mergeDriverRecord() {
+    try {
+      Optional<String> json = readDriverRecord();
+      if (json.isPresent()) {
+        context.record().mergeDriverRecord(RunRecordJson.read(json.get()));
+      }
+    } catch (Exception e) {
+      note("cannot read the step's record: " + describe(e));
+    }
+  }
+
+  /** A line of the engine's own in the run's log (scrubbed like the rest). */
+  protected final void note(String line) {
+    try {
+      log.note(Instant.now() + " " + platformName() + ": " + line);
+    } catch (RunLogAppender.LogCopyException e) {
+      LOG.debug("cannot write the log of {}: {}", id(), e.getMessage());
+    }
+  }
+}
