@@ -164,6 +164,15 @@ public class RunRecord {
     host = copy.host;
   }
 
+  /** The platform took the run: its handle data (typed by the flavor) joins the record under the handle's keys. */
+  public synchronized void platformHandle(PlatformHandle handle) {
+    handle.entries().forEach((key, value) -> {
+      if (value != null) {
+        platform.put(key, value);
+      }
+    });
+  }
+
   public void fail(Throwable cause) {
     error = ErrorInfo.of(cause);
   }

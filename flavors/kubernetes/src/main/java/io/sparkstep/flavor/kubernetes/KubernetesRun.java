@@ -33,8 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 final class KubernetesRun extends AbstractStepRun {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesRun.class);
-  static final String NAMESPACE = "namespace";
-  static final String DRIVER_POD = "driverPod";
   private static final String CANCEL_REQUESTED_AT = "cancelRequestedAt";
   /** podFailure is the key kubernetes records have always kept the pod's failure under. */
   private static final EndOfRun.FailureNames FAILURE_NAMES =
@@ -79,11 +77,11 @@ final class KubernetesRun extends AbstractStepRun {
   }
 
   String namespace() {
-    return context.record().platform.getOrDefault(NAMESPACE, settings.namespace());
+    return DriverPod.of(context.record(), settings.namespace()).namespace();
   }
 
   String podName() {
-    return context.record().platform.get(DRIVER_POD);
+    return DriverPod.of(context.record(), settings.namespace()).name();
   }
 
   synchronized KubernetesClient client() {
