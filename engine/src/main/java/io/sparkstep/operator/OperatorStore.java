@@ -9,6 +9,7 @@ import io.sparkstep.spi.Flavor;
 import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.util.SparkstepHome;
+import io.sparkstep.spi.util.ExclusiveFileLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -90,28 +91,13 @@ public final class OperatorStore {
     });
   }
 
-  /** Guards one read-modify-write of other stores on the same file in this JVM. */
-  private static final Map<Path, Object> JVM_LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
-
   /**
-   * Runs one read-modify-write of the operators file under an exclusive lock: a lock object for threads of this
-   * JVM and a file lock on {@code .operators.lock} for other processes, so concurrent registers all survive.
-   * Readers take no lock: the file is replaced by an atomic rename, so they see the old or the new file whole.
+   * Runs one read-modify-write of the operators file holding {@code .operators.lock}, so concurrent registers (threads
+   * or processes) all survive. Readers take no lock: the file is replaced by an atomic rename, so they see the old or
+   * the new file whole.
    */
   private <T> T locked(java.util.function.Supplier<T> change) {
-    Path lockFile = file.resolveSibling(".operators.lock");
-    synchronized (JVM_LOCKS.computeIfAbsent(lockFile.toAbsolutePath().normalize(), p -> new Object())) {
-      try {
-        Files.createDirectories(file.getParent());
-        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockFile,
-            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-             java.nio.channels.FileLock ignored = channel.lock()) {
-          return change.get();
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot lock " + lockFile + ": " + e.getMessage(), e);
-      }
-    }
+    return ExclusiveFileLock.holding(file.resolveSibling(".operators.lock"), change);
   }
 
   /** The operator's configuration; {@code local} falls back to the local flavor with defaults. */

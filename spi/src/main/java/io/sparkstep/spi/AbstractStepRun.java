@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.slf4j.Logger;
@@ -35,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * process calls them; no thread of the submitting process is needed for a run to reach its final state. One rate
  * limit (the poll interval) governs every question, including the ones a log follower asks. A refresh that throws
  * makes the state UNKNOWN with the reason, not a stale RUNNING. A final state stored by another process wins.
+ *
+ * <p>The handle owns its state, as Spark's {@code AbstractAppHandle} does: it moves forward only by one
+ * compare-and-set on {@link #state}, a final state is never left, and the winner of a move alone does what follows
+ * it (updating and saving the record, telling listeners, releasing waiters), outside the compare-and-set.
  */
 public abstract class AbstractStepRun implements StepRun {
   private static final Logger LOG = LoggerFactory.getLogger(AbstractStepRun.class);
@@ -42,15 +47,16 @@ public abstract class AbstractStepRun implements StepRun {
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch done = new CountDownLatch(1);
   private final Duration pollInterval;
-  private RunState lastNotified;
+  private final AtomicReference<RunState> state;
   private long lastRefreshNanos;
   private boolean refreshedOnce;
 
   protected AbstractStepRun(RunContext context, Duration pollInterval) {
     this.context = context;
     this.pollInterval = pollInterval;
-    lastNotified = context.record().state;
-    if (lastNotified != null && lastNotified.isFinal()) {
+    RunState initial = context.record().state;
+    state = new AtomicReference<>(initial == null ? RunState.SUBMITTED : initial);
+    if (state.get().isFinal()) {
       done.countDown();
     }
   }
@@ -69,7 +75,7 @@ public abstract class AbstractStepRun implements StepRun {
     if (done.getCount() > 0) {
       safeRefresh(false);
     }
-    return context.record().state;
+    return state.get();
   }
 
   /** An immutable copy of the record as the platform knows it now: later changes of the run do not show in it. */
@@ -93,11 +99,11 @@ public abstract class AbstractStepRun implements StepRun {
       safeRefresh(false);
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new TimeoutException("run " + id() + " is still " + context.record().state + " after " + timeout);
+        throw new TimeoutException("run " + id() + " is still " + state.get() + " after " + timeout);
       }
       done.await(Math.min(left, pollInterval.toNanos()), TimeUnit.NANOSECONDS);
     }
-    return context.record().state;
+    return state.get();
   }
 
   @Override
@@ -144,25 +150,28 @@ public abstract class AbstractStepRun implements StepRun {
     return transitionTo(next);
   }
 
-  /** {@link #moveTo} once the state is this process's to set. */
-  private boolean transitionTo(RunState next) {
-    RunRecord record = context.record();
-    synchronized (record) {
-      if (record.state != null && record.state.isFinal() && record.state != next) {
+  /**
+   * {@link #moveTo} once the state is this process's to set: one compare-and-set decides, and only its winner
+   * updates the record, saves it, tells listeners (in the order they were added) and, for a final state, releases
+   * whoever awaits the run. A runner that already wrote a final state into the shared record decides the state.
+   */
+  private boolean transitionTo(RunState requested) {
+    RunState from;
+    RunState next;
+    do {
+      from = state.get();
+      next = target(from, requested);
+      if (next == null) {
         return false;
       }
-      if (next == RunState.SUBMITTED && (record.state == RunState.RUNNING || record.startedAt != null)) {
-        return false; // forward only: a platform that answers late with an older state does not move it back
-      }
+    } while (!state.compareAndSet(from, next));
+    RunRecord record = context.record();
+    synchronized (record) {
       if (next != RunState.UNKNOWN) {
         record.platform.remove(RunRecord.UNREACHABLE);
       }
-      // The runner may have set the state on the shared record already; listeners still need to hear of it.
+      // the runner may have written this state into the shared record already; the record then keeps its times
       record.transition(next);
-      if (next == lastNotified) {
-        return false;
-      }
-      lastNotified = next;
     }
     context.save();
     for (Listener listener : listeners) {
@@ -178,6 +187,28 @@ public abstract class AbstractStepRun implements StepRun {
     return true;
   }
 
+  /** Where a move from {@code from} towards {@code requested} goes, or null when the state stays where it is. */
+  private RunState target(RunState from, RunState requested) {
+    if (from.isFinal()) {
+      return null;
+    }
+    RunRecord record = context.record();
+    RunState recorded;
+    boolean started;
+    synchronized (record) {
+      recorded = record.state;
+      started = record.startedAt != null;
+    }
+    RunState next = recorded != null && recorded.isFinal() && requested.isFinal() ? recorded : requested;
+    if (next == from) {
+      return null;
+    }
+    if (next == RunState.SUBMITTED && (from == RunState.RUNNING || started)) {
+      return null; // forward only: a platform that answers late with an older state does not move it back
+    }
+    return next;
+  }
+
   /** Persists the record after a change that is not a state change (app id, rows, platform ids). */
   protected void saveRecord() {
     context.save();
@@ -190,7 +221,7 @@ public abstract class AbstractStepRun implements StepRun {
   protected void unreachable(String reason) {
     RunRecord record = context.record();
     synchronized (record) {
-      if (record.state.isFinal()) {
+      if (state.get().isFinal()) {
         return;
       }
       record.platform.put(RunRecord.UNREACHABLE, reason == null ? "the platform did not answer" : reason);
@@ -235,14 +266,11 @@ public abstract class AbstractStepRun implements StepRun {
     if (stored == null || stored.state == null || !stored.state.isFinal()) {
       return false;
     }
-    RunRecord record = context.record();
-    synchronized (record) {
-      if (record.state.isFinal()) {
-        return false;
-      }
-      record.copyFrom(stored);
-      record.state = lastNotified == null ? RunState.SUBMITTED : lastNotified;
+    if (state.get().isFinal()) {
+      return false;
     }
+    // the stored record, its final state included, becomes this handle's record; the move below tells listeners
+    context.record().copyFrom(stored);
     afterStoredFinal();
     transitionTo(stored.state);
     return true;

@@ -126,6 +126,6 @@ final class LocalOperator implements StepOperator {
 
   @Override
   public StepRun attach(RunRecord record, RunContext context) {
-    return new ChildProcessRun(context, record.platform.get("pid"));
+    return new ChildProcessRun(context, ProcessIdentity.of(record).map(p -> Long.toString(p.pid())).orElse(null));
   }
 }

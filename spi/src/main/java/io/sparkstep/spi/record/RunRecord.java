@@ -135,19 +135,42 @@ public class RunRecord {
     return new RunRecordSnapshot(RunRecordJson.write(this));
   }
 
-  /** Takes every field of {@code other} (a record another process stored), whatever fields the record has. */
+  /**
+   * Takes every field of {@code other} (a record another process stored), from a deep copy so nothing is shared.
+   * {@code RunRecordTest} fails when a field is added to the record and not here.
+   */
   public synchronized void copyFrom(RunRecord other) {
     RunRecord copy = other.snapshot();
-    for (java.lang.reflect.Field field : RunRecord.class.getFields()) {
-      if (java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
-        continue;
+    runId = copy.runId;
+    step = copy.step;
+    operator = copy.operator;
+    flavor = copy.flavor;
+    state = copy.state;
+    submittedAt = copy.submittedAt;
+    startedAt = copy.startedAt;
+    endedAt = copy.endedAt;
+    durationMillis = copy.durationMillis;
+    outputs = copy.outputs;
+    models = copy.models;
+    metrics = copy.metrics;
+    sparkAppId = copy.sparkAppId;
+    sparkUiUrl = copy.sparkUiUrl;
+    sparkMaster = copy.sparkMaster;
+    error = copy.error;
+    attempts = copy.attempts;
+    accelerator = copy.accelerator;
+    platform = copy.platform;
+    logUri = copy.logUri;
+    host = copy.host;
+  }
+
+  /** The platform took the run: its handle data (typed by the flavor) joins the record under the handle's keys. */
+  public synchronized void platformHandle(PlatformHandle handle) {
+    handle.entries().forEach((key, value) -> {
+      if (value != null) {
+        platform.put(key, value);
       }
-      try {
-        field.set(this, field.get(copy));
-      } catch (IllegalAccessException e) {
-        throw new IllegalStateException(e);
-      }
-    }
+    });
   }
 
   public void fail(Throwable cause) {

@@ -5,15 +5,14 @@ import io.sparkstep.spi.spec.StepSpecJson;
 import io.sparkstep.spi.util.Redactor;
 import io.sparkstep.spi.util.SparkstepHome;
 import java.util.regex.Pattern;
+import io.sparkstep.api.RunState;
+import io.sparkstep.spi.util.ExclusiveFileLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -96,25 +95,22 @@ public final class RunStore {
   public boolean save(RunRecord record) {
     Path file = recordFile(record.runId);
     String json;
+    RunState state;
     synchronized (record) {
+      // the state checked below is the one of the text written, not one a handle set in between
       json = RunRecordJson.write(record);
+      state = record.state;
     }
-    try {
-      Files.createDirectories(file.getParent());
-      try (FileChannel lock = FileChannel.open(file.resolveSibling(".record.lock"), StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE); FileLock ignored = lock.lock()) {
-        if (record.state == null || !record.state.isFinal()) {
-          Optional<RunRecord> stored = loadQuietly(record.runId);
-          if (stored.isPresent() && stored.get().state != null && stored.get().state.isFinal()) {
-            return false;
-          }
+    return ExclusiveFileLock.holding(file.resolveSibling(".record.lock"), () -> {
+      if (state == null || !state.isFinal()) {
+        Optional<RunRecord> stored = loadQuietly(record.runId);
+        if (stored.isPresent() && stored.get().state != null && stored.get().state.isFinal()) {
+          return false;
         }
-        writeAtomically(file, json);
-        return true;
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-    }
+      writeAtomically(file, json);
+      return true;
+    });
   }
 
   private Optional<RunRecord> loadQuietly(String runId) {

@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * {@link #readDriverRecord()} and {@link #stopJob()}.
  *
  * <p>Each observation (rate-limited by the base class, whoever asks) copies the container's new log lines through
- * the {@link RunLogAppender}, takes start and end times from the platform, and at the end merges the driver's own
- * record once ({@link RunRecord#mergeDriverRecord}) and records the platform's failure reason when the step left
- * none. A platform that cannot be asked makes the state UNKNOWN with the reason.
+ * the {@link RunLogAppender} and takes the start time from the platform; the observation that finds the job final
+ * ends the run through {@link EndOfRun}, the end-of-run pipeline kubernetes uses too. A platform that cannot be
+ * asked makes the state UNKNOWN with the reason.
  */
 public abstract class RemoteJobRun extends AbstractStepRun {
   private static final Logger LOG = LoggerFactory.getLogger(RemoteJobRun.class);
@@ -83,41 +83,45 @@ public abstract class RemoteJobRun extends AbstractStepRun {
       note("job state " + status.platformState());
       saveRecord();
     }
-    if (status.state() != RunState.SUBMITTED) {
-      copyContainerLog();
-    }
     synchronized (record) {
       if (status.startedAt() != null) {
         record.startedAt = status.startedAt();
       }
     }
     if (status.state().isFinal()) {
-      mergeDriverRecord();
-      synchronized (record) {
-        if (status.endedAt() != null) {
-          // the job's own end (the driver's JVM stopping included) over the driver's record of its step's end
-          record.endedAt = status.endedAt();
-        }
-        if (status.state() == RunState.FAILED && status.failureReason() != null) {
-          // what the platform said, whatever the step's own error says (as kubernetes keeps podFailure)
-          record.platform.put("failureReason", io.sparkstep.spi.util.Redactor.scrub(status.failureReason()));
-        }
-        if (status.state() == RunState.FAILED && record.error == null) {
-          String reason = status.failureReason() == null ? "the job ended " + status.platformState()
-              : status.failureReason();
-          record.error = RunRecord.ErrorInfo.of(platformName() + "JobFailed", reason
-              + (record.logUri == null ? "" : "; logs: " + record.logUri));
-        } else if (status.state() == RunState.FAILED && status.failureReason() != null
-            && record.error.rootCause == null && !status.failureReason().equals(record.error.message)) {
-          // the step's own cause leads; what the platform said stays next to it
-          record.error.rootCause = platformName() + ": " + status.failureReason();
-        }
-      }
+      EndOfRun.observe(context, status, new EndOfRun.FailureNames("failureReason", platformName() + "JobFailed",
+          platformName()), endOfJob(), this::moveTo);
+      return;
+    }
+    if (status.state() != RunState.SUBMITTED) {
+      copyContainerLog();
     }
     moveTo(status.state());
-    if (status.state().isFinal()) {
-      close();
-    }
+  }
+
+  /** The job's side of its end: the last lines of its container log, the driver's record, the clients closed. */
+  private EndOfRun.Platform endOfJob() {
+    return new EndOfRun.Platform() {
+      @Override
+      public void copyRestOfLog() {
+        copyContainerLog();
+      }
+
+      @Override
+      public Optional<RunRecord> driverRecord() {
+        try {
+          return readDriverRecord().map(RunRecordJson::read);
+        } catch (Exception e) {
+          note("cannot read the step's record: " + describe(e));
+          return Optional.empty();
+        }
+      }
+
+      @Override
+      public void release() {
+        close();
+      }
+    };
   }
 
   @Override
@@ -142,17 +146,6 @@ public abstract class RemoteJobRun extends AbstractStepRun {
     } catch (RunLogAppender.LogCopyException e) {
       // a log that cannot be read never fails the run; the record says where the full log is
       LOG.debug("cannot copy the container log of {}: {}", id(), e.getMessage());
-    }
-  }
-
-  private void mergeDriverRecord() {
-    try {
-      Optional<String> json = readDriverRecord();
-      if (json.isPresent()) {
-        context.record().mergeDriverRecord(RunRecordJson.read(json.get()));
-      }
-    } catch (Exception e) {
-      note("cannot read the step's record: " + describe(e));
     }
   }
 

@@ -2,6 +2,7 @@ package io.sparkstep.spi.remote;
 
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.util.Redactor;
+import io.sparkstep.spi.util.ExclusiveFileLock;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -73,7 +74,7 @@ public final class RunLogAppender {
    * @throws LogCopyException when the source fails (what was copied before stays copied)
    */
   public int copy(LogSource source) {
-    try (RunFileLock lock = RunFileLock.acquire(ensureDir(lockFile), WAIT_FOR_OTHER_COPIER)) {
+    try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(ensureDir(lockFile), WAIT_FOR_OTHER_COPIER)) {
       if (lock == null) {
         return 0; // another copier is at it; it copies these lines
       }
@@ -108,7 +109,7 @@ public final class RunLogAppender {
 
   /** Appends lines the engine itself writes about the run (not copied from the platform), scrubbed too. */
   public void note(String line) {
-    try (RunFileLock lock = RunFileLock.acquire(ensureDir(lockFile), WAIT_FOR_OTHER_COPIER)) {
+    try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(ensureDir(lockFile), WAIT_FOR_OTHER_COPIER)) {
       append(List.of(line));
     } catch (IOException e) {
       throw new LogCopyException("cannot write the run's log " + logFile + ": " + e.getMessage(), e);

@@ -122,9 +122,7 @@ final class AzureMlOperator implements StepOperator {
         spec.resources == null ? 0 : spec.resources.maxRuntimeSeconds, tags);
 
     RunRecord record = context.record();
-    record.platform.put("job", name);
-    record.platform.put("workspace", jobs.workspaceId());
-    record.platform.put("runDir", containerSpec.runDir);
+    record.platformHandle(new CommandJob(name, jobs.workspaceId(), containerSpec.runDir));
     record.logUri = "https://ml.azure.com/runs/" + name + "?wsid=" + jobs.workspaceId();
     try {
       jobs.create(name, body);
@@ -145,8 +143,8 @@ final class AzureMlOperator implements StepOperator {
 
   @Override
   public StepRun attach(RunRecord record, RunContext context) {
-    return new AzureMlRun(context, jobs(), record.platform.get("job"), record.platform.get("runDir"),
-        config.getLong(AzureMlFlavor.POLL_MILLIS));
+    CommandJob job = CommandJob.of(record);
+    return new AzureMlRun(context, jobs(), job.name(), job.runDir(), config.getLong(AzureMlFlavor.POLL_MILLIS));
   }
 
   private static String trimSlash(String uri) {

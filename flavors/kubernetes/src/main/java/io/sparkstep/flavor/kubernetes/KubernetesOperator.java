@@ -94,9 +94,8 @@ final class KubernetesOperator implements StepOperator {
           false));
     }
     record.sparkMaster = master;
-    record.platform.put(KubernetesRun.NAMESPACE, settings.namespace());
-    record.platform.put(KubernetesRun.DRIVER_POD, plan.driverPodName());
-    record.platform.put("image", conf.get("spark.kubernetes.container.image"));
+    record.platformHandle(new DriverPod(settings.namespace(), plan.driverPodName(),
+        conf.get("spark.kubernetes.container.image")));
     record.platform.put("accelerator", plan.accelerator());
     context.save();
     StepSpec driverSpec = spec.copy();

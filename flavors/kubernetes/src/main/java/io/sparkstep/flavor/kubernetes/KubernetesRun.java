@@ -9,9 +9,12 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.AbstractStepRun;
 import io.sparkstep.spi.RunContext;
+import io.sparkstep.spi.remote.EndOfRun;
+import io.sparkstep.spi.remote.RemoteJobRun;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +33,10 @@ import org.slf4j.LoggerFactory;
  */
 final class KubernetesRun extends AbstractStepRun {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesRun.class);
-  static final String NAMESPACE = "namespace";
-  static final String DRIVER_POD = "driverPod";
   private static final String CANCEL_REQUESTED_AT = "cancelRequestedAt";
+  /** podFailure is the key kubernetes records have always kept the pod's failure under. */
+  private static final EndOfRun.FailureNames FAILURE_NAMES =
+      new EndOfRun.FailureNames("podFailure", "KubernetesPodFailure", "kubernetes");
 
   private final KubernetesSettings settings;
   private final DriverPodLog log;
@@ -73,11 +77,11 @@ final class KubernetesRun extends AbstractStepRun {
   }
 
   String namespace() {
-    return context.record().platform.getOrDefault(NAMESPACE, settings.namespace());
+    return DriverPod.of(context.record(), settings.namespace()).namespace();
   }
 
   String podName() {
-    return context.record().platform.get(DRIVER_POD);
+    return DriverPod.of(context.record(), settings.namespace()).name();
   }
 
   synchronized KubernetesClient client() {
@@ -173,34 +177,34 @@ final class KubernetesRun extends AbstractStepRun {
   }
 
   /**
-   * The pod is final (or gone): save the rest of its log, merge the driver's record, then record the state (so
-   * whoever follows the log has every line when the run ends), then clean up.
+   * The pod is final (or gone): the end of the run through the SPI's {@link EndOfRun}, as every job flavor's: the rest
+   * of the pod's log, the driver's record, the container's times and the failure (kept as {@code podFailure}), the
+   * final state, then the cleanup of what the run left in the cluster.
    */
   private void finish(Pod pod, RunState state, String error) {
-    if (pod != null && DriverPodLog.containerStarted(pod)) {
-      log.copy(pod, true);
-    }
-    RunRecord record = context.record();
-    RunRecord driver = log.driverRecord();
-    if (driver != null) {
-      record.mergeDriverRecord(driver);
-    }
     var terminated = pod == null ? null : DriverPodStates.terminated(pod);
-    if (terminated != null) {
-      if (record.startedAt == null) {
-        record.startedAt = instant(terminated.getStartedAt());
+    var observed = new RemoteJobRun.JobStatus(state, pod == null ? "deleted" : pod.getStatus() == null ? null : pod.getStatus().getPhase(),
+        terminated == null ? null : instant(terminated.getStartedAt()),
+        terminated == null ? null : instant(terminated.getFinishedAt()), error);
+    EndOfRun.observe(context, observed, FAILURE_NAMES, new EndOfRun.Platform() {
+      @Override
+      public void copyRestOfLog() {
+        if (pod != null && DriverPodLog.containerStarted(pod)) {
+          log.copy(pod, true);
+        }
       }
-      record.endedAt = instant(terminated.getFinishedAt());
-    }
-    if (error != null) {
-      record.platform.put("podFailure", error);
-      if (record.error == null) {
-        record.error = RunRecord.ErrorInfo.of("KubernetesPodFailure", error);
+
+      @Override
+      public Optional<RunRecord> driverRecord() {
+        return Optional.ofNullable(log.driverRecord());
       }
-    }
-    moveTo(state);
-    cleanup.cleanUpIfDue();
-    closeClient();
+
+      @Override
+      public void release() {
+        cleanup.cleanUpIfDue();
+        closeClient();
+      }
+    }, this::moveTo);
   }
 
   private static Instant instant(String rfc3339) {

@@ -251,6 +251,8 @@ class KubernetesLifecycleTest {
     assertEquals("zones must be positive", run.record().errorMessage());
     RunRecord stored = new RunStore(home).load(run.id()).orElseThrow();
     assertTrue(stored.platform.get("podFailure").contains("exit code 1"), stored.platform.toString());
+    assertEquals("kubernetes: " + stored.platform.get("podFailure"), stored.error.rootCause,
+        "what the pod said stays next to the step's cause, as on the job flavors");
   }
 
   @Test

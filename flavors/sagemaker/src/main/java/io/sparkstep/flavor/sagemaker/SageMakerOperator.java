@@ -29,15 +29,7 @@ import software.amazon.awssdk.services.sagemaker.model.DescribeTrainingJobRespon
  * instance sized from the step's resources. Everything the job cannot honour is refused before anything is created.
  */
 final class SageMakerOperator implements StepOperator {
-  static final String JOB_NAME = "trainingJobName";
-  static final String JOB_ARN = "trainingJobArn";
-  static final String REGION = "region";
-  static final String LOG_GROUP = "logGroup";
-  static final String LOG_STREAM_PREFIX = "logStreamPrefix";
-  static final String RUN_DIR = "remoteRunDir";
   static final String SPEC_LOCATION = "specUri";
-  static final String INSTANCE_TYPE = "instanceType";
-  static final String TRAINING_LOG_GROUP = "/aws/sagemaker/TrainingJobs";
   /** SageMaker's longest MaxRuntimeInSeconds: 28 days. */
   static final long MAX_RUNTIME_LIMIT = 28L * 24 * 3600;
 
@@ -119,18 +111,15 @@ final class SageMakerOperator implements StepOperator {
           store.jarUploader(), SpecStore::forContainer);
       Map<String, String> env = SpecDelivery.environment(StepSpecJson.write(containerSpec), spec.runId, store);
       request = TrainingJobRequest.build(jobName, spec.runId, spec.step, spec.resources, config, env);
-      record.platform.put(JOB_NAME, jobName);
-      record.platform.put(INSTANCE_TYPE, request.resourceConfig().instanceTypeAsString());
-      record.platform.put(RUN_DIR, SpecDelivery.runDir(store, spec.runId));
-      String specUri = env.get(EntrypointContract.SPEC_URI_ENV);
+      TrainingJob job = TrainingJob.requested(jobName, request.resourceConfig().instanceTypeAsString(),
+          SpecDelivery.runDir(store, spec.runId));
+      record.platformHandle(job);
+      String specUri = env.get(io.sparkstep.runtime.StepEntrypoint.SPEC_URI_ENV);
       if (specUri != null) {
         record.platform.put(SPEC_LOCATION, specUri);
       }
       String region = clients.region();
-      record.platform.put(JOB_ARN, create(request));
-      record.platform.put(REGION, region);
-      record.platform.put(LOG_GROUP, TRAINING_LOG_GROUP);
-      record.platform.put(LOG_STREAM_PREFIX, jobName + "/algo-1-");
+      record.platformHandle(job.created(create(request), region));
       record.logUri = consoleLogsUrl(region, jobName);
       context.save();
     } catch (SdkException | java.io.UncheckedIOException e) {
@@ -192,7 +181,7 @@ final class SageMakerOperator implements StepOperator {
 
   /** The CloudWatch console page of the job's log streams (where the full logs are). */
   static String consoleLogsUrl(String region, String jobName) {
-    String group = URLEncoder.encode(TRAINING_LOG_GROUP, StandardCharsets.UTF_8).replace("%", "$25");
+    String group = URLEncoder.encode(TrainingJob.TRAINING_LOG_GROUP, StandardCharsets.UTF_8).replace("%", "$25");
     return "https://" + region + ".console.aws.amazon.com/cloudwatch/home?region=" + region
         + "#logsV2:log-groups/log-group/" + group + "$3FlogStreamNameFilter$3D" + jobName;
   }

@@ -34,7 +34,7 @@ final class SageMakerRun extends RemoteJobRun {
   }
 
   private String jobName() {
-    return context.record().platform.get(SageMakerOperator.JOB_NAME);
+    return TrainingJob.of(context.record()).name();
   }
 
   @Override
@@ -57,7 +57,7 @@ final class SageMakerRun extends RemoteJobRun {
 
   @Override
   protected Optional<String> readDriverRecord() {
-    String runDir = context.record().platform.get(SageMakerOperator.RUN_DIR);
+    String runDir = TrainingJob.of(context.record()).runDir();
     return runDir == null ? Optional.empty() : store.read(runDir + "/record.json");
   }
 
@@ -69,7 +69,7 @@ final class SageMakerRun extends RemoteJobRun {
   /** All of the job's streams (algo-1's), each read from its persisted forward token. */
   @Override
   protected RunLogAppender.LogSource containerLog() {
-    String group = context.record().platform.get(SageMakerOperator.LOG_GROUP);
+    String group = TrainingJob.of(context.record()).logGroup();
     if (group == null) {
       return null;
     }

@@ -2,7 +2,6 @@ package io.sparkstep.flavor.vertex;
 
 import com.google.api.gax.rpc.ApiException;
 import com.google.cloud.aiplatform.v1.CustomJob;
-import com.google.cloud.aiplatform.v1.CustomJobName;
 import com.google.cloud.aiplatform.v1.JobServiceClient;
 import com.google.protobuf.Timestamp;
 import io.sparkstep.spi.record.RunRecord;
@@ -31,22 +30,13 @@ final class VertexJobRun extends RemoteJobRun {
     this.store = store;
   }
 
-  /** Puts the job's ids and log locations into the record's platform map. */
+  /** Puts the job's ids and log locations into the record, as its {@link CustomJobHandle}. */
   static void describe(RunRecord record, VertexSettings settings, String jobName, String runDirUri) {
-    CustomJobName name = CustomJobName.parse(jobName);
-    record.platform.put("jobName", jobName);
-    record.platform.put("jobId", name.getCustomJob());
-    record.platform.put("project", name.getProject());
-    record.platform.put("location", name.getLocation());
-    record.platform.put("runDir", runDirUri);
-    record.platform.put("loggingQuery", "resource.type=\"ml_job\" AND resource.labels.job_id=\""
-        + name.getCustomJob() + "\"");
-    record.platform.put("consoleUrl", "https://console.cloud.google.com/vertex-ai/locations/" + name.getLocation()
-        + "/training/" + name.getCustomJob() + "/cpu?project=" + name.getProject());
+    record.platformHandle(CustomJobHandle.created(jobName, runDirUri));
   }
 
   private String jobName() {
-    return context.record().platform.get("jobName");
+    return CustomJobHandle.of(context.record()).name();
   }
 
   private synchronized JobServiceClient client() {
@@ -71,7 +61,7 @@ final class VertexJobRun extends RemoteJobRun {
     CustomJob job = client().getCustomJob(jobName());
     String reason = job.hasError() ? job.getError().getMessage() : null;
     if (reason != null) {
-      reason += "; logs: gcloud logging read '" + context.record().platform.get("loggingQuery") + "'";
+      reason += "; logs: gcloud logging read '" + CustomJobHandle.of(context.record()).loggingQuery() + "'";
     }
     return new JobStatus(CustomJobStates.toRunState(job.getState()), job.getState().name(),
         job.hasStartTime() ? instant(job.getStartTime()) : null, job.hasEndTime() ? instant(job.getEndTime()) : null,
@@ -88,15 +78,15 @@ final class VertexJobRun extends RemoteJobRun {
       return null;
     }
     if (logTail == null) {
-      logTail = new ContainerLogTail(settings, context.record().platform.get("project"),
-          context.record().platform.get("loggingQuery"));
+      CustomJobHandle job = CustomJobHandle.of(context.record());
+      logTail = new ContainerLogTail(settings, job.project(), job.loggingQuery());
     }
     return logTail;
   }
 
   @Override
   protected Optional<String> readDriverRecord() {
-    String runDir = context.record().platform.get("runDir");
+    String runDir = CustomJobHandle.of(context.record()).runDir();
     return runDir == null ? Optional.empty() : store.read(runDir + "/record.json");
   }
 
