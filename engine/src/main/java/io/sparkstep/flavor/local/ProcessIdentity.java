@@ -1,7 +1,7 @@
 package io.sparkstep.flavor.local;
 
 import io.sparkstep.spi.record.RunRecord;
-import io.sparkstep.record.PlatformHandle;
+import io.sparkstep.spi.record.PlatformHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.sparkstep.record;
+package io.sparkstep.spi.record;
 
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package io.sparkstep.flavor.azureml;
 
-import io.sparkstep.record.PlatformHandle;
+import io.sparkstep.spi.record.PlatformHandle;
 import io.sparkstep.spi.record.RunRecord;
 import java.util.LinkedHashMap;
 import java.util.Map;

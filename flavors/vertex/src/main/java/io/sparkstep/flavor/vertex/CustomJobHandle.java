@@ -1,7 +1,7 @@
 package io.sparkstep.flavor.vertex;
 
 import com.google.cloud.aiplatform.v1.CustomJobName;
-import io.sparkstep.record.PlatformHandle;
+import io.sparkstep.spi.record.PlatformHandle;
 import io.sparkstep.spi.record.RunRecord;
 import java.util.LinkedHashMap;
 import java.util.Map;

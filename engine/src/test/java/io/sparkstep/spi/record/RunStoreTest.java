@@ -1,4 +1,4 @@
-package io.sparkstep.record;
+package io.sparkstep.spi.record;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
