@@ -368,7 +368,7 @@ public final class BenchmarkRunner {
       launch.accelerator(accelerator);
     }
     if (explain) {
-      launch.label(io.sparkstep.accel.Accelerators.EXPLAIN_LABEL, "true");
+      launch.explain();
     }
     return require(launch.submit());
   }

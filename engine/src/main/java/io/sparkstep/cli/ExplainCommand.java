@@ -10,6 +10,7 @@ import io.sparkstep.runtime.StepCatalog;
 import io.sparkstep.spec.ArtifactSpec;
 import io.sparkstep.spec.InvalidSpecException;
 import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spi.SubmitOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -58,11 +59,11 @@ public final class ExplainCommand implements Callable<Integer>, CliExtension {
       throw new InvalidSpecException("--accelerator", "explain needs an accelerator, got '" + accelerator + "'",
           "use --accelerator rapids (GPU) or --accelerator comet (native CPU)");
     }
-    spec.labels.put(Accelerators.EXPLAIN_LABEL, "true");
     Path scratch = Files.createTempDirectory("sparkstep-explain-");
     try {
       redirectOutputs(spec, scratch);
-      StepRun run = SparkstepCli.submitter().submit(OperatorStore.DEFAULT_OPERATOR, spec);
+      StepRun run = SparkstepCli.submitter().submit(OperatorStore.DEFAULT_OPERATOR, spec,
+          SubmitOptions.FOLLOWED.withExplain(true));
       System.err.println("explain run " + run.id() + ": running " + spec.step + " on the CPU with " + accelerator
           + (accelerator.equals("rapids") ? " in explain-only mode" : ""));
       RunState state;

@@ -6,6 +6,7 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spi.SubmitOptions;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -41,13 +42,10 @@ final class RunCommand implements Callable<Integer> {
     StepSpec spec = step.toSpec();
     String flavor = SparkstepCli.submitter().operators().get(operator).flavor();
     boolean local = "local".equals(flavor);
-    if (detach) {
-      spec.labels.put("sparkstep.detach", "true");
-    }
     if (local && !detach && System.console() != null) {
       spec.sparkConf.putIfAbsent("spark.ui.showConsoleProgress", "true");
     }
-    StepRun run = SparkstepCli.submitter().submit(operator, spec);
+    StepRun run = SparkstepCli.submitter().submit(operator, spec, SubmitOptions.FOLLOWED.withDetached(detach));
     PrintStream err = System.err;
     err.println("run " + run.id() + " submitted to operator " + operator + " (" + flavor + ")");
     if (detach) {

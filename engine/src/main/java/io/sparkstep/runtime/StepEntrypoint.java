@@ -9,6 +9,7 @@ import io.sparkstep.spec.InvalidSpecException;
 import io.sparkstep.spec.SpecValidator;
 import io.sparkstep.spec.StepSpec;
 import io.sparkstep.spec.StepSpecJson;
+import io.sparkstep.spi.remote.SparkHadoopConf;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -29,7 +30,7 @@ import org.apache.spark.sql.SparkSession;
  * SageMaker, Vertex or Azure ML container, a local child process.
  *
  * <pre>
- *   StepEntrypoint --spec spec.json|URI [--run-dir URI] [--master M]
+ *   StepEntrypoint --spec spec.json|URI [--run-dir URI] [--master M] [--explain]
  *   StepEntrypoint --spec-json '{...}'
  *   SPARKSTEP_SPEC='{...}' StepEntrypoint          (or SPARKSTEP_SPEC_URI=s3a://...)
  *   spark-submit --class io.sparkstep.runtime.StepEntrypoint sparkstep-engine.jar --spec spec.json
@@ -45,6 +46,8 @@ public final class StepEntrypoint {
   public static final String SPEC_ENV = "SPARKSTEP_SPEC";
   public static final String SPEC_URI_ENV = "SPARKSTEP_SPEC_URI";
   public static final String RUN_DIR_ENV = "SPARKSTEP_RUN_DIR";
+  /** Argument of a run that only explains its accelerator's plans ({@code sparkstep explain}): no GPU needed. */
+  public static final String EXPLAIN_FLAG = "--explain";
 
   private StepEntrypoint() {
   }
@@ -183,7 +186,7 @@ public final class StepEntrypoint {
     AcceleratorSession acceleration = null;
     try {
       // Before Spark starts: the accelerator's jars must be loadable when the SparkContext loads its plugins.
-      acceleration = AcceleratorSession.start(spec);
+      acceleration = AcceleratorSession.start(spec, arguments.explain);
       spark = SparkSessionFactory.create(spec, acceleration.plan(), arguments.master != null ? arguments.master
           : SparkSessionFactory.defaultLocalMaster(spec));
       acceleration.attach(spark);
@@ -316,13 +319,7 @@ public final class StepEntrypoint {
    * reads, spark-submit's conf included), without loading Spark: the first record is written before Spark starts.
    */
   static Configuration hadoopConfFromSparkConf() {
-    Configuration conf = new Configuration();
-    for (String key : System.getProperties().stringPropertyNames()) {
-      if (key.startsWith("spark.hadoop.")) {
-        conf.set(key.substring("spark.hadoop.".length()), System.getProperty(key));
-      }
-    }
-    return conf;
+    return SparkHadoopConf.of(System.getProperties());
   }
 
   /** Command-line arguments of the entrypoint. */
@@ -331,6 +328,7 @@ public final class StepEntrypoint {
     String specJson;
     String runDir;
     String master;
+    boolean explain;
 
     static Arguments parse(String[] args) {
       Arguments parsed = new Arguments();
@@ -355,13 +353,17 @@ public final class StepEntrypoint {
             parsed.runDir = require(arg, value);
             i++;
             break;
+          case EXPLAIN_FLAG:
+            parsed.explain = true;
+            break;
           case "--master":
             parsed.master = require(arg, value);
             i++;
             break;
           default:
             throw new IllegalArgumentException("unknown argument '" + arg
-                + "'; usage: StepEntrypoint --spec FILE|URI | --spec-json JSON [--run-dir URI] [--master M]");
+                + "'; usage: StepEntrypoint --spec FILE|URI | --spec-json JSON [--run-dir URI] [--master M]"
+                + " [" + EXPLAIN_FLAG + "]");
         }
       }
       return parsed;

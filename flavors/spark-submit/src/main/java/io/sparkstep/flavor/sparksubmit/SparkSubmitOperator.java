@@ -15,6 +15,7 @@ import io.sparkstep.spec.ValidationProblem;
 import io.sparkstep.spi.PlatformException;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.StepOperator;
+import io.sparkstep.spi.SubmitOptions;
 import io.sparkstep.util.SparkstepHome;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -98,7 +99,7 @@ final class SparkSubmitOperator implements StepOperator {
   }
 
   @Override
-  public StepRun submit(StepSpec spec, RunContext context) throws PlatformException {
+  public StepRun submit(StepSpec spec, SubmitOptions options, RunContext context) throws PlatformException {
     Path home = SparkstepHome.resolve();
     SparkDistribution spark;
     Path appJar;
@@ -116,7 +117,8 @@ final class SparkSubmitOperator implements StepOperator {
     } catch (RuntimeException e) {
       throw context.failed(new PlatformException("cannot prepare spark-submit: " + e.getMessage(), e, false));
     }
-    SparkSubmitLaunch launch = new SparkSubmitLaunch(settings, spec, spark, appJar, accelerator);
+    SparkSubmitLaunch launch = new SparkSubmitLaunch(settings, spec, spark, appJar, accelerator,
+        options.detached());
     preflight(launch, context);
     return SparkSubmitRun.start(context, launch);
   }
