@@ -63,7 +63,7 @@ public final class AcceleratorSession implements AutoCloseable {
       // Also when the jar is already on the JVM's class path (a local child JVM with Comet, an image's extraClassPath):
       // loading it again in a child loader would split Comet's shuffle classes from Spark's package.
       // The launcher passed the jars (--jars / spark.jars in the image) and the conf: only coverage is ours.
-      plan = new AcceleratorPlan(accelerator.id(), List.of(), Accelerators.profileConf(accelerator, explain));
+      plan = new AcceleratorPlan(accelerator, List.of(), Accelerators.profileConf(accelerator, explain));
     } else {
       plan = Accelerators.plan(spec, explain);
       previous = Thread.currentThread().getContextClassLoader();

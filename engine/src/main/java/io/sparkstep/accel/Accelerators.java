@@ -25,6 +25,8 @@ import java.util.Map;
 public final class Accelerators {
   /** Operator setting that gives the operator's runs an accelerator when the run names none. */
   public static final String OPERATOR_SETTING = "accelerator";
+  /** The spec's field. */
+  public static final String ACCELERATOR_FIELD = "accelerator";
   /** Conf a launcher sets when it applied the plan; the entrypoint then does not resolve the jars again. */
   public static final String APPLIED_CONF = "spark.sparkstep.accelerator";
   /** Where Sparkstep images keep accelerator jars (also what {@link AcceleratorJarResolver} looks at). */
@@ -33,17 +35,27 @@ public final class Accelerators {
   private Accelerators() {
   }
 
+  /** The spec's accelerator as written (the spec is a JSON document), {@code none} when it names none. */
   public static String nameOf(StepSpec spec) {
-    return spec.accelerator == null ? "none" : spec.accelerator.toLowerCase(Locale.ROOT);
+    return spec.accelerator == null ? Accelerator.NONE.id() : spec.accelerator;
   }
 
+  /**
+   * The one place a spec's accelerator name becomes the {@link Accelerator}; everything after works with the enum.
+   *
+   * @throws InvalidSpecException for a name that is none of them
+   */
   public static Accelerator of(StepSpec spec) {
     Accelerator accelerator = Accelerator.byId(nameOf(spec));
     if (accelerator == null) {
-      throw new InvalidSpecException("accelerator", "unknown accelerator '" + spec.accelerator + "'",
-          "use none, comet (native CPU) or rapids (NVIDIA GPU)");
+      throw new InvalidSpecException(List.of(unknown(ACCELERATOR_FIELD, spec.accelerator)));
     }
     return accelerator;
+  }
+
+  /** The problem of a name that is no accelerator, in a spec's field or an operator's setting. */
+  public static ValidationProblem unknown(String field, String name) {
+    return ValidationProblem.of(field, "unknown accelerator '" + name + "'", "use " + Accelerator.choices());
   }
 
   /** Gives the spec the operator's {@value #OPERATOR_SETTING} setting when the run itself names no accelerator. */
@@ -67,8 +79,7 @@ public final class Accelerators {
     List<ValidationProblem> problems = new ArrayList<>();
     Accelerator accelerator = Accelerator.byId(nameOf(spec));
     if (accelerator == null) {
-      problems.add(ValidationProblem.of("accelerator", "unknown accelerator '" + spec.accelerator + "'",
-          "use none, comet (native CPU) or rapids (NVIDIA GPU)"));
+      problems.add(unknown(ACCELERATOR_FIELD, spec.accelerator));
       return problems;
     }
     if (accelerator == Accelerator.RAPIDS && !explain && (spec.resources == null || spec.resources.gpus <= 0)) {
@@ -179,7 +190,7 @@ public final class Accelerators {
       conf.put("spark.executor.extraClassPath", plainPath);
     }
     conf.put(APPLIED_CONF, accelerator.id());
-    return new AcceleratorPlan(accelerator.id(), List.of(jar), conf);
+    return new AcceleratorPlan(accelerator, List.of(jar), conf);
   }
 
   /** The profile's conf, with the explain-only settings when planning for {@code explain}. */

@@ -1,5 +1,6 @@
 package io.sparkstep.cli;
 
+import io.sparkstep.accel.Accelerator;
 import io.sparkstep.accel.Accelerators;
 import io.sparkstep.api.ExitCode;
 import io.sparkstep.api.RunState;
@@ -54,9 +55,10 @@ public final class ExplainCommand implements Callable<Integer>, CliExtension {
   @Override
   public Integer call() throws Exception {
     StepSpec spec = step.toSpec();
-    String accelerator = Accelerators.nameOf(spec);
-    if (!accelerator.equals("rapids") && !accelerator.equals("comet")) {
-      throw new InvalidSpecException("--accelerator", "explain needs an accelerator, got '" + accelerator + "'",
+    Accelerator accelerator = Accelerator.byId(Accelerators.nameOf(spec));
+    if (accelerator != Accelerator.RAPIDS && accelerator != Accelerator.COMET) {
+      throw new InvalidSpecException("--accelerator", "explain needs an accelerator, got '"
+          + Accelerators.nameOf(spec) + "'",
           "use --accelerator rapids (GPU) or --accelerator comet (native CPU)");
     }
     Path scratch = Files.createTempDirectory("sparkstep-explain-");
@@ -64,8 +66,8 @@ public final class ExplainCommand implements Callable<Integer>, CliExtension {
       redirectOutputs(spec, scratch);
       StepRun run = SparkstepCli.submitter().submit(OperatorStore.DEFAULT_OPERATOR, spec,
           SubmitOptions.FOLLOWED.withExplain(true));
-      System.err.println("explain run " + run.id() + ": running " + spec.step + " on the CPU with " + accelerator
-          + (accelerator.equals("rapids") ? " in explain-only mode" : ""));
+      System.err.println("explain run " + run.id() + ": running " + spec.step + " on the CPU with " + accelerator.id()
+          + (accelerator == Accelerator.RAPIDS ? " in explain-only mode" : ""));
       RunState state;
       try {
         state = run.await(timeout);

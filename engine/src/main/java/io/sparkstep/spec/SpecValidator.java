@@ -22,7 +22,6 @@ import io.sparkstep.util.EnvInterpolation;
 public final class SpecValidator {
   /** URI schemes that name Hadoop file systems Sparkstep supports for inputs and outputs. */
   public static final Set<String> SCHEMES = Set.of("file", "hdfs", "s3a", "gs", "abfs", "abfss", "viewfs", "wasb", "wasbs");
-  public static final Set<String> ACCELERATORS = Set.of("none", "comet", "rapids");
   /** Run ids name a directory under the home's runs/ and appear in platform job names: a safe, short name. */
   public static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
   /** Limits that keep a spec readable and its checks fast; a spec beyond them is refused, not truncated. */
@@ -97,10 +96,6 @@ public final class SpecValidator {
         spec.sparkConf, connectorLoader, problems));
     problems.addAll(ArtifactOverlap.problems(spec));
     validateResources(spec.resources, problems);
-    if (spec.accelerator != null && !ACCELERATORS.contains(spec.accelerator)) {
-      problems.add(ValidationProblem.of("accelerator", "unknown accelerator '" + spec.accelerator + "'",
-          "use one of none, comet, rapids"));
-    }
     if (spec.retry != null && spec.retry.maxAttempts < 1) {
       problems.add(ValidationProblem.of("retry.maxAttempts", "must be at least 1, was " + spec.retry.maxAttempts,
           "1 means no retry"));

@@ -1,5 +1,6 @@
 package io.sparkstep.flavor.local;
 
+import io.sparkstep.accel.Accelerator;
 import io.sparkstep.accel.Accelerators;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.record.RunRecord;
@@ -37,7 +38,8 @@ final class LocalOperator implements StepOperator {
    * Spark's mutable class loader, which the entrypoint sets up before Spark starts.
    */
   static boolean accelerated(StepSpec spec) {
-    return !"none".equals(Accelerators.nameOf(spec));
+    // An unknown name is the submitter's problem to report (once); here it only counts as not in-process.
+    return Accelerator.byId(Accelerators.nameOf(spec)) != Accelerator.NONE;
   }
 
   @Override

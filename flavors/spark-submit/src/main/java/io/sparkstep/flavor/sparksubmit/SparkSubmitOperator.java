@@ -124,14 +124,14 @@ final class SparkSubmitOperator implements StepOperator {
   }
 
   /**
-   * Checks that need the cluster: a reachable master (tried maxAttempts times with backoff) and, on standalone,
+   * Checks that need the cluster: a reachable master (tried submitAttempts times with backoff) and, on standalone,
    * a request that fits. Failures end the run here, recorded, with one clear error.
    */
   private void preflight(SparkSubmitLaunch launch, RunContext context) throws PlatformException {
     if (settings.masterKind() != MasterKind.STANDALONE) {
       return;
     }
-    int max = settings.maxAttempts();
+    int max = settings.submitAttempts();
     for (int attempt = 1; ; attempt++) {
       String unreachable = unreachableMaster();
       if (unreachable == null) {

@@ -282,7 +282,7 @@ class FeatureStepsTest {
     Pod profile = PodTemplates.parse("test", "profile", "apiVersion: v1\nkind: Pod\nspec:\n"
         + "  terminationGracePeriodSeconds: 7\n");
     PlanInputs inputs = new PlanInputs(profile, PodTemplates.empty(), driver, executor, List.of(),
-        Map.of("spark.from.cpu.profile", "yes"), new io.sparkstep.accel.AcceleratorPlan("rapids",
+        Map.of("spark.from.cpu.profile", "yes"), new io.sparkstep.accel.AcceleratorPlan(io.sparkstep.accel.Accelerator.RAPIDS,
             List.of("local:///opt/x/rapids.jar"), Map.of("spark.plugins", "com.nvidia.spark.SQLPlugin")), List.of());
     SubmissionPlan plan = PlanBuilder.build(spec, settings, DRIVER_POD, inputs);
     assertEquals(List.of(), plan.problems());
