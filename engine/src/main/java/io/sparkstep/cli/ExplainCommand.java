@@ -2,15 +2,17 @@ package io.sparkstep.cli;
 
 import io.sparkstep.spi.CliExtension;
 import io.sparkstep.spi.accel.Accelerators;
+import io.sparkstep.spi.accel.Accelerator;
 import io.sparkstep.api.ExitCode;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.spi.record.RunRecord;
-import io.sparkstep.runtime.StepCatalog;
+import io.sparkstep.spec.StepCatalog;
 import io.sparkstep.spi.spec.ArtifactSpec;
 import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.SubmitOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -54,18 +56,19 @@ public final class ExplainCommand implements Callable<Integer>, CliExtension {
   @Override
   public Integer call() throws Exception {
     StepSpec spec = step.toSpec();
-    String accelerator = Accelerators.nameOf(spec);
-    if (!accelerator.equals("rapids") && !accelerator.equals("comet")) {
-      throw new InvalidSpecException("--accelerator", "explain needs an accelerator, got '" + accelerator + "'",
+    Accelerator accelerator = Accelerator.byId(Accelerators.nameOf(spec));
+    if (accelerator != Accelerator.RAPIDS && accelerator != Accelerator.COMET) {
+      throw new InvalidSpecException("--accelerator", "explain needs an accelerator, got '"
+          + Accelerators.nameOf(spec) + "'",
           "use --accelerator rapids (GPU) or --accelerator comet (native CPU)");
     }
-    spec.labels.put(Accelerators.EXPLAIN_LABEL, "true");
     Path scratch = Files.createTempDirectory("sparkstep-explain-");
     try {
       redirectOutputs(spec, scratch);
-      StepRun run = SparkstepCli.submitter().submit(OperatorStore.DEFAULT_OPERATOR, spec);
-      System.err.println("explain run " + run.id() + ": running " + spec.step + " on the CPU with " + accelerator
-          + (accelerator.equals("rapids") ? " in explain-only mode" : ""));
+      StepRun run = SparkstepCli.submitter().submit(OperatorStore.DEFAULT_OPERATOR, spec,
+          SubmitOptions.FOLLOWED.withExplain(true));
+      System.err.println("explain run " + run.id() + ": running " + spec.step + " on the CPU with " + accelerator.id()
+          + (accelerator == Accelerator.RAPIDS ? " in explain-only mode" : ""));
       RunState state;
       try {
         state = run.await(timeout);

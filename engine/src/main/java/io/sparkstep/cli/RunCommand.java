@@ -6,6 +6,8 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.runtime.CancelOnSignal;
+import io.sparkstep.spi.SubmitOptions;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -41,13 +43,10 @@ final class RunCommand implements Callable<Integer> {
     StepSpec spec = step.toSpec();
     String flavor = SparkstepCli.submitter().operators().get(operator).flavor();
     boolean local = "local".equals(flavor);
-    if (detach) {
-      spec.labels.put("sparkstep.detach", "true");
-    }
     if (local && !detach && System.console() != null) {
       spec.sparkConf.putIfAbsent("spark.ui.showConsoleProgress", "true");
     }
-    StepRun run = SparkstepCli.submitter().submit(operator, spec);
+    StepRun run = SparkstepCli.submitter().submit(operator, spec, SubmitOptions.FOLLOWED.withDetached(detach));
     PrintStream err = System.err;
     err.println("run " + run.id() + " submitted to operator " + operator + " (" + flavor + ")");
     if (detach) {
@@ -56,13 +55,14 @@ final class RunCommand implements Callable<Integer> {
     }
     run.addListener(r -> err.println("run " + r.id() + " " + r.state()));
     // Ctrl-C and SIGTERM cancel the run and let this method return its exit code (4), instead of killing the JVM
-    // mid-run with 130/143 and Spark's shutdown traces.
-    SignalCancel signals = SignalCancel.install(() -> {
+    // mid-run with 130/143 and Spark's shutdown traces; any other way the JVM ends (SIGHUP, System.exit elsewhere)
+    // still cancels the run.
+    CancelOnSignal signals = CancelOnSignal.install();
+    signals.listen(() -> {
       err.println("cancelling run " + run.id() + " ...");
       run.cancel();
     });
-    // Any other way the JVM ends (SIGHUP, System.exit elsewhere) still cancels the run.
-    Thread cancelOnExit = new Thread(() -> {
+    signals.alsoOnExit(() -> {
       if (!run.state().isFinal()) {
         err.println("cancelling run " + run.id() + " ...");
         run.cancel();
@@ -72,8 +72,7 @@ final class RunCommand implements Callable<Integer> {
           // exiting anyway
         }
       }
-    }, "sparkstep-cancel-on-exit");
-    Runtime.getRuntime().addShutdownHook(cancelOnExit);
+    });
     boolean streamLogs = logs != null ? logs : !local;
     Thread follower = null;
     if (streamLogs) {
@@ -87,8 +86,6 @@ final class RunCommand implements Callable<Integer> {
     } catch (TimeoutException e) {
       err.println("run " + run.id() + " still " + run.state() + " after " + timeout + "; it goes on. Follow: sparkstep runs logs "
           + run.id() + " --follow");
-      Runtime.getRuntime().removeShutdownHook(cancelOnExit);
-      signals.close();
       return 3;
     } finally {
       signals.close();
@@ -96,7 +93,6 @@ final class RunCommand implements Callable<Integer> {
     if (follower != null) {
       follower.join(5000);
     }
-    Runtime.getRuntime().removeShutdownHook(cancelOnExit);
     if (state == RunState.SUCCEEDED) {
       ClassDataArchive.runSucceeded();
     }

@@ -9,6 +9,7 @@ import io.sparkstep.spi.spec.ResourceSpec;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.spi.util.SparkstepHome;
+import io.sparkstep.spi.SubmitOptions;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -31,6 +32,7 @@ public final class Sparkstep {
   private final String operator;
   private final Path home;
   private final StepSpec spec = new StepSpec();
+  private SubmitOptions options = SubmitOptions.FOLLOWED;
 
   private Sparkstep(String operator, Path home) {
     this.operator = operator;
@@ -132,6 +134,21 @@ public final class Sparkstep {
     return this;
   }
 
+  /**
+   * Only explain what the accelerator would run, planned on the CPU (what {@code sparkstep explain} submits): RAPIDS
+   * then needs no GPU.
+   */
+  public Sparkstep explain() {
+    options = options.withExplain(true);
+    return this;
+  }
+
+  /** The run outlives this process ({@code run --detach}): the caller follows it by its id, not by this handle. */
+  public Sparkstep detached() {
+    options = options.withDetached(true);
+    return this;
+  }
+
   public Sparkstep label(String key, String value) {
     spec.labels.put(key, value);
     return this;
@@ -149,6 +166,6 @@ public final class Sparkstep {
    * @throws SubmitException when the platform refused or could not be reached
    */
   public StepRun submit() throws SubmitException {
-    return new StepSubmitter(home, new FlavorRegistry()).submit(operator, spec);
+    return new StepSubmitter(home, new FlavorRegistry()).submit(operator, spec, options);
   }
 }

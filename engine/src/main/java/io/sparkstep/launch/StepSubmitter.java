@@ -6,7 +6,7 @@ import io.sparkstep.api.SubmitException;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunStore;
-import io.sparkstep.runtime.StepCatalog;
+import io.sparkstep.spec.StepCatalog;
 import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spec.SpecValidator;
 import io.sparkstep.spi.spec.StepSpec;
@@ -19,6 +19,7 @@ import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.RunSecrets;
 import io.sparkstep.spi.StepOperator;
 import io.sparkstep.spi.util.SparkstepHome;
+import io.sparkstep.spi.SubmitOptions;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -70,13 +71,18 @@ public final class StepSubmitter {
    * {@link SubmitException} when the platform refused the run or could not be reached.
    */
   public StepRun submit(String operatorName, StepSpec spec) throws SubmitException {
+    return submit(operatorName, spec, SubmitOptions.FOLLOWED);
+  }
+
+  /** {@link #submit(String, StepSpec)} with how the caller follows the run ({@code --detach}, explain). */
+  public StepRun submit(String operatorName, StepSpec spec, SubmitOptions options) throws SubmitException {
     OperatorConfig config = operators.get(operatorName == null ? OperatorStore.DEFAULT_OPERATOR : operatorName);
     Flavor flavor = flavors.get(config.flavor());
     // Before anything can print a value: from here on every secret of the run is scrubbed wherever it goes.
     RunSecrets.register(spec, config);
     StepOperator operator = flavor.create(config);
     StepSpec prepared = prepare(spec, config);
-    List<ValidationProblem> problems = validate(prepared, config, flavor, operator);
+    List<ValidationProblem> problems = validate(prepared, options, config, flavor, operator);
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);
     }
@@ -93,7 +99,7 @@ public final class StepSubmitter {
     runs.saveSpec(prepared);
     runs.save(record);
     try {
-      return operator.submit(prepared, context);
+      return operator.submit(prepared, options, context);
     } catch (PlatformException e) {
       // The SPI's failure stays inside the engine; callers of the public API see the API's type.
       throw new SubmitException(e.getMessage(), e, e.retryable());
@@ -110,8 +116,8 @@ public final class StepSubmitter {
    * registered by an older version, or name variables unset here), accelerators, then the flavor's view of the
    * spec. Every problem at once.
    */
-  private List<ValidationProblem> validate(StepSpec prepared, OperatorConfig config, Flavor flavor,
-                                           StepOperator operator) {
+  private List<ValidationProblem> validate(StepSpec prepared, SubmitOptions options, OperatorConfig config,
+                                           Flavor flavor, StepOperator operator) {
     List<ValidationProblem> problems = new ArrayList<>();
     // The step is looked up among the user's jars from every source, in their own loader (see UserJars).
     new SpecValidator(new StepCatalog(UserJars.loader(prepared.jars))).validate(prepared, true, problems);
@@ -126,12 +132,10 @@ public final class StepSubmitter {
     // Operator settings are resolved in this process; a spec's conf where the operator says it resolves it.
     SpecValidator.checkEnvironment(operator.resolvesSparkConfHere() ? prepared : new StepSpec(), config.raw(),
         System::getenv, problems);
-    if (SpecValidator.ACCELERATORS.contains(io.sparkstep.spi.accel.Accelerators.nameOf(prepared))) {
-      // Unknown names are the validator's; these are what makes a known accelerator impossible, on every flavor.
-      problems.addAll(io.sparkstep.spi.accel.Accelerators.check(prepared));
-    }
+    // An unknown name, or what makes a known accelerator impossible, on every flavor.
+    problems.addAll(io.sparkstep.spi.accel.Accelerators.check(prepared, options.explain()));
     try {
-      problems.addAll(operator.validate(prepared));
+      problems.addAll(operator.validate(prepared, options));
     } catch (InvalidSpecException e) {
       problems.addAll(e.problems());
     } catch (RuntimeException e) {

@@ -214,9 +214,9 @@ public final class FlavorRegistry {
       }
     }
     String accelerator = settings.get(io.sparkstep.spi.accel.Accelerators.OPERATOR_SETTING);
-    if (accelerator != null && !io.sparkstep.spec.SpecValidator.ACCELERATORS.contains(accelerator.trim())) {
-      problems.add(ValidationProblem.of(io.sparkstep.spi.accel.Accelerators.OPERATOR_SETTING, "unknown accelerator '"
-          + accelerator + "'", "use none, comet (native CPU) or rapids (NVIDIA GPU)"));
+    if (accelerator != null && io.sparkstep.spi.accel.Accelerator.byId(accelerator.trim()) == null) {
+      problems.add(io.sparkstep.spi.accel.Accelerators.unknown(io.sparkstep.spi.accel.Accelerators.OPERATOR_SETTING,
+          accelerator));
     }
     // Each value against its declaration. The flavor then sees only well-typed values, so it reports its own rules
     // in the same pass instead of tripping over a number that is not one; a value naming a variable unset here is

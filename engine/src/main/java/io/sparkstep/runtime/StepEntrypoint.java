@@ -2,6 +2,7 @@ package io.sparkstep.runtime;
 
 import io.sparkstep.spi.EntrypointContract;
 import io.sparkstep.spi.accel.AcceleratorSession;
+import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.api.ExitCode;
 import io.sparkstep.api.RunState;
 import io.sparkstep.spi.record.RunRecord;
@@ -10,15 +11,18 @@ import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spec.SpecValidator;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.StepSpecJson;
+import io.sparkstep.spi.remote.SparkHadoopConf;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -30,7 +34,7 @@ import org.apache.spark.sql.SparkSession;
  * SageMaker, Vertex or Azure ML container, a local child process.
  *
  * <pre>
- *   StepEntrypoint --spec spec.json|URI [--run-dir URI] [--master M]
+ *   StepEntrypoint --spec spec.json|URI [--run-dir URI] [--master M] [--explain]
  *   StepEntrypoint --spec-json '{...}'
  *   SPARKSTEP_SPEC='{...}' StepEntrypoint          (or SPARKSTEP_SPEC_URI=s3a://...)
  *   spark-submit --class io.sparkstep.runtime.StepEntrypoint sparkstep-engine.jar --spec spec.json
@@ -46,39 +50,113 @@ public final class StepEntrypoint {
   public static final String SPEC_ENV = EntrypointContract.SPEC_ENV;
   public static final String SPEC_URI_ENV = EntrypointContract.SPEC_URI_ENV;
   public static final String RUN_DIR_ENV = EntrypointContract.RUN_DIR_ENV;
+  /** Argument of a run that only explains its accelerator's plans ({@code sparkstep explain}): no GPU needed. */
+  public static final String EXPLAIN_FLAG = "--explain";
 
-  private StepEntrypoint() {
+  /**
+   * How the entrypoint treats the JVM it runs in.
+   *
+   * @param stopSparkWhenDone stop the SparkSession at the end, as a driver process must; an embedding JVM (a test
+   *     running several steps on one session) keeps it
+   */
+  public record Options(boolean stopSparkWhenDone) {
+    /** A driver process of its own: what {@link #main} runs. */
+    public static final Options DRIVER = new Options(true);
+  }
+
+  private final Options options;
+  private final CancelToken cancel = new CancelToken();
+  private final CountDownLatch finished = new CountDownLatch(1);
+  private final AtomicReference<SparkSession> running = new AtomicReference<>();
+  private volatile String runTag;
+
+  /** One entrypoint runs one step: {@link #run} once, {@link #cancel} from any thread at any time. */
+  public StepEntrypoint(Options options) {
+    this.options = options;
   }
 
   public static void main(String[] args) {
     // First of all: from here a SIGTERM (a platform's stop, kill, pod deletion) ends the run CANCELLED.
-    EntrypointSignals.install();
+    CancelOnSignal signals = CancelOnSignal.install();
     // Before anything logs: every line this process prints goes out scrubbed of the run's secrets.
     io.sparkstep.util.ScrubbingPrintStream.install();
     ScrubbedConsoleLogs.install();
     io.sparkstep.spi.RunSecrets.registerEnvironment();
-    int code = run(args);
+    StepEntrypoint entrypoint = new StepEntrypoint(Options.DRIVER);
+    int code;
+    try (signals) {
+      if (signals.handlesSignals()) {
+        signals.listen(entrypoint::cancel);
+      } else {
+        // Signals this JVM keeps to itself (-Xrs): cancel while it shuts down, giving the run time to end.
+        signals.alsoOnExit(() -> {
+          entrypoint.cancel();
+          entrypoint.awaitEnd(Duration.ofSeconds(30));
+        });
+      }
+      code = entrypoint.run(args);
+    }
     System.out.flush();
     System.err.flush();
-    if (!Boolean.getBoolean("sparkstep.entrypoint.noExit")) {
-      // Under spark-submit a non-zero exit is how the driver reports failure; Runtime.halt would skip hooks.
-      System.exit(code);
+    // Under spark-submit a non-zero exit is how the driver reports failure; Runtime.halt would skip hooks.
+    System.exit(code);
+  }
+
+  /**
+   * The one way a run is cancelled, whoever asks (a signal, the JVM shutting down, an embedding caller), from any
+   * thread, before or during {@link #run}; returns at once. Before the step starts, the run sees the request at its
+   * next stage and records CANCELLED without starting the step; while it runs, its Spark jobs are cancelled, again
+   * each second until the run ends (a job the step submits just after the request goes too), and the runner aborts
+   * the outputs and records CANCELLED. A second call does nothing.
+   */
+  public void cancel() {
+    if (!cancel.request()) {
+      return;
+    }
+    Thread jobs = new Thread(this::cancelJobsUntilTheRunEnds, "sparkstep-cancel-jobs");
+    jobs.setDaemon(true);
+    jobs.start();
+  }
+
+  private void cancelJobsUntilTheRunEnds() {
+    try {
+      while (finished.getCount() > 0) {
+        SparkSession session = running.get();
+        if (session != null && runTag != null) {
+          session.sparkContext().cancelJobsWithTag(runTag);
+        }
+        finished.await(1, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException stopped) {
+      // the SparkContext is stopping: its jobs end with it
     }
   }
 
-  /** Runs a step from arguments and the environment; returns the contract exit code. */
-  public static int run(String[] args) {
+  private void awaitEnd(Duration timeout) {
+    try {
+      finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Runs a step from arguments and the environment; returns the contract exit code. Once per entrypoint. */
+  public int run(String[] args) {
+    try {
+      return runOnce(args);
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private int runOnce(String[] args) {
     Arguments arguments;
     StepSpec spec;
     try {
       arguments = Arguments.parse(args);
-      spec = StepSpecJson.read(arguments.specJson());
-      if (arguments.runDir != null) {
-        spec.runDir = arguments.runDir;
-      }
-      if (spec.runId == null) {
-        spec.runId = "run-" + UUID.randomUUID().toString().substring(0, 8);
-      }
+      spec = readSpec(arguments);
       io.sparkstep.spi.RunSecrets.internalizeParams(spec, System::getenv);
       io.sparkstep.spi.RunSecrets.register(spec, null);
       try {
@@ -89,6 +167,7 @@ public final class StepEntrypoint {
         return ExitCode.PLATFORM_ERROR;
       }
       new SpecValidator().validateOrThrow(spec, false);
+      Accelerators.of(spec);
     } catch (InvalidSpecException | IllegalArgumentException e) {
       System.err.println("sparkstep: invalid input: " + e.getMessage());
       return ExitCode.INVALID_INPUT;
@@ -96,144 +175,94 @@ public final class StepEntrypoint {
       System.err.println("sparkstep: cannot read the spec: " + e.getMessage());
       return ExitCode.INVALID_INPUT;
     }
-
+    runTag = StepRunner.runTag(spec.runId);
     RunRecord record = new RunRecord(spec.runId, spec.step,
         spec.operator == null ? null : spec.operator.name, spec.operator == null ? null : spec.operator.flavor);
     record.host = hostName();
     RecordWriter writer = new RecordWriter(spec.runDir);
-    CancelToken cancel = new CancelToken();
-    CountDownLatch finished = new CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicReference<SparkSession> running = new java.util.concurrent.atomic.AtomicReference<>();
-    Runnable onSignal = () -> {
-      // Stop the jobs; the runner aborts the outputs and records CANCELLED. Before the step started the main thread
-      // sees the request at its next step and records CANCELLED itself.
-      if (finished.getCount() > 0 && cancel.request()) {
-        SparkSession session = running.get();
-        try {
-          // Again each second until the runner ends: a job the step submits just after the request is cancelled too.
-          while (session != null && finished.getCount() > 0) {
-            session.sparkContext().cancelJobsWithTag(StepRunner.runTag(spec.runId));
-            finished.await(1, TimeUnit.SECONDS);
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } catch (RuntimeException stopped) {
-          // the SparkContext is stopping: its jobs end with it
-        }
-      }
-    };
-    Thread hook = null;
-    if (EntrypointSignals.installed()) {
-      EntrypointSignals.listen(onSignal);
-    } else {
-      // run() called without main (embedded) or signals not ours to handle: cancel while the JVM shuts down.
-      hook = shutdownHook(spec, record, writer, cancel, finished, running);
-      Runtime.getRuntime().addShutdownHook(hook);
-    }
-    try {
-      return runListening(spec, arguments, record, writer, cancel, finished, running, hook);
-    } finally {
-      EntrypointSignals.stopListening();
-    }
-  }
-
-  private static Thread shutdownHook(StepSpec spec, RunRecord record, RecordWriter writer, CancelToken cancel,
-                                     CountDownLatch finished,
-                                     java.util.concurrent.atomic.AtomicReference<SparkSession> running) {
-    return new Thread(() -> {
-      // Before the step started (Spark still starting) there is nothing to abort: the record says CANCELLED.
-      if (finished.getCount() > 0 && cancel.request()) {
-        SparkSession session = running.get();
-        if (session == null) {
-          record.transition(RunState.CANCELLED);
-          writer.write(record, null);
-          writer.close();
-          System.err.println(RECORD_LINE_PREFIX + RunRecordJson.writeLine(record));
-          return;
-        }
-        session.sparkContext().cancelJobsWithTag(StepRunner.runTag(spec.runId));
-        try {
-          finished.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException ignored) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }, "sparkstep-cancel-on-signal");
-  }
-
-  /** A signal came before the step started: nothing to abort, the record says CANCELLED. */
-  private static int cancelledBeforeStep(RunRecord record, RecordWriter writer, Thread hook) {
-    record.transition(RunState.CANCELLED);
-    writer.write(record, null);
-    writer.close();
-    removeHook(hook);
-    System.err.println("sparkstep: run " + record.runId + " CANCELLED before the step started");
-    System.err.println(RECORD_LINE_PREFIX + RunRecordJson.writeLine(record));
-    return ExitCode.CANCELLED;
-  }
-
-  private static int runListening(StepSpec spec, Arguments arguments, RunRecord record, RecordWriter writer,
-                                  CancelToken cancel, CountDownLatch finished,
-                                  java.util.concurrent.atomic.AtomicReference<SparkSession> running, Thread hook) {
-    // From here a signal ends the run CANCELLED; the first record says so to whoever watches (Spark takes seconds).
+    // From here a cancel ends the run CANCELLED; the first record says so to whoever watches (Spark takes seconds).
     writer.write(record, null);
     if (cancel.isRequested()) {
-      return cancelledBeforeStep(record, writer, hook);
+      return cancelledBeforeStep(record, writer);
     }
-    SparkSession spark;
+    SparkStart started = startSpark(spec, arguments, record, writer);
+    if (started.exitCode != null) {
+      return started.exitCode;
+    }
+    running.set(started.spark);
+    try {
+      if (cancel.isRequested()) {
+        return cancelledBeforeStep(record, writer);
+      }
+      return runStep(started.spark, started.acceleration, spec, record, writer);
+    } finally {
+      if (options.stopSparkWhenDone()) {
+        started.spark.stop();
+      }
+      started.acceleration.close();
+    }
+  }
+
+  private static StepSpec readSpec(Arguments arguments) throws IOException {
+    StepSpec spec = StepSpecJson.read(arguments.specJson());
+    if (arguments.runDir != null) {
+      spec.runDir = arguments.runDir;
+    }
+    if (spec.runId == null) {
+      spec.runId = "run-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+    return spec;
+  }
+
+  /** Spark and the accelerator ready, or the exit code of why not (the record then says so). */
+  private record SparkStart(SparkSession spark, AcceleratorSession acceleration, Integer exitCode) {
+  }
+
+  private SparkStart startSpark(StepSpec spec, Arguments arguments, RunRecord record, RecordWriter writer) {
     AcceleratorSession acceleration = null;
     try {
       // Before Spark starts: the accelerator's jars must be loadable when the SparkContext loads its plugins.
-      acceleration = AcceleratorSession.start(spec);
-      spark = SparkSessionFactory.create(spec, acceleration.plan(), arguments.master != null ? arguments.master
-          : SparkSessionFactory.defaultLocalMaster(spec));
+      acceleration = AcceleratorSession.start(spec, arguments.explain);
+      SparkSession spark = SparkSessionFactory.create(spec, acceleration.plan(), arguments.master != null
+          ? arguments.master : SparkSessionFactory.defaultLocalMaster(spec));
       acceleration.attach(spark);
+      return new SparkStart(spark, acceleration, null);
     } catch (InvalidSpecException e) {
       System.err.println("sparkstep: invalid input: " + e.getMessage());
       closeQuietly(acceleration);
-      record.fail(e);
-      record.transition(RunState.FAILED);
-      writer.write(record, null);
-      removeHook(hook);
-      return ExitCode.INVALID_INPUT;
+      failBeforeStep(record, writer, e);
+      return new SparkStart(null, null, ExitCode.INVALID_INPUT);
     } catch (Exception e) {
       // Exception, not RuntimeException: Scala code throws checked exceptions (ConnectException to a master) too.
       closeQuietly(acceleration);
       if (cancel.isRequested()) {
         // Spark's start failed because the JVM is shutting down on a signal (or was stopped by it)
-        return cancelledBeforeStep(record, writer, hook);
+        return new SparkStart(null, null, cancelledBeforeStep(record, writer));
       }
       System.err.println("sparkstep: cannot start Spark: " + e);
-      record.fail(e);
-      record.transition(RunState.FAILED);
-      writer.write(record, null);
-      removeHook(hook);
-      return ExitCode.PLATFORM_ERROR;
+      failBeforeStep(record, writer, e);
+      return new SparkStart(null, null, ExitCode.PLATFORM_ERROR);
     }
-    running.set(spark);
-    if (cancel.isRequested()) {
-      int code = cancelledBeforeStep(record, writer, hook);
-      if (!Boolean.getBoolean("sparkstep.entrypoint.keepSession")) {
-        spark.stop();
-      }
-      acceleration.close();
-      return code;
-    }
+  }
+
+  private static void failBeforeStep(RunRecord record, RecordWriter writer, Exception cause) {
+    record.fail(cause);
+    record.transition(RunState.FAILED);
+    writer.write(record, null);
+  }
+
+  private int runStep(SparkSession spark, AcceleratorSession acceleration, StepSpec spec, RunRecord record,
+                      RecordWriter writer) {
     RunState state;
-    AcceleratorSession accelerated = acceleration;
     try {
       state = new StepRunner().run(spark, spec, record, cancel, r -> {
-        r.accelerator = accelerated.info();
+        r.accelerator = acceleration.info();
         writer.write(r, spark);
       });
     } catch (InvalidSpecException e) {
       System.err.println("sparkstep: invalid input: " + e.getMessage());
-      finished.countDown();
       return ExitCode.INVALID_INPUT;
-    } finally {
-      finished.countDown();
     }
-    removeHook(hook);
     if (state == RunState.FAILED && record.error != null) {
       System.err.println("sparkstep: step " + spec.step + " failed: " + record.error.message
           + (record.error.rootCause == null ? "" : " (cause: " + record.error.rootCause + ")"));
@@ -242,22 +271,16 @@ public final class StepEntrypoint {
     }
     // Last line of the output: the record, for platforms where only the container's output comes back.
     System.err.println(RECORD_LINE_PREFIX + RunRecordJson.writeLine(record));
-    if (!Boolean.getBoolean("sparkstep.entrypoint.keepSession")) {
-      spark.stop();
-    }
-    acceleration.close();
     return state.exitCode();
   }
 
-  private static void removeHook(Thread hook) {
-    if (hook == null) {
-      return;
-    }
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // already in shutdown: the hook is what brought us here
-    }
+  /** A cancel came before the step started: nothing to abort, the record says CANCELLED. */
+  private static int cancelledBeforeStep(RunRecord record, RecordWriter writer) {
+    record.transition(RunState.CANCELLED);
+    writer.write(record, null);
+    System.err.println("sparkstep: run " + record.runId + " CANCELLED before the step started");
+    System.err.println(RECORD_LINE_PREFIX + RunRecordJson.writeLine(record));
+    return ExitCode.CANCELLED;
   }
 
   private static void closeQuietly(AcceleratorSession acceleration) {
@@ -277,19 +300,13 @@ public final class StepEntrypoint {
   /** Writes the record into the run directory on any Hadoop file system; failures are reported, never fatal. */
   static final class RecordWriter {
     private final String runDir;
-    private boolean closed;
 
     RecordWriter(String runDir) {
       this.runDir = runDir != null ? runDir : System.getenv(RUN_DIR_ENV);
     }
 
-    /** No more writes: the final record is written (by the signal hook), a late writer must not change it. */
-    synchronized void close() {
-      closed = true;
-    }
-
     synchronized void write(RunRecord record, SparkSession spark) {
-      if (runDir == null || closed) {
+      if (runDir == null) {
         return;
       }
       try {
@@ -317,13 +334,7 @@ public final class StepEntrypoint {
    * reads, spark-submit's conf included), without loading Spark: the first record is written before Spark starts.
    */
   static Configuration hadoopConfFromSparkConf() {
-    Configuration conf = new Configuration();
-    for (String key : System.getProperties().stringPropertyNames()) {
-      if (key.startsWith("spark.hadoop.")) {
-        conf.set(key.substring("spark.hadoop.".length()), System.getProperty(key));
-      }
-    }
-    return conf;
+    return SparkHadoopConf.of(System.getProperties());
   }
 
   /** Command-line arguments of the entrypoint. */
@@ -332,6 +343,7 @@ public final class StepEntrypoint {
     String specJson;
     String runDir;
     String master;
+    boolean explain;
 
     static Arguments parse(String[] args) {
       Arguments parsed = new Arguments();
@@ -356,13 +368,17 @@ public final class StepEntrypoint {
             parsed.runDir = require(arg, value);
             i++;
             break;
+          case EXPLAIN_FLAG:
+            parsed.explain = true;
+            break;
           case "--master":
             parsed.master = require(arg, value);
             i++;
             break;
           default:
             throw new IllegalArgumentException("unknown argument '" + arg
-                + "'; usage: StepEntrypoint --spec FILE|URI | --spec-json JSON [--run-dir URI] [--master M]");
+                + "'; usage: StepEntrypoint --spec FILE|URI | --spec-json JSON [--run-dir URI] [--master M]"
+                + " [" + EXPLAIN_FLAG + "]");
         }
       }
       return parsed;

@@ -43,35 +43,17 @@ public final class StepRunner {
   /**
    * Runs the step and returns the final state, also set on {@code record}. Never throws for a step failure: the
    * failure is in the record. Throws {@link InvalidSpecException} for bad input found before the step started
-   * (the record is then FAILED too).
+   * (the record is then FAILED too). An {@link Error} of the JVM itself (out of memory) ends the record FAILED and
+   * goes on up: this JVM is in no state to carry on as if a step had failed.
    *
    * @param onChange called after every change of the record, to persist it
    */
   public RunState run(SparkSession spark, StepSpec spec, RunRecord record, CancelToken cancel,
                       Consumer<RunRecord> onChange) {
-    SparkContext sc = spark.sparkContext();
-    synchronized (record) {
-      record.sparkAppId = sc.applicationId();
-      record.sparkUiUrl = sc.uiWebUrl().isDefined() ? sc.uiWebUrl().get() : null;
-      record.sparkMaster = sc.master();
-    }
-    Step step;
-    StepDescriptor descriptor;
-    Params params;
-    OutputCommitter committer;
-    Configuration hadoopConf = sc.hadoopConfiguration();
+    recordSparkApplication(spark.sparkContext(), record);
+    Prepared prepared;
     try {
-      step = catalog.resolve(spec.step);
-      descriptor = step.describe();
-      params = new Params(new SpecValidator(catalog).validateOrThrow(spec, false));
-      checkInputs(spec, hadoopConf);
-      List<ValidationProblem> modelProblems = ModelInputCheck.problems(spec, descriptor, hadoopConf,
-          step.getClass().getClassLoader(), false);
-      if (!modelProblems.isEmpty()) {
-        throw new InvalidSpecException(modelProblems);
-      }
-      committer = new OutputCommitter(hadoopConf, spec.runId, spec.outputs);
-      committer.checkTargets();
+      prepared = prepare(spec, spark.sparkContext().hadoopConfiguration());
     } catch (InvalidSpecException e) {
       finish(record, RunState.FAILED, e, onChange);
       throw e;
@@ -82,77 +64,160 @@ public final class StepRunner {
     if (record.transition(RunState.RUNNING)) {
       onChange.accept(record);
     }
-    OutputRowCounter counter = new OutputRowCounter(spec.runId);
-    sc.addSparkListener(counter);
-    String runTag = runTag(spec.runId);
-    sc.addJobTag(runTag);
-    LateJobCanceller lateJobs = new LateJobCanceller(sc, runTag, cancel);
-    sc.addSparkListener(lateJobs);
-    // A cancel interrupts the run's tasks: otherwise they run to their end after their job is cancelled, and the
-    // SparkContext's stop waits for them (a SIGTERM'd entrypoint stops Spark itself, it does not die mid-way).
-    sc.setInterruptOnCancel(true);
-    int maxAttempts = spec.retry == null ? 1 : Math.max(1, spec.retry.maxAttempts);
-    long backoff = spec.retry == null ? 0 : spec.retry.backoffMillis;
-    try {
-      for (int attemptNumber = 1; ; attemptNumber++) {
-        RunRecord.Attempt attempt = new RunRecord.Attempt(attemptNumber);
-        attempt.sparkAppId = record.sparkAppId;
-        synchronized (record) {
-          record.attempts.add(attempt);
-          record.metrics.clear(); // the record's metrics are those of the last attempt
-        }
-        onChange.accept(record);
-        DefaultStepContext context = new DefaultStepContext(spark, spec, params, committer, cancel, descriptor,
-            (name, value) -> {
-              synchronized (record) {
-                record.metrics.put(name, value);
-              }
-              onChange.accept(record);
-            });
-        try {
-          LOG.info("run {}: step {} attempt {} of {} starting", spec.runId, spec.step, attemptNumber, maxAttempts);
-          step.run(context);
-          checkAllOutputsWritten(spec, committer);
-          if (cancel.isRequested()) {
-            throw new StepCancelledException();
-          }
-          waitForListeners(sc);
-          Map<String, RunRecord.ModelInfo> models = stagedModels(hadoopConf, spec, descriptor, committer);
-          committer.commit();
-          recordOutputs(spark, spec, descriptor, record, counter);
-          synchronized (record) {
-            record.models.putAll(models);
-          }
-          endAttempt(attempt, RunState.SUCCEEDED, null);
-          finish(record, RunState.SUCCEEDED, null, onChange);
-          LOG.info("run {}: step {} succeeded, outputs committed", spec.runId, spec.step);
-          return RunState.SUCCEEDED;
-        } catch (Throwable t) {
-          committer.abort();
-          if (cancel.isRequested() || t instanceof StepCancelledException) {
-            endAttempt(attempt, RunState.CANCELLED, "cancelled");
-            finish(record, RunState.CANCELLED, null, onChange);
-            LOG.warn("run {}: cancelled, nothing committed", spec.runId);
-            return RunState.CANCELLED;
-          }
-          endAttempt(attempt, RunState.FAILED, String.valueOf(t));
-          if (isRetryable(t) && attemptNumber < maxAttempts) {
-            LOG.warn("run {}: attempt {} failed with a retryable error, retrying in {} ms: {}", spec.runId,
-                attemptNumber, backoff * attemptNumber, t.toString());
-            onChange.accept(record);
-            sleep(backoff * attemptNumber);
-            continue;
-          }
-          LOG.error("run {}: step {} failed: {}", spec.runId, spec.step, t.toString(), t);
-          finish(record, RunState.FAILED, t, onChange);
-          return RunState.FAILED;
-        }
-      }
-    } finally {
+    try (RunJobs jobs = RunJobs.watch(spark.sparkContext(), spec.runId, cancel)) {
+      return runAttempts(spark, spec, prepared, record, cancel, jobs.rows(), onChange);
+    }
+  }
+
+  /** What the step needs before its first attempt, every part checked. */
+  private record Prepared(Step step, StepDescriptor descriptor, Params params, OutputCommitter committer) {
+  }
+
+  private static void recordSparkApplication(SparkContext sc, RunRecord record) {
+    synchronized (record) {
+      record.sparkAppId = sc.applicationId();
+      record.sparkUiUrl = sc.uiWebUrl().isDefined() ? sc.uiWebUrl().get() : null;
+      record.sparkMaster = sc.master();
+    }
+  }
+
+  /** Looks the step up, checks its params, inputs, model inputs and output targets where they live. */
+  private Prepared prepare(StepSpec spec, Configuration hadoopConf) throws IOException {
+    Step step = catalog.resolve(spec.step);
+    StepDescriptor descriptor = step.describe();
+    Params params = new Params(new SpecValidator(catalog).validateOrThrow(spec, false));
+    checkInputs(spec, hadoopConf);
+    List<ValidationProblem> modelProblems = ModelInputCheck.problems(spec, descriptor, hadoopConf,
+        step.getClass().getClassLoader(), false);
+    if (!modelProblems.isEmpty()) {
+      throw new InvalidSpecException(modelProblems);
+    }
+    OutputCommitter committer = new OutputCommitter(hadoopConf, spec.runId, spec.outputs);
+    committer.checkTargets();
+    return new Prepared(step, descriptor, params, committer);
+  }
+
+  /**
+   * The run's hold on the SparkContext while the step runs: its job tag, the row counter and late-job canceller
+   * listeners, and task interruption on cancel; all released when the run ends.
+   */
+  private static final class RunJobs implements AutoCloseable {
+    private final SparkContext sc;
+    private final String runTag;
+    private final OutputRowCounter rows;
+    private final LateJobCanceller lateJobs;
+
+    private RunJobs(SparkContext sc, String runTag, OutputRowCounter rows, LateJobCanceller lateJobs) {
+      this.sc = sc;
+      this.runTag = runTag;
+      this.rows = rows;
+      this.lateJobs = lateJobs;
+    }
+
+    static RunJobs watch(SparkContext sc, String runId, CancelToken cancel) {
+      OutputRowCounter rows = new OutputRowCounter(runId);
+      sc.addSparkListener(rows);
+      String runTag = runTag(runId);
+      sc.addJobTag(runTag);
+      LateJobCanceller lateJobs = new LateJobCanceller(sc, runTag, cancel);
+      sc.addSparkListener(lateJobs);
+      // A cancel interrupts the run's tasks: otherwise they run to their end after their job is cancelled, and the
+      // SparkContext's stop waits for them (a SIGTERM'd entrypoint stops Spark itself, it does not die mid-way).
+      sc.setInterruptOnCancel(true);
+      return new RunJobs(sc, runTag, rows, lateJobs);
+    }
+
+    OutputRowCounter rows() {
+      return rows;
+    }
+
+    @Override
+    public void close() {
       sc.setInterruptOnCancel(false);
       sc.removeJobTag(runTag);
-      sc.removeSparkListener(counter);
+      sc.removeSparkListener(rows);
       sc.removeSparkListener(lateJobs);
+    }
+  }
+
+  /** Step retries: the spec's {@code retry.maxAttempts} attempts of the step, each after a growing backoff. */
+  private RunState runAttempts(SparkSession spark, StepSpec spec, Prepared prepared, RunRecord record,
+                               CancelToken cancel, OutputRowCounter rows, Consumer<RunRecord> onChange) {
+    int maxStepAttempts = spec.retry == null ? 1 : Math.max(1, spec.retry.maxAttempts);
+    long backoff = spec.retry == null ? 0 : spec.retry.backoffMillis;
+    for (int attemptNumber = 1; ; attemptNumber++) {
+      RunRecord.Attempt attempt = startAttempt(record, attemptNumber, onChange);
+      try {
+        LOG.info("run {}: step {} attempt {} of {} starting", spec.runId, spec.step, attemptNumber, maxStepAttempts);
+        runAndCommit(spark, spec, prepared, record, cancel, rows, onChange);
+        endAttempt(attempt, RunState.SUCCEEDED, null);
+        finish(record, RunState.SUCCEEDED, null, onChange);
+        LOG.info("run {}: step {} succeeded, outputs committed", spec.runId, spec.step);
+        return RunState.SUCCEEDED;
+      } catch (Exception | LinkageError e) {
+        // LinkageError too: a class missing from the user's jars is the step's failure, said with its cause.
+        prepared.committer().abort();
+        if (cancel.isRequested() || e instanceof StepCancelledException) {
+          endAttempt(attempt, RunState.CANCELLED, "cancelled");
+          finish(record, RunState.CANCELLED, null, onChange);
+          LOG.warn("run {}: cancelled, nothing committed", spec.runId);
+          return RunState.CANCELLED;
+        }
+        endAttempt(attempt, RunState.FAILED, String.valueOf(e));
+        if (isRetryable(e) && attemptNumber < maxStepAttempts) {
+          LOG.warn("run {}: attempt {} failed with a retryable error, retrying in {} ms: {}", spec.runId,
+              attemptNumber, backoff * attemptNumber, e.toString());
+          onChange.accept(record);
+          sleep(backoff * attemptNumber);
+          continue;
+        }
+        LOG.error("run {}: step {} failed: {}", spec.runId, spec.step, e.toString(), e);
+        finish(record, RunState.FAILED, e, onChange);
+        return RunState.FAILED;
+      } catch (Error fatal) {
+        prepared.committer().abort();
+        endAttempt(attempt, RunState.FAILED, String.valueOf(fatal));
+        finish(record, RunState.FAILED, fatal, onChange);
+        throw fatal;
+      }
+    }
+  }
+
+  private static RunRecord.Attempt startAttempt(RunRecord record, int attemptNumber, Consumer<RunRecord> onChange) {
+    RunRecord.Attempt attempt = new RunRecord.Attempt(attemptNumber);
+    attempt.sparkAppId = record.sparkAppId;
+    synchronized (record) {
+      record.attempts.add(attempt);
+      record.metrics.clear(); // the record's metrics are those of the last attempt
+    }
+    onChange.accept(record);
+    return attempt;
+  }
+
+  /** One attempt: the step runs, every output must be staged, then the outputs are committed and recorded. */
+  private static void runAndCommit(SparkSession spark, StepSpec spec, Prepared prepared, RunRecord record,
+                                   CancelToken cancel, OutputRowCounter rows, Consumer<RunRecord> onChange)
+      throws Exception {
+    OutputCommitter committer = prepared.committer();
+    DefaultStepContext context = new DefaultStepContext(spark, spec, prepared.params(), committer, cancel,
+        prepared.descriptor(), (name, value) -> {
+          synchronized (record) {
+            record.metrics.put(name, value);
+          }
+          onChange.accept(record);
+        });
+    prepared.step().run(context);
+    checkAllOutputsWritten(spec, committer);
+    if (cancel.isRequested()) {
+      throw new StepCancelledException();
+    }
+    Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
+    waitForListeners(spark.sparkContext());
+    Map<String, RunRecord.ModelInfo> models = stagedModels(hadoopConf, spec, prepared.descriptor(), committer);
+    committer.commit();
+    recordOutputs(spark, spec, prepared.descriptor(), record, rows);
+    synchronized (record) {
+      record.models.putAll(models);
     }
   }
 

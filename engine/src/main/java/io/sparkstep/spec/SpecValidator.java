@@ -13,7 +13,7 @@ import io.sparkstep.api.ParamDef;
 import io.sparkstep.api.Step;
 import io.sparkstep.api.StepDescriptor;
 import io.sparkstep.spi.record.RunStore;
-import io.sparkstep.runtime.StepCatalog;
+import io.sparkstep.spec.StepCatalog;
 import java.io.File;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -31,7 +31,6 @@ import io.sparkstep.spi.util.EnvInterpolation;
 public final class SpecValidator {
   /** URI schemes that name Hadoop file systems Sparkstep supports for inputs and outputs. */
   public static final Set<String> SCHEMES = Set.of("file", "hdfs", "s3a", "gs", "abfs", "abfss", "viewfs", "wasb", "wasbs");
-  public static final Set<String> ACCELERATORS = Set.of("none", "comet", "rapids");
   /** Run ids name a directory under the home's runs/ and appear in platform job names: a safe, short name. */
   /** Limits that keep a spec readable and its checks fast; a spec beyond them is refused, not truncated. */
   public static final int MAX_PARAMS = 500;
@@ -94,7 +93,7 @@ public final class SpecValidator {
       validateNames("inputs", spec.inputs, descriptor.inputs(), problems);
       validateNames("outputs", spec.outputs, descriptor.outputs(), problems);
       if (checkLocalPaths && !descriptor.modelInputs().isEmpty()) {
-        problems.addAll(io.sparkstep.runtime.ModelInputCheck.problems(spec, descriptor,
+        problems.addAll(io.sparkstep.spec.ModelInputCheck.problems(spec, descriptor,
             new org.apache.hadoop.conf.Configuration(), stepLoader, true));
       }
     }
@@ -105,10 +104,6 @@ public final class SpecValidator {
         spec.sparkConf, connectorLoader, problems));
     problems.addAll(ArtifactOverlap.problems(spec));
     validateResources(spec.resources, problems);
-    if (spec.accelerator != null && !ACCELERATORS.contains(spec.accelerator)) {
-      problems.add(ValidationProblem.of("accelerator", "unknown accelerator '" + spec.accelerator + "'",
-          "use one of none, comet, rapids"));
-    }
     if (spec.retry != null && spec.retry.maxAttempts < 1) {
       problems.add(ValidationProblem.of("retry.maxAttempts", "must be at least 1, was " + spec.retry.maxAttempts,
           "1 means no retry"));

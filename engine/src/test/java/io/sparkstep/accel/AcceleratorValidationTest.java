@@ -1,6 +1,7 @@
 package io.sparkstep.accel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,8 +61,8 @@ class AcceleratorValidationTest {
   @Test
   void rapidsInExplainNeedsNoGpu() {
     StepSpec spec = features("rapids");
-    spec.labels.put(Accelerators.EXPLAIN_LABEL, "true");
-    assertEquals(List.of(), Accelerators.check(spec));
+    assertEquals(List.of(), Accelerators.check(spec, true));
+    assertFalse(Accelerators.check(spec, false).isEmpty(), "a real run still needs GPUs");
   }
 
   @Test

@@ -22,6 +22,7 @@ import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.PlatformException;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.StepOperator;
+import io.sparkstep.spi.SubmitOptions;
 import io.sparkstep.testing.CliCall;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
@@ -188,7 +189,7 @@ class SparkstepLaunchApiTest {
     public StepOperator create(OperatorConfig config) {
       return new StepOperator() {
         @Override
-        public StepRun submit(StepSpec spec, RunContext context) throws PlatformException {
+        public StepRun submit(StepSpec spec, SubmitOptions options, RunContext context) throws PlatformException {
           throw new PlatformException(MESSAGE, true);
         }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.spi.spec.ValidationProblem;
+import io.sparkstep.spi.remote.SparkHadoopConf;
 import io.sparkstep.spi.remote.SpecChannel;
 import io.sparkstep.spi.remote.SpecStaging;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ class SpecStagingTest {
   void aSpecPastTheLimitIsStagedPassedByUriReadBackByTheEntrypointAndDeleted() throws Exception {
     SpecChannel channel = new SpecChannel(1024);
     String staging = tmp.resolve("staging").toUri().toString();
-    Configuration conf = SpecStaging.hadoopConf(Map.of());
+    Configuration conf = SparkHadoopConf.of(Map.of());
     String small = "{\"step\":\"s\"}";
     assertEquals(channel.inlineArguments(small), channel.arguments(small, json -> {
       throw new AssertionError("a spec that fits is not staged");
@@ -64,7 +65,7 @@ class SpecStagingTest {
 
   @Test
   void theHadoopConfComesFromTheSparkConfsHadoopEntries() {
-    Configuration conf = SpecStaging.hadoopConf(Map.of("spark.hadoop.fs.s3a.endpoint", "http://minio:9000",
+    Configuration conf = SparkHadoopConf.of(Map.of("spark.hadoop.fs.s3a.endpoint", "http://minio:9000",
         "spark.executor.memory", "2g"));
     assertEquals("http://minio:9000", conf.get("fs.s3a.endpoint"));
     assertEquals(null, conf.get("executor.memory"));

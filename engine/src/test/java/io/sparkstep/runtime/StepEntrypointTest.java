@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,21 +26,18 @@ class StepEntrypointTest {
   @TempDir
   Path tmp;
 
-  @BeforeAll
-  static void keepJvm() {
-    System.setProperty("sparkstep.entrypoint.noExit", "true");
-    System.setProperty("sparkstep.entrypoint.keepSession", "true");
-  }
-
   /** The kept session is the entrypoint's, not the embedded default's: later test classes of this JVM start clean. */
   @org.junit.jupiter.api.AfterAll
   static void releaseJvm() {
-    System.clearProperty("sparkstep.entrypoint.noExit");
-    System.clearProperty("sparkstep.entrypoint.keepSession");
     scala.Option<org.apache.spark.sql.SparkSession> kept = org.apache.spark.sql.SparkSession.getDefaultSession();
     if (kept.isDefined()) {
       kept.get().stop();
     }
+  }
+
+  /** An entrypoint embedded in this test JVM: the session stays for the next test. */
+  private static StepEntrypoint entrypoint() {
+    return new StepEntrypoint(new StepEntrypoint.Options(false));
   }
 
   private StepSpec generateSpec(String runId, int rows) {
@@ -65,7 +61,7 @@ class StepEntrypointTest {
   void specFileRunsAndWritesRecord() throws Exception {
     Path specFile = tmp.resolve("spec.json");
     Files.writeString(specFile, StepSpecJson.write(generateSpec("from-file", 1234)));
-    assertEquals(ExitCode.SUCCEEDED, StepEntrypoint.run(new String[] {"--spec", specFile.toString()}));
+    assertEquals(ExitCode.SUCCEEDED, entrypoint().run(new String[] {"--spec", specFile.toString()}));
     RunRecord record = record("from-file");
     assertEquals(RunState.SUCCEEDED, record.state);
     assertEquals(1234L, record.outputs.get("trips").rows);
@@ -83,7 +79,7 @@ class StepEntrypointTest {
     spec.runDir = tmp.resolve("runs/fails").toUri().toString();
     spec.retry = new StepSpec.RetrySpec(3, 10);
     spec.params.put("retryable", true);
-    assertEquals(ExitCode.STEP_FAILED, StepEntrypoint.run(new String[] {"--spec-json", StepSpecJson.write(spec)}));
+    assertEquals(ExitCode.STEP_FAILED, entrypoint().run(new String[] {"--spec-json", StepSpecJson.write(spec)}));
     RunRecord record = record("fails");
     assertEquals(RunState.FAILED, record.state);
     assertEquals(3, record.attempts.size(), "a retryable failure is tried maxAttempts times");
@@ -93,11 +89,11 @@ class StepEntrypointTest {
 
   @Test
   void invalidInputExitsTwo() {
-    assertEquals(ExitCode.INVALID_INPUT, StepEntrypoint.run(new String[] {"--spec-json", "{not json"}));
-    assertEquals(ExitCode.INVALID_INPUT, StepEntrypoint.run(new String[] {"--bogus"}));
+    assertEquals(ExitCode.INVALID_INPUT, entrypoint().run(new String[] {"--spec-json", "{not json"}));
+    assertEquals(ExitCode.INVALID_INPUT, entrypoint().run(new String[] {"--bogus"}));
     StepSpec spec = generateSpec("bad", 10);
     spec.params.put("rows", "lots");
-    assertEquals(ExitCode.INVALID_INPUT, StepEntrypoint.run(new String[] {"--spec-json", StepSpecJson.write(spec)}));
+    assertEquals(ExitCode.INVALID_INPUT, entrypoint().run(new String[] {"--spec-json", StepSpecJson.write(spec)}));
     StepSpec missingInput = new StepSpec();
     missingInput.step = "trip-features";
     missingInput.runId = "missing-input";
@@ -105,7 +101,7 @@ class StepEntrypointTest {
     missingInput.inputs.put("trips", ArtifactSpec.ofUri(tmp.resolve("nope").toUri().toString()));
     missingInput.inputs.put("zones", ArtifactSpec.ofUri(tmp.resolve("nope2").toUri().toString()));
     missingInput.outputs.put("features", ArtifactSpec.ofUri(tmp.resolve("f").toUri().toString()));
-    assertEquals(ExitCode.INVALID_INPUT, StepEntrypoint.run(new String[] {"--spec-json", StepSpecJson.write(missingInput)}));
+    assertEquals(ExitCode.INVALID_INPUT, entrypoint().run(new String[] {"--spec-json", StepSpecJson.write(missingInput)}));
   }
 
   @Test
@@ -164,12 +160,46 @@ class StepEntrypointTest {
     next.runId = "after-kill";
     next.params.put("seconds", 1);
     next.runDir = tmp.resolve("runs/after-kill").toUri().toString();
-    assertEquals(ExitCode.SUCCEEDED, StepEntrypoint.run(new String[] {"--spec-json", StepSpecJson.write(next)}));
+    assertEquals(ExitCode.SUCCEEDED, entrypoint().run(new String[] {"--spec-json", StepSpecJson.write(next)}));
     assertFalse(Files.exists(leftover), "the dead run's staging is gone at once, not after an hour");
     assertFalse(Files.exists(tmp.resolve(".killed-out.sparkstep-owner-killed")), "and its owner marker");
     assertTrue(Files.isDirectory(out), "the next run committed");
     try (var left = Files.list(tmp)) {
       assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".killed-out")), "nothing hidden left");
     }
+  }
+
+  @Test
+  void cancelBeforeTheRunRecordsCancelledAndStartsNoStep() throws Exception {
+    StepEntrypoint entrypoint = entrypoint();
+    entrypoint.cancel();
+    assertEquals(ExitCode.CANCELLED, entrypoint.run(new String[] {"--spec-json",
+        StepSpecJson.write(generateSpec("cancelled-early", 100))}));
+    assertEquals(RunState.CANCELLED, record("cancelled-early").state);
+    assertFalse(Files.exists(tmp.resolve("cancelled-early-trips")), "the step never ran");
+  }
+
+  @Test
+  void cancelWhileTheStepRunsStopsItsJobsAndCommitsNothing() throws Exception {
+    StepSpec spec = new StepSpec();
+    spec.runId = "cancelled-running";
+    spec.step = "io.sparkstep.testing.SlowStep";
+    spec.params.put("seconds", 120);
+    spec.outputs.put("out", ArtifactSpec.ofUri(tmp.resolve("cancelled-out").toUri().toString()));
+    spec.runDir = tmp.resolve("runs/cancelled-running").toUri().toString();
+    StepEntrypoint entrypoint = entrypoint();
+    java.util.concurrent.CompletableFuture<Integer> exit = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> entrypoint.run(new String[] {"--spec-json", StepSpecJson.write(spec)}));
+    Path recordFile = tmp.resolve("runs/cancelled-running/record.json");
+    long deadline = System.currentTimeMillis() + 90_000;
+    while (System.currentTimeMillis() < deadline && !(Files.exists(recordFile)
+        && RunRecordJson.read(Files.readString(recordFile)).state == RunState.RUNNING)) {
+      Thread.sleep(100);
+    }
+    assertEquals(RunState.RUNNING, record("cancelled-running").state, "the step started");
+    entrypoint.cancel();
+    assertEquals(ExitCode.CANCELLED, exit.get(60, TimeUnit.SECONDS), "ends long before the step's 120 s");
+    assertEquals(RunState.CANCELLED, record("cancelled-running").state);
+    assertFalse(Files.exists(tmp.resolve("cancelled-out")), "nothing committed");
   }
 }

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * A configured flavor, ready to run steps: one named operator. The engine validates the spec first, then calls
- * {@link #validate(StepSpec)} so the flavor can refuse what it cannot map (a resource, a GPU request), then
- * {@link #submit}.
+ * {@link #validate(StepSpec, SubmitOptions)} so the flavor can refuse what it cannot map (a resource, a GPU request),
+ * then {@link #submit}. The spec handed to both is the caller's: a flavor that needs it changed works on a copy.
  */
 public interface StepOperator {
 
@@ -19,6 +19,14 @@ public interface StepOperator {
    */
   default List<ValidationProblem> validate(StepSpec spec) {
     return List.of();
+  }
+
+  /**
+   * {@link #validate(StepSpec)} for a submission with these options; a flavor whose checks depend on them (a
+   * detached local run gets its own JVM) overrides this one.
+   */
+  default List<ValidationProblem> validate(StepSpec spec, SubmitOptions options) {
+    return validate(spec);
   }
 
   /**
@@ -41,11 +49,12 @@ public interface StepOperator {
 
   /**
    * Launches the run and returns at once with its handle. The spec is validated, has its run id, operator reference
-   * and run directory filled in; {@code context} holds the record to keep up to date.
+   * and run directory filled in; {@code options} say how the caller follows it; {@code context} holds the record to
+   * keep up to date.
    *
    * @throws PlatformException when the platform refuses the submission or cannot be reached
    */
-  StepRun submit(StepSpec spec, RunContext context) throws PlatformException;
+  StepRun submit(StepSpec spec, SubmitOptions options, RunContext context) throws PlatformException;
 
   /**
    * A handle for a run submitted earlier, perhaps by another process, from its stored record: for

@@ -14,6 +14,7 @@ import io.sparkstep.spi.AbstractStepRun;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.util.JavaCommand;
+import io.sparkstep.spi.SubmitOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ final class ChildProcessRun extends AbstractStepRun {
     this.pid = pid;
   }
 
-  static ChildProcessRun start(StepSpec spec, RunContext context, OperatorConfig config) {
+  static ChildProcessRun start(StepSpec spec, SubmitOptions options, RunContext context, OperatorConfig config) {
     Path driverDir = context.runDir().resolve("driver");
     StepSpec childSpec = spec.copy();
     childSpec.runDir = driverDir.toUri().toString();
@@ -92,6 +93,9 @@ final class ChildProcessRun extends AbstractStepRun {
           userJars);
       command.add("--spec");
       command.add(specFile.toString());
+      if (options.explain()) {
+        command.add(StepEntrypoint.EXPLAIN_FLAG);
+      }
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(context.logFile().toFile()));
       builder.environment().putAll(childEnv);

@@ -2,6 +2,7 @@ package io.sparkstep.flavor.local;
 
 import io.sparkstep.spi.spec.MemorySize;
 import io.sparkstep.spi.accel.Accelerators;
+import io.sparkstep.spi.accel.Accelerator;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.spec.ResourceSpec;
@@ -10,6 +11,7 @@ import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.StepOperator;
+import io.sparkstep.spi.SubmitOptions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,8 +27,9 @@ final class LocalOperator implements StepOperator {
     this.config = config;
   }
 
-  boolean inProcess(StepSpec spec) {
-    return !"process".equals(config.get(LocalFlavor.ISOLATION)) && !detached(spec) && !accelerated(spec);
+  /** A detached run outlives this process, so it gets a child JVM, as accelerated runs and isolation=process do. */
+  boolean inProcess(StepSpec spec, SubmitOptions options) {
+    return !"process".equals(config.get(LocalFlavor.ISOLATION)) && !options.detached() && !accelerated(spec);
   }
 
   /**
@@ -35,11 +38,8 @@ final class LocalOperator implements StepOperator {
    * Spark's mutable class loader, which the entrypoint sets up before Spark starts.
    */
   static boolean accelerated(StepSpec spec) {
-    return !"none".equals(Accelerators.nameOf(spec));
-  }
-
-  static boolean detached(StepSpec spec) {
-    return "true".equals(spec.labels.get("sparkstep.detach"));
+    // An unknown name is the submitter's problem to report (once); here it only counts as not in-process.
+    return Accelerator.byId(Accelerators.nameOf(spec)) != Accelerator.NONE;
   }
 
   @Override
@@ -54,13 +54,18 @@ final class LocalOperator implements StepOperator {
 
   @Override
   public List<ValidationProblem> validate(StepSpec spec) {
+    return validate(spec, SubmitOptions.FOLLOWED);
+  }
+
+  @Override
+  public List<ValidationProblem> validate(StepSpec spec, SubmitOptions options) {
     List<ValidationProblem> problems = new ArrayList<>();
     if (accelerated(spec)) {
       problems.addAll(Accelerators.checkThisMachine(spec));
-      if (problems.isEmpty() && Accelerators.check(spec).isEmpty()) {
+      if (problems.isEmpty() && Accelerators.check(spec, options.explain()).isEmpty()) {
         try {
           // Up front, so a jar that cannot be had fails here, not in the child; downloads it once into ~/.m2.
-          Accelerators.plan(spec);
+          Accelerators.plan(spec, options.explain());
         } catch (io.sparkstep.spi.spec.InvalidSpecException e) {
           problems.addAll(e.problems());
         }
@@ -102,7 +107,7 @@ final class LocalOperator implements StepOperator {
       problems.add(ValidationProblem.of("resources.cpu", r.cpu + " cores requested, this machine has "
           + Runtime.getRuntime().availableProcessors(), "lower resources.cpu"));
     }
-    if (r.memory != null && inProcess(spec) && MemorySize.isMemory(r.memory)) {
+    if (r.memory != null && inProcess(spec, options) && MemorySize.isMemory(r.memory)) {
       long wantedMiB = MemorySize.memoryMiB(r.memory);
       long haveMiB = Runtime.getRuntime().maxMemory() / (1024 * 1024);
       if (wantedMiB > haveMiB * 105 / 100) {
@@ -114,14 +119,16 @@ final class LocalOperator implements StepOperator {
   }
 
   @Override
-  public StepRun submit(StepSpec spec, RunContext context) {
-    if (inProcess(spec)) {
-      if (spec.runDir == null) {
-        spec.runDir = context.runDir().toUri().toString();
+  public StepRun submit(StepSpec spec, SubmitOptions options, RunContext context) {
+    if (inProcess(spec, options)) {
+      // The caller's spec stays as it was given: the run directory goes into this run's own copy.
+      StepSpec inProcessSpec = spec.copy();
+      if (inProcessSpec.runDir == null) {
+        inProcessSpec.runDir = context.runDir().toUri().toString();
       }
-      return InProcessRun.start(spec, context, config);
+      return InProcessRun.start(inProcessSpec, context, config);
     }
-    return ChildProcessRun.start(spec, context, config);
+    return ChildProcessRun.start(spec, options, context, config);
   }
 
   @Override

@@ -62,7 +62,12 @@ public enum Accelerator {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The accelerator named {@code name}, or null when there is none of that name. */
+  /** What a user may name, for messages: {@code none, comet or rapids}. */
+  public static String choices() {
+    return "none, comet (native CPU) or rapids (NVIDIA GPU)";
+  }
+
+  /** The accelerator named {@code name} (exactly its {@link #id()}), or null when there is none of that name. */
   public static Accelerator byId(String name) {
     for (Accelerator accelerator : values()) {
       if (accelerator.id().equals(name)) {

@@ -7,12 +7,12 @@ import java.util.Map;
  * What a step's accelerator adds to its Spark application: jars to load through {@code spark.jars}/{@code --jars}
  * (resolved to local files or image paths) and Spark conf. Every flavor applies it the same way.
  */
-public record AcceleratorPlan(String accelerator, List<String> jars, Map<String, String> sparkConf) {
+public record AcceleratorPlan(Accelerator accelerator, List<String> jars, Map<String, String> sparkConf) {
   public static AcceleratorPlan none() {
-    return new AcceleratorPlan("none", List.of(), Map.of());
+    return new AcceleratorPlan(Accelerator.NONE, List.of(), Map.of());
   }
 
   public boolean isNone() {
-    return "none".equals(accelerator);
+    return accelerator == Accelerator.NONE;
   }
 }

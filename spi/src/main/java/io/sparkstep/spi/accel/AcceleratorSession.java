@@ -45,17 +45,16 @@ public final class AcceleratorSession implements AutoCloseable {
   }
 
   /** Prepares this JVM for the spec's accelerator; throws {@link InvalidSpecException} for what cannot run here. */
-  public static AcceleratorSession start(StepSpec spec) {
+  public static AcceleratorSession start(StepSpec spec, boolean explain) {
     Accelerator accelerator = Accelerators.of(spec);
     if (accelerator == Accelerator.NONE) {
       return new AcceleratorSession(accelerator, AcceleratorPlan.none(), false, null, null);
     }
-    List<ValidationProblem> problems = new ArrayList<>(Accelerators.check(spec));
+    List<ValidationProblem> problems = new ArrayList<>(Accelerators.check(spec, explain));
     problems.addAll(Accelerators.checkThisMachine(spec));
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);
     }
-    boolean explain = Accelerators.isExplain(spec);
     SparkConf launcherConf = new SparkConf();
     AcceleratorPlan plan;
     ClassLoader previous = null;
@@ -64,9 +63,9 @@ public final class AcceleratorSession implements AutoCloseable {
       // Also when the jar is already on the JVM's class path (a local child JVM with Comet, an image's extraClassPath):
       // loading it again in a child loader would split Comet's shuffle classes from Spark's package.
       // The launcher passed the jars (--jars / spark.jars in the image) and the conf: only coverage is ours.
-      plan = new AcceleratorPlan(accelerator.id(), List.of(), Accelerators.profileConf(accelerator, explain));
+      plan = new AcceleratorPlan(accelerator, List.of(), Accelerators.profileConf(accelerator, explain));
     } else {
-      plan = Accelerators.plan(spec);
+      plan = Accelerators.plan(spec, explain);
       previous = Thread.currentThread().getContextClassLoader();
       Thread.currentThread().setContextClassLoader(new MutableURLClassLoader(urls(plan.jars()), previous));
     }

@@ -25,8 +25,8 @@ import java.util.Map;
 public final class Accelerators {
   /** Operator setting that gives the operator's runs an accelerator when the run names none. */
   public static final String OPERATOR_SETTING = "accelerator";
-  /** Spec label that marks an {@code explain} run: RAPIDS plans on the CPU, nothing needs a GPU. */
-  public static final String EXPLAIN_LABEL = "sparkstep.explain";
+  /** The spec's field. */
+  public static final String ACCELERATOR_FIELD = "accelerator";
   /** Conf a launcher sets when it applied the plan; the entrypoint then does not resolve the jars again. */
   public static final String APPLIED_CONF = "spark.sparkstep.accelerator";
   /** Where Sparkstep images keep accelerator jars (also what {@link AcceleratorJarResolver} looks at). */
@@ -35,21 +35,27 @@ public final class Accelerators {
   private Accelerators() {
   }
 
+  /** The spec's accelerator as written (the spec is a JSON document), {@code none} when it names none. */
   public static String nameOf(StepSpec spec) {
-    return spec.accelerator == null ? "none" : spec.accelerator.toLowerCase(Locale.ROOT);
+    return spec.accelerator == null ? Accelerator.NONE.id() : spec.accelerator;
   }
 
+  /**
+   * The one place a spec's accelerator name becomes the {@link Accelerator}; everything after works with the enum.
+   *
+   * @throws InvalidSpecException for a name that is none of them
+   */
   public static Accelerator of(StepSpec spec) {
     Accelerator accelerator = Accelerator.byId(nameOf(spec));
     if (accelerator == null) {
-      throw new InvalidSpecException("accelerator", "unknown accelerator '" + spec.accelerator + "'",
-          "use none, comet (native CPU) or rapids (NVIDIA GPU)");
+      throw new InvalidSpecException(List.of(unknown(ACCELERATOR_FIELD, spec.accelerator)));
     }
     return accelerator;
   }
 
-  public static boolean isExplain(StepSpec spec) {
-    return "true".equals(spec.labels.get(EXPLAIN_LABEL));
+  /** The problem of a name that is no accelerator, in a spec's field or an operator's setting. */
+  public static ValidationProblem unknown(String field, String name) {
+    return ValidationProblem.of(field, "unknown accelerator '" + name + "'", "use " + Accelerator.choices());
   }
 
   /** Gives the spec the operator's {@value #OPERATOR_SETTING} setting when the run itself names no accelerator. */
@@ -65,14 +71,18 @@ public final class Accelerators {
    * anything: an unknown name, RAPIDS without GPUs (outside explain), Comet without off-heap memory.
    */
   public static List<ValidationProblem> check(StepSpec spec) {
+    return check(spec, false);
+  }
+
+  /** {@link #check(StepSpec)} for a run that really runs or ({@code explain}) only explains its plans on the CPU. */
+  public static List<ValidationProblem> check(StepSpec spec, boolean explain) {
     List<ValidationProblem> problems = new ArrayList<>();
     Accelerator accelerator = Accelerator.byId(nameOf(spec));
     if (accelerator == null) {
-      problems.add(ValidationProblem.of("accelerator", "unknown accelerator '" + spec.accelerator + "'",
-          "use none, comet (native CPU) or rapids (NVIDIA GPU)"));
+      problems.add(unknown(ACCELERATOR_FIELD, spec.accelerator));
       return problems;
     }
-    if (accelerator == Accelerator.RAPIDS && !isExplain(spec) && (spec.resources == null || spec.resources.gpus <= 0)) {
+    if (accelerator == Accelerator.RAPIDS && !explain && (spec.resources == null || spec.resources.gpus <= 0)) {
       problems.add(ValidationProblem.of("accelerator", "rapids runs Spark SQL on GPUs but the step asks for none "
               + "(resources.gpus is 0)",
           "request GPUs (--resources gpus=1) on a spark-submit or kubernetes operator, or see what would run on a GPU "
@@ -131,13 +141,22 @@ public final class Accelerators {
     return plan(spec, AcceleratorJarResolver.fromEnvironment());
   }
 
+  /** {@link #plan(StepSpec)} for a run that only explains its plans: the profile's explain-only settings too. */
+  public static AcceleratorPlan plan(StepSpec spec, boolean explain) {
+    return plan(spec, explain, AcceleratorJarResolver.fromEnvironment());
+  }
+
   public static AcceleratorPlan plan(StepSpec spec, AcceleratorJarResolver resolver) {
-    Accelerator accelerator = checked(spec);
+    return plan(spec, false, resolver);
+  }
+
+  private static AcceleratorPlan plan(StepSpec spec, boolean explain, AcceleratorJarResolver resolver) {
+    Accelerator accelerator = checked(spec, explain);
     if (accelerator == Accelerator.NONE) {
       return AcceleratorPlan.none();
     }
     Path jar = resolver.resolve(accelerator.artifact());
-    return build(spec, accelerator, jar.toAbsolutePath().toString());
+    return build(accelerator, explain, jar.toAbsolutePath().toString());
   }
 
   /**
@@ -145,24 +164,24 @@ public final class Accelerators {
    * {@value #IMAGE_JAR_DIR}): the jar is named with Spark's {@code local:} scheme, nothing is downloaded here.
    */
   public static AcceleratorPlan planForImage(StepSpec spec, String jarDir) {
-    Accelerator accelerator = checked(spec);
+    Accelerator accelerator = checked(spec, false);
     if (accelerator == Accelerator.NONE) {
       return AcceleratorPlan.none();
     }
     String dir = jarDir.endsWith("/") ? jarDir : jarDir + "/";
-    return build(spec, accelerator, "local://" + dir + accelerator.artifact().fileName());
+    return build(accelerator, false, "local://" + dir + accelerator.artifact().fileName());
   }
 
-  private static Accelerator checked(StepSpec spec) {
-    List<ValidationProblem> problems = check(spec);
+  private static Accelerator checked(StepSpec spec, boolean explain) {
+    List<ValidationProblem> problems = check(spec, explain);
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);
     }
     return of(spec);
   }
 
-  private static AcceleratorPlan build(StepSpec spec, Accelerator accelerator, String jar) {
-    Map<String, String> conf = profileConf(accelerator, isExplain(spec));
+  private static AcceleratorPlan build(Accelerator accelerator, boolean explain, String jar) {
+    Map<String, String> conf = profileConf(accelerator, explain);
     String plainPath = jar.startsWith("local://") ? jar.substring("local://".length()) : jar;
     if (accelerator == Accelerator.COMET) {
       // Comet's shuffle manager and memory hooks are loaded by the JVM's own class loader on drivers and executors
@@ -171,7 +190,7 @@ public final class Accelerators {
       conf.put("spark.executor.extraClassPath", plainPath);
     }
     conf.put(APPLIED_CONF, accelerator.id());
-    return new AcceleratorPlan(accelerator.id(), List.of(jar), conf);
+    return new AcceleratorPlan(accelerator, List.of(jar), conf);
   }
 
   /** The profile's conf, with the explain-only settings when planning for {@code explain}. */

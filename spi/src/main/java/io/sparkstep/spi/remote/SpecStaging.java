@@ -4,7 +4,6 @@ import io.sparkstep.spi.spec.ValidationProblem;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -54,20 +53,6 @@ public final class SpecStaging {
     Path path = new Path(uri);
     FileSystem fs = path.getFileSystem(conf);
     fs.delete(path, false);
-  }
-
-  /**
-   * The Hadoop conf of a Spark conf's {@code spark.hadoop.*} entries (what Spark itself gives its file systems):
-   * credentials and endpoints of the staging location come from the operator's {@code conf.spark.hadoop.*}.
-   */
-  public static Configuration hadoopConf(Map<String, String> sparkConf) {
-    Configuration conf = new Configuration();
-    sparkConf.forEach((key, value) -> {
-      if (key.startsWith("spark.hadoop.") && value != null) {
-        conf.set(key.substring("spark.hadoop.".length()), value);
-      }
-    });
-    return conf;
   }
 
   /**

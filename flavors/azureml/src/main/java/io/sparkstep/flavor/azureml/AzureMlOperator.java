@@ -13,6 +13,7 @@ import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.PlatformException;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.StepOperator;
+import io.sparkstep.spi.SubmitOptions;
 import io.sparkstep.spi.remote.SpecChannel;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -85,7 +86,7 @@ final class AzureMlOperator implements StepOperator {
   }
 
   @Override
-  public StepRun submit(StepSpec spec, RunContext context) throws PlatformException {
+  public StepRun submit(StepSpec spec, SubmitOptions options, RunContext context) throws PlatformException {
     AzureMlJobs jobs = jobs();
     String name = jobName(spec.runId);
     String staging = trimSlash(config.get(AzureMlFlavor.STAGING_URI)) + "/" + spec.runId;

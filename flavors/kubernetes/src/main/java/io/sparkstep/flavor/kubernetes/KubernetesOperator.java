@@ -12,7 +12,9 @@ import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.PlatformException;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.StepOperator;
+import io.sparkstep.spi.SubmitOptions;
 import io.sparkstep.spi.remote.SpecChannel;
+import io.sparkstep.spi.remote.SparkHadoopConf;
 import io.sparkstep.spi.remote.SpecStaging;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -78,7 +80,7 @@ final class KubernetesOperator implements StepOperator {
   }
 
   @Override
-  public StepRun submit(StepSpec spec, RunContext context) throws PlatformException {
+  public StepRun submit(StepSpec spec, SubmitOptions options, RunContext context) throws PlatformException {
     SubmissionPlan plan = plan(spec);
     if (!plan.problems().isEmpty()) {
       throw context.failed(new InvalidSpecException(plan.problems()));
@@ -109,7 +111,7 @@ final class KubernetesOperator implements StepOperator {
     try {
       specArguments = SPEC_CHANNEL.arguments(StepSpecJson.write(driverSpec), json -> {
         String uri = SpecStaging.write(SpecStaging.location(settings.uploadPath(), spec.runId), json,
-            SpecStaging.hadoopConf(settings.conf()));
+            SparkHadoopConf.of(settings.conf()));
         // recorded before the pod exists: whoever observes the run's end deletes the copy (KubernetesRun)
         record.platform.put(SpecStaging.RECORD_KEY, uri);
         context.save();

@@ -3,6 +3,7 @@ package io.sparkstep.flavor.kubernetes;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sparkstep.api.RunState;
 import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.remote.SparkHadoopConf;
 import io.sparkstep.spi.remote.SpecStaging;
 import java.io.IOException;
 import java.time.Instant;
@@ -59,7 +60,7 @@ final class RunCleanup {
       return;
     }
     try {
-      SpecStaging.delete(uri, SpecStaging.hadoopConf(settings.conf()));
+      SpecStaging.delete(uri, SparkHadoopConf.of(settings.conf()));
     } catch (IOException | RuntimeException e) {
       LOG.warn("cannot delete the staged spec {} of run {}: {}", uri, record.runId, e.toString());
     }

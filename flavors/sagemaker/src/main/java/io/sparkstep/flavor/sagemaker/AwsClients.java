@@ -71,9 +71,9 @@ final class AwsClients implements AutoCloseable {
     if (endpoint != null && !endpoint.isBlank()) {
       builder.endpointOverride(URI.create(endpoint));
     }
-    int attempts = config.getInt(SageMakerSettings.MAX_ATTEMPTS);
+    int sdkAttempts = config.getInt(SageMakerSettings.SDK_ATTEMPTS);
     builder.overrideConfiguration(ClientOverrideConfiguration.builder()
-        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(attempts).build())
+        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(sdkAttempts).build())
         .build());
     return builder;
   }

@@ -12,6 +12,7 @@ import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.PlatformException;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.StepOperator;
+import io.sparkstep.spi.SubmitOptions;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -99,7 +100,7 @@ final class SageMakerOperator implements StepOperator {
   }
 
   @Override
-  public StepRun submit(StepSpec spec, RunContext context) throws PlatformException {
+  public StepRun submit(StepSpec spec, SubmitOptions options, RunContext context) throws PlatformException {
     RunRecord record = context.record();
     String jobName = TrainingJobRequest.jobName(spec.runId);
     SpecStore store = specStore();

@@ -43,7 +43,8 @@ final class SageMakerSettings {
       "comma-separated security group ids (VpcConfig); needs subnets");
   static final String TAG_PREFIX = "tag.";
   static final String ENV_PREFIX = "env.";
-  static final ConfigOption MAX_ATTEMPTS = ConfigOption.ofInt("maxAttempts", 6,
+  /** AWS SDK attempts per API call (the user's key stays {@code maxAttempts}); not step retries. */
+  static final ConfigOption SDK_ATTEMPTS = ConfigOption.ofInt("maxAttempts", 6,
       "API attempts per call; throttling and 5xx are retried with backoff and jitter")
       .checkedBy(SettingCheck.atLeast(1));
   static final ConfigOption POLL_MILLIS = ConfigOption.ofLong("pollMillis", 10000,
@@ -53,7 +54,7 @@ final class SageMakerSettings {
       LOGS_ENDPOINT, S3_ENDPOINT, INSTANCE_TYPE, VOLUME_GB, MAX_RUNTIME, SUBNETS, SECURITY_GROUPS,
       ConfigOption.optional(TAG_PREFIX, null, "tag.KEY=VALUE adds a tag to every training job"),
       ConfigOption.optional(ENV_PREFIX, null, "env.NAME=VALUE adds an environment variable to the container"),
-      MAX_ATTEMPTS, POLL_MILLIS);
+      SDK_ATTEMPTS, POLL_MILLIS);
 
   private SageMakerSettings() {
   }

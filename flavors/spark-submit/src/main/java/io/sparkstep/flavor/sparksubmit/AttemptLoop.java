@@ -133,7 +133,7 @@ final class AttemptLoop {
         attempt.sparkAppId = record.sparkAppId;
       }
     }
-    int max = launch.settings().maxAttempts();
+    int max = launch.settings().submitAttempts();
     if (state == RunState.FAILED && submissionFailure && !run.cancelRequested() && run.owner() && number < max) {
       long wait = launch.settings().backoffMillis() * number;
       run.log("sparkstep: attempt " + number + " of " + max + " failed before the step started (" + error

@@ -6,6 +6,7 @@ import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.StepSpecJson;
 import io.sparkstep.spi.RunSecrets;
 import io.sparkstep.spi.remote.SpecChannel;
+import io.sparkstep.spi.remote.SparkHadoopConf;
 import io.sparkstep.spi.remote.SpecStaging;
 import io.sparkstep.spi.util.Redactor;
 import java.io.IOException;
@@ -42,10 +43,18 @@ final class SparkSubmitLaunch {
   private final Path applicationJar;
   private final AcceleratorPlan accelerator;
   private final StandaloneMaster master;
+  /** {@code run --detach}: a plain process the submitter does not follow, instead of a launcher handle. */
+  private final boolean detached;
   private Set<Long> childrenBefore = Set.of();
 
   SparkSubmitLaunch(SparkSubmitSettings settings, StepSpec spec, SparkDistribution spark, Path applicationJar,
       AcceleratorPlan accelerator) {
+    this(settings, spec, spark, applicationJar, accelerator, false);
+  }
+
+  SparkSubmitLaunch(SparkSubmitSettings settings, StepSpec spec, SparkDistribution spark, Path applicationJar,
+      AcceleratorPlan accelerator, boolean detached) {
+    this.detached = detached;
     this.settings = settings;
     this.spec = spec;
     this.spark = spark;
@@ -147,7 +156,7 @@ final class SparkSubmitLaunch {
 
   /** The Hadoop conf of the staging location: the operator's {@code conf.spark.hadoop.*}. */
   org.apache.hadoop.conf.Configuration stagingConf() {
-    return SpecStaging.hadoopConf(settings.conf());
+    return SparkHadoopConf.of(settings.conf());
   }
 
   /**
@@ -263,7 +272,7 @@ final class SparkSubmitLaunch {
   }
 
   boolean detached() {
-    return "true".equals(spec.labels.get("sparkstep.detach"));
+    return detached;
   }
 
   /**

@@ -16,6 +16,7 @@ import io.sparkstep.spi.PlatformException;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.StepOperator;
 import io.sparkstep.spi.util.SparkstepHome;
+import io.sparkstep.spi.SubmitOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -98,7 +99,7 @@ final class SparkSubmitOperator implements StepOperator {
   }
 
   @Override
-  public StepRun submit(StepSpec spec, RunContext context) throws PlatformException {
+  public StepRun submit(StepSpec spec, SubmitOptions options, RunContext context) throws PlatformException {
     Path home = SparkstepHome.resolve();
     SparkDistribution spark;
     Path appJar;
@@ -116,20 +117,21 @@ final class SparkSubmitOperator implements StepOperator {
     } catch (RuntimeException e) {
       throw context.failed(new PlatformException("cannot prepare spark-submit: " + e.getMessage(), e, false));
     }
-    SparkSubmitLaunch launch = new SparkSubmitLaunch(settings, spec, spark, appJar, accelerator);
+    SparkSubmitLaunch launch = new SparkSubmitLaunch(settings, spec, spark, appJar, accelerator,
+        options.detached());
     preflight(launch, context);
     return SparkSubmitRun.start(context, launch);
   }
 
   /**
-   * Checks that need the cluster: a reachable master (tried maxAttempts times with backoff) and, on standalone,
+   * Checks that need the cluster: a reachable master (tried submitAttempts times with backoff) and, on standalone,
    * a request that fits. Failures end the run here, recorded, with one clear error.
    */
   private void preflight(SparkSubmitLaunch launch, RunContext context) throws PlatformException {
     if (settings.masterKind() != MasterKind.STANDALONE) {
       return;
     }
-    int max = settings.maxAttempts();
+    int max = settings.submitAttempts();
     for (int attempt = 1; ; attempt++) {
       String unreachable = unreachableMaster();
       if (unreachable == null) {

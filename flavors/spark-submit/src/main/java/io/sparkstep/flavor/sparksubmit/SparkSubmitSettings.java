@@ -36,7 +36,8 @@ final class SparkSubmitSettings {
   static final ConfigOption PACKAGES = ConfigOption.ofList("packages", "comma-separated Maven coordinates (--packages)");
   static final ConfigOption FILES = ConfigOption.ofList("files",
       "comma-separated files placed in each executor's working directory");
-  static final ConfigOption MAX_ATTEMPTS = ConfigOption.ofInt("maxAttempts", 1, "submission attempts: a driver that "
+  /** Submission attempts (the user's key stays {@code maxAttempts}); not the spec's step retries. */
+  static final ConfigOption SUBMIT_ATTEMPTS = ConfigOption.ofInt("maxAttempts", 1, "submission attempts: a driver that "
       + "never started (master unreachable, driver could not launch) is submitted again")
       .checkedBy(SettingCheck.atLeast(1));
   static final ConfigOption BACKOFF_MILLIS = ConfigOption.ofLong("backoffMillis", 2000,
@@ -48,7 +49,7 @@ final class SparkSubmitSettings {
       ConfigOption.optional("queue", null, "YARN queue (--queue); only for master=yarn"),
       ConfigOption.optional("principal", null, "Kerberos principal (--principal), with keytab"),
       ConfigOption.optional("keytab", null, "path of the Kerberos keytab (--keytab), with principal"),
-      MAX_ATTEMPTS, BACKOFF_MILLIS,
+      SUBMIT_ATTEMPTS, BACKOFF_MILLIS,
       ConfigOption.optional("conf.", null, "conf.spark.KEY=VALUE: Spark conf for every run of this operator"),
       ConfigOption.optional("env.", null, "env.NAME=VALUE: environment of the driver (and executors); "
           + "use ${VAR} for secrets"));
@@ -143,8 +144,8 @@ final class SparkSubmitSettings {
     return config.withPrefix("env.");
   }
 
-  int maxAttempts() {
-    return config.getInt(MAX_ATTEMPTS);
+  int submitAttempts() {
+    return config.getInt(SUBMIT_ATTEMPTS);
   }
 
   long backoffMillis() {

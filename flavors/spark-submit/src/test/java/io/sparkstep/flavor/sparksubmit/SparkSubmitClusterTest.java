@@ -222,7 +222,7 @@ class SparkSubmitClusterTest {
     Path out = data.resolve("slow");
     // detached (run --detach): a plain spark-submit child, followed by pid and records, not by a launcher handle
     StepRun run = operator(op).step(SlowStep.class).param("seconds", 90).param("partitions", 2)
-        .output("out", out.toUri().toString()).label("sparkstep.detach", "true").submit();
+        .output("out", out.toUri().toString()).detached().submit();
     // logs --follow yields the step's own log line while the run is still going: streamed, not after exit
     Iterator<String> follow = run.logs(true).iterator();
     String seen = null;

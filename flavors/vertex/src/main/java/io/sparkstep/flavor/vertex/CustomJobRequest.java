@@ -54,8 +54,7 @@ final class CustomJobRequest {
   }
 
   /**
-   * The spec's labels without Sparkstep's own ({@code sparkstep.detach}: how the CLI follows the run, not something
-   * to label a job with, and not a valid Vertex label key).
+   * The spec's labels without those in Sparkstep's {@code sparkstep.} namespace (not a valid Vertex label key).
    */
   static Map<String, String> userLabels(StepSpec spec) {
     Map<String, String> labels = new LinkedHashMap<>(spec.labels);

@@ -16,6 +16,7 @@ import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.PlatformException;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.StepOperator;
+import io.sparkstep.spi.SubmitOptions;
 import io.sparkstep.spi.remote.SpecChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,7 @@ final class VertexOperator implements StepOperator {
   }
 
   @Override
-  public StepRun submit(StepSpec spec, RunContext context) throws PlatformException {
+  public StepRun submit(StepSpec spec, SubmitOptions options, RunContext context) throws PlatformException {
     VertexSettings settings = new VertexSettings(config);
     ObjectStore store = new ObjectStore(settings.project);
     String runDirUri = settings.stagingUri + "/runs/" + spec.runId;

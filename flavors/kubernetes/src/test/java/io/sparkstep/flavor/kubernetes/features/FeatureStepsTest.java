@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.sparkstep.flavor.kubernetes.KubernetesSettings;
-import io.sparkstep.flavor.kubernetes.PodTemplates;
+import io.sparkstep.flavor.kubernetes.settings.KubernetesSettings;
+import io.sparkstep.flavor.kubernetes.settings.PodTemplates;
 import io.sparkstep.spi.spec.StepSpecJson;
 import io.sparkstep.spi.spec.ResourceSpec;
 import io.sparkstep.spi.spec.StepSpec;
@@ -282,7 +282,7 @@ class FeatureStepsTest {
     Pod profile = PodTemplates.parse("test", "profile", "apiVersion: v1\nkind: Pod\nspec:\n"
         + "  terminationGracePeriodSeconds: 7\n");
     PlanInputs inputs = new PlanInputs(profile, PodTemplates.empty(), driver, executor, List.of(),
-        Map.of("spark.from.cpu.profile", "yes"), new io.sparkstep.spi.accel.AcceleratorPlan("rapids",
+        Map.of("spark.from.cpu.profile", "yes"), new io.sparkstep.spi.accel.AcceleratorPlan(io.sparkstep.spi.accel.Accelerator.RAPIDS,
             List.of("local:///opt/x/rapids.jar"), Map.of("spark.plugins", "com.nvidia.spark.SQLPlugin")), List.of());
     SubmissionPlan plan = PlanBuilder.build(spec, settings, DRIVER_POD, inputs);
     assertEquals(List.of(), plan.problems());
