@@ -49,7 +49,7 @@ public final class BenchmarkRunner {
     public static Settings full() {
       List<String> all = new ArrayList<>(List.of("trip-features", "bench-aggregate", "bench-join", "bench-regex"));
       // The training step (samples-ml, on the CLI's classpath with Spark ML) when it is there.
-      if (new io.sparkstep.runtime.StepCatalog().listed().containsKey("bench-train")) {
+      if (new io.sparkstep.spec.StepCatalog().listed().containsKey("bench-train")) {
         all.add("bench-train");
       }
       return new Settings(2_000_000, 10_000_000, List.of(100_000L, 1_000_000L, 10_000_000L, 100_000_000L), 1, 4, all,

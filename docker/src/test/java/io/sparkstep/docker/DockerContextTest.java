@@ -178,10 +178,10 @@ class DockerContextTest {
     String engineDest = copies("Dockerfile").stream().filter(c -> c.sources().contains("jars/")).findFirst()
         .orElseThrow().dest();
     assertEquals("local://" + engineDest + "sparkstep-engine.jar",
-        io.sparkstep.flavor.kubernetes.KubernetesSettings.IMAGE_ENGINE_JAR);
+        io.sparkstep.flavor.kubernetes.settings.KubernetesSettings.IMAGE_ENGINE_JAR);
     String scriptDest = copies("Dockerfile.gpu").stream()
         .filter(c -> c.sources().contains("bin/getGpusResources.sh")).findFirst().orElseThrow().dest();
-    assertEquals(io.sparkstep.flavor.kubernetes.KubernetesSettings.IMAGE_DISCOVERY_SCRIPT, scriptDest);
+    assertEquals(io.sparkstep.flavor.kubernetes.settings.KubernetesSettings.IMAGE_DISCOVERY_SCRIPT, scriptDest);
     try (JarFile engine = new JarFile(CONTEXT.resolve("jars/sparkstep-engine.jar").toFile())) {
       assertTrue(engine.getEntry("io/sparkstep/runtime/StepEntrypoint.class") != null, "the entrypoint");
       assertTrue(engine.getEntry("io/sparkstep/spi/accel/profiles/gpu.conf") != null, "the RAPIDS profile");

@@ -11,7 +11,7 @@ import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.docker.userstep.ImageProbeStep;
 import io.sparkstep.api.ExitCode;
 import io.sparkstep.api.RunState;
-import io.sparkstep.flavor.kubernetes.KubernetesSettings;
+import io.sparkstep.flavor.kubernetes.settings.KubernetesSettings;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunRecordJson;
 import io.sparkstep.runtime.StepEntrypoint;

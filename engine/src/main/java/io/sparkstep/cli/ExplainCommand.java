@@ -7,7 +7,7 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.spi.record.RunRecord;
-import io.sparkstep.runtime.StepCatalog;
+import io.sparkstep.spec.StepCatalog;
 import io.sparkstep.spi.spec.ArtifactSpec;
 import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spi.spec.StepSpec;

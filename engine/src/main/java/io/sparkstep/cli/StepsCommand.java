@@ -4,7 +4,7 @@ import io.sparkstep.api.ParamDef;
 import io.sparkstep.api.Step;
 import io.sparkstep.api.StepDescriptor;
 import io.sparkstep.spi.util.UserJars;
-import io.sparkstep.runtime.StepCatalog;
+import io.sparkstep.spec.StepCatalog;
 import io.sparkstep.spi.util.SparkstepHome;
 import java.util.Map;
 import java.util.concurrent.Callable;

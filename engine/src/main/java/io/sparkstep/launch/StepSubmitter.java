@@ -6,7 +6,7 @@ import io.sparkstep.api.SubmitException;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunStore;
-import io.sparkstep.runtime.StepCatalog;
+import io.sparkstep.spec.StepCatalog;
 import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spec.SpecValidator;
 import io.sparkstep.spi.spec.StepSpec;

@@ -13,7 +13,6 @@ import io.sparkstep.api.ParamDef;
 import io.sparkstep.api.Step;
 import io.sparkstep.api.StepDescriptor;
 import io.sparkstep.spi.record.RunStore;
-import io.sparkstep.runtime.StepCatalog;
 import java.io.File;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -94,7 +93,7 @@ public final class SpecValidator {
       validateNames("inputs", spec.inputs, descriptor.inputs(), problems);
       validateNames("outputs", spec.outputs, descriptor.outputs(), problems);
       if (checkLocalPaths && !descriptor.modelInputs().isEmpty()) {
-        problems.addAll(io.sparkstep.runtime.ModelInputCheck.problems(spec, descriptor,
+        problems.addAll(io.sparkstep.spec.ModelInputCheck.problems(spec, descriptor,
             new org.apache.hadoop.conf.Configuration(), stepLoader, true));
       }
     }

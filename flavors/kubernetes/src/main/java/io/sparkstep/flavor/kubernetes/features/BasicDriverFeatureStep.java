@@ -1,6 +1,6 @@
 package io.sparkstep.flavor.kubernetes.features;
 
-import io.sparkstep.flavor.kubernetes.KubernetesSettings;
+import io.sparkstep.flavor.kubernetes.settings.KubernetesSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

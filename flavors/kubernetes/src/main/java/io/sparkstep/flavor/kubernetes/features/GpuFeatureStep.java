@@ -2,8 +2,8 @@ package io.sparkstep.flavor.kubernetes.features;
 
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
-import io.sparkstep.flavor.kubernetes.KubernetesSettings;
-import io.sparkstep.flavor.kubernetes.PodTemplates;
+import io.sparkstep.flavor.kubernetes.settings.KubernetesSettings;
+import io.sparkstep.flavor.kubernetes.settings.PodTemplates;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

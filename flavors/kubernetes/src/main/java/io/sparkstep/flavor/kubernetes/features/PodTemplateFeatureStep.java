@@ -1,6 +1,6 @@
 package io.sparkstep.flavor.kubernetes.features;
 
-import io.sparkstep.flavor.kubernetes.PodTemplates;
+import io.sparkstep.flavor.kubernetes.settings.PodTemplates;
 
 /**
  * The templates the later steps add to: the profiles of {@code spark-conf/pod-templates/} (the driver template

@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.sparkstep.flavor.kubernetes.PodTemplates;
+import io.sparkstep.flavor.kubernetes.settings.PodTemplates;
 import io.sparkstep.spi.spec.ResourceSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -2,8 +2,8 @@ package io.sparkstep.flavor.kubernetes.features;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Toleration;
-import io.sparkstep.flavor.kubernetes.PodTemplates;
-import io.sparkstep.flavor.kubernetes.ScheduleParsing;
+import io.sparkstep.flavor.kubernetes.settings.PodTemplates;
+import io.sparkstep.flavor.kubernetes.settings.ScheduleParsing;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.sparkstep.flavor.kubernetes.features;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.sparkstep.flavor.kubernetes.KubernetesSettings;
-import io.sparkstep.flavor.kubernetes.PodTemplates;
+import io.sparkstep.flavor.kubernetes.settings.KubernetesSettings;
+import io.sparkstep.flavor.kubernetes.settings.PodTemplates;
 import io.sparkstep.spi.spec.ResourceSpec;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.ValidationProblem;

@@ -1,6 +1,6 @@
 package io.sparkstep.flavor.kubernetes.features;
 
-import io.sparkstep.flavor.kubernetes.VolumeSpec;
+import io.sparkstep.flavor.kubernetes.settings.VolumeSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.sparkstep.flavor.kubernetes.KubernetesSettings;
-import io.sparkstep.flavor.kubernetes.PodTemplates;
+import io.sparkstep.flavor.kubernetes.settings.KubernetesSettings;
+import io.sparkstep.flavor.kubernetes.settings.PodTemplates;
 import io.sparkstep.spi.spec.StepSpecJson;
 import io.sparkstep.spi.spec.ResourceSpec;
 import io.sparkstep.spi.spec.StepSpec;
