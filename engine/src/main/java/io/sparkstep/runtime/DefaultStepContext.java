@@ -1,5 +1,6 @@
 package io.sparkstep.runtime;
 
+import io.sparkstep.spec.ModelArtifacts;
 import io.sparkstep.spi.accel.UncountedPlans;
 import io.sparkstep.api.Params;
 import io.sparkstep.api.Resources;

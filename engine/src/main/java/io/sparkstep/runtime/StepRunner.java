@@ -1,5 +1,8 @@
 package io.sparkstep.runtime;
 
+import io.sparkstep.spec.ModelArtifacts;
+import io.sparkstep.spec.ModelInputCheck;
+import io.sparkstep.spec.StepCatalog;
 import io.sparkstep.api.Params;
 import io.sparkstep.api.RetryableStepException;
 import io.sparkstep.api.RunState;

@@ -1,5 +1,6 @@
 package io.sparkstep.flavor.kubernetes;
 
+import io.sparkstep.flavor.kubernetes.settings.KubernetesSettings;
 import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.ConfigOption;
 import io.sparkstep.spi.Flavor;

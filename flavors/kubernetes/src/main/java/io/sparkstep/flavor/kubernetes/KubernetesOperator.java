@@ -1,5 +1,7 @@
 package io.sparkstep.flavor.kubernetes;
 
+import io.sparkstep.flavor.kubernetes.settings.KubeAccess;
+import io.sparkstep.flavor.kubernetes.settings.KubernetesSettings;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.flavor.kubernetes.features.PlanBuilder;

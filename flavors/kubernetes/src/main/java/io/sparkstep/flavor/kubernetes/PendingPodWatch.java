@@ -1,5 +1,6 @@
 package io.sparkstep.flavor.kubernetes;
 
+import io.sparkstep.flavor.kubernetes.settings.KubernetesSettings;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sparkstep.flavor.kubernetes.features.SubmissionPlan;
 import io.sparkstep.spi.record.RunRecord;

@@ -1,5 +1,6 @@
 package io.sparkstep.flavor.kubernetes;
 
+import io.sparkstep.flavor.kubernetes.settings.KubernetesSettings;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sparkstep.api.RunState;
 import io.sparkstep.spi.record.RunRecord;

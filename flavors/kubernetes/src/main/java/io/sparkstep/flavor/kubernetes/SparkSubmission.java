@@ -1,5 +1,8 @@
 package io.sparkstep.flavor.kubernetes;
 
+import io.sparkstep.flavor.kubernetes.settings.KubeAccess;
+import io.sparkstep.flavor.kubernetes.settings.PodTemplates;
+import io.sparkstep.flavor.kubernetes.settings.KubernetesSettings;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sparkstep.flavor.kubernetes.features.SubmissionPlan;
 import io.sparkstep.runtime.StepEntrypoint;

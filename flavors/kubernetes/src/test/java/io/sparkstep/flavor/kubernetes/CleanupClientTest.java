@@ -3,6 +3,8 @@ package io.sparkstep.flavor.kubernetes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.sparkstep.flavor.kubernetes.settings.KubeAccess;
+import io.sparkstep.flavor.kubernetes.settings.KubernetesSettings;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;

@@ -3,6 +3,7 @@ package io.sparkstep.flavor.kubernetes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkstep.flavor.kubernetes.settings.KubernetesSettings;
 import io.sparkstep.spi.spec.ResourceSpec;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.OperatorConfig;

@@ -3,6 +3,8 @@ package io.sparkstep.flavor.kubernetes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkstep.flavor.kubernetes.settings.ScheduleParsing;
+import io.sparkstep.flavor.kubernetes.settings.KubernetesSettings;
 import io.sparkstep.spi.spec.ValidationProblem;
 import java.util.List;
 import java.util.Map;

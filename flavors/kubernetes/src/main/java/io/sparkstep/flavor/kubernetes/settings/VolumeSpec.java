@@ -1,4 +1,4 @@
-package io.sparkstep.flavor.kubernetes;
+package io.sparkstep.flavor.kubernetes.settings;
 
 import io.sparkstep.spi.spec.ValidationProblem;
 import java.util.ArrayList;

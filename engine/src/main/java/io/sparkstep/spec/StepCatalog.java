@@ -1,4 +1,4 @@
-package io.sparkstep.runtime;
+package io.sparkstep.spec;
 
 import io.sparkstep.api.Step;
 import io.sparkstep.spi.spec.InvalidSpecException;

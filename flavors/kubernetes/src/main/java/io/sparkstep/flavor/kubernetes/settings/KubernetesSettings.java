@@ -1,4 +1,4 @@
-package io.sparkstep.flavor.kubernetes;
+package io.sparkstep.flavor.kubernetes.settings;
 
 import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.ConfigOption;
@@ -258,7 +258,7 @@ public final class KubernetesSettings {
   }
 
   /** Keys of a Secret's data, as the API server allows them. */
-  static final java.util.regex.Pattern SECRET_DATA_KEY = java.util.regex.Pattern.compile("[-._a-zA-Z0-9]{1,253}");
+  public static final java.util.regex.Pattern SECRET_DATA_KEY = java.util.regex.Pattern.compile("[-._a-zA-Z0-9]{1,253}");
 
   public static boolean isDnsSubdomain(String name) {
     return name != null && name.length() <= 253 && DNS_SUBDOMAIN.matcher(name).matches();

@@ -1,4 +1,4 @@
-package io.sparkstep.runtime;
+package io.sparkstep.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.sparkstep.flavor.kubernetes;
+package io.sparkstep.flavor.kubernetes.settings;
 
 import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
  * the {@code kubeconfig} setting, {@code $KUBECONFIG} or {@code ~/.kube/config}), else the pod's own service account
  * when Sparkstep itself runs in a cluster. Credentials stay in the kubeconfig: nothing here copies them.
  */
-final class KubeAccess {
+public final class KubeAccess {
   /** fabric8 reads the kubeconfig location from this system property (before $KUBECONFIG). */
   private static final String KUBECONFIG_PROPERTY = "kubeconfig";
   private static final Object SUBMISSION_LOCK = new Object();
@@ -50,7 +50,7 @@ final class KubeAccess {
   }
 
   /** Problems finding the cluster, found by reading files only. */
-  static List<ValidationProblem> problems(KubernetesSettings settings) {
+  public static List<ValidationProblem> problems(KubernetesSettings settings) {
     List<ValidationProblem> problems = new ArrayList<>();
     File file = kubeconfigFile(settings);
     if (settings.kubeconfig() != null && !file.isFile()) {
@@ -94,7 +94,7 @@ final class KubeAccess {
   }
 
   /** fabric8 client configuration for this operator's own calls (watch, logs, delete). */
-  static Config clientConfig(KubernetesSettings settings) {
+  public static Config clientConfig(KubernetesSettings settings) {
     File file = kubeconfigFile(settings);
     Config config;
     if (file != null && file.isFile()) {
@@ -117,14 +117,14 @@ final class KubeAccess {
    * A client that tries each call once: cleaning up after a failed submission must not make the user wait through
    * fabric8's retry backoff (about 20 s) when the API server cannot be reached, in which case nothing was created.
    */
-  static KubernetesClient clientWithoutRetries(KubernetesSettings settings) {
+  public static KubernetesClient clientWithoutRetries(KubernetesSettings settings) {
     Config config = clientConfig(settings);
     config.setRequestRetryBackoffLimit(0);
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   /** The {@code k8s://} master for Spark: apiServer, else the context's cluster. */
-  static String sparkMaster(KubernetesSettings settings) {
+  public static String sparkMaster(KubernetesSettings settings) {
     if (settings.apiServer() != null) {
       return masterUrl(settings.apiServer());
     }
@@ -136,7 +136,7 @@ final class KubeAccess {
    * the way fabric8 does (system property, then $KUBECONFIG); the property is process-wide, so submissions that
    * name a file take turns.
    */
-  static <T> T withKubeconfig(KubernetesSettings settings, Callable<T> submission) throws Exception {
+  public static <T> T withKubeconfig(KubernetesSettings settings, Callable<T> submission) throws Exception {
     File file = kubeconfigFile(settings);
     synchronized (SUBMISSION_LOCK) {
       String before = System.getProperty(KUBECONFIG_PROPERTY);

@@ -1,4 +1,4 @@
-package io.sparkstep.flavor.kubernetes;
+package io.sparkstep.flavor.kubernetes.settings;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
