@@ -24,8 +24,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
@@ -179,7 +177,7 @@ public final class StepEntrypoint {
     RunRecord record = new RunRecord(spec.runId, spec.step,
         spec.operator == null ? null : spec.operator.name, spec.operator == null ? null : spec.operator.flavor);
     record.host = hostName();
-    RecordWriter writer = new RecordWriter(spec.runDir);
+    RunDirRecordWriter writer = new RunDirRecordWriter(spec.runDir);
     // From here a cancel ends the run CANCELLED; the first record says so to whoever watches (Spark takes seconds).
     writer.write(record, null);
     if (cancel.isRequested()) {
@@ -218,7 +216,7 @@ public final class StepEntrypoint {
   private record SparkStart(SparkSession spark, AcceleratorSession acceleration, Integer exitCode) {
   }
 
-  private SparkStart startSpark(StepSpec spec, Arguments arguments, RunRecord record, RecordWriter writer) {
+  private SparkStart startSpark(StepSpec spec, Arguments arguments, RunRecord record, RunDirRecordWriter writer) {
     AcceleratorSession acceleration = null;
     try {
       // Before Spark starts: the accelerator's jars must be loadable when the SparkContext loads its plugins.
@@ -245,14 +243,14 @@ public final class StepEntrypoint {
     }
   }
 
-  private static void failBeforeStep(RunRecord record, RecordWriter writer, Exception cause) {
+  private static void failBeforeStep(RunRecord record, RunDirRecordWriter writer, Exception cause) {
     record.fail(cause);
     record.transition(RunState.FAILED);
     writer.write(record, null);
   }
 
   private int runStep(SparkSession spark, AcceleratorSession acceleration, StepSpec spec, RunRecord record,
-                      RecordWriter writer) {
+                      RunDirRecordWriter writer) {
     RunState state;
     try {
       state = new StepRunner().run(spark, spec, record, cancel, r -> {
@@ -275,7 +273,7 @@ public final class StepEntrypoint {
   }
 
   /** A cancel came before the step started: nothing to abort, the record says CANCELLED. */
-  private static int cancelledBeforeStep(RunRecord record, RecordWriter writer) {
+  private static int cancelledBeforeStep(RunRecord record, RunDirRecordWriter writer) {
     record.transition(RunState.CANCELLED);
     writer.write(record, null);
     System.err.println("sparkstep: run " + record.runId + " CANCELLED before the step started");
@@ -294,38 +292,6 @@ public final class StepEntrypoint {
       return InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {
       return "unknown";
-    }
-  }
-
-  /** Writes the record into the run directory on any Hadoop file system; failures are reported, never fatal. */
-  static final class RecordWriter {
-    private final String runDir;
-
-    RecordWriter(String runDir) {
-      this.runDir = runDir != null ? runDir : System.getenv(RUN_DIR_ENV);
-    }
-
-    synchronized void write(RunRecord record, SparkSession spark) {
-      if (runDir == null) {
-        return;
-      }
-      try {
-        Configuration conf = spark != null ? spark.sparkContext().hadoopConfiguration() : hadoopConfFromSparkConf();
-        Path dir = new Path(runDir);
-        FileSystem fs = dir.getFileSystem(conf);
-        fs.mkdirs(dir);
-        Path tmp = new Path(dir, ".record.json." + UUID.randomUUID() + ".tmp");
-        try (FSDataOutputStream out = fs.create(tmp, true)) {
-          out.write(RunRecordJson.write(record).getBytes(StandardCharsets.UTF_8));
-        }
-        Path target = new Path(dir, "record.json");
-        fs.delete(target, false);
-        if (!fs.rename(tmp, target)) {
-          throw new IOException("rename failed");
-        }
-      } catch (IOException | RuntimeException e) {
-        System.err.println("sparkstep: could not write the run record to " + runDir + ": " + e);
-      }
     }
   }
 
