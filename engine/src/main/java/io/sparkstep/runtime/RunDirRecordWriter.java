@@ -1,7 +1,7 @@
 package io.sparkstep.runtime;
 
-import io.sparkstep.record.RunRecord;
-import io.sparkstep.record.RunRecordJson;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.record.RunRecordJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
