@@ -1,4 +1,4 @@
-package io.sparkstep.util;
+package io.sparkstep.spi.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
