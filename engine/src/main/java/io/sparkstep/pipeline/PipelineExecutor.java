@@ -70,9 +70,12 @@ final class PipelineExecutor {
         running.values().forEach(StepRun::cancel);
       }
       for (Map.Entry<String, StepRun> entry : List.copyOf(running.entrySet())) {
-        if (entry.getValue().state().isFinal()) {
+        RunState state = entry.getValue().state();
+        if (state.isFinal()) {
           finished(entry.getKey(), entry.getValue());
           running.remove(entry.getKey());
+        } else if (record.step(entry.getKey()).map(e -> e.state != PipelineStepState.of(state)).orElse(false)) {
+          this.store.update(id, r -> r.step(entry.getKey()).orElseThrow().state = PipelineStepState.of(state));
         }
       }
       record = skipAfterFailures(pipeline);

@@ -50,8 +50,11 @@ class FarePipelineEmbeddedTest {
         "one prediction per feature row");
 
     RunStore runs = new RunStore(home);
+    String sparkApp = runs.load(record.steps.get(0).runId).orElseThrow().sparkAppId;
     for (PipelineRunRecord.StepEntry step : record.steps) {
       RunRecord stepRecord = runs.load(step.runId).orElseThrow();
+      // Local steps run in the pipeline's JVM: one Spark application (one start) for all four.
+      assertEquals(sparkApp, stepRecord.sparkAppId, step.id + " shares the pipeline's SparkContext");
       assertEquals(run.id(), stepRecord.pipelineRun, step.id);
       assertEquals(step.id, stepRecord.pipelineStep);
       assertEquals(RunState.SUCCEEDED, stepRecord.state, step.id);
