@@ -49,6 +49,11 @@ public final class Sparkstep {
     return new Sparkstep(name, home);
   }
 
+  /** A pipeline launch: {@code Sparkstep.pipeline(p).submit()} runs its steps, each on its own operator. */
+  public static io.sparkstep.pipeline.PipelineLaunch pipeline(io.sparkstep.pipeline.Pipeline pipeline) {
+    return new io.sparkstep.pipeline.PipelineLaunch(pipeline);
+  }
+
   public Sparkstep step(Class<? extends Step> stepClass) {
     spec.step = stepClass.getName();
     return this;

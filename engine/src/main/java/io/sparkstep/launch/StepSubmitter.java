@@ -94,6 +94,8 @@ public final class StepSubmitter {
     }
     runs.reserve(prepared.runId);
     RunRecord record = new RunRecord(prepared.runId, prepared.step, config.name(), config.flavor());
+    record.pipelineRun = prepared.labels.get(RunRecord.PIPELINE_RUN_LABEL);
+    record.pipelineStep = prepared.labels.get(RunRecord.PIPELINE_STEP_LABEL);
     RunContext context = new RunContext(record, runs, config);
     record.logUri = context.logFile().toUri().toString();
     runs.saveSpec(prepared);
@@ -109,6 +111,18 @@ public final class StepSubmitter {
       context.failed(new PlatformException(io.sparkstep.registry.LoadFailure.describe(e), e, false));
       throw e;
     }
+  }
+
+  /**
+   * Every problem {@link #submit} would refuse {@code spec} for on {@code operatorName}, launching nothing: how a
+   * pipeline checks each of its steps as {@code run} does before any of them starts.
+   */
+  public List<ValidationProblem> check(String operatorName, StepSpec spec) {
+    OperatorConfig config = operators.get(operatorName == null ? OperatorStore.DEFAULT_OPERATOR : operatorName);
+    Flavor flavor = flavors.get(config.flavor());
+    RunSecrets.register(spec, config);
+    StepOperator operator = flavor.create(config);
+    return validate(prepare(spec, config), config, flavor, operator);
   }
 
   /**

@@ -46,6 +46,12 @@ public class RunRecord {
   /** Where the full logs are (a file, a pod, a log stream). */
   public String logUri;
   public String host;
+  /** The pipeline run this run is a step of (absent for a run of its own), from the spec's label of that name. */
+  public String pipelineRun;
+  /** The id of the pipeline step this run is, beside {@link #pipelineRun}. */
+  public String pipelineStep;
+  public static final String PIPELINE_RUN_LABEL = "sparkstep.pipelineRun";
+  public static final String PIPELINE_STEP_LABEL = "sparkstep.pipelineStep";
   /** Platform key: why the state is UNKNOWN (the platform's error); gone once the platform answers again. */
   public static final String UNREACHABLE = "unreachable";
   /** Platform key: why the platform holds the run back (unschedulable pod, image pull back-off), while it does. */

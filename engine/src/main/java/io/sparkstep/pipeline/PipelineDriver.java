@@ -1,0 +1,40 @@
+package io.sparkstep.pipeline;
+
+import io.sparkstep.api.RunState;
+import io.sparkstep.launch.StepSubmitter;
+import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.util.SparkstepHome;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The main class of a detached pipeline run ({@code pipeline run --detach}): drives the stored run to its end in
+ * this JVM and exits with the pipeline's exit code. SIGTERM (or any other end of the JVM) cancels the running steps.
+ */
+public final class PipelineDriver {
+  private PipelineDriver() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    io.sparkstep.util.ScrubbingPrintStream.install();
+    String id = args[0];
+    Path home = SparkstepHome.resolve();
+    PipelineSubmitter submitter = new PipelineSubmitter(new StepSubmitter(home, new FlavorRegistry()), home);
+    PipelineRun run = submitter.start(id);
+    Thread cancelOnExit = new Thread(() -> {
+      if (!run.state().isFinal()) {
+        run.cancel();
+        try {
+          run.await(Duration.ofSeconds(60));
+        } catch (Exception ignored) {
+          // exiting anyway
+        }
+      }
+    }, "sparkstep-pipeline-cancel-on-exit");
+    Runtime.getRuntime().addShutdownHook(cancelOnExit);
+    RunState state = run.await(Duration.ofDays(365));
+    Runtime.getRuntime().removeShutdownHook(cancelOnExit);
+    System.err.println("pipeline run " + id + " " + state);
+    System.exit(state.exitCode());
+  }
+}

@@ -1,0 +1,194 @@
+package io.sparkstep.pipeline;
+
+import io.sparkstep.api.RunRecordView;
+import io.sparkstep.api.RunState;
+import io.sparkstep.api.StepDescriptor;
+import io.sparkstep.api.StepRun;
+import io.sparkstep.launch.StepSubmitter;
+import io.sparkstep.spec.InvalidSpecException;
+import io.sparkstep.spec.StepSpec;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Drives one pipeline run to its end in this process: starts every ready step (all its upstream steps SUCCEEDED), up
+ * to {@code parallelism} at once, each through {@link StepSubmitter} (the path of {@code run --operator}); skips the
+ * steps after one that failed or was cancelled while independent branches go on; stops the running steps when a
+ * cancel is requested (by this process, or by another through the run's record). Every change is stored first, so
+ * any other process sees where the run stands. Steps on the local operator run in this JVM and so share its embedded
+ * SparkSession.
+ */
+final class PipelineExecutor {
+  /** How often the driver looks for a cancel request from another process while no step changes state. */
+  private static final long POLL_MILLIS = 500;
+  private final StepSubmitter submitter;
+  private final PipelineRunStore store;
+  private final Path home;
+  private final String id;
+  private final Semaphore changed = new Semaphore(0);
+  private volatile boolean cancelRequested;
+  private final Map<String, StepRun> running = new LinkedHashMap<>();
+
+  PipelineExecutor(StepSubmitter submitter, PipelineRunStore store, Path home, String id) {
+    this.submitter = submitter;
+    this.store = store;
+    this.home = home;
+    this.id = id;
+  }
+
+  /** Asks the run to stop: running steps are cancelled through their flavors, no further step starts. */
+  void cancel() {
+    cancelRequested = true;
+    changed.release();
+  }
+
+  RunState run() throws InterruptedException {
+    Pipeline pipeline = store.pipeline(id);
+    String store = StepSpecs.store(pipeline, home);
+    PipelineRunRecord record = this.store.update(id, r -> {
+      r.state = RunState.RUNNING;
+      if (r.startedAt == null) {
+        r.startedAt = Instant.now();
+      }
+      ProcessHandle self = ProcessHandle.current();
+      r.driverPid = Long.toString(self.pid());
+      r.driverStartedAt = self.info().startInstant().orElse(null);
+    });
+    int parallelism = Math.max(1, record.parallelism);
+    Map<String, StepDescriptor> descriptors = new HashMap<>();
+    boolean cancelling = false;
+    while (true) {
+      record = this.store.load(id);
+      if (!cancelling && (cancelRequested || record.cancelRequested)) {
+        cancelling = true;
+        running.values().forEach(StepRun::cancel);
+      }
+      for (Map.Entry<String, StepRun> entry : List.copyOf(running.entrySet())) {
+        RunState state = entry.getValue().state();
+        if (state.isFinal()) {
+          finished(entry.getKey(), entry.getValue());
+          running.remove(entry.getKey());
+        } else if (record.step(entry.getKey()).map(e -> e.state != PipelineStepState.of(state)).orElse(false)) {
+          this.store.update(id, r -> r.step(entry.getKey()).orElseThrow().state = PipelineStepState.of(state));
+        }
+      }
+      record = skipAfterFailures(pipeline);
+      if (!cancelling) {
+        for (PipelineStep step : pipeline.steps) {
+          if (running.size() >= parallelism) {
+            break;
+          }
+          PipelineRunRecord.StepEntry entry = record.step(step.id).orElseThrow();
+          if (entry.state == PipelineStepState.PENDING && upstreamSucceeded(step, record)) {
+            start(pipeline, step, store, record, descriptors);
+            record = this.store.load(id);
+          }
+        }
+      }
+      if (running.isEmpty()) {
+        break;
+      }
+      changed.tryAcquire(POLL_MILLIS, TimeUnit.MILLISECONDS);
+      changed.drainPermits();
+    }
+    boolean cancelled = cancelling;
+    return this.store.update(id, r -> end(r, cancelled)).state;
+  }
+
+  private static boolean upstreamSucceeded(PipelineStep step, PipelineRunRecord record) {
+    return step.upstream().stream().allMatch(up -> record.step(up)
+        .map(e -> e.state == PipelineStepState.SUCCEEDED).orElse(false));
+  }
+
+  /** Marks SKIPPED every pending step downstream of one that failed, was cancelled or was skipped. */
+  private PipelineRunRecord skipAfterFailures(Pipeline pipeline) {
+    return store.update(id, r -> {
+      boolean again = true;
+      while (again) {
+        again = false;
+        for (PipelineStep step : pipeline.steps) {
+          PipelineRunRecord.StepEntry entry = r.step(step.id).orElseThrow();
+          if (entry.state != PipelineStepState.PENDING) {
+            continue;
+          }
+          for (String up : step.upstream()) {
+            PipelineStepState upState = r.step(up).map(e -> e.state).orElse(PipelineStepState.FAILED);
+            if (upState == PipelineStepState.FAILED || upState == PipelineStepState.CANCELLED
+                || upState == PipelineStepState.SKIPPED) {
+              entry.state = PipelineStepState.SKIPPED;
+              entry.error = "not run: step '" + up + "' " + upState.name().toLowerCase();
+              again = true;
+              break;
+            }
+          }
+        }
+      }
+    });
+  }
+
+  private void start(Pipeline pipeline, PipelineStep step, String artifactStore, PipelineRunRecord record,
+                     Map<String, StepDescriptor> descriptors) {
+    String stepRunId = StepSubmitter.newRunId();
+    Map<String, Map<String, String>> upstream = new HashMap<>();
+    record.steps.forEach(e -> upstream.put(e.id, e.outputs));
+    // The run id is stored before the run starts: a process that looks meanwhile knows which run to follow.
+    store.update(id, r -> {
+      PipelineRunRecord.StepEntry entry = r.step(step.id).orElseThrow();
+      entry.runId = stepRunId;
+      entry.state = PipelineStepState.SUBMITTED;
+    });
+    try {
+      StepDescriptor descriptor = descriptors.computeIfAbsent(step.id, s -> StepSpecs.describe(step, home));
+      StepSpec spec = StepSpecs.of(pipeline, step, descriptor, artifactStore, id, stepRunId, upstream);
+      StepRun run = submitter.submit(pipeline.operatorOf(step), spec);
+      run.addListener(r -> changed.release());
+      running.put(step.id, run);
+    } catch (io.sparkstep.api.SubmitException | RuntimeException e) {
+      store.update(id, r -> {
+        PipelineRunRecord.StepEntry entry = r.step(step.id).orElseThrow();
+        entry.state = PipelineStepState.FAILED;
+        entry.error = "not started: " + io.sparkstep.util.Redactor.scrub(String.valueOf(e.getMessage()));
+      });
+    }
+  }
+
+  private void finished(String stepId, StepRun run) {
+    RunRecordView view = run.record();
+    store.update(id, r -> {
+      PipelineRunRecord.StepEntry entry = r.step(stepId).orElseThrow();
+      entry.state = PipelineStepState.of(view.state());
+      entry.outputs.clear();
+      entry.outputs.putAll(view.outputUris());
+      entry.outputs.putAll(view.modelsWritten());
+      entry.error = view.errorMessage();
+    });
+  }
+
+  /** The pipeline's end: FAILED with the first failed step's cause, else CANCELLED, else SUCCEEDED. */
+  private static void end(PipelineRunRecord r, boolean cancelled) {
+    PipelineRunRecord.StepEntry failed = r.steps.stream().filter(e -> e.state == PipelineStepState.FAILED)
+        .findFirst().orElse(null);
+    for (PipelineRunRecord.StepEntry entry : r.steps) {
+      if (!entry.state.isFinal()) {
+        entry.state = PipelineStepState.CANCELLED;
+      }
+    }
+    if (failed != null) {
+      r.state = RunState.FAILED;
+      r.error = "step '" + failed.id + "' failed: " + failed.error;
+    } else if (cancelled || r.steps.stream().anyMatch(e -> e.state != PipelineStepState.SUCCEEDED)) {
+      r.state = RunState.CANCELLED;
+      r.error = "cancelled";
+    } else {
+      r.state = RunState.SUCCEEDED;
+      r.error = null;
+    }
+    r.endedAt = Instant.now();
+  }
+}

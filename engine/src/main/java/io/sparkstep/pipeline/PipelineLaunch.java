@@ -1,0 +1,57 @@
+package io.sparkstep.pipeline;
+
+import io.sparkstep.launch.StepSubmitter;
+import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.util.SparkstepHome;
+import java.nio.file.Path;
+
+/**
+ * The Java API's launch of a pipeline, from {@link io.sparkstep.launch.Sparkstep#pipeline}:
+ *
+ * <pre>
+ *   PipelineRun run = Sparkstep.pipeline(Pipeline.builder("fares")...build()).parallelism(2).submit();
+ *   run.await(Duration.ofMinutes(30));
+ * </pre>
+ */
+public final class PipelineLaunch {
+  private final Pipeline pipeline;
+  private Path home = SparkstepHome.resolve();
+  private String operator;
+  private int parallelism = PipelineSubmitter.DEFAULT_PARALLELISM;
+
+  public PipelineLaunch(Pipeline pipeline) {
+    this.pipeline = pipeline;
+  }
+
+  /** The Sparkstep home (operators, run records) to use instead of the default one. */
+  public PipelineLaunch home(Path home) {
+    this.home = home;
+    return this;
+  }
+
+  /** The operator of the steps that name none, instead of the pipeline's. */
+  public PipelineLaunch operator(String name) {
+    this.operator = name;
+    return this;
+  }
+
+  public PipelineLaunch parallelism(int steps) {
+    this.parallelism = steps;
+    return this;
+  }
+
+  /**
+   * Validates the whole pipeline and runs it in this JVM; returns at once with the run's handle.
+   *
+   * @throws io.sparkstep.spec.InvalidSpecException listing every problem of the pipeline; nothing was started
+   */
+  public PipelineRun submit() {
+    PipelineSubmitter submitter = new PipelineSubmitter(new StepSubmitter(home, new FlavorRegistry()), home);
+    return submitter.start(submitter.create(pipeline, operator, parallelism));
+  }
+
+  /** A handle on an earlier pipeline run of this home, e.g. one started by the CLI. */
+  public static PipelineRun attach(Path home, String runId) {
+    return new PipelineSubmitter(new StepSubmitter(home, new FlavorRegistry()), home).attach(runId);
+  }
+}

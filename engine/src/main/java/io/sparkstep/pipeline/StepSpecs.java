@@ -1,0 +1,88 @@
+package io.sparkstep.pipeline;
+
+import io.sparkstep.api.StepDescriptor;
+import io.sparkstep.launch.UserJars;
+import io.sparkstep.record.RunRecord;
+import io.sparkstep.runtime.StepCatalog;
+import io.sparkstep.spec.StepSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The step spec of one pipeline step's run: its inputs resolved to what upstream runs committed, each output without
+ * a URI placed in the artifact store at {@code <store>/<pipeline>/<step id>/<step run id>/<output>}, a location no
+ * other run writes (the step run id is fresh), so a downstream step reads exactly what its upstream committed and a
+ * rerun never overwrites what another run used.
+ */
+final class StepSpecs {
+  private StepSpecs() {
+  }
+
+  /** The store of a pipeline: its own, else {@code <home>/artifacts}. */
+  static String store(Pipeline pipeline, Path home) {
+    String store = pipeline.artifactStore;
+    if (store == null || store.isBlank()) {
+      store = home.resolve("artifacts").toAbsolutePath().toUri().toString();
+    }
+    return store.endsWith("/") ? store.substring(0, store.length() - 1) : store;
+  }
+
+  static String artifactUri(String store, String pipeline, String stepId, String stepRunId, String output) {
+    return store + "/" + pipeline + "/" + stepId + "/" + stepRunId + "/" + output;
+  }
+
+  /** The step, described by its own class (found among the user's jars, as {@code run} finds it). */
+  static StepDescriptor describe(PipelineStep step, Path home) {
+    List<String> jars = UserJars.collect(step.jars, System.getenv(), null, home);
+    return new StepCatalog(UserJars.loader(jars)).resolve(step.step).describe();
+  }
+
+  /**
+   * @param upstreamOutputs per upstream step id, its committed outputs (name to URI); an input whose upstream output
+   *     is not there is left without a URI (validation then names it)
+   */
+  static StepSpec of(Pipeline pipeline, PipelineStep step, StepDescriptor descriptor, String store,
+                     String pipelineRunId, String stepRunId, Map<String, Map<String, String>> upstreamOutputs) {
+    StepSpec spec = new StepSpec();
+    spec.runId = stepRunId;
+    spec.step = step.step;
+    spec.params.putAll(step.params);
+    step.inputs.forEach((name, input) -> {
+      String uri = input == null ? null : input.uri;
+      if (input != null && input.from != null) {
+        uri = upstreamOutputs.getOrDefault(input.fromStep(), Map.of()).get(input.fromOutput());
+      }
+      spec.inputs.put(name, input == null ? new io.sparkstep.spec.ArtifactSpec() : input.toSpec(uri));
+    });
+    step.outputs.forEach((name, output) -> {
+      io.sparkstep.spec.ArtifactSpec artifact = output == null ? new io.sparkstep.spec.ArtifactSpec()
+          : output.toSpec(output.uri);
+      if (artifact.uri == null) {
+        artifact.uri = artifactUri(store, pipeline.name, step.id, stepRunId, name);
+      } else if (step.overwrite && artifact.mode == null) {
+        artifact.mode = "overwrite";
+      }
+      spec.outputs.put(name, artifact);
+    });
+    if (descriptor != null) {
+      for (String name : descriptor.outputs().keySet()) {
+        spec.outputs.computeIfAbsent(name, n -> io.sparkstep.spec.ArtifactSpec.ofUri(
+            artifactUri(store, pipeline.name, step.id, stepRunId, n)));
+      }
+    }
+    if (step.resources != null) {
+      spec.resources = step.resources;
+    }
+    spec.sparkConf.putAll(step.conf);
+    spec.accelerator = step.accelerator;
+    spec.retry = step.retry;
+    spec.jars.addAll(step.jars);
+    spec.labels.putAll(step.labels);
+    if (pipelineRunId != null) {
+      spec.labels.put(RunRecord.PIPELINE_RUN_LABEL, pipelineRunId);
+      spec.labels.put(RunRecord.PIPELINE_STEP_LABEL, step.id);
+    }
+    return spec;
+  }
+}
