@@ -8,7 +8,7 @@ import io.sparkstep.pipeline.PipelineRunRecord;
 import io.sparkstep.pipeline.PipelineRunStore;
 import io.sparkstep.pipeline.PipelineStepState;
 import io.sparkstep.pipeline.PipelineSubmitter;
-import io.sparkstep.util.SparkstepHome;
+import io.sparkstep.spi.util.SparkstepHome;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -185,7 +185,7 @@ final class PipelineCommand {
       PipelineSubmitter submitter = submitter();
       PipelineRunRecord record = submitter.observe(id);
       if (step != null && record.step(step).isEmpty()) {
-        throw new io.sparkstep.spec.InvalidSpecException("--step", "pipeline run " + id + " has no step '" + step + "'",
+        throw new io.sparkstep.spi.spec.InvalidSpecException("--step", "pipeline run " + id + " has no step '" + step + "'",
             "its steps: " + record.steps.stream().map(s -> s.id).toList());
       }
       PipelineRun run = submitter.attach(id);

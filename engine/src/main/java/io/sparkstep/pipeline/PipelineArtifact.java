@@ -3,7 +3,7 @@ package io.sparkstep.pipeline;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.sparkstep.spec.ArtifactSpec;
+import io.sparkstep.spi.spec.ArtifactSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.sparkstep.pipeline;
 
 import io.sparkstep.api.RunState;
 import io.sparkstep.launch.StepSubmitter;
-import io.sparkstep.spi.FlavorRegistry;
-import io.sparkstep.util.SparkstepHome;
+import io.sparkstep.registry.FlavorRegistry;
+import io.sparkstep.spi.util.SparkstepHome;
 import java.nio.file.Path;
 import java.time.Duration;
 

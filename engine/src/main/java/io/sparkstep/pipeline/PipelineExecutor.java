@@ -5,8 +5,8 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepDescriptor;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.StepSubmitter;
-import io.sparkstep.spec.InvalidSpecException;
-import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.StepSpec;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
@@ -153,7 +153,7 @@ final class PipelineExecutor {
       store.update(id, r -> {
         PipelineRunRecord.StepEntry entry = r.step(step.id).orElseThrow();
         entry.state = PipelineStepState.FAILED;
-        entry.error = "not started: " + io.sparkstep.util.Redactor.scrub(String.valueOf(e.getMessage()));
+        entry.error = "not started: " + io.sparkstep.spi.util.Redactor.scrub(String.valueOf(e.getMessage()));
       });
     }
   }

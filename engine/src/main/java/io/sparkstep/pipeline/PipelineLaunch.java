@@ -1,8 +1,8 @@
 package io.sparkstep.pipeline;
 
 import io.sparkstep.launch.StepSubmitter;
-import io.sparkstep.spi.FlavorRegistry;
-import io.sparkstep.util.SparkstepHome;
+import io.sparkstep.registry.FlavorRegistry;
+import io.sparkstep.spi.util.SparkstepHome;
 import java.nio.file.Path;
 
 /**
@@ -43,7 +43,7 @@ public final class PipelineLaunch {
   /**
    * Validates the whole pipeline and runs it in this JVM; returns at once with the run's handle.
    *
-   * @throws io.sparkstep.spec.InvalidSpecException listing every problem of the pipeline; nothing was started
+   * @throws io.sparkstep.spi.spec.InvalidSpecException listing every problem of the pipeline; nothing was started
    */
   public PipelineRun submit() {
     PipelineSubmitter submitter = new PipelineSubmitter(new StepSubmitter(home, new FlavorRegistry()), home);

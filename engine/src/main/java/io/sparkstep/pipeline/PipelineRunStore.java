@@ -3,7 +3,7 @@ package io.sparkstep.pipeline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.sparkstep.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spec.SpecValidator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +22,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * Pipeline runs on this machine, beside the step runs of {@link io.sparkstep.record.RunStore}:
+ * Pipeline runs on this machine, beside the step runs of {@link io.sparkstep.spi.record.RunStore}:
  * {@code <home>/pipelines/<id>/} holds {@code pipeline.json} (the pipeline as it was submitted), {@code run.json}
  * (its {@link PipelineRunRecord}) and, for a detached run, {@code driver.log}. Every change is a read-modify-write
  * under a file lock, so the driver's updates and another process's cancel request never undo each other.

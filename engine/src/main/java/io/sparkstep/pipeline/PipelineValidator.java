@@ -2,10 +2,10 @@ package io.sparkstep.pipeline;
 
 import io.sparkstep.api.StepDescriptor;
 import io.sparkstep.launch.StepSubmitter;
-import io.sparkstep.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spec.SpecValidator;
-import io.sparkstep.spec.StepSpec;
-import io.sparkstep.spec.ValidationProblem;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.spec.ValidationProblem;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,10 +1,10 @@
 package io.sparkstep.pipeline;
 
 import io.sparkstep.api.StepDescriptor;
-import io.sparkstep.launch.UserJars;
-import io.sparkstep.record.RunRecord;
-import io.sparkstep.runtime.StepCatalog;
-import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spi.util.UserJars;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spec.StepCatalog;
+import io.sparkstep.spi.spec.StepSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -53,10 +53,10 @@ final class StepSpecs {
       if (input != null && input.from != null) {
         uri = upstreamOutputs.getOrDefault(input.fromStep(), Map.of()).get(input.fromOutput());
       }
-      spec.inputs.put(name, input == null ? new io.sparkstep.spec.ArtifactSpec() : input.toSpec(uri));
+      spec.inputs.put(name, input == null ? new io.sparkstep.spi.spec.ArtifactSpec() : input.toSpec(uri));
     });
     step.outputs.forEach((name, output) -> {
-      io.sparkstep.spec.ArtifactSpec artifact = output == null ? new io.sparkstep.spec.ArtifactSpec()
+      io.sparkstep.spi.spec.ArtifactSpec artifact = output == null ? new io.sparkstep.spi.spec.ArtifactSpec()
           : output.toSpec(output.uri);
       if (artifact.uri == null) {
         artifact.uri = artifactUri(store, pipeline.name, step.id, stepRunId, name);
@@ -67,7 +67,7 @@ final class StepSpecs {
     });
     if (descriptor != null) {
       for (String name : descriptor.outputs().keySet()) {
-        spec.outputs.computeIfAbsent(name, n -> io.sparkstep.spec.ArtifactSpec.ofUri(
+        spec.outputs.computeIfAbsent(name, n -> io.sparkstep.spi.spec.ArtifactSpec.ofUri(
             artifactUri(store, pipeline.name, step.id, stepRunId, n)));
       }
     }

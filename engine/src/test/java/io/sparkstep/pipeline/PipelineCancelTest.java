@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.api.RunState;
 import io.sparkstep.launch.Sparkstep;
-import io.sparkstep.record.RunStore;
+import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.testing.CliCall;
 import io.sparkstep.testing.CopyStep;
 import io.sparkstep.testing.SlowStep;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.launch.StepSubmitter;
-import io.sparkstep.spec.InvalidSpecException;
-import io.sparkstep.spec.ValidationProblem;
-import io.sparkstep.spi.FlavorRegistry;
+import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.ValidationProblem;
+import io.sparkstep.registry.FlavorRegistry;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
