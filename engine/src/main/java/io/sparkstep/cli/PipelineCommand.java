@@ -1,5 +1,7 @@
 package io.sparkstep.cli;
 
+import io.sparkstep.runtime.CancelOnSignal;
+
 import io.sparkstep.api.RunState;
 import io.sparkstep.pipeline.Pipeline;
 import io.sparkstep.pipeline.PipelineFile;
@@ -56,7 +58,8 @@ final class PipelineCommand {
       }
     }));
     // Ctrl-C and SIGTERM cancel the running steps and let this method return the pipeline's exit code.
-    SignalCancel signals = SignalCancel.install(() -> {
+    CancelOnSignal signals = CancelOnSignal.install();
+    signals.listen(() -> {
       err.println("cancelling pipeline run " + id + " ...");
       run.cancel();
     });

@@ -122,7 +122,7 @@ public final class StepSubmitter {
     Flavor flavor = flavors.get(config.flavor());
     RunSecrets.register(spec, config);
     StepOperator operator = flavor.create(config);
-    return validate(prepare(spec, config), config, flavor, operator);
+    return validate(prepare(spec, config), SubmitOptions.FOLLOWED, config, flavor, operator);
   }
 
   /**

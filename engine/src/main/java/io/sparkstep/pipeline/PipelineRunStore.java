@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.sparkstep.spi.spec.InvalidSpecException;
-import io.sparkstep.spec.SpecValidator;
+import io.sparkstep.spi.record.RunStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -37,7 +37,7 @@ public final class PipelineRunStore {
   }
 
   public Path runDir(String id) {
-    if (id == null || !SpecValidator.RUN_ID.matcher(id).matches() || id.contains("..")) {
+    if (id == null || !RunStore.RUN_ID.matcher(id).matches() || id.contains("..")) {
       throw new InvalidSpecException("run", "'" + id + "' is not a pipeline run id",
           "list pipeline runs with: sparkstep pipeline list");
     }

@@ -3,7 +3,7 @@ package io.sparkstep.pipeline;
 import io.sparkstep.api.StepDescriptor;
 import io.sparkstep.launch.StepSubmitter;
 import io.sparkstep.spi.spec.InvalidSpecException;
-import io.sparkstep.spec.SpecValidator;
+import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.ValidationProblem;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ public final class PipelineValidator {
 
   public List<ValidationProblem> problems(Pipeline pipeline) {
     List<ValidationProblem> problems = new ArrayList<>();
-    if (pipeline.name == null || !SpecValidator.RUN_ID.matcher(pipeline.name).matches()) {
+    if (pipeline.name == null || !RunStore.RUN_ID.matcher(pipeline.name).matches()) {
       problems.add(ValidationProblem.of("pipeline", pipeline.name == null ? "is missing"
           : "'" + pipeline.name + "' is not a usable name", "letters, digits, '.', '_' and '-', such as: fares"));
     }
@@ -51,7 +51,7 @@ public final class PipelineValidator {
       PipelineStep step = pipeline.steps.get(i);
       if (step == null) {
         problems.add(ValidationProblem.of(at(i), "is empty", "give the step an id and a step"));
-      } else if (step.id == null || !SpecValidator.RUN_ID.matcher(step.id).matches() || step.id.contains(".")) {
+      } else if (step.id == null || !RunStore.RUN_ID.matcher(step.id).matches() || step.id.contains(".")) {
         problems.add(ValidationProblem.of(at(i) + ".id", step.id == null ? "is missing"
             : "'" + step.id + "' is not a usable step id", "letters, digits, '_' and '-' (no '.'), such as: features"));
       } else if (index.putIfAbsent(step.id, i) != null) {
