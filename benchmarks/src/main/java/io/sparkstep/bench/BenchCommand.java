@@ -1,6 +1,7 @@
 package io.sparkstep.bench;
 
 import io.sparkstep.bench.tpch.TpchSuite;
+import io.sparkstep.spi.CliContext;
 import io.sparkstep.spi.CliExtension;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -53,7 +54,7 @@ public final class BenchCommand implements Callable<Integer>, CliExtension {
   Path out;
 
   @Override
-  public Object command() {
+  public Object command(CliContext context) {
     return new BenchCommand();
   }
 

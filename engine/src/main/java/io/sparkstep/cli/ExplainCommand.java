@@ -1,5 +1,6 @@
 package io.sparkstep.cli;
 
+import io.sparkstep.spi.CliContext;
 import io.sparkstep.spi.CliExtension;
 import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.api.ExitCode;
@@ -47,7 +48,7 @@ public final class ExplainCommand implements Callable<Integer>, CliExtension {
   Duration timeout = Duration.ofMinutes(30);
 
   @Override
-  public Object command() {
+  public Object command(CliContext context) {
     return new ExplainCommand();
   }
 

@@ -1,6 +1,11 @@
 package io.sparkstep.cli;
 
+import io.sparkstep.operator.OperatorStore;
+import io.sparkstep.registry.FlavorRegistry;
+import io.sparkstep.spi.CliContext;
 import io.sparkstep.spi.CliExtension;
+import io.sparkstep.spi.util.SparkstepHome;
+import java.util.Map;
 import io.sparkstep.api.ExitCode;
 import io.sparkstep.api.SubmitException;
 import io.sparkstep.launch.StepSubmitter;
@@ -11,6 +16,7 @@ import io.sparkstep.registry.LoadFailure;
 import io.sparkstep.spi.PlatformException;
 import java.io.PrintWriter;
 import java.util.List;
+import io.sparkstep.util.ServiceProviders;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,13 +65,18 @@ public final class SparkstepCli {
     }
   }
 
+  /** {@link CliContext#registerOperator}, as {@code operator register} does it. */
+  private static void registerOperator(String name, String flavor, Map<String, String> settings, boolean replace) {
+    new OperatorStore(SparkstepHome.resolve(), new FlavorRegistry()).register(name, flavor, settings, replace);
+  }
+
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new SparkstepCli());
-    for (CliExtension extension : io.sparkstep.util.ServiceProviders.load(CliExtension.class,
+    for (CliExtension extension : ServiceProviders.load(CliExtension.class,
         Thread.currentThread().getContextClassLoader())) {
       CommandLine sub;
       try {
-        sub = new CommandLine(extension.command());
+        sub = new CommandLine(extension.command(SparkstepCli::registerOperator));
       } catch (RuntimeException | LinkageError e) {
         System.err.println("sparkstep: warning: skipped command of " + extension.getClass().getName() + " (" + e + ")");
         continue;

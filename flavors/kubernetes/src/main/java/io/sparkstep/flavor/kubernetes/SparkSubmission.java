@@ -5,7 +5,7 @@ import io.sparkstep.flavor.kubernetes.settings.PodTemplates;
 import io.sparkstep.flavor.kubernetes.settings.KubernetesSettings;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sparkstep.flavor.kubernetes.features.SubmissionPlan;
-import io.sparkstep.runtime.StepEntrypoint;
+import io.sparkstep.spi.EntrypointContract;
 import io.sparkstep.spi.PlatformException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +27,7 @@ import org.apache.spark.deploy.k8s.submit.KubernetesClientApplication;
  * k8s://... --deploy-mode cluster} creates, with no spark-submit process or Spark installation needed here.
  */
 final class SparkSubmission {
-  static final String MAIN_CLASS = StepEntrypoint.class.getName();
+  static final String MAIN_CLASS = EntrypointContract.MAIN_CLASS;
 
   private SparkSubmission() {
   }

@@ -1,7 +1,7 @@
 package io.sparkstep.flavor.sparksubmit;
 
 import io.sparkstep.spi.accel.AcceleratorPlan;
-import io.sparkstep.runtime.StepEntrypoint;
+import io.sparkstep.spi.EntrypointContract;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.StepSpecJson;
 import io.sparkstep.spi.RunSecrets;
@@ -202,7 +202,7 @@ final class SparkSubmitLaunch {
         .setSparkHome(spark.home().toString())
         .setMaster(settings.master())
         .setDeployMode(settings.deployMode())
-        .setMainClass(StepEntrypoint.class.getName())
+        .setMainClass(EntrypointContract.MAIN_CLASS)
         .setAppResource(applicationJar.toString())
         .addAppArgs(specArguments.toArray(String[]::new))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
