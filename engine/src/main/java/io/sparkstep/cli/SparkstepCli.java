@@ -4,7 +4,9 @@ import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.spi.CliContext;
 import io.sparkstep.spi.CliExtension;
+import io.sparkstep.spi.util.Redactor;
 import io.sparkstep.spi.util.SparkstepHome;
+import io.sparkstep.util.ScrubbingPrintStream;
 import java.util.Map;
 import io.sparkstep.api.ExitCode;
 import io.sparkstep.api.SubmitException;
@@ -53,7 +55,7 @@ public final class SparkstepCli {
   /** Runs the CLI and returns its exit code (tests call this). */
   public static int execute(String... args) {
     // Before anything prints: no registered secret reaches the terminal (or a caller's streams), whoever prints it.
-    io.sparkstep.util.ScrubbingPrintStream.install();
+    ScrubbingPrintStream.install();
     submitter = null;
     verbose = false;
     try {
@@ -154,7 +156,7 @@ public final class SparkstepCli {
   }
 
   static String scrub(String text) {
-    return io.sparkstep.spi.util.Redactor.scrub(text);
+    return Redactor.scrub(text);
   }
 
   static boolean verbose() {

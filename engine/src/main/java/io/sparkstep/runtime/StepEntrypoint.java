@@ -1,6 +1,7 @@
 package io.sparkstep.runtime;
 
 import io.sparkstep.spi.EntrypointContract;
+import io.sparkstep.spi.RunSecrets;
 import io.sparkstep.spi.accel.AcceleratorSession;
 import io.sparkstep.api.ExitCode;
 import io.sparkstep.api.RunState;
@@ -10,6 +11,7 @@ import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spec.SpecValidator;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.StepSpecJson;
+import io.sparkstep.util.ScrubbingPrintStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -54,9 +56,9 @@ public final class StepEntrypoint {
     // First of all: from here a SIGTERM (a platform's stop, kill, pod deletion) ends the run CANCELLED.
     EntrypointSignals.install();
     // Before anything logs: every line this process prints goes out scrubbed of the run's secrets.
-    io.sparkstep.util.ScrubbingPrintStream.install();
+    ScrubbingPrintStream.install();
     ScrubbedConsoleLogs.install();
-    io.sparkstep.spi.RunSecrets.registerEnvironment();
+    RunSecrets.registerEnvironment();
     int code = run(args);
     System.out.flush();
     System.err.flush();
@@ -79,8 +81,8 @@ public final class StepEntrypoint {
       if (spec.runId == null) {
         spec.runId = "run-" + UUID.randomUUID().toString().substring(0, 8);
       }
-      io.sparkstep.spi.RunSecrets.internalizeParams(spec, System::getenv);
-      io.sparkstep.spi.RunSecrets.register(spec, null);
+      RunSecrets.internalizeParams(spec, System::getenv);
+      RunSecrets.register(spec, null);
       try {
         // Before the step is looked up: the user's jars (staged by the flavor) become this JVM's user loader.
         StepJars.install(spec, hadoopConfFromSparkConf());

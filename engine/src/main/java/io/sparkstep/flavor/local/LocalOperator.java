@@ -1,5 +1,6 @@
 package io.sparkstep.flavor.local;
 
+import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spi.spec.MemorySize;
 import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.api.StepRun;
@@ -61,7 +62,7 @@ final class LocalOperator implements StepOperator {
         try {
           // Up front, so a jar that cannot be had fails here, not in the child; downloads it once into ~/.m2.
           Accelerators.plan(spec);
-        } catch (io.sparkstep.spi.spec.InvalidSpecException e) {
+        } catch (InvalidSpecException e) {
           problems.addAll(e.problems());
         }
       }

@@ -5,6 +5,7 @@ import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunRecordJson;
 import io.sparkstep.spi.AbstractStepRun;
 import io.sparkstep.spi.RunContext;
+import io.sparkstep.spi.util.Redactor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -100,7 +101,7 @@ public abstract class RemoteJobRun extends AbstractStepRun {
         }
         if (status.state() == RunState.FAILED && status.failureReason() != null) {
           // what the platform said, whatever the step's own error says (as kubernetes keeps podFailure)
-          record.platform.put("failureReason", io.sparkstep.spi.util.Redactor.scrub(status.failureReason()));
+          record.platform.put("failureReason", Redactor.scrub(status.failureReason()));
         }
         if (status.state() == RunState.FAILED && record.error == null) {
           String reason = status.failureReason() == null ? "the job ended " + status.platformState()

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.sparkstep.flavor.kubernetes.features.SubmissionPlan;
 import io.sparkstep.spi.EntrypointContract;
 import io.sparkstep.spi.PlatformException;
+import io.sparkstep.spi.util.UserJars;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,13 +66,13 @@ final class SparkSubmission {
   }
 
   static boolean isLocalFile(String jar) {
-    return io.sparkstep.spi.util.UserJars.isLocal(jar);
+    return UserJars.isLocal(jar);
   }
 
   /** The same file, one named as the operator wrote it, one as UserJars collected it (absolute). */
   static boolean samePath(String given, String collected) {
-    return isLocalFile(given) && isLocalFile(collected) && io.sparkstep.spi.util.UserJars.localPath(given)
-        .toAbsolutePath().normalize().equals(io.sparkstep.spi.util.UserJars.localPath(collected)
+    return isLocalFile(given) && isLocalFile(collected) && UserJars.localPath(given)
+        .toAbsolutePath().normalize().equals(UserJars.localPath(collected)
             .toAbsolutePath().normalize());
   }
 

@@ -7,6 +7,7 @@ import io.sparkstep.spi.spec.StepSpecJson;
 import io.sparkstep.spi.RunSecrets;
 import io.sparkstep.spi.remote.SpecChannel;
 import io.sparkstep.spi.remote.SpecStaging;
+import io.sparkstep.spi.util.EnvInterpolation;
 import io.sparkstep.spi.util.Redactor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -128,12 +129,12 @@ final class SparkSubmitLaunch {
 
   private boolean resolvedFromReference(String setting) {
     String raw = settings.config().raw().get(setting);
-    return raw != null && io.sparkstep.spi.util.EnvInterpolation.references(raw);
+    return raw != null && EnvInterpolation.references(raw);
   }
 
   /** Whether a conf value is secret: under a secret-looking key, or holding a registered secret. */
   private static boolean isSecret(String key, String value) {
-    return value != null && !io.sparkstep.spi.util.EnvInterpolation.references(value) && (Redactor.isSecretKey(key)
+    return value != null && !EnvInterpolation.references(value) && (Redactor.isSecretKey(key)
         || Redactor.registered().stream().anyMatch(value::contains));
   }
 
