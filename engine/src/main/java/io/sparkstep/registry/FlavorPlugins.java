@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -84,6 +85,7 @@ public final class FlavorPlugins {
       "org.apache.logging.log4j.", "org.apache.log4j.", "com.fasterxml.jackson."};
   /** Sparkstep's own packages: past the API and SPI, a plugin sees only its own (the engine stays out of reach). */
   private static final String OURS = "io.sparkstep.";
+  private static final String OUR_SERVICES = "META-INF/services/" + OURS;
 
   /** Whether a plugin loads {@code className} (binary name, e.g. {@code com.google.protobuf.Message}) from its parent. */
   public static boolean sharedWithParent(String className) {
@@ -107,6 +109,15 @@ public final class FlavorPlugins {
 
     PluginClassLoader(String name, URL[] urls, ClassLoader parent) {
       super(LOADER_NAME_PREFIX + name, urls, parent);
+    }
+
+    /**
+     * Our service files from the plugin's own jars only: the parent's name engine classes (the local flavor) that a
+     * plugin cannot load, and the parent's providers are found through the parent already.
+     */
+    @Override
+    public Enumeration<URL> getResources(String name) throws IOException {
+      return name.startsWith(OUR_SERVICES) ? findResources(name) : super.getResources(name);
     }
 
     @Override

@@ -51,7 +51,7 @@ public final class FlavorRegistry {
   /**
    * Each flavor {@code loader} provides, checked once here (its name, description and settings, what {@code flavor
    * list} shows): one that fails, or whose name another jar also provides, becomes an {@link UnavailableFlavor}
-   * instead, and the others still work. A loader of a plugin also sees its parent's flavors: the same classes, skipped.
+   * instead, and the others still work. A plugin's loader lists the providers of its own jars only (FlavorPlugins).
    */
   private void load(ClassLoader loader) {
     String plugin = FlavorPlugins.pluginName(loader);
@@ -64,7 +64,7 @@ public final class FlavorRegistry {
 
   private void notLoaded(String plugin, ServiceProviders.Failure failure) {
     Path pluginDir = plugin == null ? null : FlavorPlugins.directory(plugin);
-    // A plugin's loader also lists its parent's providers; a broken one of those is the parent's, not the plugin's.
+    // The failing provider's jar says whose it is: only one under the plugin's directory is the plugin's.
     boolean ofPlugin = pluginDir != null && failure.jar() != null && Paths.get(failure.jar()).startsWith(pluginDir);
     String name = ofPlugin ? plugin : failure.provider() != null ? failure.provider() : "(unnamed provider)";
     String source = failure.jar() != null ? failure.jar() : pluginDir != null ? pluginDir.toString() : null;
