@@ -24,6 +24,11 @@ install_pom() { # GROUP_PATH ARTIFACT POM
   mkdir -p "$REPO/$1/$2/$VERSION"; cp "$3" "$REPO/$1/$2/$VERSION/$2-$VERSION.pom"
 }
 install_pom io/sparkstep sparkstep-parent "$ROOT/pom.xml"
+# The starter compiles against sparkstep-api; its test runs the step through the engine, which brings the SPI.
+for MODULE in api spi; do
+  install_pom io/sparkstep "sparkstep-$MODULE" "$ROOT/$MODULE/pom.xml"
+  cp "$ROOT/$MODULE/target/sparkstep-$MODULE-$VERSION.jar" "$REPO/io/sparkstep/sparkstep-$MODULE/$VERSION/"
+done
 install_pom io/sparkstep sparkstep-engine "$ROOT/engine/pom.xml"
 cp "$ENGINE_JAR" "$REPO/io/sparkstep/sparkstep-engine/$VERSION/sparkstep-engine-$VERSION.jar"
 cat > "$WORK/settings.xml" <<XML

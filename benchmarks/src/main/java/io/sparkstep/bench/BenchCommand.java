@@ -1,7 +1,10 @@
 package io.sparkstep.bench;
 
 import io.sparkstep.bench.tpch.TpchSuite;
+import io.sparkstep.spi.CliContext;
 import io.sparkstep.spi.CliExtension;
+import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.spi.util.JavaCommand;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -53,7 +56,7 @@ public final class BenchCommand implements Callable<Integer>, CliExtension {
   Path out;
 
   @Override
-  public Object command() {
+  public Object command(CliContext context) {
     return new BenchCommand();
   }
 
@@ -61,7 +64,7 @@ public final class BenchCommand implements Callable<Integer>, CliExtension {
   public Integer call() throws Exception {
     // Child JVMs of the benchmarks start without bin/sparkstep's class-data archive: a Comet child (its jar on the
     // class path) could not map it, and vanilla alone starting faster would tilt every vanilla/Comet ratio.
-    System.clearProperty(io.sparkstep.spi.util.JavaCommand.ARCHIVE_PROPERTY);
+    System.clearProperty(JavaCommand.ARCHIVE_PROPERTY);
     Path dir = (out != null ? out : Path.of("benchmarks", "results",
         java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))))
         .toAbsolutePath();
@@ -70,14 +73,14 @@ public final class BenchCommand implements Callable<Integer>, CliExtension {
         BenchmarkRunner.Settings settings = quick ? BenchmarkRunner.Settings.quick() : BenchmarkRunner.Settings.full();
         if (rows != null) {
           if (rows < 1) {
-            throw new io.sparkstep.spi.spec.InvalidSpecException("--rows", rows + " is not a row count",
+            throw new InvalidSpecException("--rows", rows + " is not a row count",
                 "give a positive number of trips, e.g. --rows 200000");
           }
           settings = settings.withRows(rows);
         }
         if (reps != null) {
           if (reps < 1) {
-            throw new io.sparkstep.spi.spec.InvalidSpecException("--reps", reps + " is not a repetition count",
+            throw new InvalidSpecException("--reps", reps + " is not a repetition count",
                 "give 1 or more, e.g. --reps 2");
           }
           settings = settings.withReps(reps);

@@ -7,10 +7,13 @@ import io.sparkstep.bench.workloads.JoinHeavyStep;
 import io.sparkstep.bench.workloads.RegexHeavyStep;
 import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.operator.OperatorStore;
+import io.sparkstep.spec.StepCatalog;
+import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.samples.TripFeaturesStep;
 import io.sparkstep.registry.FlavorRegistry;
+import io.sparkstep.spi.spec.InvalidSpecException;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -49,7 +52,7 @@ public final class BenchmarkRunner {
     public static Settings full() {
       List<String> all = new ArrayList<>(List.of("trip-features", "bench-aggregate", "bench-join", "bench-regex"));
       // The training step (samples-ml, on the CLI's classpath with Spark ML) when it is there.
-      if (new io.sparkstep.spec.StepCatalog().listed().containsKey("bench-train")) {
+      if (new StepCatalog().listed().containsKey("bench-train")) {
         all.add("bench-train");
       }
       return new Settings(2_000_000, 10_000_000, List.of(100_000L, 1_000_000L, 10_000_000L, 100_000_000L), 1, 4, all,
@@ -91,7 +94,7 @@ public final class BenchmarkRunner {
   public BenchmarkRunner onlyWorkloads(List<String> workloads) {
     for (String workload : workloads) {
       if (!settings.accelWorkloads().contains(workload) && !settings.explainWorkloads().contains(workload)) {
-        throw new io.sparkstep.spi.spec.InvalidSpecException("--workloads", "'" + workload + "' is not a workload of this "
+        throw new InvalidSpecException("--workloads", "'" + workload + "' is not a workload of this "
             + "suite", "use some of " + new java.util.LinkedHashSet<>(settings.accelWorkloads()));
       }
     }
@@ -204,7 +207,7 @@ public final class BenchmarkRunner {
       RunRecord explained;
       try {
         explained = sparkstepRun("bench-process", workload, trips, zones, "rapids", true);
-      } catch (IllegalStateException | io.sparkstep.spi.spec.InvalidSpecException e) {
+      } catch (IllegalStateException | InvalidSpecException e) {
         notes.add("RAPIDS eligibility not measured for " + workload + ": " + e.getMessage());
         continue;
       }
@@ -232,7 +235,7 @@ public final class BenchmarkRunner {
         RunRecord comet;
         try {
           comet = sparkstepRun("bench-process", workload, trips, zones, "comet");
-        } catch (IllegalStateException | io.sparkstep.spi.spec.InvalidSpecException e) {
+        } catch (IllegalStateException | InvalidSpecException e) {
           notes.add("Comet not measured for " + workload + ": " + e.getMessage());
           break;
         }
@@ -368,7 +371,11 @@ public final class BenchmarkRunner {
       launch.accelerator(accelerator);
     }
     if (explain) {
+<<<<<<< HEAD
       launch.explain();
+=======
+      launch.label(Accelerators.EXPLAIN_LABEL, "true");
+>>>>>>> work-modules
     }
     return require(launch.submit());
   }

@@ -1,5 +1,6 @@
 package io.sparkstep.bench;
 
+import io.sparkstep.spi.util.JavaCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,7 +128,7 @@ public final class CliRunCost {
   }
 
   private List<String> bareCommand(String heap, String output) {
-    List<String> command = io.sparkstep.spi.util.JavaCommand.forMainClass(BareGroupByApp.class.getName(),
+    List<String> command = JavaCommand.forMainClass(BareGroupByApp.class.getName(),
         List.of("-Xmx" + heap, "-Dlog4j2.configurationFile=" + System.getProperty("log4j2.configurationFile", "")));
     command.add(Long.toString(settings.rows()));
     command.add(work.resolve(output).toUri().toString());

@@ -1,5 +1,6 @@
 package io.sparkstep.cli;
 
+import io.sparkstep.spi.CliContext;
 import io.sparkstep.spi.CliExtension;
 import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.spi.accel.Accelerator;
@@ -13,6 +14,8 @@ import io.sparkstep.spi.spec.ArtifactSpec;
 import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.SubmitOptions;
+import io.sparkstep.spi.util.SparkstepHome;
+import io.sparkstep.spi.util.UserJars;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -49,7 +52,7 @@ public final class ExplainCommand implements Callable<Integer>, CliExtension {
   Duration timeout = Duration.ofMinutes(30);
 
   @Override
-  public Object command() {
+  public Object command(CliContext context) {
     return new ExplainCommand();
   }
 
@@ -98,8 +101,8 @@ public final class ExplainCommand implements Callable<Integer>, CliExtension {
   /** Every output the step declares goes to the scratch directory, in the format the user asked for. */
   private static void redirectOutputs(StepSpec spec, Path scratch) {
     Map<String, ArtifactSpec> outputs = new LinkedHashMap<>();
-    for (String name : new StepCatalog(io.sparkstep.spi.util.UserJars.loader(io.sparkstep.spi.util.UserJars.collect(spec.jars,
-        System.getenv(), null, io.sparkstep.spi.util.SparkstepHome.resolve()))).resolve(spec.step).describe().outputs().keySet()) {
+    for (String name : new StepCatalog(UserJars.loader(UserJars.collect(spec.jars,
+        System.getenv(), null, SparkstepHome.resolve()))).resolve(spec.step).describe().outputs().keySet()) {
       ArtifactSpec given = spec.outputs.get(name);
       outputs.put(name, new ArtifactSpec(scratch.resolve(name).toUri().toString(), given == null ? null : given.format,
           null));

@@ -2,6 +2,7 @@ package io.sparkstep.cli;
 
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.spi.OperatorConfig;
+import io.sparkstep.spi.spec.InvalidSpecException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +83,7 @@ final class OperatorCommand {
     @Override
     public Integer call() {
       if (!store().delete(name)) {
-        throw new io.sparkstep.spi.spec.InvalidSpecException("NAME", "no operator named '" + name + "'",
+        throw new InvalidSpecException("NAME", "no operator named '" + name + "'",
             "see: sparkstep operator list");
       }
       System.out.println("deleted operator " + name);

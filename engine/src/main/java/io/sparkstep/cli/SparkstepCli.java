@@ -1,6 +1,13 @@
 package io.sparkstep.cli;
 
+import io.sparkstep.operator.OperatorStore;
+import io.sparkstep.registry.FlavorRegistry;
+import io.sparkstep.spi.CliContext;
 import io.sparkstep.spi.CliExtension;
+import io.sparkstep.spi.util.Redactor;
+import io.sparkstep.spi.util.SparkstepHome;
+import io.sparkstep.util.ScrubbingPrintStream;
+import java.util.Map;
 import io.sparkstep.api.ExitCode;
 import io.sparkstep.api.SubmitException;
 import io.sparkstep.launch.StepSubmitter;
@@ -11,6 +18,7 @@ import io.sparkstep.registry.LoadFailure;
 import io.sparkstep.spi.PlatformException;
 import java.io.PrintWriter;
 import java.util.List;
+import io.sparkstep.util.ServiceProviders;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,7 +56,7 @@ public final class SparkstepCli {
   /** Runs the CLI and returns its exit code (tests call this). */
   public static int execute(String... args) {
     // Before anything prints: no registered secret reaches the terminal (or a caller's streams), whoever prints it.
-    io.sparkstep.util.ScrubbingPrintStream.install();
+    ScrubbingPrintStream.install();
     submitter = null;
     verbose = false;
     try {
@@ -60,13 +68,18 @@ public final class SparkstepCli {
     }
   }
 
+  /** {@link CliContext#registerOperator}, as {@code operator register} does it. */
+  private static void registerOperator(String name, String flavor, Map<String, String> settings, boolean replace) {
+    new OperatorStore(SparkstepHome.resolve(), new FlavorRegistry()).register(name, flavor, settings, replace);
+  }
+
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new SparkstepCli());
-    for (CliExtension extension : io.sparkstep.util.ServiceProviders.load(CliExtension.class,
+    for (CliExtension extension : ServiceProviders.load(CliExtension.class,
         Thread.currentThread().getContextClassLoader())) {
       CommandLine sub;
       try {
-        sub = new CommandLine(extension.command());
+        sub = new CommandLine(extension.command(SparkstepCli::registerOperator));
       } catch (RuntimeException | LinkageError e) {
         System.err.println("sparkstep: warning: skipped command of " + extension.getClass().getName() + " (" + e + ")");
         continue;
@@ -144,7 +157,7 @@ public final class SparkstepCli {
   }
 
   static String scrub(String text) {
-    return io.sparkstep.spi.util.Redactor.scrub(text);
+    return Redactor.scrub(text);
   }
 
   static boolean verbose() {

@@ -1,5 +1,7 @@
 package io.sparkstep.launch;
 
+import io.sparkstep.registry.LoadFailure;
+import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.spi.util.UserJars;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.api.SubmitException;
@@ -108,7 +110,7 @@ public final class StepSubmitter {
     } catch (LinkageError e) {
       // A flavor whose classes do not load (a broken plugin directory) never reached its platform: the run ends
       // FAILED here instead of staying SUBMITTED, and the error goes on to the CLI, which names the plugin.
-      context.failed(new PlatformException(io.sparkstep.registry.LoadFailure.describe(e), e, false));
+      context.failed(new PlatformException(LoadFailure.describe(e), e, false));
       throw e;
     }
   }
@@ -146,8 +148,15 @@ public final class StepSubmitter {
     // Operator settings are resolved in this process; a spec's conf where the operator says it resolves it.
     SpecValidator.checkEnvironment(operator.resolvesSparkConfHere() ? prepared : new StepSpec(), config.raw(),
         System::getenv, problems);
+<<<<<<< HEAD
     // An unknown name, or what makes a known accelerator impossible, on every flavor.
     problems.addAll(io.sparkstep.spi.accel.Accelerators.check(prepared, options.explain()));
+=======
+    if (SpecValidator.ACCELERATORS.contains(Accelerators.nameOf(prepared))) {
+      // Unknown names are the validator's; these are what makes a known accelerator impossible, on every flavor.
+      problems.addAll(Accelerators.check(prepared));
+    }
+>>>>>>> work-modules
     try {
       problems.addAll(operator.validate(prepared, options));
     } catch (InvalidSpecException e) {
@@ -188,7 +197,7 @@ public final class StepSubmitter {
     prepared.operator.settings = config.redacted();
     LocalPaths.absolutize(prepared);
     prepared.jars = UserJars.collect(prepared.jars, System.getenv(), config.get(UserJars.OPERATOR_SETTING), home);
-    io.sparkstep.spi.accel.Accelerators.applyOperatorDefault(prepared, config);
+    Accelerators.applyOperatorDefault(prepared, config);
     return prepared;
   }
 }

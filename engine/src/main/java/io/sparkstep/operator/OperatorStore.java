@@ -3,6 +3,7 @@ package io.sparkstep.operator;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sparkstep.registry.FlavorUnavailableException;
 import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.Flavor;
@@ -121,7 +122,7 @@ public final class OperatorStore {
     for (String name : names()) {
       try {
         out.put(name, get(name));
-      } catch (InvalidSpecException | io.sparkstep.registry.FlavorUnavailableException e) {
+      } catch (InvalidSpecException | FlavorUnavailableException e) {
         // an operator whose flavor jar was removed, or is broken, is listed by name only in describe
       }
     }

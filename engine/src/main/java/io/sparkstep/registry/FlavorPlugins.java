@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -76,12 +77,15 @@ public final class FlavorPlugins {
 
   /**
    * The packages a plugin takes from its parent first (falling back to its own jars only for a class the parent
-   * lacks): Sparkstep itself, Spark, Scala, Hadoop, logging, Jackson and the JDK, so the flavor talks to the same
-   * engine and Spark classes. The dist build checks each plugin against this rule (PluginLayoutCheck).
+   * lacks): Sparkstep's API and SPI, Spark, Scala, Hadoop, logging, Jackson and the JDK, so the flavor talks to the
+   * same SPI and Spark classes. The dist build checks each plugin against this rule (PluginLayoutCheck).
    */
-  private static final String[] PARENT_FIRST = {"java.", "javax.", "jdk.", "sun.", "io.sparkstep.", "org.apache.spark.",
-      "scala.", "org.apache.hadoop.", "org.slf4j.", "org.apache.logging.log4j.", "org.apache.log4j.",
-      "com.fasterxml.jackson."};
+  private static final String[] PARENT_FIRST = {"java.", "javax.", "jdk.", "sun.", "io.sparkstep.api.",
+      "io.sparkstep.spi.", "org.apache.spark.", "scala.", "org.apache.hadoop.", "org.slf4j.",
+      "org.apache.logging.log4j.", "org.apache.log4j.", "com.fasterxml.jackson."};
+  /** Sparkstep's own packages: past the API and SPI, a plugin sees only its own (the engine stays out of reach). */
+  private static final String OURS = "io.sparkstep.";
+  private static final String OUR_SERVICES = "META-INF/services/" + OURS;
 
   /** Whether a plugin loads {@code className} (binary name, e.g. {@code com.google.protobuf.Message}) from its parent. */
   public static boolean sharedWithParent(String className) {
@@ -93,7 +97,10 @@ public final class FlavorPlugins {
     return false;
   }
 
-  /** Child-first for everything but what {@link #sharedWithParent} names. */
+  /**
+   * Child-first for everything but what {@link #sharedWithParent} names; Sparkstep classes outside the API and SPI
+   * (the engine) come from the plugin's own jars or not at all.
+   */
   static final class PluginClassLoader extends URLClassLoader {
 
     static {
@@ -102,6 +109,15 @@ public final class FlavorPlugins {
 
     PluginClassLoader(String name, URL[] urls, ClassLoader parent) {
       super(LOADER_NAME_PREFIX + name, urls, parent);
+    }
+
+    /**
+     * Our service files from the plugin's own jars only: the parent's name engine classes (the local flavor) that a
+     * plugin cannot load, and the parent's providers are found through the parent already.
+     */
+    @Override
+    public Enumeration<URL> getResources(String name) throws IOException {
+      return name.startsWith(OUR_SERVICES) ? findResources(name) : super.getResources(name);
     }
 
     @Override
@@ -115,6 +131,8 @@ public final class FlavorPlugins {
             } catch (ClassNotFoundException e) {
               loaded = findClass(name);
             }
+          } else if (name.startsWith(OURS)) {
+            loaded = findClass(name);
           } else {
             try {
               loaded = findClass(name);

@@ -1,10 +1,15 @@
 package io.sparkstep.registry;
 
+import io.sparkstep.spec.SpecValidator;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.Flavor;
 import io.sparkstep.spi.ConfigOption;
+import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spi.spec.ValidationProblem;
+import io.sparkstep.spi.util.EnvInterpolation;
+import io.sparkstep.spi.util.Redactor;
+import io.sparkstep.util.ServiceProviders;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -46,20 +51,20 @@ public final class FlavorRegistry {
   /**
    * Each flavor {@code loader} provides, checked once here (its name, description and settings, what {@code flavor
    * list} shows): one that fails, or whose name another jar also provides, becomes an {@link UnavailableFlavor}
-   * instead, and the others still work. A loader of a plugin also sees its parent's flavors: the same classes, skipped.
+   * instead, and the others still work. A plugin's loader lists the providers of its own jars only (FlavorPlugins).
    */
   private void load(ClassLoader loader) {
     String plugin = FlavorPlugins.pluginName(loader);
-    List<Flavor> found = io.sparkstep.util.ServiceProviders.load(Flavor.class, loader,
+    List<Flavor> found = ServiceProviders.load(Flavor.class, loader,
         failure -> notLoaded(plugin, failure));
     for (Flavor flavor : found) {
       add(flavor, plugin);
     }
   }
 
-  private void notLoaded(String plugin, io.sparkstep.util.ServiceProviders.Failure failure) {
+  private void notLoaded(String plugin, ServiceProviders.Failure failure) {
     Path pluginDir = plugin == null ? null : FlavorPlugins.directory(plugin);
-    // A plugin's loader also lists its parent's providers; a broken one of those is the parent's, not the plugin's.
+    // The failing provider's jar says whose it is: only one under the plugin's directory is the plugin's.
     boolean ofPlugin = pluginDir != null && failure.jar() != null && Paths.get(failure.jar()).startsWith(pluginDir);
     String name = ofPlugin ? plugin : failure.provider() != null ? failure.provider() : "(unnamed provider)";
     String source = failure.jar() != null ? failure.jar() : pluginDir != null ? pluginDir.toString() : null;
@@ -188,7 +193,7 @@ public final class FlavorRegistry {
     for (String key : settings.keySet()) {
       // accelerator is a setting of every operator: the default accelerator of its runs (see Accelerators).
       if (flavor.options().stream().noneMatch(o -> o.matches(key))
-          && !key.equals(io.sparkstep.spi.accel.Accelerators.OPERATOR_SETTING)) {
+          && !key.equals(Accelerators.OPERATOR_SETTING)) {
         problems.add(ValidationProblem.of(key, "unknown setting for flavor " + flavor.name(),
             "settings: " + flavor.options().stream().map(ConfigOption::key).collect(Collectors.joining(", "))));
       }
@@ -196,7 +201,7 @@ public final class FlavorRegistry {
     settings.forEach((key, value) -> {
       boolean declaredSecret = flavor.options().stream().anyMatch(o -> o.secret() && o.matches(key));
       boolean reference = flavor.options().stream().anyMatch(o -> o.secretReference() && o.matches(key));
-      if (!declaredSecret && !reference && io.sparkstep.spi.util.Redactor.isSecretKey(key) && value != null && !value.contains("${")) {
+      if (!declaredSecret && !reference && Redactor.isSecretKey(key) && value != null && !value.contains("${")) {
         problems.add(ValidationProblem.of(key, "looks like a secret and must not be stored in the operator file",
             "give it as --set " + key + "='${ENV_VAR}' and export ENV_VAR where you run"));
       }
@@ -213,10 +218,17 @@ public final class FlavorRegistry {
             "give it as --set " + option.key() + "='${ENV_VAR}' and export ENV_VAR where you run"));
       }
     }
+<<<<<<< HEAD
     String accelerator = settings.get(io.sparkstep.spi.accel.Accelerators.OPERATOR_SETTING);
     if (accelerator != null && io.sparkstep.spi.accel.Accelerator.byId(accelerator.trim()) == null) {
       problems.add(io.sparkstep.spi.accel.Accelerators.unknown(io.sparkstep.spi.accel.Accelerators.OPERATOR_SETTING,
           accelerator));
+=======
+    String accelerator = settings.get(Accelerators.OPERATOR_SETTING);
+    if (accelerator != null && !SpecValidator.ACCELERATORS.contains(accelerator.trim())) {
+      problems.add(ValidationProblem.of(Accelerators.OPERATOR_SETTING, "unknown accelerator '"
+          + accelerator + "'", "use none, comet (native CPU) or rapids (NVIDIA GPU)"));
+>>>>>>> work-modules
     }
     // Each value against its declaration. The flavor then sees only well-typed values, so it reports its own rules
     // in the same pass instead of tripping over a number that is not one; a value naming a variable unset here is
@@ -231,9 +243,9 @@ public final class FlavorRegistry {
       if (option == null || value == null || value.isBlank()) {
         continue;
       }
-      boolean readableHere = io.sparkstep.spi.util.EnvInterpolation.problem(value, System::getenv) == null;
+      boolean readableHere = EnvInterpolation.problem(value, System::getenv) == null;
       if (readableHere) {
-        String resolved = io.sparkstep.spi.util.EnvInterpolation.resolve(setting.getKey(), value);
+        String resolved = EnvInterpolation.resolve(setting.getKey(), value);
         ValidationProblem wrongType = option.type().problem(setting.getKey(), resolved);
         ValidationProblem problem = wrongType != null ? wrongType : option.problem(setting.getKey(), resolved);
         if (problem != null) {

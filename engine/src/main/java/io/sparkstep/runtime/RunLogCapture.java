@@ -1,5 +1,6 @@
 package io.sparkstep.runtime;
 
+import io.sparkstep.spi.util.Redactor;
 import java.nio.file.Path;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -64,7 +65,7 @@ public final class RunLogCapture implements AutoCloseable {
 
     @Override
     public String toSerializable(org.apache.logging.log4j.core.LogEvent event) {
-      return io.sparkstep.spi.util.Redactor.scrub(delegate.toSerializable(event));
+      return Redactor.scrub(delegate.toSerializable(event));
     }
   }
 

@@ -3,6 +3,7 @@ package io.sparkstep.runtime;
 import io.sparkstep.spi.accel.AcceleratorPlan;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.util.EnvInterpolation;
+import io.sparkstep.spi.util.Redactor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.SparkConf;
@@ -26,7 +27,7 @@ public final class SparkSessionFactory {
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("spark.app.name", "sparkstep:" + shortName(spec.step) + ":" + spec.runId);
     // Spark's own logs, event log and UI hide every conf entry whose key looks like a secret's, by our words too.
-    conf.put("spark.redaction.regex", io.sparkstep.spi.util.Redactor.sparkRedactionRegex());
+    conf.put("spark.redaction.regex", Redactor.sparkRedactionRegex());
     conf.putAll(accelerator.sparkConf());
     if (!accelerator.jars().isEmpty()) {
       conf.merge("spark.jars", String.join(",", accelerator.jars()), (a, b) -> a + "," + b);

@@ -1,6 +1,7 @@
 package io.sparkstep.runtime;
 
 import io.sparkstep.spi.EntrypointContract;
+import io.sparkstep.spi.RunSecrets;
 import io.sparkstep.spi.accel.AcceleratorSession;
 import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.api.ExitCode;
@@ -12,6 +13,7 @@ import io.sparkstep.spec.SpecValidator;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.StepSpecJson;
 import io.sparkstep.spi.remote.SparkHadoopConf;
+import io.sparkstep.util.ScrubbingPrintStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -77,8 +79,9 @@ public final class StepEntrypoint {
     // First of all: from here a SIGTERM (a platform's stop, kill, pod deletion) ends the run CANCELLED.
     CancelOnSignal signals = CancelOnSignal.install();
     // Before anything logs: every line this process prints goes out scrubbed of the run's secrets.
-    io.sparkstep.util.ScrubbingPrintStream.install();
+    ScrubbingPrintStream.install();
     ScrubbedConsoleLogs.install();
+<<<<<<< HEAD
     io.sparkstep.spi.RunSecrets.registerEnvironment();
     StepEntrypoint entrypoint = new StepEntrypoint(Options.DRIVER);
     int code;
@@ -94,6 +97,10 @@ public final class StepEntrypoint {
       }
       code = entrypoint.run(args);
     }
+=======
+    RunSecrets.registerEnvironment();
+    int code = run(args);
+>>>>>>> work-modules
     System.out.flush();
     System.err.flush();
     // Under spark-submit a non-zero exit is how the driver reports failure; Runtime.halt would skip hooks.
@@ -154,9 +161,21 @@ public final class StepEntrypoint {
     StepSpec spec;
     try {
       arguments = Arguments.parse(args);
+<<<<<<< HEAD
       spec = readSpec(arguments);
       io.sparkstep.spi.RunSecrets.internalizeParams(spec, System::getenv);
       io.sparkstep.spi.RunSecrets.register(spec, null);
+=======
+      spec = StepSpecJson.read(arguments.specJson());
+      if (arguments.runDir != null) {
+        spec.runDir = arguments.runDir;
+      }
+      if (spec.runId == null) {
+        spec.runId = "run-" + UUID.randomUUID().toString().substring(0, 8);
+      }
+      RunSecrets.internalizeParams(spec, System::getenv);
+      RunSecrets.register(spec, null);
+>>>>>>> work-modules
       try {
         // Before the step is looked up: the user's jars (staged by the flavor) become this JVM's user loader.
         StepJars.install(spec, hadoopConfFromSparkConf());

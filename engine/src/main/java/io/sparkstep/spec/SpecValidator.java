@@ -1,5 +1,6 @@
 package io.sparkstep.spec;
 
+import io.sparkstep.spi.remote.GpuVendor;
 import io.sparkstep.spi.spec.StepSpecJson;
 import io.sparkstep.spi.spec.MemorySize;
 import io.sparkstep.spi.spec.Format;
@@ -93,7 +94,7 @@ public final class SpecValidator {
       validateNames("inputs", spec.inputs, descriptor.inputs(), problems);
       validateNames("outputs", spec.outputs, descriptor.outputs(), problems);
       if (checkLocalPaths && !descriptor.modelInputs().isEmpty()) {
-        problems.addAll(io.sparkstep.spec.ModelInputCheck.problems(spec, descriptor,
+        problems.addAll(ModelInputCheck.problems(spec, descriptor,
             new org.apache.hadoop.conf.Configuration(), stepLoader, true));
       }
     }
@@ -285,9 +286,9 @@ public final class SpecValidator {
       problems.add(ValidationProblem.of("resources.gpuVendor", "is set but no GPUs are requested", "set gpus or drop gpuVendor"));
     }
     // One vocabulary on every flavor, checked once here: a flavor maps a known vendor or refuses it, never guesses.
-    if (resources.gpuVendor != null && io.sparkstep.spi.remote.GpuVendor.parse(resources.gpuVendor).isEmpty()) {
+    if (resources.gpuVendor != null && GpuVendor.parse(resources.gpuVendor).isEmpty()) {
       problems.add(ValidationProblem.of("resources.gpuVendor", "'" + resources.gpuVendor + "' is not a GPU vendor",
-          "use " + io.sparkstep.spi.remote.GpuVendor.vocabulary() + " (or leave it out)"));
+          "use " + GpuVendor.vocabulary() + " (or leave it out)"));
     }
   }
 

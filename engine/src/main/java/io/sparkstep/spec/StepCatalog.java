@@ -2,6 +2,7 @@ package io.sparkstep.spec;
 
 import io.sparkstep.api.Step;
 import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.util.ServiceProviders;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -34,7 +35,7 @@ public final class StepCatalog {
 
   private Map<String, Step> describeListed() {
     Map<String, Step> byAlias = new TreeMap<>();
-    for (Step step : io.sparkstep.util.ServiceProviders.load(Step.class, classLoader)) {
+    for (Step step : ServiceProviders.load(Step.class, classLoader)) {
       try {
         byAlias.put(step.describe().name(), step);
       } catch (RuntimeException | LinkageError e) {

@@ -9,7 +9,8 @@ public interface CliExtension {
 
   /**
    * A picocli command object (a class annotated with {@code @picocli.CommandLine.Command}); its commands follow the
-   * CLI's exit codes: 0 ok, 1 failed, 2 invalid input, 3 platform error, 4 cancelled.
+   * CLI's exit codes: 0 ok, 1 failed, 2 invalid input, 3 platform error, 4 cancelled. {@code context} is what the
+   * command may ask of the engine.
    */
-  Object command();
+  Object command(CliContext context);
 }

@@ -1,5 +1,6 @@
 package io.sparkstep.spi;
 
+import io.sparkstep.api.RunState;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunStore;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ public record RunContext(RunRecord record, RunStore store, OperatorConfig operat
    */
   public <E extends Exception> E failed(E error) {
     record.error = RunRecord.ErrorInfo.of(error);
-    record.transition(io.sparkstep.api.RunState.FAILED);
+    record.transition(RunState.FAILED);
     save();
     return error;
   }

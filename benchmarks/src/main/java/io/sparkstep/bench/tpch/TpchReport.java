@@ -1,5 +1,6 @@
 package io.sparkstep.bench.tpch;
 
+import io.sparkstep.bench.MachineFacts;
 import io.sparkstep.bench.Measurement;
 import io.sparkstep.bench.Report;
 import java.awt.BasicStroke;
@@ -76,7 +77,7 @@ public final class TpchReport {
         + "the answer to the driver). Times are medians of the timed iterations.%n%n", TpchSuite.format(settings.scale()),
         settings.queries().size(), settings.warmups(), settings.reps()));
     md.append("## Machine\n\n| fact | value |\n|---|---|\n");
-    io.sparkstep.bench.MachineFacts.collect().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v)
+    MachineFacts.collect().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v)
         .append(" |\n"));
 
     md.append("\n## Summary\n\n| figure | value |\n|---|---|\n");
@@ -130,7 +131,7 @@ public final class TpchReport {
     md.append("- Load average (1, 5, 15 min) when this report was written: ").append(loadAverage()).append(" on ")
         .append(Runtime.getRuntime().availableProcessors()).append(" cores. Other work on the machine slows both "
         + "variants alike only on average: read the ratios, and their spread, not the absolute times.\n");
-    md.append("- No GPU on this machine (").append(io.sparkstep.bench.MachineFacts.gpuModel()).append("): RAPIDS was ")
+    md.append("- No GPU on this machine (").append(MachineFacts.gpuModel()).append("): RAPIDS was ")
         .append("not timed and no GPU time is reported. The RAPIDS column comes from explain-only runs (the RAPIDS ")
         .append("plugin with spark.rapids.sql.mode=explainOnly plans each query on the CPU) at SF ")
         .append(TpchSuite.format(settings.eligibilityScale())).append(": N of M operators it would run on a GPU.\n");

@@ -1,5 +1,6 @@
 package io.sparkstep.bench.tpch;
 
+import io.sparkstep.bench.BenchmarkRunner;
 import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
@@ -9,6 +10,8 @@ import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.registry.FlavorRegistry;
+import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.StepSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -176,7 +179,7 @@ public final class TpchSuite {
       if (!"tpch-query".equals(record.step) || record.state != RunState.SUCCEEDED) {
         continue;
       }
-      io.sparkstep.spi.spec.StepSpec spec = store.loadSpec(record.runId).orElse(null);
+      StepSpec spec = store.loadSpec(record.runId).orElse(null);
       if (spec == null) {
         continue;
       }
@@ -234,7 +237,7 @@ public final class TpchSuite {
     try {
       RunRecord explained = require(launch(q, data, "rapids", settings.eligibilityScale(), 1, true).submit());
       return explained.accelerator;
-    } catch (IllegalStateException | io.sparkstep.spi.spec.InvalidSpecException e) {
+    } catch (IllegalStateException | InvalidSpecException e) {
       notes.add("RAPIDS eligibility not measured for q" + q + ": " + e.getMessage());
       return null;
     }
@@ -292,6 +295,6 @@ public final class TpchSuite {
   }
 
   private RunRecord require(StepRun run) throws Exception {
-    return io.sparkstep.bench.BenchmarkRunner.requireSucceeded(home, run);
+    return BenchmarkRunner.requireSucceeded(home, run);
   }
 }

@@ -1,5 +1,6 @@
 package io.sparkstep.flavor.local;
 
+import io.sparkstep.spi.RunSecrets;
 import io.sparkstep.spi.spec.MemorySize;
 import io.sparkstep.spi.accel.Accelerator;
 import io.sparkstep.spi.accel.Accelerators;
@@ -56,8 +57,8 @@ final class ChildProcessRun extends AbstractStepRun {
       }
     });
     java.util.Map<String, String> childEnv = new java.util.LinkedHashMap<>();
-    childSpec.sparkConf = io.sparkstep.spi.RunSecrets.externalize(childSpec.sparkConf, childEnv);
-    io.sparkstep.spi.RunSecrets.externalizeParams(childSpec, childEnv);
+    childSpec.sparkConf = RunSecrets.externalize(childSpec.sparkConf, childEnv);
+    RunSecrets.externalizeParams(childSpec, childEnv);
     try {
       Files.createDirectories(driverDir);
       // The child's spec is unredacted (it must run); only the owner may read it, and it goes when the run ends.

@@ -1,5 +1,6 @@
 package io.sparkstep.flavor.local;
 
+import io.sparkstep.runtime.S3ADefaults;
 import io.sparkstep.spi.accel.AcceleratorPlan;
 import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.api.RunState;
@@ -44,7 +45,7 @@ final class InProcessRun extends AbstractStepRun {
       AcceleratorPlan accelerator = Accelerators.plan(spec);
       // Sparkstep's store defaults first: the operator's conf and then the spec's override them.
       Map<String, String> conf = new java.util.LinkedHashMap<>(
-          io.sparkstep.runtime.S3ADefaults.forRun(spec, InProcessRun.class.getClassLoader()));
+          S3ADefaults.forRun(spec, InProcessRun.class.getClassLoader()));
       conf.putAll(config.withPrefix("conf."));
       conf.putAll(SparkSessionFactory.runConf(spec, accelerator));
       // A local-mode executor never loads spark.jars: its tasks see the loader that was the context loader when the

@@ -3,6 +3,7 @@ package io.sparkstep.spi.record;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.sparkstep.spi.util.Redactor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -25,7 +26,7 @@ public final class RunRecordJson {
     try {
       synchronized (record) {
         // Scrubbed as a whole: whatever field a secret reached (error, attempts, platform ids) it is not written.
-        return io.sparkstep.spi.util.Redactor.scrub(LINE_MAPPER.writeValueAsString(record));
+        return Redactor.scrub(LINE_MAPPER.writeValueAsString(record));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -35,7 +36,7 @@ public final class RunRecordJson {
   public static String write(RunRecord record) {
     try {
       synchronized (record) {
-        return io.sparkstep.spi.util.Redactor.scrub(MAPPER.writeValueAsString(record));
+        return Redactor.scrub(MAPPER.writeValueAsString(record));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,5 +1,6 @@
 package io.sparkstep.spi.record;
 
+import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.StepSpecJson;
 import io.sparkstep.spi.util.Redactor;
@@ -40,7 +41,7 @@ public final class RunStore {
   /** The run's directory; an id that is not a safe name is refused, so no id can point outside {@code runs/}. */
   public Path runDir(String runId) {
     if (runId == null || !RUN_ID.matcher(runId).matches() || runId.contains("..")) {
-      throw new io.sparkstep.spi.spec.InvalidSpecException("runId", "'" + runId + "' is not a run id",
+      throw new InvalidSpecException("runId", "'" + runId + "' is not a run id",
           "list runs with: sparkstep runs list");
     }
     return runsDir.resolve(runId);
@@ -68,8 +69,8 @@ public final class RunStore {
     }
   }
 
-  public static io.sparkstep.spi.spec.InvalidSpecException taken(String runId) {
-    return new io.sparkstep.spi.spec.InvalidSpecException("runId", "run id '" + runId + "' is already used",
+  public static InvalidSpecException taken(String runId) {
+    return new InvalidSpecException("runId", "run id '" + runId + "' is already used",
         "choose another --run-id, or leave it out for a generated one");
   }
 
@@ -139,7 +140,7 @@ public final class RunStore {
     try {
       return Optional.of(RunRecordJson.read(Files.readString(file)));
     } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-      throw new io.sparkstep.spi.spec.InvalidSpecException("runId", "the record of run " + runId + " is unreadable ("
+      throw new InvalidSpecException("runId", "the record of run " + runId + " is unreadable ("
           + file + ")", "delete the run's directory if it is not needed");
     }
   }

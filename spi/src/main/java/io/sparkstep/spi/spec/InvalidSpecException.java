@@ -1,19 +1,21 @@
 package io.sparkstep.spi.spec;
 
+import io.sparkstep.api.InvalidInputException;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
  * Bad input: a spec, operator config or argument that cannot run. Carries every problem found, so the user fixes
- * them in one go. Maps to exit code 2. Thrown before anything is launched.
+ * them in one go. Maps to exit code 2. Thrown before anything is launched. An embedding application sees it as the
+ * API's {@link InvalidInputException}.
  */
-public class InvalidSpecException extends RuntimeException {
+public class InvalidSpecException extends InvalidInputException {
   /** Problems shown in a message or on the terminal; the rest are counted. */
   public static final int MAX_SHOWN = 10;
   private final List<ValidationProblem> problems;
 
   public InvalidSpecException(List<ValidationProblem> problems) {
-    super(summary(problems));
+    super(summary(problems), problems.stream().map(ValidationProblem::toString).toList());
     this.problems = List.copyOf(problems);
   }
 

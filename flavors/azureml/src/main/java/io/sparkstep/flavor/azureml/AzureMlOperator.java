@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.remote.GpuVendor;
+import io.sparkstep.spi.remote.JarStaging;
+import io.sparkstep.spi.remote.JobDefinitionSecrets;
+import io.sparkstep.spi.remote.RunLogAppender;
+import io.sparkstep.spi.remote.SpecStaging;
 import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spi.spec.ResourceSpec;
 import io.sparkstep.spi.spec.StepSpec;
@@ -37,8 +42,8 @@ final class AzureMlOperator implements StepOperator {
   @Override
   public List<ValidationProblem> validate(StepSpec spec) {
     List<ValidationProblem> problems = new ArrayList<>(
-        io.sparkstep.spi.remote.JobDefinitionSecrets.literalSecrets(spec, config, "Azure ML command job"));
-    problems.addAll(io.sparkstep.spi.remote.JarStaging.check(spec.jars, config.get(AzureMlFlavor.STAGING_URI), "stagingUri"));
+        JobDefinitionSecrets.literalSecrets(spec, config, "Azure ML command job"));
+    problems.addAll(JarStaging.check(spec.jars, config.get(AzureMlFlavor.STAGING_URI), "stagingUri"));
     ResourceSpec r = spec.resources;
     if (r == null) {
       return problems;
@@ -64,7 +69,7 @@ final class AzureMlOperator implements StepOperator {
       problems.add(ValidationProblem.of("resources.diskGb", "a command job's disk is the compute target's",
           "choose a compute target whose VM size has the disk you need"));
     }
-    ValidationProblem vendor = io.sparkstep.spi.remote.GpuVendor.onlyNvidia("Azure ML", r.gpuVendor);
+    ValidationProblem vendor = GpuVendor.onlyNvidia("Azure ML", r.gpuVendor);
     if (vendor != null) {
       problems.add(vendor);
     }
@@ -93,11 +98,11 @@ final class AzureMlOperator implements StepOperator {
     StepSpec containerSpec = spec.copy();
     containerSpec.runDir = staging + "/run";
     // as written: a ${VAR} is resolved in the container, never stored resolved in the job's definition
-    io.sparkstep.spi.remote.JobDefinitionSecrets.withOperatorConf(containerSpec, config);
+    JobDefinitionSecrets.withOperatorConf(containerSpec, config);
     try {
       // The container loads the user's jars from stagingUri (see JarStaging), not from this machine's paths.
-      containerSpec.jars = io.sparkstep.spi.remote.JarStaging.stage(spec.jars, trimSlash(config.get(AzureMlFlavor.STAGING_URI)),
-          io.sparkstep.spi.remote.JarStaging.hadoop(new Configuration()), uri -> uri);
+      containerSpec.jars = JarStaging.stage(spec.jars, trimSlash(config.get(AzureMlFlavor.STAGING_URI)),
+          JarStaging.hadoop(new Configuration()), uri -> uri);
     } catch (java.io.UncheckedIOException e) {
       throw context.failed(new PlatformException("cannot stage the step's jars: " + e.getMessage(), e, true));
     }
@@ -137,7 +142,7 @@ final class AzureMlOperator implements StepOperator {
       throw context.failed(e);
     }
     context.save();
-    io.sparkstep.spi.remote.RunLogAppender.of(context).note("azureml job " + name + " submitted; studio: "
+    RunLogAppender.of(context).note("azureml job " + name + " submitted; studio: "
         + record.logUri);
     return new AzureMlRun(context, jobs, name, containerSpec.runDir, config.getLong(AzureMlFlavor.POLL_MILLIS));
   }
@@ -154,7 +159,7 @@ final class AzureMlOperator implements StepOperator {
 
   private static void write(String uri, String content) throws PlatformException {
     try {
-      io.sparkstep.spi.remote.SpecStaging.write(uri, content, new Configuration());
+      SpecStaging.write(uri, content, new Configuration());
     } catch (IOException e) {
       throw new PlatformException("cannot upload the spec to " + uri + ": " + e.getMessage(), e, true);
     }

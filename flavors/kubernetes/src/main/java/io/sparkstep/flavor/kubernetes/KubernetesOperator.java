@@ -7,6 +7,7 @@ import io.sparkstep.api.StepRun;
 import io.sparkstep.flavor.kubernetes.features.PlanBuilder;
 import io.sparkstep.flavor.kubernetes.features.SubmissionPlan;
 import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.remote.JarStaging;
 import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.StepSpecJson;
@@ -18,6 +19,8 @@ import io.sparkstep.spi.SubmitOptions;
 import io.sparkstep.spi.remote.SpecChannel;
 import io.sparkstep.spi.remote.SparkHadoopConf;
 import io.sparkstep.spi.remote.SpecStaging;
+import io.sparkstep.spi.util.EnvInterpolation;
+import io.sparkstep.spi.util.Redactor;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,8 +65,8 @@ final class KubernetesOperator implements StepOperator {
     List<ValidationProblem> problems = new ArrayList<>(KubeAccess.problems(settings));
     spec.sparkConf.forEach((key, value) -> {
       // Spark writes the submission's conf into the driver's spark.properties config map: no literal secret there.
-      if (io.sparkstep.spi.util.Redactor.isSecretKey(key) && value != null
-          && !io.sparkstep.spi.util.EnvInterpolation.references(value)) {
+      if (Redactor.isSecretKey(key) && value != null
+          && !EnvInterpolation.references(value)) {
         problems.add(ValidationProblem.of("sparkConf." + key, "a literal secret would be written into the driver "
             + "pod's config map", "keep it in a Kubernetes Secret: --set secretEnv.NAME=SECRET:KEY on the operator "
             + "and --conf " + key + "='${NAME}'"));
@@ -72,7 +75,7 @@ final class KubernetesOperator implements StepOperator {
     problems.addAll(plan(spec).problems());
     // The operator's own jars are checked with its settings; those named elsewhere (--jars, SPARKSTEP_CLASSPATH,
     // plugins/) here: local ones need uploadPath, where Spark's client uploads them.
-    problems.addAll(io.sparkstep.spi.remote.JarStaging.check(spec.jars.stream().filter(jar -> settings.jars()
+    problems.addAll(JarStaging.check(spec.jars.stream().filter(jar -> settings.jars()
         .stream().noneMatch(given -> SparkSubmission.samePath(given, jar))).toList(), settings.uploadPath(),
         "uploadPath"));
     // past the inline limit the spec is staged under uploadPath, which the driver pod reads already for the jars

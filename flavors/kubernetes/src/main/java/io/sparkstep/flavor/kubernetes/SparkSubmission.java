@@ -5,8 +5,9 @@ import io.sparkstep.flavor.kubernetes.settings.PodTemplates;
 import io.sparkstep.flavor.kubernetes.settings.KubernetesSettings;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sparkstep.flavor.kubernetes.features.SubmissionPlan;
-import io.sparkstep.runtime.StepEntrypoint;
+import io.sparkstep.spi.EntrypointContract;
 import io.sparkstep.spi.PlatformException;
+import io.sparkstep.spi.util.UserJars;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ import org.apache.spark.deploy.k8s.submit.KubernetesClientApplication;
  * k8s://... --deploy-mode cluster} creates, with no spark-submit process or Spark installation needed here.
  */
 final class SparkSubmission {
-  static final String MAIN_CLASS = StepEntrypoint.class.getName();
+  static final String MAIN_CLASS = EntrypointContract.MAIN_CLASS;
 
   private SparkSubmission() {
   }
@@ -65,13 +66,13 @@ final class SparkSubmission {
   }
 
   static boolean isLocalFile(String jar) {
-    return io.sparkstep.spi.util.UserJars.isLocal(jar);
+    return UserJars.isLocal(jar);
   }
 
   /** The same file, one named as the operator wrote it, one as UserJars collected it (absolute). */
   static boolean samePath(String given, String collected) {
-    return isLocalFile(given) && isLocalFile(collected) && io.sparkstep.spi.util.UserJars.localPath(given)
-        .toAbsolutePath().normalize().equals(io.sparkstep.spi.util.UserJars.localPath(collected)
+    return isLocalFile(given) && isLocalFile(collected) && UserJars.localPath(given)
+        .toAbsolutePath().normalize().equals(UserJars.localPath(collected)
             .toAbsolutePath().normalize());
   }
 

@@ -5,6 +5,7 @@ import io.sparkstep.spi.ConfigOption;
 import io.sparkstep.spi.Flavor;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.StepOperator;
+import io.sparkstep.spi.util.EnvInterpolation;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,7 +56,7 @@ public final class SageMakerFlavor implements Flavor {
           problems.add(ValidationProblem.of(key, "'" + tag + "' is not a valid SageMaker tag key",
               "1-128 letters, digits, spaces and _ . : / = + - @, not starting with aws:"));
         }
-        if (value != null && !io.sparkstep.spi.util.EnvInterpolation.references(value)
+        if (value != null && !EnvInterpolation.references(value)
             && !value.isEmpty() && (value.length() > 256 || !TAG_TEXT.matcher(value).matches())) {
           problems.add(ValidationProblem.of(key, "value '" + value + "' is not a valid SageMaker tag value",
               "at most 256 letters, digits, spaces and _ . : / = + - @"));

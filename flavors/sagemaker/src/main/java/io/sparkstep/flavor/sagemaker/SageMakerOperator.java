@@ -4,6 +4,10 @@ import io.sparkstep.spi.EntrypointContract;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.remote.GpuVendor;
+import io.sparkstep.spi.remote.JarStaging;
+import io.sparkstep.spi.remote.JobDefinitionSecrets;
+import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spi.spec.ResourceSpec;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.StepSpecJson;
@@ -45,7 +49,7 @@ final class SageMakerOperator implements StepOperator {
   @Override
   public List<ValidationProblem> validate(StepSpec spec) {
     List<ValidationProblem> problems = new ArrayList<>(
-        io.sparkstep.spi.remote.JobDefinitionSecrets.literalSecrets(spec, config, "SageMaker training job"));
+        JobDefinitionSecrets.literalSecrets(spec, config, "SageMaker training job"));
     ResourceSpec r = spec.resources;
     if (r.executors > 1) {
       problems.add(ValidationProblem.of("resources.executors", "sagemaker runs a step on one instance (the entrypoint"
@@ -58,7 +62,7 @@ final class SageMakerOperator implements StepOperator {
         "size the instance with resources.memory (the driver gets the instance's memory)");
     refuse(problems, r.dynamicAllocation != null && r.dynamicAllocation.enabled, "resources.dynamicAllocation",
         "remove it: a training job has a fixed instance");
-    ValidationProblem vendor = io.sparkstep.spi.remote.GpuVendor.onlyNvidia("SageMaker", r.gpuVendor);
+    ValidationProblem vendor = GpuVendor.onlyNvidia("SageMaker", r.gpuVendor);
     if (vendor != null) {
       problems.add(vendor);
     }
@@ -74,7 +78,7 @@ final class SageMakerOperator implements StepOperator {
       problems.add(ValidationProblem.of("resources.diskGb", "a training volume is 1 to 16384 GB, got " + r.diskGb,
           "set resources.diskGb between 1 and 16384"));
     }
-    problems.addAll(io.sparkstep.spi.remote.JarStaging.check(spec.jars, specStorePrefix(),
+    problems.addAll(JarStaging.check(spec.jars, specStorePrefix(),
         SageMakerSettings.SPEC_STORE.key()));
     Map<String, String> extraEnv = config.withPrefix(SageMakerSettings.ENV_PREFIX);
     if (extraEnv.size() + 2 > SpecDelivery.MAX_ENV_ENTRIES) {
@@ -108,7 +112,7 @@ final class SageMakerOperator implements StepOperator {
     try {
       // The container loads the user's jars from the spec store (see JarStaging), not from this machine's paths.
       StepSpec containerSpec = spec.copy();
-      containerSpec.jars = io.sparkstep.spi.remote.JarStaging.stage(spec.jars, store.jarsLocation(),
+      containerSpec.jars = JarStaging.stage(spec.jars, store.jarsLocation(),
           store.jarUploader(), SpecStore::forContainer);
       Map<String, String> env = SpecDelivery.environment(StepSpecJson.write(containerSpec), spec.runId, store);
       request = TrainingJobRequest.build(jobName, spec.runId, spec.step, spec.resources, config, env);
@@ -127,7 +131,7 @@ final class SageMakerOperator implements StepOperator {
       if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws && aws.statusCode() == 400
           && aws.awsErrorDetails() != null && "ValidationException".equals(aws.awsErrorDetails().errorCode())) {
         // SageMaker refused the request itself (a bad instance type, role ARN, image): invalid input, exit 2
-        throw context.failed(new io.sparkstep.spi.spec.InvalidSpecException("sagemaker",
+        throw context.failed(new InvalidSpecException("sagemaker",
             "CreateTrainingJob refused the request (ValidationException): " + aws.awsErrorDetails().errorMessage(),
             "fix the operator settings or the step's resources"));
       }

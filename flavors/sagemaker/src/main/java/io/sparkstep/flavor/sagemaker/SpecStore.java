@@ -1,5 +1,6 @@
 package io.sparkstep.flavor.sagemaker;
 
+import io.sparkstep.spi.remote.JarStaging;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -78,10 +79,10 @@ final class SpecStore {
   }
 
   /** Copies a step jar to S3 with this store's client; a {@code file:} store through Hadoop's local file system. */
-  io.sparkstep.spi.remote.JarStaging.Uploader jarUploader() {
-    io.sparkstep.spi.remote.JarStaging.Uploader local =
-        io.sparkstep.spi.remote.JarStaging.hadoop(new org.apache.hadoop.conf.Configuration());
-    return new io.sparkstep.spi.remote.JarStaging.Uploader() {
+  JarStaging.Uploader jarUploader() {
+    JarStaging.Uploader local =
+        JarStaging.hadoop(new org.apache.hadoop.conf.Configuration());
+    return new JarStaging.Uploader() {
       @Override
       public boolean exists(String location) throws IOException {
         URI uri = URI.create(location);

@@ -1,6 +1,6 @@
 package io.sparkstep.flavor.sparksubmit;
 
-import io.sparkstep.runtime.StepEntrypoint;
+import io.sparkstep.spi.EntrypointContract;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -14,7 +14,7 @@ import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 /**
- * The jar spark-submit runs: the engine's (it holds {@link StepEntrypoint} and the sample steps). When the engine is
+ * The jar spark-submit runs: the engine's (it holds {@link EntrypointContract#MAIN_CLASS} and the sample steps). When the engine is
  * a classes directory (an IDE or a reactor build) it is packed into a jar once, since spark-submit ships only jars.
  */
 public final class ApplicationJar {
@@ -22,7 +22,15 @@ public final class ApplicationJar {
   }
 
   static Path engineJar(Path cacheDir) {
-    return jarOf(StepEntrypoint.class, cacheDir.resolve("sparkstep-engine-classes.jar"));
+    Class<?> entrypoint;
+    try {
+      // Looked up by name: the flavor links to the SPI only; the engine is on the class path of whoever loads it.
+      entrypoint = Class.forName(EntrypointContract.MAIN_CLASS, false, ApplicationJar.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException("the engine (" + EntrypointContract.MAIN_CLASS + ") is not on the class path; "
+          + "set applicationJar", e);
+    }
+    return jarOf(entrypoint, cacheDir.resolve("sparkstep-engine-classes.jar"));
   }
 
   /**

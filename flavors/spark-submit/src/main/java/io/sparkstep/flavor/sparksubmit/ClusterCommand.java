@@ -1,8 +1,7 @@
 package io.sparkstep.flavor.sparksubmit;
 
 import io.sparkstep.spi.spec.MemorySize;
-import io.sparkstep.operator.OperatorStore;
-import io.sparkstep.registry.FlavorRegistry;
+import io.sparkstep.spi.CliContext;
 import io.sparkstep.spi.util.SparkstepHome;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,6 +13,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -25,6 +25,12 @@ import picocli.CommandLine.Spec;
     description = "A local Spark standalone cluster (Master + Workers on 127.0.0.1) for spark-submit steps.",
     subcommands = {ClusterCommand.Start.class, ClusterCommand.Stop.class, ClusterCommand.Status.class})
 public final class ClusterCommand {
+  private final CliContext cli;
+
+  ClusterCommand(CliContext cli) {
+    this.cli = cli;
+  }
+
   static Path stateDir() {
     return SparkstepHome.resolve().resolve("cluster");
   }
@@ -32,6 +38,8 @@ public final class ClusterCommand {
   @Command(name = "start", mixinStandardHelpOptions = true,
       description = "Start a Master and N Workers and register a spark-submit operator for them.")
   static final class Start implements Callable<Integer> {
+    @ParentCommand
+    ClusterCommand parent;
     @Spec
     CommandSpec spec;
     @Option(names = "--workers", defaultValue = "2", description = "Number of Workers (default ${DEFAULT-VALUE}).")
@@ -86,8 +94,7 @@ public final class ClusterCommand {
         settings.put("jars", jars);
       }
       try {
-        new OperatorStore(SparkstepHome.resolve(), new FlavorRegistry()).register(operator,
-            SparkSubmitFlavor.NAME, settings, true);
+        parent.cli.registerOperator(operator, SparkSubmitFlavor.NAME, settings, true);
       } catch (RuntimeException e) {
         cluster.stop();
         throw e;

@@ -1,6 +1,7 @@
 package io.sparkstep.flavor.sparksubmit;
 
 import io.sparkstep.flavor.sparksubmit.SparkSubmitSettings.MasterKind;
+import io.sparkstep.spi.remote.GpuVendor;
 import io.sparkstep.spi.spec.ResourceSpec;
 import io.sparkstep.spi.spec.ValidationProblem;
 import java.util.LinkedHashMap;
@@ -117,8 +118,8 @@ final class ResourceConf {
     if (r.gpus > 0) {
       conf.put("spark.executor.resource.gpu.amount", Integer.toString(r.gpus));
       if (r.gpuVendor != null) {
-        conf.put("spark.executor.resource.gpu.vendor", io.sparkstep.spi.remote.GpuVendor.parse(r.gpuVendor)
-            .map(io.sparkstep.spi.remote.GpuVendor::domain).orElse(r.gpuVendor));
+        conf.put("spark.executor.resource.gpu.vendor", GpuVendor.parse(r.gpuVendor)
+            .map(GpuVendor::domain).orElse(r.gpuVendor));
       }
     }
     return conf;

@@ -1,13 +1,14 @@
 package io.sparkstep.flavor.sparksubmit;
 
 import io.sparkstep.spi.accel.AcceleratorPlan;
-import io.sparkstep.runtime.StepEntrypoint;
+import io.sparkstep.spi.EntrypointContract;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.StepSpecJson;
 import io.sparkstep.spi.RunSecrets;
 import io.sparkstep.spi.remote.SpecChannel;
 import io.sparkstep.spi.remote.SparkHadoopConf;
 import io.sparkstep.spi.remote.SpecStaging;
+import io.sparkstep.spi.util.EnvInterpolation;
 import io.sparkstep.spi.util.Redactor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -137,12 +138,12 @@ final class SparkSubmitLaunch {
 
   private boolean resolvedFromReference(String setting) {
     String raw = settings.config().raw().get(setting);
-    return raw != null && io.sparkstep.spi.util.EnvInterpolation.references(raw);
+    return raw != null && EnvInterpolation.references(raw);
   }
 
   /** Whether a conf value is secret: under a secret-looking key, or holding a registered secret. */
   private static boolean isSecret(String key, String value) {
-    return value != null && !io.sparkstep.spi.util.EnvInterpolation.references(value) && (Redactor.isSecretKey(key)
+    return value != null && !EnvInterpolation.references(value) && (Redactor.isSecretKey(key)
         || Redactor.registered().stream().anyMatch(value::contains));
   }
 
@@ -211,7 +212,7 @@ final class SparkSubmitLaunch {
         .setSparkHome(spark.home().toString())
         .setMaster(settings.master())
         .setDeployMode(settings.deployMode())
-        .setMainClass(StepEntrypoint.class.getName())
+        .setMainClass(EntrypointContract.MAIN_CLASS)
         .setAppResource(applicationJar.toString())
         .addAppArgs(specArguments.toArray(String[]::new))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))

@@ -1,5 +1,6 @@
 package io.sparkstep.flavor.sparksubmit;
 
+import io.sparkstep.spi.remote.SpecStaging;
 import io.sparkstep.spi.spec.MemorySize;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkstep.spi.accel.AcceleratorPlan;
@@ -73,7 +74,7 @@ final class SparkSubmitOperator implements StepOperator {
     }
     if (settings.clusterMode()) {
       // a client-mode driver runs here and reads a large spec from the run's directory; one on a worker cannot
-      io.sparkstep.spi.remote.SpecStaging.check(SparkSubmitLaunch.SPEC_CHANNEL, StepSpecJson.write(spec),
+      SpecStaging.check(SparkSubmitLaunch.SPEC_CHANNEL, StepSpecJson.write(spec),
           settings.stagingUri(), "stagingUri").ifPresent(problems::add);
     }
     if (settings.clusterMode() && settings.masterKind() == MasterKind.STANDALONE && settings.masterWebUi() == null) {

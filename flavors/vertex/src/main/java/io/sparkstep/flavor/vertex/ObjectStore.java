@@ -5,6 +5,7 @@ import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
 import com.google.cloud.storage.StorageOptions;
+import io.sparkstep.spi.remote.JarStaging;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -61,10 +62,10 @@ final class ObjectStore {
   }
 
   /** Copies a step jar: to Cloud Storage with this store's client, to a {@code file:} folder through Hadoop. */
-  io.sparkstep.spi.remote.JarStaging.Uploader jarUploader() {
-    io.sparkstep.spi.remote.JarStaging.Uploader local =
-        io.sparkstep.spi.remote.JarStaging.hadoop(new org.apache.hadoop.conf.Configuration());
-    return new io.sparkstep.spi.remote.JarStaging.Uploader() {
+  JarStaging.Uploader jarUploader() {
+    JarStaging.Uploader local =
+        JarStaging.hadoop(new org.apache.hadoop.conf.Configuration());
+    return new JarStaging.Uploader() {
       @Override
       public boolean exists(String uri) throws IOException {
         return uri.startsWith("gs://") ? storage().get(blobId(uri)) != null : local.exists(uri);

@@ -1,6 +1,7 @@
 package io.sparkstep.flavor.vertex;
 
 import com.google.cloud.aiplatform.v1.MachineSpec;
+import io.sparkstep.spi.remote.GpuVendor;
 import io.sparkstep.spi.spec.ResourceSpec;
 import io.sparkstep.spi.spec.ValidationProblem;
 import java.util.List;
@@ -41,7 +42,7 @@ final class ResourceMapping {
       problems.add(ValidationProblem.of("resources.dynamicAllocation", "vertex runs a fixed single replica",
           oneContainer));
     }
-    ValidationProblem vendor = io.sparkstep.spi.remote.GpuVendor.onlyNvidia("Vertex AI", r.gpuVendor);
+    ValidationProblem vendor = GpuVendor.onlyNvidia("Vertex AI", r.gpuVendor);
     if (vendor != null) {
       problems.add(vendor);
     }

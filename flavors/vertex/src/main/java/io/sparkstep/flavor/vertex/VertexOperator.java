@@ -9,6 +9,10 @@ import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.remote.JarStaging;
+import io.sparkstep.spi.remote.JobDefinitionSecrets;
+import io.sparkstep.spi.remote.RunLogAppender;
+import io.sparkstep.spi.spec.ArtifactSpec;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.StepSpecJson;
 import io.sparkstep.spi.spec.ValidationProblem;
@@ -33,12 +37,12 @@ final class VertexOperator implements StepOperator {
   @Override
   public List<ValidationProblem> validate(StepSpec spec) {
     List<ValidationProblem> problems = new ArrayList<>(
-        io.sparkstep.spi.remote.JobDefinitionSecrets.literalSecrets(spec, config, "Vertex CustomJob"));
+        JobDefinitionSecrets.literalSecrets(spec, config, "Vertex CustomJob"));
     VertexSettings settings = new VertexSettings(config);
     new ResourceMapping(settings).validate(spec.resources, problems);
     CustomJobRequest.userLabels(spec).forEach((k, v) -> VertexSettings.checkLabel("labels." + k, k, v, problems));
-    problems.addAll(io.sparkstep.spi.remote.JarStaging.check(spec.jars, settings.stagingUri, "stagingUri"));
-    for (Map.Entry<String, io.sparkstep.spi.spec.ArtifactSpec> e : allArtifacts(spec)) {
+    problems.addAll(JarStaging.check(spec.jars, settings.stagingUri, "stagingUri"));
+    for (Map.Entry<String, ArtifactSpec> e : allArtifacts(spec)) {
       String uri = e.getValue().uri;
       if (uri != null && uri.startsWith("file:") && !settings.plaintext) {
         problems.add(ValidationProblem.of(e.getKey(), "'" + uri + "' is a local path the Vertex container "
@@ -57,7 +61,7 @@ final class VertexOperator implements StepOperator {
     RunRecord record = context.record();
     try (JobServiceClient client = JobServiceClients.create(settings)) {
       // The container loads the user's jars from stagingUri (see JarStaging), not from this machine's paths.
-      containerSpec.jars = io.sparkstep.spi.remote.JarStaging.stage(spec.jars, settings.stagingUri,
+      containerSpec.jars = JarStaging.stage(spec.jars, settings.stagingUri,
           store.jarUploader(), uri -> uri);
       // inline as $SPARKSTEP_SPEC up to specEnvMaxBytes, else uploaded next to the run's record
       String specUri = runDirUri + "/spec.json";
@@ -74,7 +78,7 @@ final class VertexOperator implements StepOperator {
           CustomJobRequest.build(containerSpec, settings, env));
       VertexJobRun.describe(record, settings, job.getName(), runDirUri);
       context.save();
-      io.sparkstep.spi.remote.RunLogAppender.of(context).note(java.time.Instant.now() + " vertex: created "
+      RunLogAppender.of(context).note(java.time.Instant.now() + " vertex: created "
           + job.getName() + " (" + job.getState() + "); Cloud Logging query: " + record.platform.get("loggingQuery"));
       return new VertexJobRun(context, settings, store);
     } catch (ApiException e) {
@@ -113,7 +117,7 @@ final class VertexOperator implements StepOperator {
   }
 
   private StepSpec withConf(StepSpec spec) {
-    io.sparkstep.spi.remote.JobDefinitionSecrets.withOperatorConf(spec, config);
+    JobDefinitionSecrets.withOperatorConf(spec, config);
     AcceleratorPlan plan = Accelerators.planForImage(spec, Accelerators.IMAGE_JAR_DIR);
     if (!plan.isNone()) {
       plan.sparkConf().forEach(spec.sparkConf::putIfAbsent);
@@ -127,8 +131,8 @@ final class VertexOperator implements StepOperator {
     context.failed(cause);
   }
 
-  private static List<Map.Entry<String, io.sparkstep.spi.spec.ArtifactSpec>> allArtifacts(StepSpec spec) {
-    List<Map.Entry<String, io.sparkstep.spi.spec.ArtifactSpec>> all = new ArrayList<>();
+  private static List<Map.Entry<String, ArtifactSpec>> allArtifacts(StepSpec spec) {
+    List<Map.Entry<String, ArtifactSpec>> all = new ArrayList<>();
     spec.inputs.forEach((k, v) -> all.add(Map.entry("inputs." + k, v)));
     spec.outputs.forEach((k, v) -> all.add(Map.entry("outputs." + k, v)));
     return all;

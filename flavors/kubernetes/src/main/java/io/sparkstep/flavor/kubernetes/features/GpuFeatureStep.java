@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.sparkstep.flavor.kubernetes.settings.KubernetesSettings;
 import io.sparkstep.flavor.kubernetes.settings.PodTemplates;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.sparkstep.spi.remote.GpuVendor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +41,7 @@ final class GpuFeatureStep implements KubernetesFeatureStep {
     int gpus = plan.resources().gpus;
     String vendor = plan.resources().gpuVendor != null ? plan.resources().gpuVendor.trim() : s.gpuVendor();
     // the one gpuVendor vocabulary (nvidia, amd, intel) means the vendor's domain here: pods ask for nvidia.com/gpu
-    vendor = io.sparkstep.spi.remote.GpuVendor.parse(vendor).map(io.sparkstep.spi.remote.GpuVendor::domain)
+    vendor = GpuVendor.parse(vendor).map(GpuVendor::domain)
         .orElse(vendor);
     if (vendor.isEmpty()) {
       return plan.refuse(plan.resources().gpuVendor != null ? "resources.gpuVendor" : "gpuVendor",
