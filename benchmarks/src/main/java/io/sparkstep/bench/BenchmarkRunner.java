@@ -371,11 +371,7 @@ public final class BenchmarkRunner {
       launch.accelerator(accelerator);
     }
     if (explain) {
-<<<<<<< HEAD
       launch.explain();
-=======
-      launch.label(Accelerators.EXPLAIN_LABEL, "true");
->>>>>>> work-modules
     }
     return require(launch.submit());
   }

@@ -148,15 +148,8 @@ public final class StepSubmitter {
     // Operator settings are resolved in this process; a spec's conf where the operator says it resolves it.
     SpecValidator.checkEnvironment(operator.resolvesSparkConfHere() ? prepared : new StepSpec(), config.raw(),
         System::getenv, problems);
-<<<<<<< HEAD
     // An unknown name, or what makes a known accelerator impossible, on every flavor.
     problems.addAll(io.sparkstep.spi.accel.Accelerators.check(prepared, options.explain()));
-=======
-    if (SpecValidator.ACCELERATORS.contains(Accelerators.nameOf(prepared))) {
-      // Unknown names are the validator's; these are what makes a known accelerator impossible, on every flavor.
-      problems.addAll(Accelerators.check(prepared));
-    }
->>>>>>> work-modules
     try {
       problems.addAll(operator.validate(prepared, options));
     } catch (InvalidSpecException e) {

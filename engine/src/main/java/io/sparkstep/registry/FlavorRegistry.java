@@ -218,17 +218,10 @@ public final class FlavorRegistry {
             "give it as --set " + option.key() + "='${ENV_VAR}' and export ENV_VAR where you run"));
       }
     }
-<<<<<<< HEAD
     String accelerator = settings.get(io.sparkstep.spi.accel.Accelerators.OPERATOR_SETTING);
     if (accelerator != null && io.sparkstep.spi.accel.Accelerator.byId(accelerator.trim()) == null) {
       problems.add(io.sparkstep.spi.accel.Accelerators.unknown(io.sparkstep.spi.accel.Accelerators.OPERATOR_SETTING,
           accelerator));
-=======
-    String accelerator = settings.get(Accelerators.OPERATOR_SETTING);
-    if (accelerator != null && !SpecValidator.ACCELERATORS.contains(accelerator.trim())) {
-      problems.add(ValidationProblem.of(Accelerators.OPERATOR_SETTING, "unknown accelerator '"
-          + accelerator + "'", "use none, comet (native CPU) or rapids (NVIDIA GPU)"));
->>>>>>> work-modules
     }
     // Each value against its declaration. The flavor then sees only well-typed values, so it reports its own rules
     // in the same pass instead of tripping over a number that is not one; a value naming a variable unset here is

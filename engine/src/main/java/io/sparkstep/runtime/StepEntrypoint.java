@@ -81,7 +81,6 @@ public final class StepEntrypoint {
     // Before anything logs: every line this process prints goes out scrubbed of the run's secrets.
     ScrubbingPrintStream.install();
     ScrubbedConsoleLogs.install();
-<<<<<<< HEAD
     io.sparkstep.spi.RunSecrets.registerEnvironment();
     StepEntrypoint entrypoint = new StepEntrypoint(Options.DRIVER);
     int code;
@@ -97,10 +96,6 @@ public final class StepEntrypoint {
       }
       code = entrypoint.run(args);
     }
-=======
-    RunSecrets.registerEnvironment();
-    int code = run(args);
->>>>>>> work-modules
     System.out.flush();
     System.err.flush();
     // Under spark-submit a non-zero exit is how the driver reports failure; Runtime.halt would skip hooks.
@@ -161,21 +156,9 @@ public final class StepEntrypoint {
     StepSpec spec;
     try {
       arguments = Arguments.parse(args);
-<<<<<<< HEAD
       spec = readSpec(arguments);
       io.sparkstep.spi.RunSecrets.internalizeParams(spec, System::getenv);
       io.sparkstep.spi.RunSecrets.register(spec, null);
-=======
-      spec = StepSpecJson.read(arguments.specJson());
-      if (arguments.runDir != null) {
-        spec.runDir = arguments.runDir;
-      }
-      if (spec.runId == null) {
-        spec.runId = "run-" + UUID.randomUUID().toString().substring(0, 8);
-      }
-      RunSecrets.internalizeParams(spec, System::getenv);
-      RunSecrets.register(spec, null);
->>>>>>> work-modules
       try {
         // Before the step is looked up: the user's jars (staged by the flavor) become this JVM's user loader.
         StepJars.install(spec, hadoopConfFromSparkConf());

@@ -66,13 +66,8 @@ final class LocalOperator implements StepOperator {
       if (problems.isEmpty() && Accelerators.check(spec, options.explain()).isEmpty()) {
         try {
           // Up front, so a jar that cannot be had fails here, not in the child; downloads it once into ~/.m2.
-<<<<<<< HEAD
           Accelerators.plan(spec, options.explain());
         } catch (io.sparkstep.spi.spec.InvalidSpecException e) {
-=======
-          Accelerators.plan(spec);
-        } catch (InvalidSpecException e) {
->>>>>>> work-modules
           problems.addAll(e.problems());
         }
       }

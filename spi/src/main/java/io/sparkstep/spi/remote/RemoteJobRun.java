@@ -90,36 +90,12 @@ public abstract class RemoteJobRun extends AbstractStepRun {
       }
     }
     if (status.state().isFinal()) {
-<<<<<<< HEAD
       EndOfRun.observe(context, status, new EndOfRun.FailureNames("failureReason", platformName() + "JobFailed",
           platformName()), endOfJob(), this::moveTo);
       return;
     }
     if (status.state() != RunState.SUBMITTED) {
       copyContainerLog();
-=======
-      mergeDriverRecord();
-      synchronized (record) {
-        if (status.endedAt() != null) {
-          // the job's own end (the driver's JVM stopping included) over the driver's record of its step's end
-          record.endedAt = status.endedAt();
-        }
-        if (status.state() == RunState.FAILED && status.failureReason() != null) {
-          // what the platform said, whatever the step's own error says (as kubernetes keeps podFailure)
-          record.platform.put("failureReason", Redactor.scrub(status.failureReason()));
-        }
-        if (status.state() == RunState.FAILED && record.error == null) {
-          String reason = status.failureReason() == null ? "the job ended " + status.platformState()
-              : status.failureReason();
-          record.error = RunRecord.ErrorInfo.of(platformName() + "JobFailed", reason
-              + (record.logUri == null ? "" : "; logs: " + record.logUri));
-        } else if (status.state() == RunState.FAILED && status.failureReason() != null
-            && record.error.rootCause == null && !status.failureReason().equals(record.error.message)) {
-          // the step's own cause leads; what the platform said stays next to it
-          record.error.rootCause = platformName() + ": " + status.failureReason();
-        }
-      }
->>>>>>> work-modules
     }
     moveTo(status.state());
   }

@@ -119,7 +119,7 @@ final class SageMakerOperator implements StepOperator {
       TrainingJob job = TrainingJob.requested(jobName, request.resourceConfig().instanceTypeAsString(),
           SpecDelivery.runDir(store, spec.runId));
       record.platformHandle(job);
-      String specUri = env.get(io.sparkstep.runtime.StepEntrypoint.SPEC_URI_ENV);
+      String specUri = env.get(EntrypointContract.SPEC_URI_ENV);
       if (specUri != null) {
         record.platform.put(SPEC_LOCATION, specUri);
       }
