@@ -1,6 +1,7 @@
 package io.sparkstep.launch;
 
 import io.sparkstep.registry.LoadFailure;
+import io.sparkstep.spi.accel.Accelerator;
 import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.spi.util.UserJars;
 import io.sparkstep.api.StepRun;
@@ -148,8 +149,10 @@ public final class StepSubmitter {
     // Operator settings are resolved in this process; a spec's conf where the operator says it resolves it.
     SpecValidator.checkEnvironment(operator.resolvesSparkConfHere() ? prepared : new StepSpec(), config.raw(),
         System::getenv, problems);
-    // An unknown name, or what makes a known accelerator impossible, on every flavor.
-    problems.addAll(io.sparkstep.spi.accel.Accelerators.check(prepared, options.explain()));
+    if (Accelerator.byId(Accelerators.nameOf(prepared)) != null) {
+      // Unknown names are the validator's; these are what makes a known accelerator impossible, on every flavor.
+      problems.addAll(Accelerators.check(prepared, options.explain()));
+    }
     try {
       problems.addAll(operator.validate(prepared, options));
     } catch (InvalidSpecException e) {

@@ -1,5 +1,7 @@
 package io.sparkstep.spec;
 
+import io.sparkstep.spi.accel.Accelerator;
+import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.spi.remote.GpuVendor;
 import io.sparkstep.spi.spec.StepSpecJson;
 import io.sparkstep.spi.spec.MemorySize;
@@ -105,6 +107,9 @@ public final class SpecValidator {
         spec.sparkConf, connectorLoader, problems));
     problems.addAll(ArtifactOverlap.problems(spec));
     validateResources(spec.resources, problems);
+    if (spec.accelerator != null && Accelerator.byId(spec.accelerator) == null) {
+      problems.add(Accelerators.unknown(Accelerators.ACCELERATOR_FIELD, spec.accelerator));
+    }
     if (spec.retry != null && spec.retry.maxAttempts < 1) {
       problems.add(ValidationProblem.of("retry.maxAttempts", "must be at least 1, was " + spec.retry.maxAttempts,
           "1 means no retry"));
