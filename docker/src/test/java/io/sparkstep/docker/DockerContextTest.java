@@ -184,7 +184,12 @@ class DockerContextTest {
     assertEquals(io.sparkstep.flavor.kubernetes.settings.KubernetesSettings.IMAGE_DISCOVERY_SCRIPT, scriptDest);
     try (JarFile engine = new JarFile(CONTEXT.resolve("jars/sparkstep-engine.jar").toFile())) {
       assertTrue(engine.getEntry("io/sparkstep/runtime/StepEntrypoint.class") != null, "the entrypoint");
-      assertTrue(engine.getEntry("io/sparkstep/spi/accel/profiles/gpu.conf") != null, "the RAPIDS profile");
+    }
+    try (JarFile spi = new JarFile(CONTEXT.resolve("jars/sparkstep-spi.jar").toFile())) {
+      assertTrue(spi.getEntry("io/sparkstep/spi/accel/profiles/gpu.conf") != null, "the RAPIDS profile");
+    }
+    try (JarFile api = new JarFile(CONTEXT.resolve("jars/sparkstep-api.jar").toFile())) {
+      assertTrue(api.getEntry("io/sparkstep/api/Step.class") != null, "the step API");
     }
     assertTrue(Files.isRegularFile(CONTEXT.resolve("conf/pod-templates/executor-gpu.yaml")));
   }

@@ -1,6 +1,8 @@
 package io.sparkstep.flavor.sparksubmit;
 
+import io.sparkstep.api.Step;
 import io.sparkstep.spi.EntrypointContract;
+import io.sparkstep.spi.Flavor;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -9,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -31,6 +34,15 @@ public final class ApplicationJar {
           + "set applicationJar", e);
     }
     return jarOf(entrypoint, cacheDir.resolve("sparkstep-engine-classes.jar"));
+  }
+
+  /**
+   * The jars the engine links to, sparkstep-api and sparkstep-spi, which travel with it as {@code --jars} (a classes
+   * directory is packed beside {@code applicationJar}, as the engine's own is).
+   */
+  static List<Path> engineLibraries(Path applicationJar) {
+    return List.of(jarOf(Step.class, applicationJar.resolveSibling("sparkstep-api-classes.jar")),
+        jarOf(Flavor.class, applicationJar.resolveSibling("sparkstep-spi-classes.jar")));
   }
 
   /**

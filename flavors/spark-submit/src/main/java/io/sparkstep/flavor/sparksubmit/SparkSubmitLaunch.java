@@ -239,6 +239,9 @@ final class SparkSubmitLaunch {
     for (String jar : accelerator.jars()) {
       launcher.addJar(jar);
     }
+    for (Path library : ApplicationJar.engineLibraries(applicationJar)) {
+      launcher.addJar(library.toString());
+    }
     for (String file : settings.list("files")) {
       launcher.addFile(file);
     }
