@@ -5,12 +5,14 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.spec.InvalidSpecException;
+import io.sparkstep.spec.ResourceField;
 import io.sparkstep.spec.ResourceSpec;
 import io.sparkstep.spec.StepSpec;
 import io.sparkstep.spec.StepSpecJson;
 import io.sparkstep.spec.ValidationProblem;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.PlatformException;
+import io.sparkstep.spi.ResourceTable;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.StepOperator;
 import io.sparkstep.spi.remote.SpecChannel;
@@ -33,6 +35,39 @@ final class AzureMlOperator implements StepOperator {
     this.config = config;
   }
 
+  /**
+   * A command job on one instance of the compute target, Spark inside the container: the VM size is chosen from cpu,
+   * memory and gpus (or named), and what needs separate executors is refused.
+   */
+  static final ResourceTable RESOURCES = resourceTableOfAzureMl();
+
+  private static ResourceTable resourceTableOfAzureMl() {
+    String oneInstance = "a command job runs the step on one instance (Spark inside the container); ask for a bigger "
+        + "instance with cpu/memory/gpus, or use the kubernetes or spark-submit flavor for executors";
+    return ResourceTable.of("azureml")
+        .mapped(ResourceField.CPU, "resources.instance_type: the smallest VM size in the table with the cpu")
+        .mapped(ResourceField.MEMORY, "resources.instance_type: the smallest VM size in the table with the memory")
+        .mapped(ResourceField.GPUS, "resources.instance_type: a GPU VM size with the GPUs")
+        .checked(ResourceField.GPU_VENDOR, "Azure ML's GPU sizes are NVIDIA's: nvidia accepted, others refused")
+        .oneJvm(ResourceField.EXECUTORS, "the one instance (resources.instance_count 1)",
+            "azureml runs one instance per step", oneInstance)
+        .refused(ResourceField.EXECUTOR_CPU, "azureml has no separate executors", oneInstance)
+        .refused(ResourceField.EXECUTOR_MEMORY, "azureml has no separate executors", oneInstance)
+        .refused(ResourceField.MEMORY_OVERHEAD, "has no meaning on azureml", oneInstance)
+        .oneJvm(ResourceField.DYNAMIC_ALLOCATION, "off: one instance of fixed size", "azureml cannot scale executors",
+            oneInstance)
+        .mapped(ResourceField.INSTANCE_TYPE, "resources.instance_type, as named")
+        .refused(ResourceField.DISK_GB, "a command job's disk is the compute target's",
+            "choose a compute target whose VM size has the disk you need")
+        .mapped(ResourceField.MAX_RUNTIME_SECONDS, "limits.timeout of the command job")
+        .build();
+  }
+
+  @Override
+  public ResourceTable resourceTable() {
+    return RESOURCES;
+  }
+
   @Override
   public List<ValidationProblem> validate(StepSpec spec) {
     List<ValidationProblem> problems = new ArrayList<>(
@@ -41,27 +76,6 @@ final class AzureMlOperator implements StepOperator {
     ResourceSpec r = spec.resources;
     if (r == null) {
       return problems;
-    }
-    String oneInstance = "a command job runs the step on one instance (Spark inside the container); ask for a bigger "
-        + "instance with cpu/memory/gpus, or use the kubernetes or spark-submit flavor for executors";
-    if (r.executors > 1) {
-      problems.add(ValidationProblem.of("resources.executors", "azureml runs one instance per step", oneInstance));
-    }
-    if (r.executorCpu > 0) {
-      problems.add(ValidationProblem.of("resources.executorCpu", "azureml has no separate executors", oneInstance));
-    }
-    if (r.executorMemory != null) {
-      problems.add(ValidationProblem.of("resources.executorMemory", "azureml has no separate executors", oneInstance));
-    }
-    if (r.memoryOverhead != null) {
-      problems.add(ValidationProblem.of("resources.memoryOverhead", "has no meaning on azureml", oneInstance));
-    }
-    if (r.dynamicAllocation != null && r.dynamicAllocation.enabled) {
-      problems.add(ValidationProblem.of("resources.dynamicAllocation", "azureml cannot scale executors", oneInstance));
-    }
-    if (r.diskGb > 0) {
-      problems.add(ValidationProblem.of("resources.diskGb", "a command job's disk is the compute target's",
-          "choose a compute target whose VM size has the disk you need"));
     }
     ValidationProblem vendor = io.sparkstep.spi.remote.GpuVendor.onlyNvidia("Azure ML", r.gpuVendor);
     if (vendor != null) {

@@ -11,7 +11,9 @@ import io.sparkstep.spec.StepSpecJson;
 import io.sparkstep.spec.ValidationProblem;
 import io.sparkstep.spi.PlatformException;
 import io.sparkstep.spi.RunContext;
+import io.sparkstep.spi.ResourceTable;
 import io.sparkstep.spi.StepOperator;
+import io.sparkstep.flavor.kubernetes.features.ResourcesFeatureStep;
 import io.sparkstep.spi.remote.SpecChannel;
 import io.sparkstep.spi.remote.SpecStaging;
 import java.io.IOException;
@@ -51,6 +53,11 @@ final class KubernetesOperator implements StepOperator {
 
   SubmissionPlan plan(StepSpec spec) {
     return PlanBuilder.build(spec, settings, driverPodName(spec.runId == null ? "run" : spec.runId));
+  }
+
+  @Override
+  public ResourceTable resourceTable() {
+    return ResourcesFeatureStep.RESOURCES;
   }
 
   @Override

@@ -14,6 +14,7 @@ import io.sparkstep.spec.StepSpecJson;
 import io.sparkstep.spec.ValidationProblem;
 import io.sparkstep.spi.PlatformException;
 import io.sparkstep.spi.RunContext;
+import io.sparkstep.spi.ResourceTable;
 import io.sparkstep.spi.StepOperator;
 import io.sparkstep.util.SparkstepHome;
 import java.io.IOException;
@@ -46,8 +47,13 @@ final class SparkSubmitOperator implements StepOperator {
   }
 
   @Override
+  public ResourceTable resourceTable() {
+    return ResourceConf.table(settings);
+  }
+
+  @Override
   public List<ValidationProblem> validate(StepSpec spec) {
-    List<ValidationProblem> problems = new ArrayList<>(ResourceConf.problems(spec.resources, settings));
+    List<ValidationProblem> problems = new ArrayList<>(ResourceConf.valueProblems(spec.resources));
     String appJar = settings.applicationJar();
     if (appJar != null && !appJar.isBlank()) {
       checkLocalFile("applicationJar", appJar, problems);

@@ -14,6 +14,7 @@ import io.sparkstep.spec.StepSpecJson;
 import io.sparkstep.spec.ValidationProblem;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.PlatformException;
+import io.sparkstep.spi.ResourceTable;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.StepOperator;
 import io.sparkstep.spi.remote.SpecChannel;
@@ -27,6 +28,11 @@ final class VertexOperator implements StepOperator {
 
   VertexOperator(OperatorConfig config) {
     this.config = config;
+  }
+
+  @Override
+  public ResourceTable resourceTable() {
+    return ResourceMapping.RESOURCES;
   }
 
   @Override
