@@ -1,5 +1,6 @@
 package io.sparkstep.spec;
 
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -12,28 +13,28 @@ import java.util.function.Predicate;
  * or container must refuse; one executor is what that JVM is).
  */
 public enum ResourceField {
-  CPU("cpu", r -> r.cpu != 0, null),
-  MEMORY("memory", r -> r.memory != null, null),
-  EXECUTORS("executors", r -> r.executors != 0, r -> r.executors > 1),
-  EXECUTOR_CPU("executorCpu", r -> r.executorCpu != 0, null),
-  EXECUTOR_MEMORY("executorMemory", r -> r.executorMemory != null, null),
-  MEMORY_OVERHEAD("memoryOverhead", r -> r.memoryOverhead != null, null),
-  DYNAMIC_ALLOCATION("dynamicAllocation", r -> r.dynamicAllocation != null,
+  CPU("cpu", r -> r.cpu, null),
+  MEMORY("memory", r -> r.memory, null),
+  EXECUTORS("executors", r -> r.executors, r -> r.executors > 1),
+  EXECUTOR_CPU("executorCpu", r -> r.executorCpu, null),
+  EXECUTOR_MEMORY("executorMemory", r -> r.executorMemory, null),
+  MEMORY_OVERHEAD("memoryOverhead", r -> r.memoryOverhead, null),
+  DYNAMIC_ALLOCATION("dynamicAllocation", r -> r.dynamicAllocation,
       r -> r.dynamicAllocation != null && r.dynamicAllocation.enabled),
-  GPUS("gpus", r -> r.gpus != 0, null),
-  GPU_VENDOR("gpuVendor", r -> r.gpuVendor != null, null),
-  INSTANCE_TYPE("instanceType", r -> r.instanceType != null, null),
-  DISK_GB("diskGb", r -> r.diskGb != 0, null),
-  MAX_RUNTIME_SECONDS("maxRuntimeSeconds", r -> r.maxRuntimeSeconds != 0, null);
+  GPUS("gpus", r -> r.gpus, null),
+  GPU_VENDOR("gpuVendor", r -> r.gpuVendor, null),
+  INSTANCE_TYPE("instanceType", r -> r.instanceType, null),
+  DISK_GB("diskGb", r -> r.diskGb, null),
+  MAX_RUNTIME_SECONDS("maxRuntimeSeconds", r -> r.maxRuntimeSeconds, null);
 
   private final String jsonName;
-  private final Predicate<ResourceSpec> set;
+  private final Function<ResourceSpec, Object> value;
   private final Predicate<ResourceSpec> beyondOneJvm;
 
-  ResourceField(String jsonName, Predicate<ResourceSpec> set, Predicate<ResourceSpec> beyondOneJvm) {
+  ResourceField(String jsonName, Function<ResourceSpec, Object> value, Predicate<ResourceSpec> beyondOneJvm) {
     this.jsonName = jsonName;
-    this.set = set;
-    this.beyondOneJvm = beyondOneJvm == null ? set : beyondOneJvm;
+    this.value = value;
+    this.beyondOneJvm = beyondOneJvm == null ? this::isSet : beyondOneJvm;
   }
 
   /** The name in the spec's {@code resources} and in {@code --resources}. */
@@ -46,9 +47,18 @@ public enum ResourceField {
     return "resources." + jsonName;
   }
 
-  /** Whether the spec gives this field a value other than its default. */
+  /** The field's value in {@code resources}: a number, a text or the dynamic allocation, as in the JSON. */
+  public Object value(ResourceSpec resources) {
+    return value.apply(resources);
+  }
+
+  /** Whether the spec gives this field a value other than its default (0 for a number, null for the others). */
   public boolean isSet(ResourceSpec resources) {
-    return resources != null && set.test(resources);
+    if (resources == null) {
+      return false;
+    }
+    Object given = value.apply(resources);
+    return given instanceof Number number ? number.longValue() != 0 : given != null;
   }
 
   /**

@@ -22,7 +22,9 @@ public final class ResourceTable {
 
   private ResourceTable(String flavor, Map<ResourceField, ResourceRule> rules) {
     this.flavor = flavor;
-    this.rules = Collections.unmodifiableMap(new EnumMap<>(rules));
+    Map<ResourceField, ResourceRule> copy = new EnumMap<>(ResourceField.class);
+    copy.putAll(rules);
+    this.rules = Collections.unmodifiableMap(copy);
   }
 
   /** A table for {@code flavor}, declared rule by rule. */

@@ -1,6 +1,9 @@
 package io.sparkstep.local;
 
+import io.sparkstep.flavor.local.LocalLaunchShape;
 import io.sparkstep.record.RunRecord;
+import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.testing.FlavorContractTest;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +30,11 @@ class LocalContractTest extends FlavorContractTest {
   @Override
   protected Refusal unsupportedResources() {
     return new Refusal("executors=2", "resources.executors");
+  }
+
+  @Override
+  protected String resourceRequest(StepSpec spec, OperatorConfig config) {
+    return LocalLaunchShape.of(spec, config);
   }
 
   /** Local runs take a literal secret: a child JVM gets it in its environment, never in a file or argument. */

@@ -7,6 +7,7 @@ import io.sparkstep.launch.UserJars;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunRecordJson;
 import io.sparkstep.runtime.StepEntrypoint;
+import io.sparkstep.spec.SpecValidator;
 import io.sparkstep.spec.StepSpec;
 import io.sparkstep.spec.StepSpecJson;
 import io.sparkstep.spi.AbstractStepRun;
@@ -63,13 +64,7 @@ final class ChildProcessRun extends AbstractStepRun {
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(specFile, StepSpecJson.write(childSpec));
       List<String> jvmFlags = new ArrayList<>();
-      String memory = config.get(LocalFlavor.DRIVER_MEMORY);
-      if (spec.resources != null && spec.resources.memory != null) {
-        memory = spec.resources.memory;
-      }
-      if (memory != null) {
-        jvmFlags.add("-Xmx" + io.sparkstep.spec.SpecValidator.memoryMiB(memory) + "m");
-      }
+      heapFlag(spec, config).ifPresent(jvmFlags::add);
       String log4j = System.getProperty("log4j2.configurationFile");
       if (log4j != null) {
         jvmFlags.add("-Dlog4j2.configurationFile=" + log4j);
@@ -230,5 +225,15 @@ final class ChildProcessRun extends AbstractStepRun {
       saveRecord();
       process.get().destroy();
     }
+  }
+
+  /** The child JVM's -Xmx: resources.memory, else the operator's driverMemory; none when neither says. */
+  static Optional<String> heapFlag(StepSpec spec, OperatorConfig config) {
+    String memory = config.get(LocalFlavor.DRIVER_MEMORY);
+    if (spec.resources != null && spec.resources.memory != null) {
+      memory = spec.resources.memory;
+    }
+    return memory == null ? Optional.empty()
+        : Optional.of("-Xmx" + SpecValidator.memoryMiB(memory) + "m");
   }
 }
