@@ -1,10 +1,13 @@
 package io.sparkstep.local;
 
+import io.sparkstep.api.StepResources;
 import io.sparkstep.flavor.local.LocalLaunchShape;
 import io.sparkstep.record.RunRecord;
+import io.sparkstep.spec.ResourceField;
 import io.sparkstep.spec.StepSpec;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.testing.FlavorContractTest;
+import io.sparkstep.testing.ResourceTableWalk;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.spark.sql.SparkSession;
@@ -25,6 +28,13 @@ class LocalContractTest extends FlavorContractTest {
   protected String startPlatform(Path tmp, Path home) throws Exception {
     registerOperator("embedded", "local", java.util.Map.of());
     return "embedded";
+  }
+
+  /** Runs from the Java API are in this JVM, whose heap a memory request is checked against: one that fits. */
+  @Override
+  protected ResourceTableWalk.Sample resourceSample(ResourceField field) {
+    return field == ResourceField.MEMORY ? new ResourceTableWalk.Sample(StepResources.builder().build(),
+        StepResources.builder().memory("256m").build()) : super.resourceSample(field);
   }
 
   @Override

@@ -43,12 +43,15 @@ public final class ResourceTableWalk {
    * needs besides itself, such as the GPUs a GPU vendor is for.
    */
   public record Sample(StepResources without, StepResources with) {
-    /** A value every flavor that maps the field accepts; a flavor overrides the ones of its own vocabulary. */
+    /**
+     * A value every flavor that maps the field accepts, past the smallest machine of the instance tables (so a mapping
+     * onto an instance type shows); a flavor overrides the ones of its own vocabulary.
+     */
     public static Sample of(ResourceField field) {
       StepResources none = StepResources.builder().build();
       return switch (field) {
-        case CPU -> new Sample(none, StepResources.builder().cpu(2).build());
-        case MEMORY -> new Sample(none, StepResources.builder().memory("512m").build());
+        case CPU -> new Sample(none, StepResources.builder().cpu(4).build());
+        case MEMORY -> new Sample(none, StepResources.builder().memory("16g").build());
         case EXECUTORS -> new Sample(none, StepResources.builder().executors(2).build());
         case EXECUTOR_CPU -> new Sample(none, StepResources.builder().executorCpu(2).build());
         case EXECUTOR_MEMORY -> new Sample(none, StepResources.builder().executorMemory("1g").build());
@@ -58,7 +61,7 @@ public final class ResourceTableWalk {
         case GPU_VENDOR -> new Sample(StepResources.builder().gpus(1).build(),
             StepResources.builder().gpus(1).gpuVendor("nvidia").build());
         case INSTANCE_TYPE -> new Sample(none, StepResources.builder().instanceType("m5.2xlarge").build());
-        case DISK_GB -> new Sample(none, StepResources.builder().diskGb(200).build());
+        case DISK_GB -> new Sample(none, StepResources.builder().diskGb(150).build());
         case MAX_RUNTIME_SECONDS -> new Sample(none, StepResources.builder().maxRuntimeSeconds(3600).build());
       };
     }

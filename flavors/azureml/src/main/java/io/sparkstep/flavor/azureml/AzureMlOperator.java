@@ -130,10 +130,8 @@ final class AzureMlOperator implements StepOperator {
     Map<String, String> tags = new LinkedHashMap<>(config.withPrefix("tag."));
     tags.put("sparkstep.runId", spec.runId);
     tags.put("sparkstep.step", spec.step);
-    ObjectNode body = CommandJobRequest.build(name, config.get(AzureMlFlavor.EXPERIMENT), computeId,
-        AzureMlFlavor.environmentId(config.get(AzureMlFlavor.ENVIRONMENT), jobs.workspaceId()),
-        config.get(AzureMlFlavor.COMMAND), env, InstanceTypes.choose(spec.resources, config.get(AzureMlFlavor.INSTANCE_TYPE)),
-        spec.resources == null ? 0 : spec.resources.maxRuntimeSeconds, tags);
+    ObjectNode body = jobBody(spec, name, computeId,
+        AzureMlFlavor.environmentId(config.get(AzureMlFlavor.ENVIRONMENT), jobs.workspaceId()), env, tags);
 
     RunRecord record = context.record();
     record.platform.put("job", name);
@@ -155,6 +153,15 @@ final class AzureMlOperator implements StepOperator {
     io.sparkstep.spi.remote.RunLogAppender.of(context).note("azureml job " + name + " submitted; studio: "
         + record.logUri);
     return new AzureMlRun(context, jobs, name, containerSpec.runDir, config.getLong(AzureMlFlavor.POLL_MILLIS));
+  }
+
+  /** The command job for a spec: the instance type and the time limit are what its resources map to. */
+  ObjectNode jobBody(StepSpec spec, String name, String computeId, String environmentId, Map<String, String> env,
+                     Map<String, String> tags) {
+    return CommandJobRequest.build(name, config.get(AzureMlFlavor.EXPERIMENT), computeId, environmentId,
+        config.get(AzureMlFlavor.COMMAND), env, InstanceTypes.choose(spec.resources,
+            config.get(AzureMlFlavor.INSTANCE_TYPE)), spec.resources == null ? 0 : spec.resources.maxRuntimeSeconds,
+        tags);
   }
 
   @Override

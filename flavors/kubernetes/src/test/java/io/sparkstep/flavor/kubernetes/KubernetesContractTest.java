@@ -1,6 +1,9 @@
 package io.sparkstep.flavor.kubernetes;
 
+import io.sparkstep.flavor.kubernetes.features.SubmissionPlan;
 import io.sparkstep.record.RunRecord;
+import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.testing.FlavorContractTest;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,6 +55,13 @@ class KubernetesContractTest extends FlavorContractTest {
     }
     registerOperator("k8s", "kubernetes", settings);
     return "k8s";
+  }
+
+  /** The submission plan: the conf and the pod templates the operator hands to Spark. */
+  @Override
+  protected String resourceRequest(StepSpec spec, OperatorConfig config) {
+    SubmissionPlan plan = new KubernetesOperator(new KubernetesSettings(config)).plan(spec);
+    return plan.sparkConf() + "\ndriver " + plan.driverTemplate() + "\nexecutor " + plan.executorTemplate();
   }
 
   @Override

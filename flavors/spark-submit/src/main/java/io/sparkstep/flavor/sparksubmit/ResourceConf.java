@@ -118,6 +118,11 @@ final class ResourceConf {
     return problems;
   }
 
+  /** Seconds after which the run handle stops the driver and the run FAILS; 0: no limit. */
+  static long runtimeLimitSeconds(ResourceSpec r) {
+    return r == null ? 0 : r.maxRuntimeSeconds;
+  }
+
   /** The conf for resources that passed {@link #problems}: the fields {@link #table} maps. */
   static Map<String, String> conf(ResourceSpec r, SparkSubmitSettings settings) {
     Map<String, String> conf = new LinkedHashMap<>();

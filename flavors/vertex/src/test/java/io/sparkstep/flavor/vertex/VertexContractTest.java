@@ -7,9 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.cloud.aiplatform.v1.ContainerSpec;
 import com.google.cloud.aiplatform.v1.CreateCustomJobRequest;
 import com.google.cloud.aiplatform.v1.JobState;
+import io.sparkstep.api.StepResources;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.runtime.StepEntrypoint;
+import io.sparkstep.spec.ResourceField;
+import io.sparkstep.spec.StepSpec;
+import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.testing.FlavorContractTest;
+import io.sparkstep.testing.ResourceTableWalk;
 import io.sparkstep.testing.SecretRoutes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +51,18 @@ class VertexContractTest extends FlavorContractTest {
     if (standIn != null) {
       standIn.close();
     }
+  }
+
+  /** The custom job the operator creates for the spec. */
+  @Override
+  protected String resourceRequest(StepSpec spec, OperatorConfig config) {
+    return CustomJobRequest.build(spec, new VertexSettings(config), Map.of()).toString();
+  }
+
+  @Override
+  protected ResourceTableWalk.Sample resourceSample(ResourceField field) {
+    return field == ResourceField.INSTANCE_TYPE ? new ResourceTableWalk.Sample(StepResources.builder().build(),
+        StepResources.builder().instanceType("n1-standard-8").build()) : super.resourceSample(field);
   }
 
   @Override
