@@ -32,7 +32,7 @@ public final class ResourceTableWalk {
   /** The run id the rendered requests carry: any valid one, the same for both sides of a comparison. */
   private static final String RUN_ID = "20260101-000000-a1b2c3";
 
-  /** What a flavor builds for a spec on an operator (request, conf, plan), as text that differs when the mapping does. */
+  /** What a flavor builds for a spec on an operator (request, conf, plan), as text that differs with the mapping. */
   @FunctionalInterface
   public interface RequestRenderer {
     String render(StepSpec spec, OperatorConfig config) throws Exception;

@@ -61,8 +61,15 @@ class VertexContractTest extends FlavorContractTest {
 
   @Override
   protected ResourceTableWalk.Sample resourceSample(ResourceField field) {
-    return field == ResourceField.INSTANCE_TYPE ? new ResourceTableWalk.Sample(StepResources.builder().build(),
-        StepResources.builder().instanceType("n1-standard-8").build()) : super.resourceSample(field);
+    StepResources none = StepResources.builder().build();
+    return switch (field) {
+      // the smallest machine of the table has 4 vCPUs and 16 GB: a request past it
+      case CPU -> new ResourceTableWalk.Sample(none, StepResources.builder().cpu(8).build());
+      case MEMORY -> new ResourceTableWalk.Sample(none, StepResources.builder().memory("32g").build());
+      case INSTANCE_TYPE -> new ResourceTableWalk.Sample(none, StepResources.builder().instanceType("n1-standard-8")
+          .build());
+      default -> super.resourceSample(field);
+    };
   }
 
   @Override

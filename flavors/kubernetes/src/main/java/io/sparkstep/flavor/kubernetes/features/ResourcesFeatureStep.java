@@ -8,8 +8,10 @@ import io.sparkstep.flavor.kubernetes.PodTemplates;
 import io.sparkstep.spec.ResourceField;
 import io.sparkstep.spec.ResourceSpec;
 import io.sparkstep.spi.ResourceTable;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Maps every resource field of a step onto Kubernetes ({@link #RESOURCES}); refused here are only values that
@@ -94,6 +96,20 @@ public final class ResourcesFeatureStep implements KubernetesFeatureStep {
       result = result.withDriverTemplate(driver);
     }
     return result;
+  }
+
+  /**
+   * The conf keys the step's own resources set. The operator's {@code conf.*} is a default for every step and does
+   * not override them (as on spark-submit), so a step's request is never dropped silently; the step's own sparkConf
+   * still wins.
+   */
+  static Set<String> keysFromTheStep(ResourceSpec r) {
+    Set<String> keys = new HashSet<>(r.sizingConf().keySet());
+    if (r.executors > 0) {
+      keys.add("spark.executor.instances");
+    }
+    keys.addAll(r.dynamicAllocationConf().keySet());
+    return keys;
   }
 
   static Map<String, Quantity> with(Map<String, Quantity> existing, String key, Quantity value) {
