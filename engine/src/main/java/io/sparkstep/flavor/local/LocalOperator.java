@@ -67,7 +67,8 @@ final class LocalOperator implements StepOperator {
         .refused(ResourceField.GPUS, "GPUs cannot be requested in local mode", "Spark local mode does not schedule"
             + " GPUs (the run would hang or ignore them); " + elsewhere
             + ", or use explain --accelerator rapids to see what would run on a GPU")
-        .refused(ResourceField.GPU_VENDOR, "local mode has no GPUs", elsewhere)
+        // a vendor needs resources.gpus, which is refused here: the vendor is checked as on every flavor, not refused
+        .checked(ResourceField.GPU_VENDOR, "checked as everywhere; the GPUs it is for are refused (resources.gpus)")
         .oneJvm(ResourceField.EXECUTORS, "the one JVM, whose driver runs the tasks", "local mode has no executors",
             elsewhere)
         .refused(ResourceField.EXECUTOR_CPU, "local mode has no executors", "use resources.cpu")
