@@ -153,6 +153,8 @@ public final class StepSubmitter {
       // Unknown names are the validator's; these are what makes a known accelerator impossible, on every flavor.
       problems.addAll(Accelerators.check(prepared, options.explain()));
     }
+    // What the flavor maps or refuses of the resources, from its declared table: the same comparison on every flavor.
+    problems.addAll(operator.resourceTable().problems(prepared.resources));
     try {
       problems.addAll(operator.validate(prepared, options));
     } catch (InvalidSpecException e) {

@@ -1,7 +1,13 @@
 package io.sparkstep.local;
 
 import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.api.StepResources;
+import io.sparkstep.flavor.local.LocalLaunchShape;
+import io.sparkstep.spec.ResourceField;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.testing.FlavorContractTest;
+import io.sparkstep.testing.ResourceTableWalk;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.spark.sql.SparkSession;
@@ -24,9 +30,21 @@ class LocalContractTest extends FlavorContractTest {
     return "embedded";
   }
 
+  /** Runs from the Java API are in this JVM, whose heap a memory request is checked against: one that fits. */
+  @Override
+  protected ResourceTableWalk.Sample resourceSample(ResourceField field) {
+    return field == ResourceField.MEMORY ? new ResourceTableWalk.Sample(StepResources.builder().build(),
+        StepResources.builder().memory("256m").build()) : super.resourceSample(field);
+  }
+
   @Override
   protected Refusal unsupportedResources() {
     return new Refusal("executors=2", "resources.executors");
+  }
+
+  @Override
+  protected String resourceRequest(StepSpec spec, OperatorConfig config) {
+    return LocalLaunchShape.of(spec, config);
   }
 
   /** Local runs take a literal secret: a child JVM gets it in its environment, never in a file or argument. */

@@ -596,6 +596,28 @@ public abstract class FlavorContractTest {
         + refusals.get("acme"));
   }
 
+  /**
+   * What the flavor builds for {@code spec} on the operator {@code config} (its request, conf or plan) as text that
+   * differs when the mapping does: how {@link #everyResourceFieldIsMappedOrRefusedAsTheFlavorDeclares} sees a field
+   * mapped. Every subclass that runs that test says it.
+   */
+  protected String resourceRequest(io.sparkstep.spi.spec.StepSpec spec, io.sparkstep.spi.OperatorConfig config)
+      throws Exception {
+    return null;
+  }
+
+  /** A value of {@code field} for the resource walk; a flavor overrides the ones of its own vocabulary. */
+  protected ResourceTableWalk.Sample resourceSample(io.sparkstep.spec.ResourceField field) {
+    return ResourceTableWalk.Sample.of(field);
+  }
+
+  @Test
+  @Order(8)
+  void everyResourceFieldIsMappedOrRefusedAsTheFlavorDeclares() throws Exception {
+    assumeTrue(mode() != Mode.DISTRIBUTION, "in-process refusals: checked by the flavor module");
+    new ResourceTableWalk(operator, home, this::resourceSample, this::resourceRequest, this::outputUri).walk();
+  }
+
   @Test
   @Order(7)
   void aLiteralSecretInConfIsRefusedBeforeAnythingRunsOrCarriedWhereNothingStoresIt() throws Exception {

@@ -30,6 +30,15 @@ public interface StepOperator {
   }
 
   /**
+   * How this operator treats each field of a step's resources: mapped, or refused with the fix. The engine applies
+   * it before {@link #validate}: a set field the table does not declare is refused, as is every value a declared
+   * refusal covers. The default declares nothing, so a flavor that does not override it takes no resources.
+   */
+  default ResourceTable resourceTable() {
+    return ResourceTable.undeclared(getClass().getSimpleName());
+  }
+
+  /**
    * Whether the spec's {@code ${VAR}} references in Spark conf are resolved with this process's environment (the
    * run starts here or in a child that inherits it), so an unset variable is refused before launch. Remote flavors
    * resolve them where the driver runs, whose environment the submitter cannot see.

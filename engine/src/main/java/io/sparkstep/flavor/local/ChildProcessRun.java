@@ -11,6 +11,7 @@ import io.sparkstep.spi.record.RunRecordJson;
 import io.sparkstep.runtime.StepEntrypoint;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.StepSpecJson;
+import io.sparkstep.spec.SpecValidator;
 import io.sparkstep.spi.AbstractStepRun;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.RunContext;
@@ -66,13 +67,7 @@ final class ChildProcessRun extends AbstractStepRun {
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(specFile, StepSpecJson.write(childSpec));
       List<String> jvmFlags = new ArrayList<>();
-      String memory = config.get(LocalFlavor.DRIVER_MEMORY);
-      if (spec.resources != null && spec.resources.memory != null) {
-        memory = spec.resources.memory;
-      }
-      if (memory != null) {
-        jvmFlags.add("-Xmx" + MemorySize.memoryMiB(memory) + "m");
-      }
+      heapFlag(spec, config).ifPresent(jvmFlags::add);
       String log4j = System.getProperty("log4j2.configurationFile");
       if (log4j != null) {
         jvmFlags.add("-Dlog4j2.configurationFile=" + log4j);
@@ -236,5 +231,15 @@ final class ChildProcessRun extends AbstractStepRun {
       saveRecord();
       process.get().destroy();
     }
+  }
+
+  /** The child JVM's -Xmx: resources.memory, else the operator's driverMemory; none when neither says. */
+  static Optional<String> heapFlag(StepSpec spec, OperatorConfig config) {
+    String memory = config.get(LocalFlavor.DRIVER_MEMORY);
+    if (spec.resources != null && spec.resources.memory != null) {
+      memory = spec.resources.memory;
+    }
+    return memory == null ? Optional.empty()
+        : Optional.of("-Xmx" + SpecValidator.memoryMiB(memory) + "m");
   }
 }

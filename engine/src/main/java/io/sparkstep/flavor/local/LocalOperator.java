@@ -9,7 +9,10 @@ import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.spec.ResourceSpec;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.ValidationProblem;
+import io.sparkstep.spec.ResourceField;
+import io.sparkstep.spec.SpecValidator;
 import io.sparkstep.spi.OperatorConfig;
+import io.sparkstep.spi.ResourceTable;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.StepOperator;
 import io.sparkstep.spi.SubmitOptions;
@@ -17,9 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs steps on this machine. Resources map as: cpu to local[N]; memory is checked against the heap this JVM (or
- * the child JVM's -Xmx) has; everything that needs a cluster (executors, GPUs, dynamic allocation, executor sizes)
- * is refused with a pointer to a distributed operator, rather than ignored.
+ * Runs steps on this machine. Resources: see {@link #RESOURCES}; memory is checked against the heap this JVM (or the
+ * child JVM's -Xmx) has.
  */
 final class LocalOperator implements StepOperator {
   private final OperatorConfig config;
@@ -53,6 +55,43 @@ final class LocalOperator implements StepOperator {
     return true;
   }
 
+  /**
+   * One JVM: cpu and memory size it; what needs a cluster is refused with a pointer to a distributed operator,
+   * rather than ignored.
+   */
+  static final ResourceTable RESOURCES = resourceTableOfLocal();
+
+  private static ResourceTable resourceTableOfLocal() {
+    String elsewhere = "the local flavor runs one JVM; use a spark-submit or kubernetes operator for this";
+    return ResourceTable.of(LocalFlavor.NAME)
+        .mapped(ResourceField.CPU, "local[N]: the run's task threads")
+        .mapped(ResourceField.MEMORY, "the child JVM's -Xmx; in this JVM, checked against its heap")
+        .refused(ResourceField.GPUS, "GPUs cannot be requested in local mode", "Spark local mode does not schedule"
+            + " GPUs (the run would hang or ignore them); " + elsewhere
+            + ", or use explain --accelerator rapids to see what would run on a GPU")
+        // a vendor needs resources.gpus, which is refused here: the vendor is checked as on every flavor, not refused
+        .checked(ResourceField.GPU_VENDOR, "checked as everywhere; the GPUs it is for are refused (resources.gpus)")
+        .oneJvm(ResourceField.EXECUTORS, "the one JVM, whose driver runs the tasks", "local mode has no executors",
+            elsewhere)
+        .refused(ResourceField.EXECUTOR_CPU, "local mode has no executors", "use resources.cpu")
+        .refused(ResourceField.EXECUTOR_MEMORY, "local mode has no executors", "use resources.memory")
+        .refused(ResourceField.MEMORY_OVERHEAD, "has no meaning in local mode", elsewhere)
+        .oneJvm(ResourceField.DYNAMIC_ALLOCATION, "off: one JVM of fixed size", "local mode cannot scale executors",
+            elsewhere)
+        .refused(ResourceField.INSTANCE_TYPE, "has no meaning in local mode",
+            "instance types are for sagemaker, vertex and azureml operators")
+        .refused(ResourceField.DISK_GB, "has no meaning in local mode", "drop it")
+        .refused(ResourceField.MAX_RUNTIME_SECONDS, "the local flavor does not stop a run after a time limit",
+            "drop it and stop the run with 'sparkstep runs cancel RUN_ID', or use a spark-submit, kubernetes, "
+                + "sagemaker, vertex or azureml operator, which enforce it")
+        .build();
+  }
+
+  @Override
+  public ResourceTable resourceTable() {
+    return RESOURCES;
+  }
+
   @Override
   public List<ValidationProblem> validate(StepSpec spec) {
     return validate(spec, SubmitOptions.FOLLOWED);
@@ -75,34 +114,6 @@ final class LocalOperator implements StepOperator {
     ResourceSpec r = spec.resources;
     if (r == null) {
       return problems;
-    }
-    String elsewhere = "the local flavor runs one JVM; use a spark-submit or kubernetes operator for this";
-    if (r.gpus > 0) {
-      problems.add(ValidationProblem.of("resources.gpus", "GPUs cannot be requested in local mode",
-          "Spark local mode does not schedule GPUs (the run would hang or ignore them); " + elsewhere
-              + ", or use explain --accelerator rapids to see what would run on a GPU"));
-    }
-    if (r.executors > 0) {
-      problems.add(ValidationProblem.of("resources.executors", "local mode has no executors", elsewhere));
-    }
-    if (r.executorCpu > 0) {
-      problems.add(ValidationProblem.of("resources.executorCpu", "local mode has no executors", "use resources.cpu"));
-    }
-    if (r.executorMemory != null) {
-      problems.add(ValidationProblem.of("resources.executorMemory", "local mode has no executors", "use resources.memory"));
-    }
-    if (r.memoryOverhead != null) {
-      problems.add(ValidationProblem.of("resources.memoryOverhead", "has no meaning in local mode", elsewhere));
-    }
-    if (r.dynamicAllocation != null && r.dynamicAllocation.enabled) {
-      problems.add(ValidationProblem.of("resources.dynamicAllocation", "local mode cannot scale executors", elsewhere));
-    }
-    if (r.instanceType != null) {
-      problems.add(ValidationProblem.of("resources.instanceType", "has no meaning in local mode",
-          "instance types are for sagemaker, vertex and azureml operators"));
-    }
-    if (r.diskGb > 0) {
-      problems.add(ValidationProblem.of("resources.diskGb", "has no meaning in local mode", "drop it"));
     }
     if (r.cpu > Runtime.getRuntime().availableProcessors() * 4) {
       problems.add(ValidationProblem.of("resources.cpu", r.cpu + " cores requested, this machine has "

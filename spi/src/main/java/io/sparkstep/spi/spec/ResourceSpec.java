@@ -11,6 +11,8 @@ import java.util.Map;
  * Resources a step asks for. Every field is either mapped by the flavor to Spark conf or platform settings, or
  * refused with a clear error: none is dropped silently.
  *
+ * <p>A field added here is added to {@link ResourceField} too, and declared in every flavor's resource table.
+ *
  * <p>{@code cpu}/{@code memory} are the driver's (and, on local, the whole run's); the executor fields apply to
  * distributed flavors. {@code gpus} is GPUs per executor.
  */
@@ -112,18 +114,11 @@ public class ResourceSpec implements Resources {
   @JsonIgnore
   public Map<String, Object> setFields() {
     Map<String, Object> set = new LinkedHashMap<>();
-    if (cpu != 0) set.put("cpu", cpu);
-    if (memory != null) set.put("memory", memory);
-    if (gpus != 0) set.put("gpus", gpus);
-    if (executors != 0) set.put("executors", executors);
-    if (executorCpu != 0) set.put("executorCpu", executorCpu);
-    if (executorMemory != null) set.put("executorMemory", executorMemory);
-    if (memoryOverhead != null) set.put("memoryOverhead", memoryOverhead);
-    if (gpuVendor != null) set.put("gpuVendor", gpuVendor);
-    if (dynamicAllocation != null) set.put("dynamicAllocation", dynamicAllocation);
-    if (instanceType != null) set.put("instanceType", instanceType);
-    if (diskGb != 0) set.put("diskGb", diskGb);
-    if (maxRuntimeSeconds != 0) set.put("maxRuntimeSeconds", maxRuntimeSeconds);
+    for (ResourceField field : ResourceField.values()) {
+      if (field.isSet(this)) {
+        set.put(field.jsonName(), field.value(this));
+      }
+    }
     return set;
   }
 

@@ -14,8 +14,10 @@ import io.sparkstep.spi.spec.ResourceSpec;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.StepSpecJson;
 import io.sparkstep.spi.spec.ValidationProblem;
+import io.sparkstep.spec.ResourceField;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.PlatformException;
+import io.sparkstep.spi.ResourceTable;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.StepOperator;
 import io.sparkstep.spi.SubmitOptions;
@@ -39,6 +41,39 @@ final class AzureMlOperator implements StepOperator {
     this.config = config;
   }
 
+  /**
+   * A command job on one instance of the compute target, Spark inside the container: the VM size is chosen from cpu,
+   * memory and gpus (or named), and what needs separate executors is refused.
+   */
+  static final ResourceTable RESOURCES = resourceTableOfAzureMl();
+
+  private static ResourceTable resourceTableOfAzureMl() {
+    String oneInstance = "a command job runs the step on one instance (Spark inside the container); ask for a bigger "
+        + "instance with cpu/memory/gpus, or use the kubernetes or spark-submit flavor for executors";
+    return ResourceTable.of("azureml")
+        .mapped(ResourceField.CPU, "resources.instance_type: the smallest VM size in the table with the cpu")
+        .mapped(ResourceField.MEMORY, "resources.instance_type: the smallest VM size in the table with the memory")
+        .mapped(ResourceField.GPUS, "resources.instance_type: a GPU VM size with the GPUs")
+        .checked(ResourceField.GPU_VENDOR, "Azure ML's GPU sizes are NVIDIA's: nvidia accepted, others refused")
+        .oneJvm(ResourceField.EXECUTORS, "the one instance (resources.instance_count 1)",
+            "azureml runs one instance per step", oneInstance)
+        .refused(ResourceField.EXECUTOR_CPU, "azureml has no separate executors", oneInstance)
+        .refused(ResourceField.EXECUTOR_MEMORY, "azureml has no separate executors", oneInstance)
+        .refused(ResourceField.MEMORY_OVERHEAD, "has no meaning on azureml", oneInstance)
+        .oneJvm(ResourceField.DYNAMIC_ALLOCATION, "off: one instance of fixed size", "azureml cannot scale executors",
+            oneInstance)
+        .mapped(ResourceField.INSTANCE_TYPE, "resources.instance_type, as named")
+        .refused(ResourceField.DISK_GB, "a command job's disk is the compute target's",
+            "choose a compute target whose VM size has the disk you need")
+        .mapped(ResourceField.MAX_RUNTIME_SECONDS, "limits.timeout of the command job")
+        .build();
+  }
+
+  @Override
+  public ResourceTable resourceTable() {
+    return RESOURCES;
+  }
+
   @Override
   public List<ValidationProblem> validate(StepSpec spec) {
     List<ValidationProblem> problems = new ArrayList<>(
@@ -48,28 +83,7 @@ final class AzureMlOperator implements StepOperator {
     if (r == null) {
       return problems;
     }
-    String oneInstance = "a command job runs the step on one instance (Spark inside the container); ask for a bigger "
-        + "instance with cpu/memory/gpus, or use the kubernetes or spark-submit flavor for executors";
-    if (r.executors > 1) {
-      problems.add(ValidationProblem.of("resources.executors", "azureml runs one instance per step", oneInstance));
-    }
-    if (r.executorCpu > 0) {
-      problems.add(ValidationProblem.of("resources.executorCpu", "azureml has no separate executors", oneInstance));
-    }
-    if (r.executorMemory != null) {
-      problems.add(ValidationProblem.of("resources.executorMemory", "azureml has no separate executors", oneInstance));
-    }
-    if (r.memoryOverhead != null) {
-      problems.add(ValidationProblem.of("resources.memoryOverhead", "has no meaning on azureml", oneInstance));
-    }
-    if (r.dynamicAllocation != null && r.dynamicAllocation.enabled) {
-      problems.add(ValidationProblem.of("resources.dynamicAllocation", "azureml cannot scale executors", oneInstance));
-    }
-    if (r.diskGb > 0) {
-      problems.add(ValidationProblem.of("resources.diskGb", "a command job's disk is the compute target's",
-          "choose a compute target whose VM size has the disk you need"));
-    }
-    ValidationProblem vendor = GpuVendor.onlyNvidia("Azure ML", r.gpuVendor);
+    ValidationProblem vendor = io.sparkstep.spi.remote.GpuVendor.onlyNvidia("Azure ML", r.gpuVendor);
     if (vendor != null) {
       problems.add(vendor);
     }
@@ -122,10 +136,8 @@ final class AzureMlOperator implements StepOperator {
     Map<String, String> tags = new LinkedHashMap<>(config.withPrefix("tag."));
     tags.put("sparkstep.runId", spec.runId);
     tags.put("sparkstep.step", spec.step);
-    ObjectNode body = CommandJobRequest.build(name, config.get(AzureMlFlavor.EXPERIMENT), computeId,
-        AzureMlFlavor.environmentId(config.get(AzureMlFlavor.ENVIRONMENT), jobs.workspaceId()),
-        config.get(AzureMlFlavor.COMMAND), env, InstanceTypes.choose(spec.resources, config.get(AzureMlFlavor.INSTANCE_TYPE)),
-        spec.resources == null ? 0 : spec.resources.maxRuntimeSeconds, tags);
+    ObjectNode body = jobBody(spec, name, computeId,
+        AzureMlFlavor.environmentId(config.get(AzureMlFlavor.ENVIRONMENT), jobs.workspaceId()), env, tags);
 
     RunRecord record = context.record();
     record.platformHandle(new CommandJob(name, jobs.workspaceId(), containerSpec.runDir));
@@ -145,6 +157,15 @@ final class AzureMlOperator implements StepOperator {
     RunLogAppender.of(context).note("azureml job " + name + " submitted; studio: "
         + record.logUri);
     return new AzureMlRun(context, jobs, name, containerSpec.runDir, config.getLong(AzureMlFlavor.POLL_MILLIS));
+  }
+
+  /** The command job for a spec: the instance type and the time limit are what its resources map to. */
+  ObjectNode jobBody(StepSpec spec, String name, String computeId, String environmentId, Map<String, String> env,
+                     Map<String, String> tags) {
+    return CommandJobRequest.build(name, config.get(AzureMlFlavor.EXPERIMENT), computeId, environmentId,
+        config.get(AzureMlFlavor.COMMAND), env, InstanceTypes.choose(spec.resources,
+            config.get(AzureMlFlavor.INSTANCE_TYPE)), spec.resources == null ? 0 : spec.resources.maxRuntimeSeconds,
+        tags);
   }
 
   @Override

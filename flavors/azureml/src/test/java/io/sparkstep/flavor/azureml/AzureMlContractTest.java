@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.api.StepResources;
+import io.sparkstep.spec.ResourceField;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.testing.FlavorContractTest;
+import io.sparkstep.testing.ResourceTableWalk;
 import io.sparkstep.testing.SecretRoutes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +72,18 @@ class AzureMlContractTest extends FlavorContractTest {
   @Override
   protected Class<? extends Runnable> cliSetup() {
     return StandInClientSetup.class;
+  }
+
+  /** The command job's body the operator sends for the spec. */
+  @Override
+  protected String resourceRequest(StepSpec spec, OperatorConfig config) {
+    return new AzureMlOperator(config).jobBody(spec, "walk", "compute", "environment", Map.of(), Map.of()).toString();
+  }
+
+  @Override
+  protected ResourceTableWalk.Sample resourceSample(ResourceField field) {
+    return field == ResourceField.INSTANCE_TYPE ? new ResourceTableWalk.Sample(StepResources.builder().build(),
+        StepResources.builder().instanceType("Standard_E8s_v5").build()) : super.resourceSample(field);
   }
 
   @Override

@@ -14,8 +14,10 @@ import io.sparkstep.spi.spec.StepSpecJson;
 import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.PlatformException;
 import io.sparkstep.spi.RunContext;
+import io.sparkstep.spi.ResourceTable;
 import io.sparkstep.spi.StepOperator;
 import io.sparkstep.spi.SubmitOptions;
+import io.sparkstep.flavor.kubernetes.features.ResourcesFeatureStep;
 import io.sparkstep.spi.remote.SpecChannel;
 import io.sparkstep.spi.remote.SparkHadoopConf;
 import io.sparkstep.spi.remote.SpecStaging;
@@ -58,6 +60,11 @@ final class KubernetesOperator implements StepOperator {
 
   SubmissionPlan plan(StepSpec spec) {
     return PlanBuilder.build(spec, settings, driverPodName(spec.runId == null ? "run" : spec.runId));
+  }
+
+  @Override
+  public ResourceTable resourceTable() {
+    return ResourcesFeatureStep.RESOURCES;
   }
 
   @Override

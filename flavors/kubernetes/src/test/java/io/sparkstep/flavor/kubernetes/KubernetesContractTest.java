@@ -2,7 +2,13 @@ package io.sparkstep.flavor.kubernetes;
 
 import io.sparkstep.spi.EntrypointContract;
 import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.api.StepResources;
+import io.sparkstep.flavor.kubernetes.features.SubmissionPlan;
+import io.sparkstep.spec.ResourceField;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.testing.FlavorContractTest;
+import io.sparkstep.testing.ResourceTableWalk;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -53,6 +59,20 @@ class KubernetesContractTest extends FlavorContractTest {
     }
     registerOperator("k8s", "kubernetes", settings);
     return "k8s";
+  }
+
+  /** The operator's default vendor is nvidia.com: a step's own vendor shows when it is another one. */
+  @Override
+  protected ResourceTableWalk.Sample resourceSample(ResourceField field) {
+    return field == ResourceField.GPU_VENDOR ? new ResourceTableWalk.Sample(StepResources.builder().gpus(1).build(),
+        StepResources.builder().gpus(1).gpuVendor("amd").build()) : super.resourceSample(field);
+  }
+
+  /** The submission plan: the conf and the pod templates the operator hands to Spark. */
+  @Override
+  protected String resourceRequest(StepSpec spec, OperatorConfig config) {
+    SubmissionPlan plan = new KubernetesOperator(new KubernetesSettings(config)).plan(spec);
+    return plan.sparkConf() + "\ndriver " + plan.driverTemplate() + "\nexecutor " + plan.executorTemplate();
   }
 
   @Override

@@ -12,8 +12,10 @@ import io.sparkstep.spi.spec.ResourceSpec;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.StepSpecJson;
 import io.sparkstep.spi.spec.ValidationProblem;
+import io.sparkstep.spec.ResourceField;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.PlatformException;
+import io.sparkstep.spi.ResourceTable;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.StepOperator;
 import io.sparkstep.spi.SubmitOptions;
@@ -46,23 +48,47 @@ final class SageMakerOperator implements StepOperator {
     this.clients = new AwsClients(config);
   }
 
+  /**
+   * One training job on one instance, whose container runs Spark in local mode: the instance is sized from cpu,
+   * memory and gpus (or named), and what needs separate executors is refused.
+   */
+  static final ResourceTable RESOURCES = resourceTableOfSageMaker();
+
+  private static ResourceTable resourceTableOfSageMaker() {
+    String oneInstance = "sagemaker cannot map it: the step runs on one instance (the entrypoint runs Spark in local"
+        + " mode inside the container)";
+    return ResourceTable.of("sagemaker")
+        .mapped(ResourceField.CPU, "ResourceConfig.InstanceType: the smallest instance in the table with the cpu")
+        .mapped(ResourceField.MEMORY, "ResourceConfig.InstanceType: the smallest instance in the table with the memory")
+        .mapped(ResourceField.GPUS, "ResourceConfig.InstanceType: a GPU instance with the GPUs")
+        .checked(ResourceField.GPU_VENDOR, "SageMaker's GPU instances are NVIDIA's: nvidia accepted, others refused")
+        .oneJvm(ResourceField.EXECUTORS, "the one instance (ResourceConfig.InstanceCount 1)",
+            oneInstance + "; executors beyond one cannot be mapped",
+            "drop resources.executors and ask for a larger instance with resources.cpu/memory or "
+                + "resources.instanceType, or use the spark-submit or kubernetes flavor for executors")
+        .refused(ResourceField.EXECUTOR_CPU, oneInstance, "size the instance with resources.cpu")
+        .refused(ResourceField.EXECUTOR_MEMORY, oneInstance, "size the instance with resources.memory")
+        .refused(ResourceField.MEMORY_OVERHEAD, oneInstance,
+            "size the instance with resources.memory (the driver gets the instance's memory)")
+        .oneJvm(ResourceField.DYNAMIC_ALLOCATION, "off: a training job has a fixed instance", oneInstance,
+            "remove it: a training job has a fixed instance")
+        .mapped(ResourceField.INSTANCE_TYPE, "ResourceConfig.InstanceType, as named")
+        .mapped(ResourceField.DISK_GB, "ResourceConfig.VolumeSizeInGB (1..16384)")
+        .mapped(ResourceField.MAX_RUNTIME_SECONDS, "StoppingCondition.MaxRuntimeInSeconds (at most 28 days)")
+        .build();
+  }
+
+  @Override
+  public ResourceTable resourceTable() {
+    return RESOURCES;
+  }
+
   @Override
   public List<ValidationProblem> validate(StepSpec spec) {
     List<ValidationProblem> problems = new ArrayList<>(
         JobDefinitionSecrets.literalSecrets(spec, config, "SageMaker training job"));
     ResourceSpec r = spec.resources;
-    if (r.executors > 1) {
-      problems.add(ValidationProblem.of("resources.executors", "sagemaker runs a step on one instance (the entrypoint"
-          + " runs Spark in local mode inside the container); " + r.executors + " executors cannot be mapped",
-          "drop resources.executors and ask for a larger instance with resources.cpu/memory or resources.instanceType"));
-    }
-    refuse(problems, r.executorCpu != 0, "resources.executorCpu", "size the instance with resources.cpu");
-    refuse(problems, r.executorMemory != null, "resources.executorMemory", "size the instance with resources.memory");
-    refuse(problems, r.memoryOverhead != null, "resources.memoryOverhead",
-        "size the instance with resources.memory (the driver gets the instance's memory)");
-    refuse(problems, r.dynamicAllocation != null && r.dynamicAllocation.enabled, "resources.dynamicAllocation",
-        "remove it: a training job has a fixed instance");
-    ValidationProblem vendor = GpuVendor.onlyNvidia("SageMaker", r.gpuVendor);
+    ValidationProblem vendor = io.sparkstep.spi.remote.GpuVendor.onlyNvidia("SageMaker", r.gpuVendor);
     if (vendor != null) {
       problems.add(vendor);
     }
@@ -94,13 +120,6 @@ final class SageMakerOperator implements StepOperator {
       }
     });
     return problems;
-  }
-
-  private static void refuse(List<ValidationProblem> problems, boolean set, String field, String hint) {
-    if (set) {
-      problems.add(ValidationProblem.of(field, "sagemaker cannot map " + field + ": the step runs on one instance",
-          hint));
-    }
   }
 
   @Override

@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.api.StepResources;
+import io.sparkstep.spec.ResourceField;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.testing.FlavorContractTest;
+import io.sparkstep.testing.ResourceTableWalk;
 import io.sparkstep.testing.SecretRoutes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +59,19 @@ class SageMakerContractTest extends FlavorContractTest {
   @Override
   protected Map<String, String> cliEnvironment() {
     return StandInCredentials.environment();
+  }
+
+  /** The CreateTrainingJob request the operator sends for the spec. */
+  @Override
+  protected String resourceRequest(StepSpec spec, OperatorConfig config) {
+    return TrainingJobRequest.build(TrainingJobRequest.jobName(spec.runId), spec.runId, spec.step, spec.resources,
+        config, Map.of()).toString();
+  }
+
+  @Override
+  protected ResourceTableWalk.Sample resourceSample(ResourceField field) {
+    return field == ResourceField.INSTANCE_TYPE ? new ResourceTableWalk.Sample(StepResources.builder().build(),
+        StepResources.builder().instanceType("ml.m5.4xlarge").build()) : super.resourceSample(field);
   }
 
   @Override

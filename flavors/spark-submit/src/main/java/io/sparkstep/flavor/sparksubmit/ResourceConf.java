@@ -4,12 +4,16 @@ import io.sparkstep.flavor.sparksubmit.SparkSubmitSettings.MasterKind;
 import io.sparkstep.spi.remote.GpuVendor;
 import io.sparkstep.spi.spec.ResourceSpec;
 import io.sparkstep.spi.spec.ValidationProblem;
+import io.sparkstep.spec.ResourceField;
+import io.sparkstep.spi.ResourceTable;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Maps every field of a step's resources onto Spark conf for a spark-submit master, or refuses it: nothing is dropped.
+ * The decisions are {@link #table}'s; {@link #conf} writes the conf for what it maps.
  *
  * <pre>
  * field              standalone                          yarn                              local[N]
@@ -33,40 +37,71 @@ final class ResourceConf {
   private ResourceConf() {
   }
 
-  static List<ValidationProblem> problems(ResourceSpec r, SparkSubmitSettings settings) {
-    List<ValidationProblem> problems = new java.util.ArrayList<>();
-    if (r == null) {
-      return problems;
-    }
+  /** What this operator's master maps of a step's resources, and what it refuses: the table above. */
+  static ResourceTable table(SparkSubmitSettings settings) {
     MasterKind kind = settings.masterKind();
     boolean local = kind == MasterKind.LOCAL;
     String distributed = "the master is " + settings.master() + "; use a spark:// or yarn master for this";
-    if (r.cpu > 0 && local) {
-      problems.add(ValidationProblem.of("resources.cpu", "a local master sets its own thread count",
-          "write it into the master, e.g. master=local[" + r.cpu + "]"));
-    } else if (r.cpu > 0 && !settings.clusterMode()) {
-      problems.add(ValidationProblem.of("resources.cpu", "driver cores cannot be given to a client-mode driver "
-          + "(it is a process on this machine)", "use deployMode=cluster, or drop resources.cpu"));
-    }
+    ResourceTable.Builder table = ResourceTable.of(SparkSubmitFlavor.NAME);
     if (local) {
-      if (r.executors > 0) {
-        problems.add(ValidationProblem.of("resources.executors", "a local master has no executors", distributed));
-      }
-      if (r.executorCpu > 0) {
-        problems.add(ValidationProblem.of("resources.executorCpu", "a local master has no executors", distributed));
-      }
-      if (r.executorMemory != null) {
-        problems.add(ValidationProblem.of("resources.executorMemory", "a local master has no executors",
-            distributed));
-      }
-      if (r.dynamicAllocation != null && r.dynamicAllocation.enabled) {
-        problems.add(ValidationProblem.of("resources.dynamicAllocation", "a local master cannot scale executors",
-            distributed));
-      }
+      table.refused(ResourceField.CPU, "a local master sets its own thread count",
+          "write it into the master, e.g. master=local[4]");
+    } else if (!settings.clusterMode()) {
+      table.refused(ResourceField.CPU, "driver cores cannot be given to a client-mode driver (it is a process on "
+          + "this machine)", "use deployMode=cluster, or drop resources.cpu");
+    } else {
+      table.mapped(ResourceField.CPU, "spark.driver.cores");
     }
-    if (r.memoryOverhead != null && kind != MasterKind.YARN) {
-      problems.add(ValidationProblem.of("resources.memoryOverhead", "standalone and local masters do not reserve "
-          + "executor memory overhead", "raise resources.executorMemory instead, or use a yarn master"));
+    table.mapped(ResourceField.MEMORY, "spark.driver.memory");
+    if (local) {
+      table.oneJvm(ResourceField.EXECUTORS, "the master's one JVM", "a local master has no executors", distributed)
+          .refused(ResourceField.EXECUTOR_CPU, "a local master has no executors", distributed)
+          .refused(ResourceField.EXECUTOR_MEMORY, "a local master has no executors", distributed)
+          .oneJvm(ResourceField.DYNAMIC_ALLOCATION, "off: the master's one JVM",
+              "a local master cannot scale executors", distributed);
+    } else {
+      table.mapped(ResourceField.EXECUTORS, kind == MasterKind.STANDALONE
+              ? "spark.executor.instances, spark.cores.max = executors * executorCpu" : "spark.executor.instances")
+          .mapped(ResourceField.EXECUTOR_CPU, "spark.executor.cores")
+          .mapped(ResourceField.EXECUTOR_MEMORY, "spark.executor.memory")
+          .mapped(ResourceField.DYNAMIC_ALLOCATION, "spark.dynamicAllocation.* with shuffle tracking");
+    }
+    if (kind == MasterKind.YARN) {
+      table.mapped(ResourceField.MEMORY_OVERHEAD, "spark.executor.memoryOverhead");
+    } else {
+      table.refused(ResourceField.MEMORY_OVERHEAD, "standalone and local masters do not reserve executor memory "
+          + "overhead", "raise resources.executorMemory instead, or use a yarn master");
+    }
+    if (settings.conf().containsKey(DISCOVERY_SCRIPT)) {
+      table.mapped(ResourceField.GPUS, "spark.executor.resource.gpu.amount");
+    } else {
+      table.refused(ResourceField.GPUS, "GPUs need a discovery script on the executors (without one, executors "
+              + "never get their GPUs and the step waits for ever)",
+          "--set conf." + DISCOVERY_SCRIPT + "=/path/getGpusResources.sh on an operator whose workers have GPUs, "
+              + "or use the kubernetes flavor");
+    }
+    return table.mapped(ResourceField.GPU_VENDOR, "spark.executor.resource.gpu.vendor")
+        .refused(ResourceField.INSTANCE_TYPE, "a Spark master has no instance types",
+            "size executors with executorCpu/executorMemory; instance types are for sagemaker, vertex and azureml")
+        .refused(ResourceField.DISK_GB, "Spark cannot request disk per executor",
+            "give the workers enough local disk (spark.local.dir) and drop resources.diskGb")
+        .mapped(ResourceField.MAX_RUNTIME_SECONDS, "enforced by the run handle: the driver is stopped and the run "
+            + "FAILS")
+        .build();
+  }
+
+  /** Everything this flavor says of the resources: the table's refusals, then {@link #valueProblems}. */
+  static List<ValidationProblem> problems(ResourceSpec r, SparkSubmitSettings settings) {
+    List<ValidationProblem> problems = new ArrayList<>(table(settings).problems(r));
+    problems.addAll(valueProblems(r));
+    return problems;
+  }
+
+  /** Values that contradict each other, whatever the master: what the table cannot say field by field. */
+  static List<ValidationProblem> valueProblems(ResourceSpec r) {
+    List<ValidationProblem> problems = new ArrayList<>();
+    if (r == null) {
+      return problems;
     }
     if (r.dynamicAllocation != null && r.dynamicAllocation.enabled && r.executors > 0) {
       problems.add(ValidationProblem.of("resources.executors", "a fixed executor count contradicts dynamic "
@@ -78,27 +113,18 @@ final class ResourceConf {
           + r.dynamicAllocation.minExecutors + " exceeds maxExecutors " + r.dynamicAllocation.maxExecutors,
           "make min <= max"));
     }
-    if (r.gpus > 0 && !settings.conf().containsKey(DISCOVERY_SCRIPT)) {
-      problems.add(ValidationProblem.of("resources.gpus", "GPUs need a discovery script on the executors "
-              + "(without one, executors never get their GPUs and the step waits for ever)",
-          "--set conf." + DISCOVERY_SCRIPT + "=/path/getGpusResources.sh on an operator whose workers have GPUs, "
-              + "or use the kubernetes flavor"));
-    }
     if (r.gpuVendor != null && r.gpus <= 0) {
       problems.add(ValidationProblem.of("resources.gpuVendor", "a GPU vendor without GPUs", "set resources.gpus"));
-    }
-    if (r.instanceType != null) {
-      problems.add(ValidationProblem.of("resources.instanceType", "a Spark master has no instance types",
-          "size executors with executorCpu/executorMemory; instance types are for sagemaker, vertex and azureml"));
-    }
-    if (r.diskGb > 0) {
-      problems.add(ValidationProblem.of("resources.diskGb", "Spark cannot request disk per executor",
-          "give the workers enough local disk (spark.local.dir) and drop resources.diskGb"));
     }
     return problems;
   }
 
-  /** The conf for resources that passed {@link #problems}. */
+  /** Seconds after which the run handle stops the driver and the run FAILS; 0: no limit. */
+  static long runtimeLimitSeconds(ResourceSpec r) {
+    return r == null ? 0 : r.maxRuntimeSeconds;
+  }
+
+  /** The conf for resources that passed {@link #problems}: the fields {@link #table} maps. */
   static Map<String, String> conf(ResourceSpec r, SparkSubmitSettings settings) {
     Map<String, String> conf = new LinkedHashMap<>();
     if (r == null) {

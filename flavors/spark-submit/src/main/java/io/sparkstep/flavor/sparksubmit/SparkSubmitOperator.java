@@ -15,6 +15,7 @@ import io.sparkstep.spi.spec.StepSpecJson;
 import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.PlatformException;
 import io.sparkstep.spi.RunContext;
+import io.sparkstep.spi.ResourceTable;
 import io.sparkstep.spi.StepOperator;
 import io.sparkstep.spi.util.SparkstepHome;
 import io.sparkstep.spi.SubmitOptions;
@@ -48,8 +49,13 @@ final class SparkSubmitOperator implements StepOperator {
   }
 
   @Override
+  public ResourceTable resourceTable() {
+    return ResourceConf.table(settings);
+  }
+
+  @Override
   public List<ValidationProblem> validate(StepSpec spec) {
-    List<ValidationProblem> problems = new ArrayList<>(ResourceConf.problems(spec.resources, settings));
+    List<ValidationProblem> problems = new ArrayList<>(ResourceConf.valueProblems(spec.resources));
     String appJar = settings.applicationJar();
     if (appJar != null && !appJar.isBlank()) {
       checkLocalFile("applicationJar", appJar, problems);

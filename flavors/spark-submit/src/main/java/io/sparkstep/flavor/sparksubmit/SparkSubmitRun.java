@@ -109,7 +109,7 @@ final class SparkSubmitRun extends AbstractStepRun {
   }
 
   private void enforceMaxRuntime() {
-    long max = launch.spec().resources == null ? 0 : launch.spec().resources.maxRuntimeSeconds;
+    long max = ResourceConf.runtimeLimitSeconds(launch.spec().resources);
     Instant started = rec().startedAt != null ? rec().startedAt : rec().submittedAt;
     if (max > 0 && !timedOut && started != null
         && Duration.between(started, Instant.now()).getSeconds() > max) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.testing.FlavorContractTest;
 import io.sparkstep.spi.util.SparkstepHome;
 import java.nio.file.Path;
@@ -46,6 +48,13 @@ class SparkSubmitContractTest extends FlavorContractTest {
     if (cluster != null) {
       cluster.stop();
     }
+  }
+
+  /** The resources' share of the application's conf, and the time limit the run handle enforces. */
+  @Override
+  protected String resourceRequest(StepSpec spec, OperatorConfig config) {
+    return ResourceConf.conf(spec.resources, new SparkSubmitSettings(config)) + ", stopped after "
+        + ResourceConf.runtimeLimitSeconds(spec.resources) + " s";
   }
 
   @Override

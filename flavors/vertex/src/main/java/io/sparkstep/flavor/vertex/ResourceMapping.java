@@ -4,13 +4,15 @@ import com.google.cloud.aiplatform.v1.MachineSpec;
 import io.sparkstep.spi.remote.GpuVendor;
 import io.sparkstep.spi.spec.ResourceSpec;
 import io.sparkstep.spi.spec.ValidationProblem;
+import io.sparkstep.spec.ResourceField;
+import io.sparkstep.spi.ResourceTable;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Maps every field of {@link ResourceSpec} onto the job's worker pool, or refuses it. The step runs in one container
- * (Spark in local mode over the machine's cores), so executor-level settings have nothing to map to.
+ * Maps the fields of {@link ResourceSpec} that {@link #RESOURCES} declares mapped onto the job's worker pool. The step
+ * runs in one container (Spark in local mode over the machine's cores), so executor-level settings are refused there.
  */
 final class ResourceMapping {
   private final VertexSettings settings;
@@ -19,30 +21,37 @@ final class ResourceMapping {
     this.settings = settings;
   }
 
-  void validate(ResourceSpec r, List<ValidationProblem> problems) {
+  /**
+   * One replica, one container running Spark in local mode over the machine's cores: the machine is chosen from
+   * cpu, memory and gpus (or named), and executor-level settings have nothing to map to.
+   */
+  static final ResourceTable RESOURCES = resourceTableOfVertex();
+
+  private static ResourceTable resourceTableOfVertex() {
     String oneContainer = "a vertex run is one container running Spark in local mode; size it with resources.cpu, "
         + "memory, gpus or instanceType, or use the kubernetes or spark-submit flavor for executors";
-    if (r.executors > 1) {
-      problems.add(ValidationProblem.of("resources.executors", "vertex runs one replica, not " + r.executors
-          + " executors", oneContainer));
-    }
-    if (r.executorCpu != 0) {
-      problems.add(ValidationProblem.of("resources.executorCpu", "there are no separate executors on vertex",
-          oneContainer));
-    }
-    if (r.executorMemory != null) {
-      problems.add(ValidationProblem.of("resources.executorMemory", "there are no separate executors on vertex",
-          oneContainer));
-    }
-    if (r.memoryOverhead != null) {
-      problems.add(ValidationProblem.of("resources.memoryOverhead", "vertex gives the container the whole machine; "
-          + "there is no overhead to set", "remove memoryOverhead; choose the machine with resources.memory"));
-    }
-    if (r.dynamicAllocation != null && r.dynamicAllocation.enabled) {
-      problems.add(ValidationProblem.of("resources.dynamicAllocation", "vertex runs a fixed single replica",
-          oneContainer));
-    }
-    ValidationProblem vendor = GpuVendor.onlyNvidia("Vertex AI", r.gpuVendor);
+    return ResourceTable.of(VertexFlavor.NAME)
+        .mapped(ResourceField.CPU, "machineSpec.machineType: the smallest machine in the table with the cpu")
+        .mapped(ResourceField.MEMORY, "machineSpec.machineType: the smallest machine in the table with the memory")
+        .mapped(ResourceField.GPUS, "machineSpec.acceleratorCount, of the operator's acceleratorType")
+        .checked(ResourceField.GPU_VENDOR, "Vertex AI's accelerators are NVIDIA's: nvidia accepted, others refused")
+        .oneJvm(ResourceField.EXECUTORS, "the one replica (replicaCount 1)", "vertex runs one replica, not several "
+            + "executors", oneContainer)
+        .refused(ResourceField.EXECUTOR_CPU, "there are no separate executors on vertex", oneContainer)
+        .refused(ResourceField.EXECUTOR_MEMORY, "there are no separate executors on vertex", oneContainer)
+        .refused(ResourceField.MEMORY_OVERHEAD, "vertex gives the container the whole machine; there is no overhead "
+            + "to set", "remove memoryOverhead; choose the machine with resources.memory")
+        .oneJvm(ResourceField.DYNAMIC_ALLOCATION, "off: a fixed single replica", "vertex runs a fixed single replica",
+            oneContainer)
+        .mapped(ResourceField.INSTANCE_TYPE, "machineSpec.machineType, as named")
+        .mapped(ResourceField.DISK_GB, "diskSpec.bootDiskSizeGb (100..65536)")
+        .mapped(ResourceField.MAX_RUNTIME_SECONDS, "scheduling.timeout of the custom job")
+        .build();
+  }
+
+  /** Checks of the values against Vertex's machines; what is refused outright is {@link #RESOURCES}'. */
+  void validate(ResourceSpec r, List<ValidationProblem> problems) {
+    ValidationProblem vendor = io.sparkstep.spi.remote.GpuVendor.onlyNvidia("Vertex AI", r.gpuVendor);
     if (vendor != null) {
       problems.add(vendor);
     }

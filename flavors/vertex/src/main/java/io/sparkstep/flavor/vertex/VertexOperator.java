@@ -18,6 +18,7 @@ import io.sparkstep.spi.spec.StepSpecJson;
 import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.PlatformException;
+import io.sparkstep.spi.ResourceTable;
 import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.StepOperator;
 import io.sparkstep.spi.SubmitOptions;
@@ -32,6 +33,11 @@ final class VertexOperator implements StepOperator {
 
   VertexOperator(OperatorConfig config) {
     this.config = config;
+  }
+
+  @Override
+  public ResourceTable resourceTable() {
+    return ResourceMapping.RESOURCES;
   }
 
   @Override

@@ -9,7 +9,13 @@ import com.google.cloud.aiplatform.v1.ContainerSpec;
 import com.google.cloud.aiplatform.v1.CreateCustomJobRequest;
 import com.google.cloud.aiplatform.v1.JobState;
 import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.api.StepResources;
+import io.sparkstep.runtime.StepEntrypoint;
+import io.sparkstep.spec.ResourceField;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.testing.FlavorContractTest;
+import io.sparkstep.testing.ResourceTableWalk;
 import io.sparkstep.testing.SecretRoutes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +52,25 @@ class VertexContractTest extends FlavorContractTest {
     if (standIn != null) {
       standIn.close();
     }
+  }
+
+  /** The custom job the operator creates for the spec. */
+  @Override
+  protected String resourceRequest(StepSpec spec, OperatorConfig config) {
+    return CustomJobRequest.build(spec, new VertexSettings(config), Map.of()).toString();
+  }
+
+  @Override
+  protected ResourceTableWalk.Sample resourceSample(ResourceField field) {
+    StepResources none = StepResources.builder().build();
+    return switch (field) {
+      // the smallest machine of the table has 4 vCPUs and 16 GB: a request past it
+      case CPU -> new ResourceTableWalk.Sample(none, StepResources.builder().cpu(8).build());
+      case MEMORY -> new ResourceTableWalk.Sample(none, StepResources.builder().memory("32g").build());
+      case INSTANCE_TYPE -> new ResourceTableWalk.Sample(none, StepResources.builder().instanceType("n1-standard-8")
+          .build());
+      default -> super.resourceSample(field);
+    };
   }
 
   @Override

@@ -5,14 +5,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The operator's {@code conf.*} and then the step's own {@code sparkConf} go last, so they win over profiles and
- * derived conf, except for what the operator manages itself (master, namespace, image, ...), which is refused
+ * The operator's {@code conf.*} (but for what the step's own resources set) and then the step's own {@code sparkConf}
+ * go last, so they win over profiles and derived conf, except for what the operator manages itself (master, namespace, image, ...), which is refused
  * rather than silently fought over.
  */
 final class ConfOverridesFeatureStep implements KubernetesFeatureStep {
   @Override
   public SubmissionPlan apply(SubmissionPlan plan) {
     Map<String, String> conf = new LinkedHashMap<>(plan.settings().conf());
+    conf.keySet().removeAll(ResourcesFeatureStep.keysFromTheStep(plan.resources()));
     SubmissionPlan result = plan;
     for (Map.Entry<String, String> e : plan.spec().sparkConf.entrySet()) {
       String setting = KubernetesSettings.MANAGED_CONF.get(e.getKey());

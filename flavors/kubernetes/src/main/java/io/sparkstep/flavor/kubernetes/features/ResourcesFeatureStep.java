@@ -6,11 +6,16 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.sparkstep.flavor.kubernetes.settings.PodTemplates;
 import io.sparkstep.spi.spec.ResourceSpec;
+import io.sparkstep.spec.ResourceField;
+import io.sparkstep.spi.ResourceTable;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Maps every resource field of a step onto Kubernetes, or refuses it. GPUs are {@link GpuFeatureStep}'s.
+ * Maps every resource field of a step onto Kubernetes ({@link #RESOURCES}); refused here are only values that
+ * contradict each other or cannot be a label. GPUs are {@link GpuFeatureStep}'s.
  *
  * <pre>
  * field              Kubernetes
@@ -26,8 +31,24 @@ import java.util.Map;
  * maxRuntimeSeconds  activeDeadlineSeconds of the driver pod: the kubelet stops it and the run FAILS
  * </pre>
  */
-final class ResourcesFeatureStep implements KubernetesFeatureStep {
+public final class ResourcesFeatureStep implements KubernetesFeatureStep {
   static final String INSTANCE_TYPE_LABEL = "node.kubernetes.io/instance-type";
+
+  /** Kubernetes maps every field: the table above, which the engine checks a spec against before the plan is built. */
+  public static final ResourceTable RESOURCES = ResourceTable.of("kubernetes")
+      .mapped(ResourceField.CPU, "spark.driver.cores (the driver pod's CPU request)")
+      .mapped(ResourceField.MEMORY, "spark.driver.memory (pod memory = memory + overhead)")
+      .mapped(ResourceField.EXECUTORS, "spark.executor.instances (default: the operator's executors setting)")
+      .mapped(ResourceField.EXECUTOR_CPU, "spark.executor.cores")
+      .mapped(ResourceField.EXECUTOR_MEMORY, "spark.executor.memory")
+      .mapped(ResourceField.MEMORY_OVERHEAD, "spark.executor.memoryOverhead (in the executor pod's memory request)")
+      .mapped(ResourceField.DYNAMIC_ALLOCATION, "spark.dynamicAllocation.* with shuffle tracking")
+      .mapped(ResourceField.GPUS, "spark.executor.resource.gpu.amount, discovery script, GPU toleration on executors")
+      .mapped(ResourceField.GPU_VENDOR, "spark.executor.resource.gpu.vendor (the vendor's domain, e.g. nvidia.com)")
+      .mapped(ResourceField.INSTANCE_TYPE, "node selector " + INSTANCE_TYPE_LABEL + " on driver and executors")
+      .mapped(ResourceField.DISK_GB, "ephemeral-storage request and limit of the executor container")
+      .mapped(ResourceField.MAX_RUNTIME_SECONDS, "activeDeadlineSeconds of the driver pod")
+      .build();
 
   @Override
   public SubmissionPlan apply(SubmissionPlan plan) {
@@ -75,6 +96,20 @@ final class ResourcesFeatureStep implements KubernetesFeatureStep {
       result = result.withDriverTemplate(driver);
     }
     return result;
+  }
+
+  /**
+   * The conf keys the step's own resources set. The operator's {@code conf.*} is a default for every step and does
+   * not override them (as on spark-submit), so a step's request is never dropped silently; the step's own sparkConf
+   * still wins.
+   */
+  static Set<String> keysFromTheStep(ResourceSpec r) {
+    Set<String> keys = new HashSet<>(r.sizingConf().keySet());
+    if (r.executors > 0) {
+      keys.add("spark.executor.instances");
+    }
+    keys.addAll(r.dynamicAllocationConf().keySet());
+    return keys;
   }
 
   static Map<String, Quantity> with(Map<String, Quantity> existing, String key, Quantity value) {
