@@ -3,7 +3,7 @@ package io.sparkstep.local;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.api.StepResources;
 import io.sparkstep.flavor.local.LocalLaunchShape;
-import io.sparkstep.spec.ResourceField;
+import io.sparkstep.spi.spec.ResourceField;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.testing.FlavorContractTest;

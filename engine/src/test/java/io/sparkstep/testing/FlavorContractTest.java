@@ -607,7 +607,7 @@ public abstract class FlavorContractTest {
   }
 
   /** A value of {@code field} for the resource walk; a flavor overrides the ones of its own vocabulary. */
-  protected ResourceTableWalk.Sample resourceSample(io.sparkstep.spec.ResourceField field) {
+  protected ResourceTableWalk.Sample resourceSample(io.sparkstep.spi.spec.ResourceField field) {
     return ResourceTableWalk.Sample.of(field);
   }
 

@@ -11,7 +11,6 @@ import io.sparkstep.spi.record.RunRecordJson;
 import io.sparkstep.runtime.StepEntrypoint;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.StepSpecJson;
-import io.sparkstep.spec.SpecValidator;
 import io.sparkstep.spi.AbstractStepRun;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.RunContext;
@@ -240,6 +239,6 @@ final class ChildProcessRun extends AbstractStepRun {
       memory = spec.resources.memory;
     }
     return memory == null ? Optional.empty()
-        : Optional.of("-Xmx" + SpecValidator.memoryMiB(memory) + "m");
+        : Optional.of("-Xmx" + MemorySize.memoryMiB(memory) + "m");
   }
 }

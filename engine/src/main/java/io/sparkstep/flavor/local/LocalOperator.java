@@ -9,7 +9,7 @@ import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.spec.ResourceSpec;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.ValidationProblem;
-import io.sparkstep.spec.ResourceField;
+import io.sparkstep.spi.spec.ResourceField;
 import io.sparkstep.spec.SpecValidator;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.ResourceTable;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.api.StepResources;
-import io.sparkstep.spec.ResourceField;
+import io.sparkstep.spi.spec.ResourceField;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.testing.FlavorContractTest;

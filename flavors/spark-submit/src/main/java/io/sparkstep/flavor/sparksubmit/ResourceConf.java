@@ -4,7 +4,7 @@ import io.sparkstep.flavor.sparksubmit.SparkSubmitSettings.MasterKind;
 import io.sparkstep.spi.remote.GpuVendor;
 import io.sparkstep.spi.spec.ResourceSpec;
 import io.sparkstep.spi.spec.ValidationProblem;
-import io.sparkstep.spec.ResourceField;
+import io.sparkstep.spi.spec.ResourceField;
 import io.sparkstep.spi.ResourceTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

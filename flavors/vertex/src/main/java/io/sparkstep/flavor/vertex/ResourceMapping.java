@@ -4,7 +4,7 @@ import com.google.cloud.aiplatform.v1.MachineSpec;
 import io.sparkstep.spi.remote.GpuVendor;
 import io.sparkstep.spi.spec.ResourceSpec;
 import io.sparkstep.spi.spec.ValidationProblem;
-import io.sparkstep.spec.ResourceField;
+import io.sparkstep.spi.spec.ResourceField;
 import io.sparkstep.spi.ResourceTable;
 import java.util.List;
 import java.util.Locale;

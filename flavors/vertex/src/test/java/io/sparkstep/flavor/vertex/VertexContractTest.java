@@ -11,7 +11,7 @@ import com.google.cloud.aiplatform.v1.JobState;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.api.StepResources;
 import io.sparkstep.runtime.StepEntrypoint;
-import io.sparkstep.spec.ResourceField;
+import io.sparkstep.spi.spec.ResourceField;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.testing.FlavorContractTest;

@@ -1,4 +1,4 @@
-package io.sparkstep.spec;
+package io.sparkstep.spi.spec;
 
 import java.util.function.Function;
 import java.util.function.Predicate;
