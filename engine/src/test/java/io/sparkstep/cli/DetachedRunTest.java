@@ -8,9 +8,11 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.testing.CliCall;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunStore;
+import io.sparkstep.testing.SparkstepHomeExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -18,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * run record, as a user would from another terminal.
  */
 class DetachedRunTest {
+  @RegisterExtension
+  static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perTest();
   @TempDir
   Path tmp;
 
@@ -28,8 +32,7 @@ class DetachedRunTest {
 
   @Test
   void detachedRunCanBeFollowedAndCancelled() throws Exception {
-    Path home = tmp.resolve("home");
-    System.setProperty("sparkstep.home", home.toString());
+    Path home = HOME.path();
     Path out = tmp.resolve("slow");
     String[] submitted = run("run", "--detach", "--step", "io.sparkstep.testing.SlowStep", "--param", "seconds=120",
         "--output", "out=" + out.toUri());

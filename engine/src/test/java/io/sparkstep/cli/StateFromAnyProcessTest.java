@@ -8,6 +8,7 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunStore;
 import io.sparkstep.testing.CliCall;
+import io.sparkstep.testing.SparkstepHomeExtension;
 import io.sparkstep.util.JavaCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,27 +27,20 @@ import org.junit.jupiter.api.io.TempDir;
  * what they learn. (A detached run followed only by later processes is {@link io.sparkstep.local.LocalContractTest}'s.) The submitting CLI is a separate JVM, as a user's would be.
  */
 class StateFromAnyProcessTest {
+  @RegisterExtension
+  static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perTest();
   @TempDir
   Path tmp;
-  private String previousHome;
   private final List<Process> started = new ArrayList<>();
 
   @AfterEach
   void cleanUp() {
     started.forEach(p -> p.descendants().forEach(ProcessHandle::destroyForcibly));
     started.forEach(Process::destroyForcibly);
-    if (previousHome == null) {
-      System.clearProperty("sparkstep.home");
-    } else {
-      System.setProperty("sparkstep.home", previousHome);
-    }
   }
 
   private Path home() {
-    Path home = tmp.resolve("home");
-    previousHome = System.getProperty("sparkstep.home");
-    System.setProperty("sparkstep.home", home.toString());
-    return home;
+    return HOME.path();
   }
 
   /** The CLI in a JVM of its own, with this test's class path. */

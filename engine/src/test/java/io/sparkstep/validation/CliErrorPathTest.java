@@ -9,6 +9,7 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunStore;
 import io.sparkstep.testing.CliCall;
+import io.sparkstep.testing.SparkstepHomeExtension;
 import io.sparkstep.util.JavaCommand;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,26 +20,22 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI's one error path: short lines, exit codes per the contract, traces only with --verbose, signals. */
 class CliErrorPathTest {
+  @RegisterExtension
+  static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perTest();
   @TempDir
   Path tmp;
   Path home;
 
   @BeforeEach
   void setUp() {
-    home = tmp.resolve("home");
-    System.setProperty("sparkstep.home", home.toString());
-  }
-
-  @AfterEach
-  void tearDown() {
-    System.clearProperty("sparkstep.home");
+    home = HOME.path();
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.sparkstep.api.ExitCode;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunStore;
 import io.sparkstep.testing.CliCall;
+import io.sparkstep.testing.SparkstepHomeExtension;
 import io.sparkstep.util.Redactor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +20,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalSecretRoutesTest {
   static final String ENV_SECRET = System.getenv("SPARKSTEP_TEST_SECRET");
   final String literalSecret = "lit-" + UUID.randomUUID();
+  @RegisterExtension
+  static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perTest();
   @TempDir
   Path tmp;
   Path home;
@@ -40,13 +43,7 @@ class LocalSecretRoutesTest {
   @BeforeEach
   void setUp() {
     assertTrue(ENV_SECRET != null && ENV_SECRET.length() > 8, "surefire sets SPARKSTEP_TEST_SECRET");
-    home = tmp.resolve("home");
-    System.setProperty("sparkstep.home", home.toString());
-  }
-
-  @AfterEach
-  void tearDown() {
-    System.clearProperty("sparkstep.home");
+    home = HOME.path();
   }
 
   @Test
