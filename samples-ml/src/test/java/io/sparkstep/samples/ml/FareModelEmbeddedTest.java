@@ -13,6 +13,7 @@ import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunStore;
 import io.sparkstep.spec.InvalidSpecException;
 import io.sparkstep.testing.CliCall;
+import io.sparkstep.testing.SparkstepHomeExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,6 +39,8 @@ class FareModelEmbeddedTest {
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
   private static final String TEST_FROM = "2024-01-25";
 
+  @RegisterExtension
+  static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perClass();
   @TempDir
   static Path shared;
   static Path home;
@@ -47,8 +51,7 @@ class FareModelEmbeddedTest {
 
   @BeforeAll
   static void tripFeatures() throws Exception {
-    home = shared.resolve("home");
-    System.setProperty("sparkstep.home", home.toString());
+    home = HOME.path();
     String trips = shared.resolve("trips").toUri().toString();
     String zones = shared.resolve("zones").toUri().toString();
     features = shared.resolve("features").toUri().toString();
