@@ -8,6 +8,7 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunStore;
 import io.sparkstep.testing.CliCall;
+import io.sparkstep.testing.ShortLivedJvm;
 import io.sparkstep.testing.SparkstepHomeExtension;
 import io.sparkstep.util.JavaCommand;
 import java.nio.file.Files;
@@ -45,8 +46,10 @@ class StateFromAnyProcessTest {
 
   /** The CLI in a JVM of its own, with this test's class path. */
   private Process cli(Path home, Path log, String... args) throws Exception {
-    List<String> command = JavaCommand.forMainClass(SparkstepCli.class.getName(),
-        List.of("-Xmx512m", "-Dsparkstep.home=" + home, "-Dspark.ui.enabled=false"));
+    List<String> jvmFlags = new ArrayList<>(List.of("-Xmx512m", "-Dsparkstep.home=" + home,
+        "-Dspark.ui.enabled=false"));
+    jvmFlags.addAll(ShortLivedJvm.FLAGS);
+    List<String> command = JavaCommand.forMainClass(SparkstepCli.class.getName(), jvmFlags);
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();

@@ -9,6 +9,7 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.record.RunRecord;
 import io.sparkstep.record.RunStore;
 import io.sparkstep.testing.CliCall;
+import io.sparkstep.testing.ShortLivedJvm;
 import io.sparkstep.testing.SparkstepHomeExtension;
 import io.sparkstep.util.JavaCommand;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
@@ -96,8 +98,10 @@ class CliErrorPathTest {
   }
 
   private Process cli(Path log, String... args) throws IOException {
-    List<String> command = JavaCommand.forMainClass("io.sparkstep.cli.SparkstepCli", List.of("-Xmx600m",
+    List<String> jvmFlags = new ArrayList<>(List.of("-Xmx600m",
         "-Dsparkstep.home=" + home, "-Dspark.ui.enabled=false", "-Dlog4j2.configurationFile=" + LOG_CONFIG));
+    jvmFlags.addAll(ShortLivedJvm.FLAGS);
+    List<String> command = JavaCommand.forMainClass("io.sparkstep.cli.SparkstepCli", jvmFlags);
     command.addAll(List.of(args));
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
