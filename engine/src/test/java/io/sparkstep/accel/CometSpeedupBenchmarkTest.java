@@ -14,6 +14,7 @@ import io.sparkstep.spi.FlavorRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ./mvnw -o -pl engine test -Dtest=CometSpeedupBenchmarkTest -Dsparkstep.bench.rows=2000000}.
  */
 @EnabledIfSystemProperty(named = "sparkstep.bench.rows", matches = "\\d+")
+@Tag("slow")
 class CometSpeedupBenchmarkTest {
   @TempDir
   Path tmp;

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Comet each report operators, verdicts and an "N of M operators accelerated" summary, and write nothing where the
  * user's outputs point.
  */
+@Tag("slow")
 class ExplainCommandTest {
   private static final Pattern SUMMARY = Pattern.compile("(\\d+) of (\\d+) operators accelerated");
 

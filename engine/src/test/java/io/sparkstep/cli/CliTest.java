@@ -17,11 +17,13 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI end to end on embedded Spark, and every kind of bad input the contract names. */
+@Tag("slow")
 class CliTest {
   @RegisterExtension
   static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perTest();

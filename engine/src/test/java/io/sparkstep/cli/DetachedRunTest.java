@@ -11,6 +11,7 @@ import io.sparkstep.record.RunStore;
 import io.sparkstep.testing.SparkstepHomeExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A detached local run lives in its own JVM running the entrypoint; later CLI calls follow and cancel it through the
  * run record, as a user would from another terminal.
  */
+@Tag("slow")
 class DetachedRunTest {
   @RegisterExtension
   static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perTest();

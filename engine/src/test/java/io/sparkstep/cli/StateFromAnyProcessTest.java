@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * true final state through any later {@code runs list} / {@code runs status}, which ask the process table and store
  * what they learn. (A detached run followed only by later processes is {@link io.sparkstep.local.LocalContractTest}'s.) The submitting CLI is a separate JVM, as a user's would be.
  */
+@Tag("slow")
 class StateFromAnyProcessTest {
   @RegisterExtension
   static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perTest();

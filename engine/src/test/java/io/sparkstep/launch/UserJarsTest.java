@@ -18,6 +18,7 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A step jar built outside this build runs when named by {@code --jars} alone (CLI, embedded default) and by the Java
  * API's {@code jars(...)}; all four sources of user jars collect into one list, and none of them is needed twice.
  */
+@Tag("slow")
 class UserJarsTest {
   @RegisterExtension
   static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perTest();

@@ -42,6 +42,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -67,6 +68,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code plugins/}, nothing from the test's class path).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("slow")
 public abstract class FlavorContractTest {
   /** The home of the class's runs and in-process CLI calls (as bin/sparkstep passes it); its parent is {@code tmp}. */
   @RegisterExtension

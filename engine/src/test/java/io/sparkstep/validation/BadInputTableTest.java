@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * anything launches, with exit 2 and at most three lines of stderr naming the field, and must leave no run
  * directory, no output, no staging directory and no process behind. In this JVM (CliCall) so the table stays fast.
  */
+@Tag("slow")
 class BadInputTableTest {
   @RegisterExtension
   static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perClass();

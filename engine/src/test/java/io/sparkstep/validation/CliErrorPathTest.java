@@ -23,11 +23,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI's one error path: short lines, exit codes per the contract, traces only with --verbose, signals. */
+@Tag("slow")
 class CliErrorPathTest {
   @RegisterExtension
   static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perTest();

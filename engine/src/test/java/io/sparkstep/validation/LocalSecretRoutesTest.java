@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * step that logs them, prints them and throws with them. Neither may show in any file under the home or the outputs,
  * in the CLI's output, in the run record (message, cause, stack) or on a child's command line.
  */
+@Tag("slow")
 class LocalSecretRoutesTest {
   static final String ENV_SECRET = System.getenv("SPARKSTEP_TEST_SECRET");
   final String literalSecret = "lit-" + UUID.randomUUID();

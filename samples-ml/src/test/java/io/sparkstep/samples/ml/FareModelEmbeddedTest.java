@@ -26,6 +26,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * loadable, one prediction per row, recorded metrics equal to those recomputed here, nothing committed by a step that
  * fails after fitting, and a model input of the wrong class refused.
  */
+@Tag("slow")
 class FareModelEmbeddedTest {
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
   private static final String TEST_FROM = "2024-01-25";

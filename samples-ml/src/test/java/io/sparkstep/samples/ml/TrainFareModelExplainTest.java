@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Needs the RAPIDS jar (about 1 GB) in the local Maven repository; without it the test is skipped rather than
  * downloading it, since CI must not depend on a 1 GB download.
  */
+@Tag("slow")
 class TrainFareModelExplainTest {
   private static final Pattern SUMMARY = Pattern.compile("(\\d+) of (\\d+) operators accelerated");
   private static final Duration TIMEOUT = Duration.ofMinutes(3);

@@ -15,11 +15,13 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The same sample step through the stand-in from the command line, as a user would run it. */
+@Tag("slow")
 class VertexCliTest {
   @RegisterExtension
   static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perClass();
