@@ -13,10 +13,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `bench --quick` end to end: the CSV parses, every mode has rows, charts are PNGs, the report's ratios are the CSV's. */
+@Tag("slow")
 class QuickBenchmarkTest {
   @TempDir
   Path tmp;

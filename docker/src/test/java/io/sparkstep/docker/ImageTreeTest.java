@@ -36,6 +36,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
@@ -52,6 +53,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * side.
  */
 @Execution(ExecutionMode.CONCURRENT)
+@Tag("slow")
 class ImageTreeTest {
   /** RAPIDS (about 1 GB) is never fetched by a test: the GPU tree lacks it, which this check says, not hides. */
   private static final String NOT_FETCHED_HERE = "rapids-4-spark_";

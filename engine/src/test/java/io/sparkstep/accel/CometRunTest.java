@@ -23,6 +23,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * plugin, shuffle manager and off-heap memory) writes the rows of the vanilla run, and its record shows that Comet
  * ran the plan's operators.
  */
+@Tag("slow")
 class CometRunTest {
   /** Averages rounded to a few decimals: the only columns where Comet and Spark may differ, in the last digit. */
   private static final List<String> ROUNDED_AVERAGES = List.of("avg_fare", "avg_tip_rate", "avg_distance_km",

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * class path (loaded by a child loader it failed with IllegalAccessError on ShuffleInMemorySorter). With a spill
  * forced every 1000 rows, the run succeeds and writes the rows of the vanilla run.
  */
+@Tag("slow")
 class CometShuffleSpillTest {
   @TempDir
   static Path tmp;

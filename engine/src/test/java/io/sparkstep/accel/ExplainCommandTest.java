@@ -8,14 +8,16 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.testing.CliCall;
+import io.sparkstep.testing.SparkstepHomeExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,9 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
  * Comet each report operators, verdicts and an "N of M operators accelerated" summary, and write nothing where the
  * user's outputs point.
  */
+@Tag("slow")
 class ExplainCommandTest {
   private static final Pattern SUMMARY = Pattern.compile("(\\d+) of (\\d+) operators accelerated");
 
+  @RegisterExtension
+  static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perClass();
   @TempDir
   static Path tmp;
   static String trips;
@@ -34,19 +39,13 @@ class ExplainCommandTest {
 
   @BeforeAll
   static void generateTrips() throws Exception {
-    System.setProperty("sparkstep.home", tmp.resolve("home").toString());
     trips = tmp.resolve("trips").toUri().toString();
     zones = tmp.resolve("zones").toUri().toString();
     userOutput = tmp.resolve("features");
-    StepRun generate = Sparkstep.operator("local", tmp.resolve("home")).step("generate-trips")
+    StepRun generate = Sparkstep.operator("local", HOME.path()).step("generate-trips")
         .param("rows", 5_000).param("zones", 20).param("partitions", 1)
         .output("trips", trips).output("zones", zones).conf("spark.sql.shuffle.partitions", "2").submit();
     assertEquals(RunState.SUCCEEDED, generate.await(Duration.ofMinutes(3)), () -> generate.record().errorMessage());
-  }
-
-  @AfterAll
-  static void clearHome() {
-    System.clearProperty("sparkstep.home");
   }
 
   @Test

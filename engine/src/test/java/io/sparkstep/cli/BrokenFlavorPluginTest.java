@@ -20,6 +20,7 @@ import java.util.jar.JarOutputStream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>{@code good}: a plugin flavor that works.
  * </ul>
  */
+@Tag("slow")
 class BrokenFlavorPluginTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 

@@ -8,6 +8,7 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.testing.CliCall;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunStore;
+import io.sparkstep.testing.SparkstepHomeExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,19 +17,23 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI end to end on embedded Spark, and every kind of bad input the contract names. */
+@Tag("slow")
 class CliTest {
+  @RegisterExtension
+  static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perTest();
   @TempDir
   Path tmp;
   Path home;
 
   @BeforeEach
   void setUp() {
-    home = tmp.resolve("home");
-    System.setProperty("sparkstep.home", home.toString());
+    home = HOME.path();
   }
 
   CliCall cli(String... args) {

@@ -8,16 +8,22 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.testing.CliCall;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunStore;
+import io.sparkstep.testing.SparkstepHomeExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A detached local run lives in its own JVM running the entrypoint; later CLI calls follow and cancel it through the
  * run record, as a user would from another terminal.
  */
+@Tag("slow")
 class DetachedRunTest {
+  @RegisterExtension
+  static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perTest();
   @TempDir
   Path tmp;
 
@@ -28,8 +34,7 @@ class DetachedRunTest {
 
   @Test
   void detachedRunCanBeFollowedAndCancelled() throws Exception {
-    Path home = tmp.resolve("home");
-    System.setProperty("sparkstep.home", home.toString());
+    Path home = HOME.path();
     Path out = tmp.resolve("slow");
     String[] submitted = run("run", "--detach", "--step", "io.sparkstep.testing.SlowStep", "--param", "seconds=120",
         "--output", "out=" + out.toUri());

@@ -9,6 +9,8 @@ import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.testing.CliCall;
 import io.sparkstep.spi.util.JavaCommand;
+import io.sparkstep.testing.ShortLivedJvm;
+import io.sparkstep.testing.SparkstepHomeExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +18,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,34 +28,30 @@ import org.junit.jupiter.api.io.TempDir;
  * true final state through any later {@code runs list} / {@code runs status}, which ask the process table and store
  * what they learn. (A detached run followed only by later processes is {@link io.sparkstep.local.LocalContractTest}'s.) The submitting CLI is a separate JVM, as a user's would be.
  */
+@Tag("slow")
 class StateFromAnyProcessTest {
+  @RegisterExtension
+  static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perTest();
   @TempDir
   Path tmp;
-  private String previousHome;
   private final List<Process> started = new ArrayList<>();
 
   @AfterEach
   void cleanUp() {
     started.forEach(p -> p.descendants().forEach(ProcessHandle::destroyForcibly));
     started.forEach(Process::destroyForcibly);
-    if (previousHome == null) {
-      System.clearProperty("sparkstep.home");
-    } else {
-      System.setProperty("sparkstep.home", previousHome);
-    }
   }
 
   private Path home() {
-    Path home = tmp.resolve("home");
-    previousHome = System.getProperty("sparkstep.home");
-    System.setProperty("sparkstep.home", home.toString());
-    return home;
+    return HOME.path();
   }
 
   /** The CLI in a JVM of its own, with this test's class path. */
   private Process cli(Path home, Path log, String... args) throws Exception {
-    List<String> command = JavaCommand.forMainClass(SparkstepCli.class.getName(),
-        List.of("-Xmx512m", "-Dsparkstep.home=" + home, "-Dspark.ui.enabled=false"));
+    List<String> jvmFlags = new ArrayList<>(List.of("-Xmx512m", "-Dsparkstep.home=" + home,
+        "-Dspark.ui.enabled=false"));
+    jvmFlags.addAll(ShortLivedJvm.FLAGS);
+    List<String> command = JavaCommand.forMainClass(SparkstepCli.class.getName(), jvmFlags);
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();

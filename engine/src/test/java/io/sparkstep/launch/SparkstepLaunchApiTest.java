@@ -24,6 +24,7 @@ import io.sparkstep.spi.RunContext;
 import io.sparkstep.spi.StepOperator;
 import io.sparkstep.spi.SubmitOptions;
 import io.sparkstep.testing.CliCall;
+import io.sparkstep.testing.SparkstepHomeExtension;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.net.URL;
@@ -38,10 +39,13 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The public launch API takes values and throws its own types: resources as a value, platform failure as one. */
 class SparkstepLaunchApiTest {
+  @RegisterExtension
+  static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perTest();
   @TempDir
   Path tmp;
 
@@ -127,22 +131,12 @@ class SparkstepLaunchApiTest {
 
   @Test
   void theCliReportsARefusedSubmissionAsAPlatformError() throws Exception {
-    Path home = tmp.resolve("home");
-    String previousHome = System.getProperty("sparkstep.home");
-    System.setProperty("sparkstep.home", home.toString());
-    try {
-      CliCall call = withRefusingFlavor(home, () -> CliCall.of("run", "--operator", "refusing",
-          "--step", "generate-trips", "--output", "trips=" + tmp.resolve("trips").toUri(),
-          "--output", "zones=" + tmp.resolve("zones").toUri()));
-      assertEquals(ExitCode.PLATFORM_ERROR, call.code(), call.all());
-      assertTrue(call.err().contains("sparkstep: platform error: " + RefusingFlavor.FIRST_LINE), call.err());
-    } finally {
-      if (previousHome == null) {
-        System.clearProperty("sparkstep.home");
-      } else {
-        System.setProperty("sparkstep.home", previousHome);
-      }
-    }
+    Path home = HOME.path();
+    CliCall call = withRefusingFlavor(home, () -> CliCall.of("run", "--operator", "refusing",
+        "--step", "generate-trips", "--output", "trips=" + tmp.resolve("trips").toUri(),
+        "--output", "zones=" + tmp.resolve("zones").toUri()));
+    assertEquals(ExitCode.PLATFORM_ERROR, call.code(), call.all());
+    assertTrue(call.err().contains("sparkstep: platform error: " + RefusingFlavor.FIRST_LINE), call.err());
   }
 
   /**

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sparkstep.api.ExitCode;
 import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.testing.CliCall;
+import io.sparkstep.testing.SparkstepHomeExtension;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,14 +21,15 @@ import org.junit.jupiter.api.io.TempDir;
  * field, with exit 3 (the platform cannot be reached): no Spark session, no run recorded, within seconds.
  */
 class StorageReachabilityTest {
+  @RegisterExtension
+  static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perTest();
   @TempDir
   Path tmp;
   Path home;
 
   @BeforeEach
   void setUp() {
-    home = tmp.resolve("home");
-    System.setProperty("sparkstep.home", home.toString());
+    home = HOME.path();
   }
 
   @Test

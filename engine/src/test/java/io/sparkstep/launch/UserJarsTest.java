@@ -10,6 +10,7 @@ import io.sparkstep.api.StepRun;
 import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.testing.CliCall;
 import io.sparkstep.testing.ExternalStepJar;
+import io.sparkstep.testing.SparkstepHomeExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,14 +19,19 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A step jar built outside this build runs when named by {@code --jars} alone (CLI, embedded default) and by the Java
  * API's {@code jars(...)}; all four sources of user jars collect into one list, and none of them is needed twice.
  */
+@Tag("slow")
 class UserJarsTest {
+  @RegisterExtension
+  static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perTest();
   @TempDir
   static Path tmp;
   static Path jar;
@@ -37,21 +43,15 @@ class UserJarsTest {
 
   @Test
   void cliRunsAStepFromJarsAloneOnTheEmbeddedDefault() throws Exception {
-    Path home = tmp.resolve("cli-home");
-    System.setProperty("sparkstep.home", home.toString());
-    try {
-      CliCall unknown = CliCall.of("steps", ExternalStepJar.ALIAS);
-      assertEquals(2, unknown.code(), "not on any class path of this build: " + unknown.all());
-      CliCall listed = CliCall.of("steps", "--jars", jar.toString());
-      assertTrue(listed.out().contains(ExternalStepJar.ALIAS), listed.all());
-      Path out = tmp.resolve("cli-out");
-      CliCall run = CliCall.of("run", "--step", ExternalStepJar.ALIAS, "--jars", jar.toString(), "--param", "n=20",
-          "--output", "squares=" + out.toUri());
-      assertEquals(0, run.code(), run.all());
-      assertEquals(ExternalStepJar.expectedRows(20), rows(out));
-    } finally {
-      System.clearProperty("sparkstep.home");
-    }
+    CliCall unknown = CliCall.of("steps", ExternalStepJar.ALIAS);
+    assertEquals(2, unknown.code(), "not on any class path of this build: " + unknown.all());
+    CliCall listed = CliCall.of("steps", "--jars", jar.toString());
+    assertTrue(listed.out().contains(ExternalStepJar.ALIAS), listed.all());
+    Path out = tmp.resolve("cli-out");
+    CliCall run = CliCall.of("run", "--step", ExternalStepJar.ALIAS, "--jars", jar.toString(), "--param", "n=20",
+        "--output", "squares=" + out.toUri());
+    assertEquals(0, run.code(), run.all());
+    assertEquals(ExternalStepJar.expectedRows(20), rows(out));
   }
 
   @Test

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The sample pipeline through the Java launch API on embedded Spark, its features checked against the trips. Failure,
  * cancel and the rest of the run contract are {@link LocalContractTest}'s.
  */
+@Tag("slow")
 class LocalFlavorEndToEndTest {
   @TempDir
   Path tmp;

@@ -9,6 +9,7 @@ import io.sparkstep.spi.record.RunRecordJson;
 import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.testing.CliCall;
 import io.sparkstep.testing.SecretParamStep;
+import io.sparkstep.testing.SparkstepHomeExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +17,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,14 +27,16 @@ import org.junit.jupiter.api.io.TempDir;
  * child through its environment, as literal conf secrets do, and is written nowhere, not even for the time until
  * some process observes the run.
  */
+@Tag("slow")
 class ProcessIsolationSecretsTest {
+  @RegisterExtension
+  static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perTest();
   @TempDir
   Path tmp;
 
   @Test
   void aSecretParameterReachesTheChildByItsEnvironmentAndIsNeverWrittenDown() throws Exception {
-    Path home = tmp.resolve("home");
-    System.setProperty("sparkstep.home", home.toString());
+    Path home = HOME.path();
     String token = "tok-" + UUID.randomUUID();
     CliCall register = CliCall.of("operator", "register", "p", "--flavor", "local", "--set", "isolation=process");
     assertEquals(0, register.code(), register.all());

@@ -18,10 +18,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The one entrypoint: spec from a file, an argument or the environment; run record in the run dir; exit codes. */
+@Tag("slow")
 class StepEntrypointTest {
   @TempDir
   Path tmp;

@@ -56,9 +56,8 @@ public record CliProcess(int code, String out, String err) {
       throws IOException, InterruptedException {
     List<String> jvmFlags = new ArrayList<>(List.of(
         // the CLI only submits and follows: Spark's driver and executors run in their own processes
-        "-Xmx512m", "-Dsparkstep.home=" + home, "-Dspark.ui.enabled=false",
-        // a quicker start for short-lived JVMs on a small CI box (JIT and GC choice only, no change in behaviour)
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        "-Xmx512m", "-Dsparkstep.home=" + home, "-Dspark.ui.enabled=false"));
+    jvmFlags.addAll(ShortLivedJvm.FLAGS);
     jvmFlags.addAll(extraJvmFlags);
     String mainClass = SparkstepCli.class.getName();
     if (setup != null) {

@@ -23,8 +23,9 @@ public final class EntrypointProcess {
    * @param log file receiving stdout and stderr
    */
   public static Process start(Map<String, String> env, List<String> args, Path log) throws IOException {
-    List<String> command = JavaCommand.forMainClass(StepEntrypoint.class.getName(),
-        List.of("-Xmx768m", "-Dspark.ui.enabled=false"));
+    List<String> jvmFlags = new ArrayList<>(List.of("-Xmx768m", "-Dspark.ui.enabled=false"));
+    jvmFlags.addAll(ShortLivedJvm.FLAGS);
+    List<String> command = JavaCommand.forMainClass(StepEntrypoint.class.getName(), jvmFlags);
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -39,12 +39,13 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The run contract every flavor keeps, written once and run by each flavor module against its real platform or
@@ -55,7 +56,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  *
  * <p>Four real runs per flavor: a success (with a spec past 256 KiB), a failure (a step that reads a secret by
  * reference and leaks it down every route), a cancel, and a detached run that only fresh CLI processes follow. The
- * refusals never reach the platform. The last test looks for the secret everywhere the runs went.
+ * refusals never reach the platform. After every test the secret is looked for everywhere the runs went.
+ *
+ * <p>Each test sets up what it needs and checks what it left, so the tests hold in any order (JUnit's default
+ * method order; {@code -Djunit.jupiter.testmethod.order.default=org.junit.jupiter.api.MethodOrderer$Random} shuffles
+ * them).
  *
  * <p>Which of them run, and how, is the subclass's {@link #mode()}: all of them with the test's class path, or split
  * between a flavor module (the Java API) and the dist-tests module, where the registration, the success, the failure
@@ -63,8 +68,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code plugins/}, nothing from the test's class path).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("slow")
 public abstract class FlavorContractTest {
+  /** The home of the class's runs and in-process CLI calls (as bin/sparkstep passes it); its parent is {@code tmp}. */
+  @RegisterExtension
+  static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perClass();
   /** The Spark conf key the runs carry the secret in, by reference: only the driver resolves it. */
   protected static final String SECRET_CONF = "spark.sparkstep.test.token";
   protected static final Duration CLI_TIMEOUT = Duration.ofMinutes(3);
@@ -77,7 +85,6 @@ public abstract class FlavorContractTest {
   protected String operator;
   protected RunStore store;
   private SecretRoutes secrets;
-  private String previousHome;
 
   /** Which promises a subclass checks, and through what. */
   public enum Mode {
@@ -217,11 +224,8 @@ public abstract class FlavorContractTest {
 
   @BeforeAll
   final void startContract() throws Exception {
-    tmp = Files.createTempDirectory("sparkstep-contract-");
-    home = tmp.resolve("home");
-    previousHome = System.getProperty("sparkstep.home");
-    // in-process CLI calls read their home from here, as bin/sparkstep passes it
-    System.setProperty("sparkstep.home", home.toString());
+    home = HOME.path();
+    tmp = home.getParent();
     secrets = new SecretRoutes(home);
     operator = startPlatform(tmp, home);
     store = new RunStore(home);
@@ -229,23 +233,13 @@ public abstract class FlavorContractTest {
 
   @AfterAll
   final void stopContract() throws Exception {
-    try {
-      if (secrets != null) {
-        secrets.close();
-      }
-      stopPlatform();
-    } finally {
-      if (previousHome == null) {
-        System.clearProperty("sparkstep.home");
-      } else {
-        System.setProperty("sparkstep.home", previousHome);
-      }
-      deleteQuietly(tmp);
+    if (secrets != null) {
+      secrets.close();
     }
+    stopPlatform();
   }
 
   @Test
-  @Order(1)
   void aStepRunsThroughItsStatesToSucceededWithRowsPerOutputAndASpecPast256KiB() throws Exception {
     assumeTrue(mode() != Mode.JAVA_API, "a run as a user makes it: checked through the distribution (dist-tests)");
     // 256 KiB in eight conf values of 32 KiB (one value may hold at most 64 KiB, see SpecValidator's limits): past
@@ -278,7 +272,6 @@ public abstract class FlavorContractTest {
   }
 
   @Test
-  @Order(2)
   void aFailingStepIsFailedWithItsOwnMessageScrubbedAndCommitsNothing() throws Exception {
     assumeTrue(mode() != Mode.JAVA_API, "a run as a user makes it: checked through the distribution (dist-tests)");
     String out = outputUri("failed/out");
@@ -297,7 +290,6 @@ public abstract class FlavorContractTest {
   }
 
   @Test
-  @Order(3)
   void cancelWhileRunningEndsCancelledWithNothingCommittedAndNothingLeft() throws Exception {
     assumeTrue(mode() != Mode.DISTRIBUTION, "the Java API's cancel: checked by the flavor module");
     String out = outputUri("cancelled/out");
@@ -321,7 +313,6 @@ public abstract class FlavorContractTest {
   }
 
   @Test
-  @Order(4)
   void aDetachedRunFollowedOnlyByFreshProcessesReachesItsFinalStateWithEachLogLineOnce() throws Exception {
     assumeTrue(mode() != Mode.JAVA_API, "fresh CLI processes: checked through the distribution (dist-tests)");
     CliProcess submit = cli("run", "--operator", operator, "--detach", "--step", "generate-trips",
@@ -383,7 +374,6 @@ public abstract class FlavorContractTest {
    * (here a {@code runs status} long after it) stores when the driver started and ended, not when it looked.
    */
   @Test
-  @Order(8)
   void aDetachedRunObservedLateKeepsThePlatformsTimesNotTheObserversClock() throws Exception {
     assumeTrue(mode() != Mode.JAVA_API, "fresh CLI processes: checked through the distribution (dist-tests)");
     CliProcess submit = cli("run", "--operator", operator, "--detach", "--step", "generate-trips",
@@ -557,7 +547,6 @@ public abstract class FlavorContractTest {
   }
 
   @Test
-  @Order(5)
   void unsupportedResourcesAreRefusedInOneLineNamingTheFieldBeforeAnythingRuns() throws Exception {
     assumeTrue(mode() != Mode.DISTRIBUTION, "an in-process refusal: checked by the flavor module");
     Refusal refusal = unsupportedResources();
@@ -573,7 +562,6 @@ public abstract class FlavorContractTest {
   }
 
   @Test
-  @Order(6)
   void theSameGpuVendorIsAcceptedOrRefusedAlike() {
     assumeTrue(mode() != Mode.DISTRIBUTION, "in-process refusals: checked by the flavor module");
     // a parameter the step does not have makes every call a refusal, so none is submitted: what differs between
@@ -619,7 +607,6 @@ public abstract class FlavorContractTest {
   }
 
   @Test
-  @Order(7)
   void aLiteralSecretInConfIsRefusedBeforeAnythingRunsOrCarriedWhereNothingStoresIt() throws Exception {
     assumeTrue(mode() != Mode.DISTRIBUTION, "a literal secret through the Java API: checked by the flavor module");
     if (refusesLiteralSecrets()) {
@@ -637,13 +624,25 @@ public abstract class FlavorContractTest {
         run.record().errorMessage());
   }
 
-  @Test
-  @Order(100)
-  void noSecretValueInAnyFileLogRecordOrProcessCommandLine() throws Exception {
-    // every run above carried the secret by reference; the failing one printed, logged and threw it
+  /** How many runs the store held when the current test started. */
+  private int runsBeforeTest;
+
+  @BeforeEach
+  final void countRuns() throws Exception {
+    runsBeforeTest = store.list().size();
+  }
+
+  /**
+   * The secret every run carries by reference (and the failing one printed, logged and threw) is in no file, log,
+   * record, CLI output, process command line or stored request: checked after each test, on everything the runs so
+   * far left, so no test relies on another having run first.
+   */
+  @AfterEach
+  final void noSecretValueInAnyFileLogRecordOrProcessCommandLine() throws Exception {
     List<Path> roots = new ArrayList<>(List.of(tmp));
     roots.addAll(platformFiles());
-    secrets.assertNowhere(roots, platformTexts());
+    boolean ranSomething = store.list().size() > runsBeforeTest;
+    secrets.assertNowhere(roots, platformTexts(), ranSomething);
   }
 
   /** A CLI call in a JVM of its own, as a user makes it from another terminal; what it printed is checked too. */
@@ -677,17 +676,6 @@ public abstract class FlavorContractTest {
     while (!condition.getAsBoolean()) {
       assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
       Thread.sleep(200);
-    }
-  }
-
-  private static void deleteQuietly(Path root) {
-    if (root == null) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(root)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // a temp dir left behind is the OS's to clean
     }
   }
 }

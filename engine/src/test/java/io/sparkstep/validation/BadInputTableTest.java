@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.testing.CliCall;
+import io.sparkstep.testing.SparkstepHomeExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +14,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,7 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * anything launches, with exit 2 and at most three lines of stderr naming the field, and must leave no run
  * directory, no output, no staging directory and no process behind. In this JVM (CliCall) so the table stays fast.
  */
+@Tag("slow")
 class BadInputTableTest {
+  @RegisterExtension
+  static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perClass();
   @TempDir
   static Path tmp;
   static Path home;
@@ -36,13 +41,12 @@ class BadInputTableTest {
 
   @BeforeAll
   static void setUp() throws IOException {
-    home = tmp.resolve("home");
+    home = HOME.path();
     data = tmp.resolve("data");
     Files.createDirectories(data.resolve("in"));
     Files.createDirectories(data.resolve("exists"));
     Files.createDirectories(home.resolve("runs").resolve("taken"));
     in = data.resolve("in").toString();
-    System.setProperty("sparkstep.home", home.toString());
     assertEquals(0, CliCall.of("operator", "register", "dup", "--flavor", "local").code());
     assertEquals(0, CliCall.of("operator", "register", "envop", "--flavor", "local",
         "--set", "conf.spark.sparkstep.test=${SPARKSTEP_UNSET_VARIABLE_1}").code());
@@ -79,11 +83,6 @@ class BadInputTableTest {
     write("dyn.json", "{\"specVersion\":1,\"step\":\"" + COPY + "\",\"inputs\":{\"in\":\"" + in
         + "\"},\"outputs\":{\"out\":\"" + out("d") + "\"},\"resources\":{\"dynamicAllocation\":{\"enabled\":true,"
         + "\"minExecutors\":5,\"maxExecutors\":2}}}");
-  }
-
-  @AfterAll
-  static void tearDown() {
-    System.clearProperty("sparkstep.home");
   }
 
   static void write(String name, String text) throws IOException {

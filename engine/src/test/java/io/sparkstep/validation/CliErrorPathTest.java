@@ -10,35 +10,36 @@ import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.testing.CliCall;
 import io.sparkstep.spi.util.JavaCommand;
+import io.sparkstep.testing.ShortLivedJvm;
+import io.sparkstep.testing.SparkstepHomeExtension;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI's one error path: short lines, exit codes per the contract, traces only with --verbose, signals. */
+@Tag("slow")
 class CliErrorPathTest {
+  @RegisterExtension
+  static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perTest();
   @TempDir
   Path tmp;
   Path home;
 
   @BeforeEach
   void setUp() {
-    home = tmp.resolve("home");
-    System.setProperty("sparkstep.home", home.toString());
-  }
-
-  @AfterEach
-  void tearDown() {
-    System.clearProperty("sparkstep.home");
+    home = HOME.path();
   }
 
   @Test
@@ -99,8 +100,10 @@ class CliErrorPathTest {
   }
 
   private Process cli(Path log, String... args) throws IOException {
-    List<String> command = JavaCommand.forMainClass("io.sparkstep.cli.SparkstepCli", List.of("-Xmx600m",
+    List<String> jvmFlags = new ArrayList<>(List.of("-Xmx600m",
         "-Dsparkstep.home=" + home, "-Dspark.ui.enabled=false", "-Dlog4j2.configurationFile=" + LOG_CONFIG));
+    jvmFlags.addAll(ShortLivedJvm.FLAGS);
+    List<String> command = JavaCommand.forMainClass("io.sparkstep.cli.SparkstepCli", jvmFlags);
     command.addAll(List.of(args));
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }

@@ -9,6 +9,7 @@ import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.testing.CliCall;
 import io.sparkstep.spi.util.Redactor;
+import io.sparkstep.testing.SparkstepHomeExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,9 +20,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,9 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
  * step that logs them, prints them and throws with them. Neither may show in any file under the home or the outputs,
  * in the CLI's output, in the run record (message, cause, stack) or on a child's command line.
  */
+@Tag("slow")
 class LocalSecretRoutesTest {
   static final String ENV_SECRET = System.getenv("SPARKSTEP_TEST_SECRET");
   final String literalSecret = "lit-" + UUID.randomUUID();
+  @RegisterExtension
+  static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perTest();
   @TempDir
   Path tmp;
   Path home;
@@ -40,13 +45,7 @@ class LocalSecretRoutesTest {
   @BeforeEach
   void setUp() {
     assertTrue(ENV_SECRET != null && ENV_SECRET.length() > 8, "surefire sets SPARKSTEP_TEST_SECRET");
-    home = tmp.resolve("home");
-    System.setProperty("sparkstep.home", home.toString());
-  }
-
-  @AfterEach
-  void tearDown() {
-    System.clearProperty("sparkstep.home");
+    home = HOME.path();
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The engine's own class path has no object-store connector (the distribution adds them), so a fresh CLI JVM here is
  * a process that cannot serve s3a:, gs: or abfss:. Such a URI is refused at validation, before Spark starts.
  */
+@Tag("slow")
 class UnservedSchemeTest {
   @TempDir
   Path tmp;

@@ -10,6 +10,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @EnabledIf(value = "io.sparkstep.storage.AzuriteStandIn#nodeIsOnThePath",
     disabledReason = "node is not on the PATH: Azurite (npm azurite@" + AzuriteStandIn.VERSION + ") cannot run here")
+@Tag("slow")
 class AzureLocalFlavorTest {
   private static final String CONTAINER = "lake";
   private static final String HOST = AzuriteStandIn.ACCOUNT + ".dfs.core.windows.net";

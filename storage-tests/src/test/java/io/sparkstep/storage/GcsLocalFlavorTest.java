@@ -10,6 +10,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * connector uses, in-process on loopback): the file system operations Spark's commit relies on, then the fare
  * pipeline's four steps reading and writing the bucket on the local flavor.
  */
+@Tag("slow")
 class GcsLocalFlavorTest {
   private static final String LAKE = "gs://" + GcsStandIn.BUCKET + "/lake/";
 

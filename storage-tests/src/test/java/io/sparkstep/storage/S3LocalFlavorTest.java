@@ -15,6 +15,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * writing s3a:// on the local flavor, as a user runs them: fresh CLI JVMs, the S3 endpoint and path-style access in
  * an operator's settings, credentials from the AWS default chain's environment variables.
  */
+@Tag("slow")
 class S3LocalFlavorTest {
   private static final String LAKE = "s3a://" + S3StandIn.BUCKET + "/lake/";
 

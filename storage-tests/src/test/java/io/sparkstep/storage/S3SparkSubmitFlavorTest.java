@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link S3LocalFlavorTest}. Endpoint and path-style access are operator settings, the credentials {@code ${ENV}}
  * references resolved by the driver, never in a file, record, log or command line.
  */
+@Tag("slow")
 class S3SparkSubmitFlavorTest {
   private static final Duration STEP_TIMEOUT = Duration.ofMinutes(4);
   private static final String LAKE = "s3a://" + S3StandIn.BUCKET + "/spark-submit/";

@@ -14,9 +14,11 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The answer check: order does not matter, float noise within tolerance passes, a changed value or row fails. */
+@Tag("slow")
 class TpchAnswerTest {
   static SparkSession spark;
   static final StructType SCHEMA = DataTypes.createStructType(List.of(

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * All 22 queries over tables from the generate-tpch step at a tiny scale, on a local session: each parses, plans and
  * runs; answers whose size the specification fixes regardless of scale (group counts) have that size.
  */
+@Tag("slow")
 class TpchQueriesTest {
   @TempDir
   Path tmp;

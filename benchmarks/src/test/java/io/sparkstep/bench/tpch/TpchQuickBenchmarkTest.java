@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * JVMs and RAPIDS explain-only runs; answers agree, every query has timed repetitions of both variants, the report's
  * geometric mean and ratios are the CSV's, coverage and eligibility are recorded, the chart is a PNG.
  */
+@Tag("slow")
 class TpchQuickBenchmarkTest {
   @TempDir
   Path tmp;

@@ -13,6 +13,7 @@ import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.testing.CliCall;
+import io.sparkstep.testing.SparkstepHomeExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,10 +36,13 @@ import org.junit.jupiter.api.io.TempDir;
  * loadable, one prediction per row, recorded metrics equal to those recomputed here, nothing committed by a step that
  * fails after fitting, and a model input of the wrong class refused.
  */
+@Tag("slow")
 class FareModelEmbeddedTest {
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
   private static final String TEST_FROM = "2024-01-25";
 
+  @RegisterExtension
+  static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perClass();
   @TempDir
   static Path shared;
   static Path home;
@@ -47,8 +53,7 @@ class FareModelEmbeddedTest {
 
   @BeforeAll
   static void tripFeatures() throws Exception {
-    home = shared.resolve("home");
-    System.setProperty("sparkstep.home", home.toString());
+    home = HOME.path();
     String trips = shared.resolve("trips").toUri().toString();
     String zones = shared.resolve("zones").toUri().toString();
     features = shared.resolve("features").toUri().toString();

@@ -26,6 +26,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * driver runs on a worker: the model is committed and loadable, metrics come back from the remote driver's record,
  * and there is one prediction per row with metrics matching those recomputed here.
  */
+@Tag("slow")
 class FareModelStandaloneClusterTest {
   private static final Duration TIMEOUT = Duration.ofMinutes(4);
   private static final String TEST_FROM = "2024-01-25";

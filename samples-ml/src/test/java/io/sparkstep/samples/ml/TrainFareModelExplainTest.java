@@ -11,14 +11,15 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.testing.CliCall;
+import io.sparkstep.testing.SparkstepHomeExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,17 +31,15 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Needs the RAPIDS jar (about 1 GB) in the local Maven repository; without it the test is skipped rather than
  * downloading it, since CI must not depend on a 1 GB download.
  */
+@Tag("slow")
 class TrainFareModelExplainTest {
   private static final Pattern SUMMARY = Pattern.compile("(\\d+) of (\\d+) operators accelerated");
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
+  @RegisterExtension
+  static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perClass();
   @TempDir
   static Path tmp;
-
-  @BeforeAll
-  static void home() {
-    System.setProperty("sparkstep.home", tmp.resolve("home").toString());
-  }
 
   /** In the test, not in @BeforeAll: JUnit reports a test skipped by an assumption with its reason, a class not. */
   private static void assumeRapidsJarIsLocal() {
@@ -63,16 +62,11 @@ class TrainFareModelExplainTest {
 
   /** A fresh builder per run: a builder keeps the step, params and outputs it was given. */
   private static Sparkstep local() {
-    return Sparkstep.operator("local", tmp.resolve("home")).conf("spark.sql.shuffle.partitions", "2");
+    return Sparkstep.operator("local", HOME.path()).conf("spark.sql.shuffle.partitions", "2");
   }
 
   private static void await(StepRun run) throws Exception {
     assertEquals(RunState.SUCCEEDED, run.await(TIMEOUT), () -> String.valueOf(run.record().errorMessage()));
-  }
-
-  @AfterAll
-  static void clearHome() {
-    System.clearProperty("sparkstep.home");
   }
 
   @Test

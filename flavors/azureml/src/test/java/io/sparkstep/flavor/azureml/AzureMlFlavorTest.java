@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The azureml flavor with azure-core's real pipeline (retry and bearer-token policies, JDK HTTP client) against an
  * HTTPS stand-in of the ARM jobs API that runs each job's command as our entrypoint in a local JVM.
  */
+@Tag("slow")
 class AzureMlFlavorTest {
   static final String TOKEN = StandInClientSetup.TOKEN;
   @TempDir

@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The kubernetes flavor from the CLI: the sample step with {@code --resources gpus=1}, its status and logs from
  * later calls; and every bad input refused with one line naming the field, before anything reaches the cluster.
  */
+@Tag("slow")
 class KubernetesCliTest {
   static final String NS = "cli-jobs";
   @RegisterExtension

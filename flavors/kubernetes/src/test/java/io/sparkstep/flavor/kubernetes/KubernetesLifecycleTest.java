@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * container states, the log it serves) and checks what the run handle makes of it: states, exit reasons, the log
  * streamed into the run's log file, cancel deleting the pod, and cleanup of what Spark created.
  */
+@Tag("slow")
 class KubernetesLifecycleTest {
   static final String NS = "steps";
   @RegisterExtension

@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (a Kubernetes Secret through secretEnv, an ${ENV} reference resolved in the driver) runs, and its value is in no
  * stored object (pods, config maps, services, secrets), no file under the home and no CLI output.
  */
+@Tag("slow")
 class KubernetesSecretRoutesTest {
   static final String NS = "secret-jobs";
   static final String ENV_SECRET = System.getenv("SPARKSTEP_TEST_SECRET");

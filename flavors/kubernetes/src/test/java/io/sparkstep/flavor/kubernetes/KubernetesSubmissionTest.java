@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A GPU step submitted with Spark's real Kubernetes submission client to the API server stand-in: the driver pod,
  * its config maps and its service are what Spark created from the plan the feature steps built.
  */
+@Tag("slow")
 class KubernetesSubmissionTest {
   static final String NS = "ml-jobs";
   static final String SECRET = System.getenv().getOrDefault("SPARKSTEP_TEST_SECRET", "s3cr3t-Zq81-never-logged");

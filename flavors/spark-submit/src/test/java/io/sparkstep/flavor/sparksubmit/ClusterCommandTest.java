@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The issue's "done when", through the CLI: {@code cluster start --workers 2}, a sample step run on it through the
  * registered operator, {@code cluster stop} leaving no process behind.
  */
+@Tag("slow")
 class ClusterCommandTest {
   @TempDir
   Path data;

@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * NoClassDefFoundError: io/sparkstep/api/Step).
  */
 @ExtendWith(StandaloneClusterExtension.class)
+@Tag("slow")
 class ExternalStepJarClusterTest {
   private static final Duration RUN_TIMEOUT = Duration.ofSeconds(150);
   @TempDir

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * application jar holds no entrypoint (spark-submit exits before any step code runs), in client mode on a local
  * master, so no cluster is needed.
  */
+@Tag("slow")
 class SubmissionRetryTest {
   @TempDir
   Path data;

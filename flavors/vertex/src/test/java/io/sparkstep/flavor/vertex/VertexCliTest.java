@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sparkstep.cli.SparkstepCli;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunStore;
+import io.sparkstep.testing.SparkstepHomeExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,30 +15,29 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The same sample step through the stand-in from the command line, as a user would run it. */
+@Tag("slow")
 class VertexCliTest {
+  @RegisterExtension
+  static final SparkstepHomeExtension HOME = SparkstepHomeExtension.perClass();
   @TempDir
   static Path dir;
   static VertexStandIn standIn;
-  static String previousHome;
 
   @BeforeAll
   static void start() throws Exception {
     Files.createDirectories(dir.resolve("container-logs"));
     standIn = new VertexStandIn(dir.resolve("container-logs"));
-    previousHome = System.getProperty("sparkstep.home");
-    System.setProperty("sparkstep.home", dir.resolve("home").toString());
   }
 
   @AfterAll
   static void stop() throws Exception {
     standIn.close();
-    if (previousHome != null) {
-      System.setProperty("sparkstep.home", previousHome);
-    }
   }
 
   /** Exit code and everything printed. */
@@ -83,7 +83,7 @@ class VertexCliTest {
         "--resources", "cpu=2,memory=4g");
     assertEquals(0, run.code(), run.text());
     assertTrue(Files.exists(dir.resolve("out/trips/_SUCCESS")));
-    RunRecord record = new RunStore(dir.resolve("home")).list().get(0);
+    RunRecord record = new RunStore(HOME.path()).list().get(0);
     assertEquals(2000L, record.outputs.get("trips").rows);
     assertTrue(record.platform.get("jobName").startsWith("projects/sparkstep-test/locations/europe-west4/"));
 

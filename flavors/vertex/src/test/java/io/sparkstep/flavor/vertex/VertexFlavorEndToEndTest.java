@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the request a step becomes, a rejected job, refusals. What every flavor does (fail, cancel, detach, secrets) is
  * {@link VertexContractTest}'s.
  */
+@Tag("slow")
 class VertexFlavorEndToEndTest {
   static final String SECRET_ENV = "SPARKSTEP_TEST_SECRET";
   @TempDir
