@@ -46,6 +46,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import io.sparkstep.spi.OperatorConfig;
+import io.sparkstep.spi.spec.ResourceField;
+import io.sparkstep.spi.spec.StepSpec;
 
 /**
  * The run contract every flavor keeps, written once and run by each flavor module against its real platform or
@@ -589,18 +592,17 @@ public abstract class FlavorContractTest {
    * differs when the mapping does: how {@link #everyResourceFieldIsMappedOrRefusedAsTheFlavorDeclares} sees a field
    * mapped. Every subclass that runs that test says it.
    */
-  protected String resourceRequest(io.sparkstep.spi.spec.StepSpec spec, io.sparkstep.spi.OperatorConfig config)
+  protected String resourceRequest(StepSpec spec, OperatorConfig config)
       throws Exception {
     return null;
   }
 
   /** A value of {@code field} for the resource walk; a flavor overrides the ones of its own vocabulary. */
-  protected ResourceTableWalk.Sample resourceSample(io.sparkstep.spi.spec.ResourceField field) {
+  protected ResourceTableWalk.Sample resourceSample(ResourceField field) {
     return ResourceTableWalk.Sample.of(field);
   }
 
   @Test
-  @Order(8)
   void everyResourceFieldIsMappedOrRefusedAsTheFlavorDeclares() throws Exception {
     assumeTrue(mode() != Mode.DISTRIBUTION, "in-process refusals: checked by the flavor module");
     new ResourceTableWalk(operator, home, this::resourceSample, this::resourceRequest, this::outputUri).walk();
