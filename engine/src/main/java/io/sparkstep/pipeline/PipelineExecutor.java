@@ -5,7 +5,6 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepDescriptor;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.launch.StepSubmitter;
-import io.sparkstep.spec.InvalidSpecException;
 import io.sparkstep.spec.StepSpec;
 import java.nio.file.Path;
 import java.time.Instant;
