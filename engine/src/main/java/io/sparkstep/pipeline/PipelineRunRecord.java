@@ -28,6 +28,11 @@ public final class PipelineRunRecord {
   /** Why the pipeline failed or was cancelled: the failed step and its cause. */
   public String error;
   public int parallelism;
+  /**
+   * When the run was last made ready to run (created or resumed): until a process takes it up, it counts as driven
+   * for {@link PipelineSubmitter#DRIVER_START_GRACE}, so a look in between does not take it for a dead run.
+   */
+  public Instant readyAt;
   public String driverPid;
   public Instant driverStartedAt;
   public boolean cancelRequested;

@@ -23,6 +23,8 @@ import java.util.Optional;
 public final class PipelineSubmitter {
   /** Steps of one pipeline that run at the same time when the caller says nothing. */
   public static final int DEFAULT_PARALLELISM = 2;
+  /** How long a run made ready (created, resumed) may wait for the process that drives it before it counts as dead. */
+  static final Duration DRIVER_START_GRACE = Duration.ofSeconds(60);
   private final StepSubmitter steps;
   private final PipelineRunStore store;
   private final Path home;
@@ -62,6 +64,7 @@ public final class PipelineSubmitter {
     record.pipeline = submitted.name;
     record.parallelism = parallelism;
     record.submittedAt = Instant.now();
+    record.readyAt = record.submittedAt;
     submitted.steps.forEach(s -> record.steps.add(new PipelineRunRecord.StepEntry(s.id)));
     store.create(record, submitted);
     return record.id;
@@ -174,7 +177,7 @@ public final class PipelineSubmitter {
 
   static boolean driverAlive(PipelineRunRecord record) {
     if (record.driverPid == null) {
-      return false;
+      return record.readyAt != null && record.readyAt.plus(DRIVER_START_GRACE).isAfter(Instant.now());
     }
     Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(record.driverPid)).filter(ProcessHandle::isAlive);
     if (process.isEmpty() || record.driverStartedAt == null) {
@@ -246,6 +249,9 @@ public final class PipelineSubmitter {
         r.parallelism = parallelism;
       }
       r.state = RunState.SUBMITTED;
+      r.readyAt = Instant.now();
+      r.driverPid = null;
+      r.driverStartedAt = null;
       r.cancelRequested = false;
       r.error = null;
       r.endedAt = null;

@@ -46,6 +46,18 @@ public final class PipelineValidator {
     if (pipeline.steps.isEmpty()) {
       problems.add(ValidationProblem.of("steps", "is empty", "list the pipeline's steps, each with an id and a step"));
     }
+    if (pipeline.artifactStore != null) {
+      try {
+        String scheme = new java.net.URI(pipeline.artifactStore).getScheme();
+        if (scheme != null && !SpecValidator.SCHEMES.contains(scheme)) {
+          problems.add(ValidationProblem.of("artifactStore", "unsupported scheme '" + scheme + "'",
+              "use a Hadoop file system URI: file, hdfs, s3a, gs, abfss"));
+        }
+      } catch (java.net.URISyntaxException e) {
+        problems.add(ValidationProblem.of("artifactStore", "is not a valid URI: " + e.getReason(),
+            "such as file:///data/sparkstep or s3a://bucket/sparkstep"));
+      }
+    }
     Map<String, Integer> index = new LinkedHashMap<>();
     for (int i = 0; i < pipeline.steps.size(); i++) {
       PipelineStep step = pipeline.steps.get(i);

@@ -100,6 +100,12 @@ class PipelineValidatorTest {
     at(found, "steps[0].params.rows");
     at(found, "steps[0].conf.sql.x");
     at(found, "steps[2].step");
+    assertTrue(at(problems("""
+        pipeline: fares
+        artifactStore: ftp://host/store
+        steps:
+          - {id: trips, step: generate-trips}
+        """), "artifactStore").message().contains("ftp"));
   }
 
   @Test
