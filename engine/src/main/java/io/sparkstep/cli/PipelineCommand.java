@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import io.sparkstep.spi.spec.InvalidSpecException;
 
 /**
  * {@code sparkstep pipeline}: run a pipeline file (a DAG of steps, each on its own operator), then list, follow,
@@ -188,7 +189,7 @@ final class PipelineCommand {
       PipelineSubmitter submitter = submitter();
       PipelineRunRecord record = submitter.observe(id);
       if (step != null && record.step(step).isEmpty()) {
-        throw new io.sparkstep.spi.spec.InvalidSpecException("--step", "pipeline run " + id + " has no step '" + step + "'",
+        throw new InvalidSpecException("--step", "pipeline run " + id + " has no step '" + step + "'",
             "its steps: " + record.steps.stream().map(s -> s.id).toList());
       }
       PipelineRun run = submitter.attach(id);

@@ -6,6 +6,7 @@ import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.spi.util.SparkstepHome;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.sparkstep.util.ScrubbingPrintStream;
 
 /**
  * The main class of a detached pipeline run ({@code pipeline run --detach}): drives the stored run to its end in
@@ -16,7 +17,7 @@ public final class PipelineDriver {
   }
 
   public static void main(String[] args) throws Exception {
-    io.sparkstep.util.ScrubbingPrintStream.install();
+    ScrubbingPrintStream.install();
     String id = args[0];
     Path home = SparkstepHome.resolve();
     PipelineSubmitter submitter = new PipelineSubmitter(new StepSubmitter(home, new FlavorRegistry()), home);

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import io.sparkstep.api.SubmitException;
+import io.sparkstep.spi.util.Redactor;
 
 /**
  * Drives one pipeline run to its end in this process: starts every ready step (all its upstream steps SUCCEEDED), up
@@ -149,11 +151,11 @@ final class PipelineExecutor {
       StepRun run = submitter.submit(pipeline.operatorOf(step), spec);
       run.addListener(r -> changed.release());
       running.put(step.id, run);
-    } catch (io.sparkstep.api.SubmitException | RuntimeException e) {
+    } catch (SubmitException | RuntimeException e) {
       store.update(id, r -> {
         PipelineRunRecord.StepEntry entry = r.step(step.id).orElseThrow();
         entry.state = PipelineStepState.FAILED;
-        entry.error = "not started: " + io.sparkstep.spi.util.Redactor.scrub(String.valueOf(e.getMessage()));
+        entry.error = "not started: " + Redactor.scrub(String.valueOf(e.getMessage()));
       });
     }
   }

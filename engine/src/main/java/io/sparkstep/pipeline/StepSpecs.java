@@ -8,6 +8,7 @@ import io.sparkstep.spi.spec.StepSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import io.sparkstep.spi.spec.ArtifactSpec;
 
 /**
  * The step spec of one pipeline step's run: its inputs resolved to what upstream runs committed, each output without
@@ -53,10 +54,10 @@ final class StepSpecs {
       if (input != null && input.from != null) {
         uri = upstreamOutputs.getOrDefault(input.fromStep(), Map.of()).get(input.fromOutput());
       }
-      spec.inputs.put(name, input == null ? new io.sparkstep.spi.spec.ArtifactSpec() : input.toSpec(uri));
+      spec.inputs.put(name, input == null ? new ArtifactSpec() : input.toSpec(uri));
     });
     step.outputs.forEach((name, output) -> {
-      io.sparkstep.spi.spec.ArtifactSpec artifact = output == null ? new io.sparkstep.spi.spec.ArtifactSpec()
+      ArtifactSpec artifact = output == null ? new ArtifactSpec()
           : output.toSpec(output.uri);
       if (artifact.uri == null) {
         artifact.uri = artifactUri(store, pipeline.name, step.id, stepRunId, name);
@@ -67,7 +68,7 @@ final class StepSpecs {
     });
     if (descriptor != null) {
       for (String name : descriptor.outputs().keySet()) {
-        spec.outputs.computeIfAbsent(name, n -> io.sparkstep.spi.spec.ArtifactSpec.ofUri(
+        spec.outputs.computeIfAbsent(name, n -> ArtifactSpec.ofUri(
             artifactUri(store, pipeline.name, step.id, stepRunId, n)));
       }
     }

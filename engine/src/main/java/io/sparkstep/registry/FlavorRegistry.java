@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import io.sparkstep.spi.accel.Accelerator;
 
 /** The flavors on the classpath, found by ServiceLoader, and schema checks of operator configs. */
 public final class FlavorRegistry {
@@ -218,9 +219,9 @@ public final class FlavorRegistry {
             "give it as --set " + option.key() + "='${ENV_VAR}' and export ENV_VAR where you run"));
       }
     }
-    String accelerator = settings.get(io.sparkstep.spi.accel.Accelerators.OPERATOR_SETTING);
-    if (accelerator != null && io.sparkstep.spi.accel.Accelerator.byId(accelerator.trim()) == null) {
-      problems.add(io.sparkstep.spi.accel.Accelerators.unknown(io.sparkstep.spi.accel.Accelerators.OPERATOR_SETTING,
+    String accelerator = settings.get(Accelerators.OPERATOR_SETTING);
+    if (accelerator != null && Accelerator.byId(accelerator.trim()) == null) {
+      problems.add(Accelerators.unknown(Accelerators.OPERATOR_SETTING,
           accelerator));
     }
     // Each value against its declaration. The flavor then sees only well-typed values, so it reports its own rules

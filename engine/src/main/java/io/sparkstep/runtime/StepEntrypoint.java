@@ -81,7 +81,7 @@ public final class StepEntrypoint {
     // Before anything logs: every line this process prints goes out scrubbed of the run's secrets.
     ScrubbingPrintStream.install();
     ScrubbedConsoleLogs.install();
-    io.sparkstep.spi.RunSecrets.registerEnvironment();
+    RunSecrets.registerEnvironment();
     StepEntrypoint entrypoint = new StepEntrypoint(Options.DRIVER);
     int code;
     try (signals) {
@@ -157,8 +157,8 @@ public final class StepEntrypoint {
     try {
       arguments = Arguments.parse(args);
       spec = readSpec(arguments);
-      io.sparkstep.spi.RunSecrets.internalizeParams(spec, System::getenv);
-      io.sparkstep.spi.RunSecrets.register(spec, null);
+      RunSecrets.internalizeParams(spec, System::getenv);
+      RunSecrets.register(spec, null);
       try {
         // Before the step is looked up: the user's jars (staged by the flavor) become this JVM's user loader.
         StepJars.install(spec, hadoopConfFromSparkConf());

@@ -106,7 +106,7 @@ final class LocalOperator implements StepOperator {
         try {
           // Up front, so a jar that cannot be had fails here, not in the child; downloads it once into ~/.m2.
           Accelerators.plan(spec, options.explain());
-        } catch (io.sparkstep.spi.spec.InvalidSpecException e) {
+        } catch (InvalidSpecException e) {
           problems.addAll(e.problems());
         }
       }
