@@ -49,7 +49,7 @@ class InlineQualifiedNamesTest {
         /** Mentions io.sparkstep.registry.FlavorRegistry in a comment. */
         class Demo {
           String text = "io.sparkstep.runtime.StepEntrypoint";
-          Object registry = new io.sparkstep.registry.FlavorRegistry(); // io.sparkstep.launch.StepSubmitter
+          Object registry = new io.sparkstep.registry.FlavorRegistry(); // io.sparkstep.submit.StepSubmitter
         }
         """;
     assertEquals(List.of("io.sparkstep.registry.FlavorRegistry"), InlineQualifiedNames.in(source));

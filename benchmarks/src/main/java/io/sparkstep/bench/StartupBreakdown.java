@@ -27,7 +27,7 @@ final class StartupBreakdown {
   private static Map<String, String> phases() {
     Map<String, String> phases = new LinkedHashMap<>();
     phases.put("io.sparkstep.cli.SparkstepCli", "JVM start to main");
-    phases.put("io.sparkstep.launch.StepSubmitter", "command line: picocli builds every command's model and parses");
+    phases.put("io.sparkstep.submit.StepSubmitter", "command line: picocli builds every command's model and parses");
     phases.put("io.sparkstep.registry.FlavorRegistry", "CLI extensions (bench, cluster, explain) found");
     phases.put("io.sparkstep.spi.record.RunStore", "flavors found, plugins (sagemaker, vertex, azureml) in their loaders");
     phases.put("io.sparkstep.spec.SpecValidator", "operator store and spec read (JSON)");

@@ -20,17 +20,17 @@ class StartupBreakdownTest {
         "[0.150s] picocli.CommandLine source: file:/d/lib/picocli-4.7.7.jar",
         "[0.151s] picocli.CommandLine$Help source: file:/d/lib/picocli-4.7.7.jar",
         "[0.160s] io.sparkstep.cli.RunCommand$$Lambda$191/0x00007f9040286780 source: io.sparkstep.cli.RunCommand",
-        "[0.400s] io.sparkstep.launch.StepSubmitter source: file:/d/lib/sparkstep-engine-0.1.0-SNAPSHOT.jar",
+        "[0.400s] io.sparkstep.submit.StepSubmitter source: file:/d/lib/sparkstep-engine-0.1.0-SNAPSHOT.jar",
         "[0.900s] org.apache.spark.SparkContext source: file:/d/lib/spark-core_2.13-4.1.1.jar",
         "[0.901s] scala.Option source: shared objects file (top)");
     StartupBreakdown breakdown = StartupBreakdown.parse(bare, cli);
-    assertEquals(400, breakdown.cliMillisAt("io.sparkstep.launch.StepSubmitter"));
+    assertEquals(400, breakdown.cliMillisAt("io.sparkstep.submit.StepSubmitter"));
     assertEquals(300, breakdown.bareMillisAt("org.apache.spark.SparkContext"));
     assertEquals(Map.of("picocli", 2, "sparkstep-engine", 2), breakdown.cliOnlyByOrigin(),
         "lambdas are not compared; classes both loaded are not counted");
     String md = breakdown.markdown();
     assertTrue(md.contains("bare app 300 ms, CLI 900 ms (+600 ms)"), md);
-    assertTrue(md.contains("| " + StartupBreakdown.CLI_PHASES.get("io.sparkstep.launch.StepSubmitter") + " | 300 |"), md);
+    assertTrue(md.contains("| " + StartupBreakdown.CLI_PHASES.get("io.sparkstep.submit.StepSubmitter") + " | 300 |"), md);
     assertTrue(md.contains("| " + StartupBreakdown.CLI_PHASES.get("org.apache.spark.SparkContext") + " | 500 |"), md);
   }
 

@@ -10,7 +10,7 @@ import io.sparkstep.util.ScrubbingPrintStream;
 import java.util.Map;
 import io.sparkstep.api.ExitCode;
 import io.sparkstep.api.SubmitException;
-import io.sparkstep.launch.StepSubmitter;
+import io.sparkstep.submit.StepSubmitter;
 import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.registry.FlavorUnavailableException;

@@ -10,9 +10,13 @@ import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.spi.util.SparkstepHome;
 import io.sparkstep.spi.SubmitOptions;
+import io.sparkstep.submit.StepSubmitter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import io.sparkstep.pipeline.Pipeline;
+import io.sparkstep.pipeline.PipelineLaunch;
+import io.sparkstep.spi.spec.InvalidSpecException;
 
 /**
  * Fluent launch API, usable from any JVM application without the CLI:
@@ -50,8 +54,8 @@ public final class Sparkstep {
   }
 
   /** A pipeline launch: {@code Sparkstep.pipeline(p).submit()} runs its steps, each on its own operator. */
-  public static io.sparkstep.pipeline.PipelineLaunch pipeline(io.sparkstep.pipeline.Pipeline pipeline) {
-    return new io.sparkstep.pipeline.PipelineLaunch(pipeline);
+  public static PipelineLaunch pipeline(Pipeline pipeline) {
+    return new PipelineLaunch(pipeline);
   }
 
   public Sparkstep step(Class<? extends Step> stepClass) {
@@ -167,7 +171,7 @@ public final class Sparkstep {
   /**
    * Validates and launches. Returns at once with the run's handle.
    *
-   * @throws io.sparkstep.spi.spec.InvalidSpecException listing every problem; nothing was launched
+   * @throws InvalidSpecException listing every problem; nothing was launched
    * @throws SubmitException when the platform refused or could not be reached
    */
   public StepRun submit() throws SubmitException {

@@ -1,7 +1,7 @@
 package io.sparkstep.pipeline;
 
 import io.sparkstep.api.RunState;
-import io.sparkstep.launch.StepSubmitter;
+import io.sparkstep.submit.StepSubmitter;
 import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.spi.util.SparkstepHome;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import io.sparkstep.api.RunRecordView;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepDescriptor;
 import io.sparkstep.api.StepRun;
-import io.sparkstep.launch.StepSubmitter;
+import io.sparkstep.submit.StepSubmitter;
 import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spi.spec.StepSpec;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.sparkstep.pipeline;
 
-import io.sparkstep.launch.StepSubmitter;
+import io.sparkstep.submit.StepSubmitter;
 import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.spi.util.SparkstepHome;
 import java.nio.file.Path;

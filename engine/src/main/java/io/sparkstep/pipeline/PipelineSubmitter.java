@@ -2,7 +2,7 @@ package io.sparkstep.pipeline;
 
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
-import io.sparkstep.launch.StepSubmitter;
+import io.sparkstep.submit.StepSubmitter;
 import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spi.util.JavaCommand;
 import java.io.IOException;

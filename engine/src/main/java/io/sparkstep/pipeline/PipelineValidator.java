@@ -1,12 +1,14 @@
 package io.sparkstep.pipeline;
 
 import io.sparkstep.api.StepDescriptor;
-import io.sparkstep.launch.StepSubmitter;
+import io.sparkstep.submit.StepSubmitter;
 import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.spec.SpecValidator;
 import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.ValidationProblem;
 import java.nio.file.Path;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -48,7 +50,7 @@ public final class PipelineValidator {
     }
     if (pipeline.artifactStore != null) {
       try {
-        String scheme = new java.net.URI(pipeline.artifactStore).getScheme();
+        String scheme = new URI(pipeline.artifactStore).getScheme();
         if (scheme != null && !SpecValidator.SCHEMES.contains(scheme)) {
           problems.add(ValidationProblem.of("artifactStore", "unsupported scheme '" + scheme + "'",
               "use a Hadoop file system URI: file, hdfs, s3a, gs, abfss"));

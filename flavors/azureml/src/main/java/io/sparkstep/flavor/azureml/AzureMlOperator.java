@@ -83,7 +83,7 @@ final class AzureMlOperator implements StepOperator {
     if (r == null) {
       return problems;
     }
-    ValidationProblem vendor = io.sparkstep.spi.remote.GpuVendor.onlyNvidia("Azure ML", r.gpuVendor);
+    ValidationProblem vendor = GpuVendor.onlyNvidia("Azure ML", r.gpuVendor);
     if (vendor != null) {
       problems.add(vendor);
     }

@@ -138,7 +138,7 @@ class KubernetesCliTest {
     for (int i = 0; i < 3; i++) {
       Thread poller = new Thread(() -> {
         // each poll a fresh handle from the stored record, as a new `runs status` process makes
-        var submitter = new io.sparkstep.launch.StepSubmitter(cluster.home(), new io.sparkstep.registry.FlavorRegistry());
+        var submitter = new io.sparkstep.submit.StepSubmitter(cluster.home(), new io.sparkstep.registry.FlavorRegistry());
         while (!stop.get()) {
           submitter.attach(runId).state();
         }

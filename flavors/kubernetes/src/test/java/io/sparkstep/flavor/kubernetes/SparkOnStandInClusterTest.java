@@ -281,7 +281,7 @@ class SparkOnStandInClusterTest {
     });
     assertTrue(seen[0].contains("waiting: pod ") && seen[0].contains("-exec-1 cannot be scheduled: "
         + "0/2 nodes are available: 2 Insufficient nvidia.com/gpu."), "the executor pod's reason: " + seen[0]);
-    StepRun attached = new io.sparkstep.launch.StepSubmitter(home, new io.sparkstep.registry.FlavorRegistry()).attach(runId);
+    StepRun attached = new io.sparkstep.submit.StepSubmitter(home, new io.sparkstep.registry.FlavorRegistry()).attach(runId);
     assertEquals(RunState.FAILED, attached.await(Duration.ofMinutes(1)));
     CliCall status = CliCall.of("runs", "status", runId);
     assertTrue(status.out().contains("FAILED") && status.out().contains("Insufficient nvidia.com/gpu")

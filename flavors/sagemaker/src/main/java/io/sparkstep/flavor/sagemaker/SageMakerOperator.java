@@ -88,7 +88,7 @@ final class SageMakerOperator implements StepOperator {
     List<ValidationProblem> problems = new ArrayList<>(
         JobDefinitionSecrets.literalSecrets(spec, config, "SageMaker training job"));
     ResourceSpec r = spec.resources;
-    ValidationProblem vendor = io.sparkstep.spi.remote.GpuVendor.onlyNvidia("SageMaker", r.gpuVendor);
+    ValidationProblem vendor = GpuVendor.onlyNvidia("SageMaker", r.gpuVendor);
     if (vendor != null) {
       problems.add(vendor);
     }

@@ -51,7 +51,7 @@ final class ResourceMapping {
 
   /** Checks of the values against Vertex's machines; what is refused outright is {@link #RESOURCES}'. */
   void validate(ResourceSpec r, List<ValidationProblem> problems) {
-    ValidationProblem vendor = io.sparkstep.spi.remote.GpuVendor.onlyNvidia("Vertex AI", r.gpuVendor);
+    ValidationProblem vendor = GpuVendor.onlyNvidia("Vertex AI", r.gpuVendor);
     if (vendor != null) {
       problems.add(vendor);
     }

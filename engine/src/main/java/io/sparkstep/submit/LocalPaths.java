@@ -1,4 +1,4 @@
-package io.sparkstep.launch;
+package io.sparkstep.submit;
 
 import io.sparkstep.spi.spec.ArtifactSpec;
 import io.sparkstep.spi.spec.StepSpec;

@@ -1,4 +1,4 @@
-package io.sparkstep.launch;
+package io.sparkstep.submit;
 
 import io.sparkstep.registry.LoadFailure;
 import io.sparkstep.spi.accel.Accelerator;

@@ -1,4 +1,4 @@
-package io.sparkstep.launch;
+package io.sparkstep.submit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
