@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spi.record.RunStore;
+import io.sparkstep.spi.util.ExclusiveFileLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,8 +91,8 @@ public final class PipelineRunStore {
 
   private PipelineRunRecord update(String id, Consumer<PipelineRunRecord> change, PipelineRunRecord initial) {
     Path runDir = runDir(id);
-    try (FileChannel lock = FileChannel.open(runDir.resolve(".run.lock"), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE); FileLock ignored = lock.lock()) {
+    // The one lock of the engine's stores: in-JVM threads (the executor's and a listener's) and other processes alike.
+    try (ExclusiveFileLock ignored = ExclusiveFileLock.acquire(runDir.resolve(".run.lock"))) {
       PipelineRunRecord record = initial != null ? initial : load(id);
       change.accept(record);
       write(runDir.resolve("run.json"), MAPPER.writeValueAsString(record));
