@@ -28,6 +28,8 @@ class RunRecordTest {
     record.accelerator = new RunRecord.AcceleratorInfo();
     record.accelerator.name = "comet";
     record.platform.put("driverPod", "pod-1");
+    record.pipelineRun = "20261207-120000-abcdef";
+    record.pipelineStep = "train";
     record.logUri = "file:/runs/full/driver.log";
     record.host = "node-1";
     record.startedAt = Instant.parse("2026-01-01T00:00:00Z");

@@ -168,6 +168,8 @@ public class RunRecord {
     platform = copy.platform;
     logUri = copy.logUri;
     host = copy.host;
+    pipelineRun = copy.pipelineRun;
+    pipelineStep = copy.pipelineStep;
   }
 
   /** The platform took the run: its handle data (typed by the flavor) joins the record under the handle's keys. */
