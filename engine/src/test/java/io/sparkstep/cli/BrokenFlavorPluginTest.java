@@ -85,7 +85,8 @@ class BrokenFlavorPluginTest {
         public List<ConfigOption> options() { return List.of(); }
         public StepOperator create(OperatorConfig config) {
           return new StepOperator() {
-            public io.sparkstep.api.StepRun submit(io.sparkstep.spi.spec.StepSpec spec, RunContext context) {
+            public io.sparkstep.api.StepRun submit(io.sparkstep.spi.spec.StepSpec spec, io.sparkstep.spi.SubmitOptions options,
+                RunContext context) {
               com.example.sdk.MissingClient.check();
               throw new UnsupportedOperationException("not reached");
             }
