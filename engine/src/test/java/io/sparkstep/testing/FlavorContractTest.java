@@ -228,6 +228,9 @@ public abstract class FlavorContractTest {
   @BeforeAll
   final void startContract() throws Exception {
     home = HOME.path();
+    // A platform's own extension (kubernetes' StandInCluster) points sparkstep.home at a home of its own after this
+    // class's extension did; the contract's in-process CLI calls use the contract's home, where its operator is.
+    System.setProperty("sparkstep.home", home.toString());
     tmp = home.getParent();
     secrets = new SecretRoutes(home);
     operator = startPlatform(tmp, home);

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.MethodOrderer;
@@ -390,6 +391,9 @@ class SparkSubmitClusterTest {
       List<String> command = new ArrayList<>(List.of(spark.home().resolve("bin/spark-submit").toString(),
           "--master", cluster().masterUrl(), "--conf", "spark.executor.memory=512m", "--conf",
           "spark.ui.enabled=false", "--driver-memory", "512m", "--class", "io.sparkstep.runtime.StepEntrypoint",
+          // the engine links to sparkstep-api and sparkstep-spi, which a raw submit names as the flavor does
+          "--jars", ApplicationJar.engineLibraries(engineJar).stream().map(Path::toString)
+              .collect(Collectors.joining(",")),
           engineJar.toString(), "--spec", specFile.toString()));
       ProcessBuilder raw = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(rawLog.toFile());
