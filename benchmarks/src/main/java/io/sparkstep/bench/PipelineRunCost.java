@@ -99,7 +99,17 @@ public final class PipelineRunCost {
       Report.writeCsv(out.resolve("results.csv"), results);
       writeMarkdown(out.resolve("report.md"));
     }
+    for (long rows : settings.sizes()) {
+      System.out.println(String.format(Locale.ROOT, "pipeline suite, %d rows: wall %s / %s = %.3f (goal <= %.2f), "
+          + "CPU %.3f; fork to first Spark job: %s %.0f ms, %s %.0f ms", rows, PIPELINE, RUNS,
+          medianRatio("pipeline", rows), GOAL, medianRatio("pipeline-cpu", rows), PIPELINE,
+          Measurement.median(of("first-job", PIPELINE, rows)), RUNS, Measurement.median(of("first-job", RUNS, rows))));
+    }
     return results;
+  }
+
+  private double medianRatio(String mode, long rows) {
+    return Measurement.median(of(mode, PIPELINE, rows)) / Measurement.median(of(mode, RUNS, rows));
   }
 
   /**
@@ -244,7 +254,7 @@ public final class PipelineRunCost {
         runs.stream().filter(r -> r.rep() == m.rep()).findFirst()
             .ifPresent(r -> perPair.add(String.format(Locale.ROOT, "%.3f", (double) m.millis() / r.millis())));
       }
-      double ratio = Measurement.median(pipeline) / Measurement.median(runs);
+      double ratio = medianRatio(mode, rows);
       md.append(String.format(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.3f | %s |", rows, pipeline.size(),
           Measurement.median(pipeline), Measurement.median(runs), ratio, String.join(", ", perPair)));
       md.append(withGoal ? (ratio <= GOAL ? " yes |" : " no |") : "").append('\n');
