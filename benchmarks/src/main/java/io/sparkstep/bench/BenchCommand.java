@@ -11,24 +11,27 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sparkstep bench [--suite default|tpch|cli] [--workloads W,..] [--rows N] [--scale N] [--quick] [--gpu]
+ * {@code sparkstep bench [--suite default|tpch|cli|pipeline] [--workloads W,..] [--rows N] [--scale N] [--quick] [--gpu]
  * [--out DIR]}: runs the benchmarks
  * and writes CSV, markdown and PNGs.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks: engine overhead, vanilla vs Comet (vs RAPIDS on a GPU), launch latency, scaling; "
-        + "TPC-H (--suite tpch); the cost of a CLI run against a bare Spark app (--suite cli).")
+        + "TPC-H (--suite tpch); the cost of a CLI run against a bare Spark app (--suite cli); pipeline run against "
+        + "four run commands (--suite pipeline).")
 public final class BenchCommand implements Callable<Integer>, CliExtension {
   @Option(names = "--suite", defaultValue = "default",
-      description = "default (own workloads), tpch (the 22 TPC-H queries, vanilla vs Comet) or cli (bin/sparkstep run "
-          + "vs a bare SparkSession app, whole processes). Default: ${DEFAULT-VALUE}.")
+      description = "default (own workloads), tpch (the 22 TPC-H queries, vanilla vs Comet), cli (bin/sparkstep run "
+          + "vs a bare SparkSession app, whole processes) or pipeline (pipeline run of the sample vs its four steps "
+          + "as four run commands, whole processes). Default: ${DEFAULT-VALUE}.")
   String suite;
 
   @Option(names = "--scale", defaultValue = "1", description = "TPC-H scale factor. Default: ${DEFAULT-VALUE}.")
   double scale;
 
   @Option(names = "--reps", description = "Timed repetitions per variant after the warm-up: per TPC-H query "
-      + "(default 3), per workload in the default suite (default 4).")
+      + "(default 3), per workload in the default suite (default 4); pairs per size in the pipeline suite (default 7, "
+      + "--quick 5).")
   Integer reps;
 
   @Option(names = "--queries", split = ",", description = "TPC-H: query numbers to run (default: all 22).")
@@ -102,12 +105,25 @@ public final class BenchCommand implements Callable<Integer>, CliExtension {
         }
       }
       case "cli" -> new CliRunCost(quick ? CliRunCost.Settings.quick() : CliRunCost.Settings.full(), dir).run();
+      case "pipeline" -> new PipelineRunCost(pipelineSettings(), dir).run();
       default -> {
-        System.err.println("sparkstep bench: --suite " + suite + " is not a suite; use default, tpch or cli");
+        System.err.println("sparkstep bench: --suite " + suite + " is not a suite; use default, tpch, cli or pipeline");
         return 2;
       }
     }
     System.out.println("report: " + dir.resolve("report.md"));
     return 0;
+  }
+
+  /** The pipeline suite's settings from --quick and --reps (its pairs per size). */
+  PipelineRunCost.Settings pipelineSettings() {
+    PipelineRunCost.Settings settings = quick ? PipelineRunCost.Settings.quick() : PipelineRunCost.Settings.full();
+    if (reps == null) {
+      return settings;
+    }
+    if (reps < 1) {
+      throw new InvalidSpecException("--reps", reps + " is not a number of pairs", "give 1 or more, e.g. --reps 5");
+    }
+    return settings.withPairs(reps);
   }
 }

@@ -49,26 +49,13 @@ public final class CliRunCost {
 
   public List<Measurement> run() throws Exception {
     Files.createDirectories(work);
-    Path launcher = Path.of(System.getProperty("sparkstep.root", ".")).toAbsolutePath().resolve("bin/sparkstep");
-    if (!Files.isExecutable(launcher)) {
-      throw new IllegalStateException(launcher + " not found: run the cli suite from a Sparkstep checkout or "
-          + "distribution (bin/sparkstep bench --suite cli)");
-    }
-    String heap = System.getenv().getOrDefault("SPARKSTEP_BENCH_CHILD_HEAP", "2g");
+    Path launcher = launcher("cli");
+    String heap = childHeap();
     Map<String, Variant> variants = new LinkedHashMap<>();
     variants.put(BARE, new Variant(bareCommand(heap, "bare-out"), Map.of()));
-    variants.put(CLI, new Variant(cliCommand(launcher, "cli-out"), cliEnv(heap, "off")));
-    variants.put(CLI_CDS, new Variant(cliCommand(launcher, "cli-cds-out"), cliEnv(heap, "on")));
-    // The archive bin/sparkstep saves on its first run, in a directory of this benchmark's own: made (and kept) before
-    // the rounds, so every timed CDS run maps it, as every run after a user's first one does.
-    Path archiveDir = work.resolve("cds");
-    if (!Files.isDirectory(archiveDir) || !hasArchive(archiveDir)) {
-      timed(variants.get(CLI_CDS), "cds-save");
-      timed(variants.get(CLI_CDS), "cds-check"); // this one moves the saved archive into place and maps it
-      if (!hasArchive(archiveDir)) {
-        throw new IllegalStateException("bin/sparkstep saved no class-data archive under " + archiveDir);
-      }
-    }
+    variants.put(CLI, new Variant(cliCommand(launcher, "cli-out"), cliEnv(work, heap, "off")));
+    variants.put(CLI_CDS, new Variant(cliCommand(launcher, "cli-cds-out"), cliEnv(work, heap, "on")));
+    prepareArchive(work, variants.get(CLI_CDS));
     List<String> order = new ArrayList<>(variants.keySet());
     for (int i = -settings.warmups(); i < settings.rounds(); i++) {
       // Rotate the order each round, so no variant always runs first (after the machine was idle) or last.
@@ -102,6 +89,37 @@ public final class CliRunCost {
     }
   }
 
+  /** bin/sparkstep of the Sparkstep this JVM runs (the distribution's layout; a clone's assembled one). */
+  static Path launcher(String suite) {
+    Path launcher = Path.of(System.getProperty("sparkstep.root", ".")).toAbsolutePath().resolve("bin/sparkstep");
+    if (!Files.isExecutable(launcher)) {
+      throw new IllegalStateException(launcher + " not found: run the " + suite + " suite from a Sparkstep checkout "
+          + "or distribution (bin/sparkstep bench --suite " + suite + ")");
+    }
+    return launcher;
+  }
+
+  /** Heap of every timed process, the bare app's and bin/sparkstep's alike. */
+  static String childHeap() {
+    return System.getenv().getOrDefault("SPARKSTEP_BENCH_CHILD_HEAP", "2g");
+  }
+
+  /**
+   * The archive bin/sparkstep saves on its first run, in a directory of the benchmark's own ({@link #cliEnv}): made
+   * (and kept) before the timed processes by two runs of {@code firstRun}, a {@code run} command with
+   * SPARKSTEP_CDS=on, so every timed process maps it, as every command after a user's first run does.
+   */
+  static void prepareArchive(Path work, Variant firstRun) throws IOException, InterruptedException {
+    Path archiveDir = work.resolve("cds");
+    if (!Files.isDirectory(archiveDir) || !hasArchive(archiveDir)) {
+      timed(work, firstRun, "cds-save");
+      timed(work, firstRun, "cds-check"); // this one moves the saved archive into place and maps it
+      if (!hasArchive(archiveDir)) {
+        throw new IllegalStateException("bin/sparkstep saved no class-data archive under " + archiveDir);
+      }
+    }
+  }
+
   private static boolean hasArchive(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       return false;
@@ -117,7 +135,8 @@ public final class CliRunCost {
         + m.millis() + " ms");
   }
 
-  private Map<String, String> cliEnv(String heap, String cds) {
+  /** bin/sparkstep's environment: heap, a home and a class-data archive directory under {@code work}. */
+  static Map<String, String> cliEnv(Path work, String heap, String cds) {
     return Map.of("SPARKSTEP_HEAP", heap, "SPARKSTEP_HOME", work.resolve("home").toString(), "SPARKSTEP_CDS", cds,
         "SPARKSTEP_CDS_DIR", work.resolve("cds").toString());
   }
@@ -140,6 +159,11 @@ public final class CliRunCost {
    * and CPU milliseconds.
    */
   long[] timed(Variant variant, String logName) throws IOException, InterruptedException {
+    return timed(work, variant, logName);
+  }
+
+  /** As {@link #timed(Variant, String)}, its output and times kept under {@code work}. */
+  static long[] timed(Path work, Variant variant, String logName) throws IOException, InterruptedException {
     Path log = work.resolve("last-" + logName + ".log");
     Path times = work.resolve("last-" + logName + ".times");
     // bash runs the command, then its `times` writes the children's CPU time to fd 3, apart from the child's output.
