@@ -30,6 +30,8 @@ public class RunRecord {
   public Instant startedAt;
   public Instant endedAt;
   public Long durationMillis;
+  /** What each input was when the run read it: its URI, format and snapshot (lineage and the step cache's key). */
+  public Map<String, InputInfo> inputs = new LinkedHashMap<>();
   public Map<String, OutputInfo> outputs = new LinkedHashMap<>();
   /** Model outputs: where each fitted model was committed, its class, Spark version and size. */
   public Map<String, ModelInfo> models = new LinkedHashMap<>();
@@ -50,6 +52,10 @@ public class RunRecord {
   public String pipelineRun;
   /** The id of the pipeline step this run is, beside {@link #pipelineRun}. */
   public String pipelineStep;
+  /** A cached run: the id of the run whose committed outputs this run reuses (no Spark session started). */
+  public String cachedFrom;
+  /** The step cache's verdict for this run: its key, hit or miss, and why. */
+  public CacheInfo cache;
   public static final String PIPELINE_RUN_LABEL = "sparkstep.pipelineRun";
   public static final String PIPELINE_STEP_LABEL = "sparkstep.pipelineStep";
   /** Platform key: why the state is UNKNOWN (the platform's error); gone once the platform answers again. */
@@ -170,6 +176,9 @@ public class RunRecord {
     host = copy.host;
     pipelineRun = copy.pipelineRun;
     pipelineStep = copy.pipelineStep;
+    inputs = copy.inputs;
+    cachedFrom = copy.cachedFrom;
+    cache = copy.cache;
   }
 
   /** The platform took the run: its handle data (typed by the flavor) joins the record under the handle's keys. */
@@ -193,6 +202,8 @@ public class RunRecord {
     public String format;
     public Long rows;
     public boolean committed;
+    /** What the run committed: a table's version or snapshot id, or this run's commit id. */
+    public DataSnapshot snapshot;
 
     public OutputInfo() {
     }
@@ -202,6 +213,43 @@ public class RunRecord {
       this.format = format;
       this.rows = rows;
       this.committed = committed;
+    }
+  }
+
+  /** One input of the run, as it was read. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public static class InputInfo {
+    public String uri;
+    public String format;
+    public DataSnapshot snapshot;
+
+    public InputInfo() {
+    }
+
+    public InputInfo(String uri, String format, DataSnapshot snapshot) {
+      this.uri = uri;
+      this.format = format;
+      this.snapshot = snapshot;
+    }
+  }
+
+  /** The step cache's verdict: the key it computed, whether it hit, and the reason (which part of the key changed). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public static class CacheInfo {
+    /** hit, miss, or off (the run did not use the cache). */
+    public String outcome;
+    public String key;
+    public String reason;
+
+    public CacheInfo() {
+    }
+
+    public CacheInfo(String outcome, String key, String reason) {
+      this.outcome = outcome;
+      this.key = key;
+      this.reason = reason;
     }
   }
 
