@@ -30,6 +30,10 @@ class RunRecordTest {
     record.platform.put("driverPod", "pod-1");
     record.pipelineRun = "20261207-120000-abcdef";
     record.pipelineStep = "train";
+    record.inputs.put("features", new RunRecord.InputInfo("file:/in/features", "parquet",
+        new DataSnapshot(DataSnapshot.LISTING_DIGEST, "ab12")));
+    record.cachedFrom = "20261207-110000-fedcba";
+    record.cache = new RunRecord.CacheInfo("hit", "k1", "same key");
     record.logUri = "file:/runs/full/driver.log";
     record.host = "node-1";
     record.startedAt = Instant.parse("2026-01-01T00:00:00Z");
