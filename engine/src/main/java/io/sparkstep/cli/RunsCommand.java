@@ -1,6 +1,10 @@
 package io.sparkstep.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkstep.api.RunRecordView;
+import io.sparkstep.lineage.LineageGraph;
+import io.sparkstep.lineage.LineageReader;
+import io.sparkstep.lineage.LineageText;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.spi.record.RunRecord;
@@ -11,9 +15,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code sparkstep runs list|status|logs|cancel}: read run records, reattaching to the platform where needed. */
-@Command(name = "runs", mixinStandardHelpOptions = true, description = "Runs: list, status, logs, cancel.",
-    subcommands = {RunsCommand.ListRuns.class, RunsCommand.Status.class, RunsCommand.Logs.class, RunsCommand.Cancel.class})
+/** {@code sparkstep runs list|status|logs|cancel|lineage}: read run records, reattaching to the platform where needed. */
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "Runs: list, status, logs, cancel, lineage.",
+    subcommands = {RunsCommand.ListRuns.class, RunsCommand.Status.class, RunsCommand.Logs.class, RunsCommand.Cancel.class,
+        RunsCommand.Lineage.class})
 final class RunsCommand {
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List runs, newest first.")
@@ -117,6 +122,29 @@ final class RunsCommand {
       run.cancel();
       RunState state = run.await(wait);
       System.out.println("run " + runId + " " + state);
+      return 0;
+    }
+  }
+
+  @Command(name = "lineage", mixinStandardHelpOptions = true, description = "What produced what from what: a run's "
+      + "inputs (each with the run that produced it), the run and its outputs, with their snapshots; given a pipeline "
+      + "run id, the whole graph of its step runs.")
+  static final class Lineage implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RUN_ID", description = "A run id, or a pipeline run id.")
+    String runId;
+
+    @Option(names = "--json", description = "Print the graph as JSON: runs, datasets and edges.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      LineageGraph graph = LineageReader.of(SparkstepCli.submitter().runs()).lineage(runId);
+      if (json) {
+        System.out.println(SparkstepCli.scrub(new ObjectMapper().writerWithDefaultPrettyPrinter()
+            .writeValueAsString(graph)));
+      } else {
+        System.out.print(SparkstepCli.scrub(LineageText.render(graph)));
+      }
       return 0;
     }
   }

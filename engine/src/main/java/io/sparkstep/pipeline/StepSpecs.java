@@ -83,6 +83,7 @@ final class StepSpecs {
     if (pipelineRunId != null) {
       spec.labels.put(RunRecord.PIPELINE_RUN_LABEL, pipelineRunId);
       spec.labels.put(RunRecord.PIPELINE_STEP_LABEL, step.id);
+      spec.labels.put(RunRecord.PIPELINE_LABEL, pipeline.name);
     }
     return spec;
   }

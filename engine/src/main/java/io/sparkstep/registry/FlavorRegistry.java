@@ -1,5 +1,6 @@
 package io.sparkstep.registry;
 
+import io.sparkstep.lineage.OpenLineageSettings;
 import io.sparkstep.spec.SpecValidator;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.Flavor;
@@ -192,9 +193,10 @@ public final class FlavorRegistry {
   public List<ValidationProblem> validate(Flavor flavor, Map<String, String> settings) {
     List<ValidationProblem> problems = new ArrayList<>();
     for (String key : settings.keySet()) {
-      // accelerator is a setting of every operator: the default accelerator of its runs (see Accelerators).
+      // accelerator is a setting of every operator: the default accelerator of its runs (see Accelerators); so are
+      // where its runs' OpenLineage events go (see OpenLineageSettings).
       if (flavor.options().stream().noneMatch(o -> o.matches(key))
-          && !key.equals(Accelerators.OPERATOR_SETTING)) {
+          && !key.equals(Accelerators.OPERATOR_SETTING) && !OpenLineageSettings.OPERATOR_SETTINGS.contains(key)) {
         problems.add(ValidationProblem.of(key, "unknown setting for flavor " + flavor.name(),
             "settings: " + flavor.options().stream().map(ConfigOption::key).collect(Collectors.joining(", "))));
       }

@@ -64,6 +64,7 @@ public final class StepRunner {
       finish(record, RunState.FAILED, e, onChange);
       return RunState.FAILED;
     }
+    RunDatasets.record(spec, record);
     if (record.transition(RunState.RUNNING)) {
       onChange.accept(record);
     }
@@ -219,6 +220,7 @@ public final class StepRunner {
     Map<String, RunRecord.ModelInfo> models = stagedModels(hadoopConf, spec, prepared.descriptor(), committer);
     committer.commit();
     recordOutputs(spark, spec, prepared.descriptor(), record, rows);
+    RunDatasets.stampCommits(record);
     synchronized (record) {
       record.models.putAll(models);
     }

@@ -1,5 +1,6 @@
 package io.sparkstep.submit;
 
+import io.sparkstep.lineage.RunEventPublisher;
 import io.sparkstep.registry.LoadFailure;
 import io.sparkstep.spi.accel.Accelerator;
 import io.sparkstep.spi.accel.Accelerators;
@@ -104,7 +105,7 @@ public final class StepSubmitter {
     runs.saveSpec(prepared);
     runs.save(record);
     try {
-      return operator.submit(prepared, options, context);
+      return RunEventPublisher.follow(operator.submit(prepared, options, context), runs, config);
     } catch (PlatformException e) {
       // The SPI's failure stays inside the engine; callers of the public API see the API's type.
       throw new SubmitException(e.getMessage(), e, e.retryable());
@@ -183,7 +184,7 @@ public final class StepSubmitter {
     // A later process (status, logs, cancel) hides the run's secrets as the submitting one did.
     RunSecrets.register(runs.loadSpec(runId).orElse(null), config);
     StepOperator operator = flavors.get(config.flavor()).create(config);
-    return operator.attach(record, new RunContext(record, runs, config));
+    return RunEventPublisher.follow(operator.attach(record, new RunContext(record, runs, config)), runs, config);
   }
 
   private StepSpec prepare(StepSpec spec, OperatorConfig config) {

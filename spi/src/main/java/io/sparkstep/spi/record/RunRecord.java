@@ -58,6 +58,8 @@ public class RunRecord {
   public CacheInfo cache;
   public static final String PIPELINE_RUN_LABEL = "sparkstep.pipelineRun";
   public static final String PIPELINE_STEP_LABEL = "sparkstep.pipelineStep";
+  /** The spec label naming the pipeline a step run belongs to (OpenLineage's parent job). */
+  public static final String PIPELINE_LABEL = "sparkstep.pipeline";
   /** Platform key: why the state is UNKNOWN (the platform's error); gone once the platform answers again. */
   public static final String UNREACHABLE = "unreachable";
   /** Platform key: why the platform holds the run back (unschedulable pod, image pull back-off), while it does. */
@@ -101,7 +103,7 @@ public class RunRecord {
   }
 
   /**
-   * Takes over what the driver's own record knows better than a launcher's: when the step started, its outputs and
+   * Takes over what the driver's own record knows better than a launcher's: when the step started, its inputs, outputs and
    * rows, its models and metrics, the Spark application, attempts, accelerator, host, the step's cause of failure, and
    * when it ended ({@link #takeDriverEnd}). State and platform ids stay the launcher's.
    */
@@ -109,6 +111,7 @@ public class RunRecord {
     synchronized (this) {
       startedAt = driver.startedAt != null ? driver.startedAt : startedAt;
       takeDriverEnd(driver);
+      mergeDriverInputs(driver);
       outputs = driver.outputs;
       models = driver.models;
       metrics = driver.metrics;
@@ -121,6 +124,26 @@ public class RunRecord {
         error = driver.error;
       }
     }
+  }
+
+  /**
+   * The inputs as the driver read them; a snapshot the launcher took before the launch (the step cache's) stays
+   * where the driver has none of its own.
+   */
+  private void mergeDriverInputs(RunRecord driver) {
+    if (driver.inputs == null) {
+      return;
+    }
+    Map<String, InputInfo> merged = new LinkedHashMap<>(inputs == null ? Map.of() : inputs);
+    driver.inputs.forEach((name, read) -> {
+      InputInfo launched = merged.get(name);
+      if (launched != null && read.snapshot == null && launched.snapshot != null) {
+        merged.put(name, new InputInfo(read.uri, read.format, launched.snapshot));
+      } else {
+        merged.put(name, read);
+      }
+    });
+    inputs = merged;
   }
 
   /**
