@@ -84,6 +84,19 @@ class RunEventPublisherTest {
     assertTrue(!OpenLineageSettings.of(null, java.util.Map.of()).enabled(), "off unless configured");
   }
 
+  @Test
+  void everyFlavorsOperatorTakesTheLineageSettings() {
+    System.setProperty("sparkstep.home", home.toString());
+    try {
+      io.sparkstep.testing.CliCall register = io.sparkstep.testing.CliCall.of("operator", "register", "nightly",
+          "--flavor", "local", "--set", OpenLineageSettings.URL_SETTING + "=http://lineage:5000",
+          "--set", OpenLineageSettings.FILE_SETTING + "=" + home.resolve("events.jsonl"));
+      assertEquals(0, register.code(), register.all());
+    } finally {
+      System.clearProperty("sparkstep.home");
+    }
+  }
+
   private static String type(String line) {
     try {
       return new ObjectMapper().readTree(line).path("eventType").asText();
