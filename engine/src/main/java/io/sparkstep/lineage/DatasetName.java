@@ -3,6 +3,7 @@ package io.sparkstep.lineage;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Paths;
+import java.util.Locale;
 
 /**
  * A dataset's OpenLineage name, from its Hadoop URI, as OpenLineage's naming spec gives it: local files
@@ -14,7 +15,7 @@ public record DatasetName(String namespace, String name) {
 
   public static DatasetName of(String uri) {
     URI parsed = parse(uri);
-    String scheme = parsed.getScheme() == null ? "file" : parsed.getScheme().toLowerCase(java.util.Locale.ROOT);
+    String scheme = parsed.getScheme() == null ? "file" : parsed.getScheme().toLowerCase(Locale.ROOT);
     String path = trimTrailingSlash(parsed.getPath() == null ? "" : parsed.getPath());
     return switch (scheme) {
       case "file" -> new DatasetName("file", path.isEmpty() ? "/" : path);

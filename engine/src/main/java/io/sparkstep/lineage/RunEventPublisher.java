@@ -6,6 +6,7 @@ import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.util.Redactor;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -75,7 +76,9 @@ public final class RunEventPublisher implements StepRun.Listener {
       for (OpenLineageEvent.Type type : due(record.state)) {
         if (claim(runId, type)) {
           Instant time = type == OpenLineageEvent.Type.START ? orNow(record.startedAt) : orNow(record.endedAt);
-          String json = OpenLineageEvent.of(type, record, spec, settings.namespace(), time).toString();
+          // scrubbed as a whole, as a record is: whatever field a secret reached, it is not sent
+          String json = Redactor.scrub(OpenLineageEvent.of(type, record, spec, settings.namespace(), time)
+              .toString());
           transport.send(type + " event of run " + runId, json);
         }
       }
