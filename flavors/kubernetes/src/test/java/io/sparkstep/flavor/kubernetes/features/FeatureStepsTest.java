@@ -136,6 +136,14 @@ class FeatureStepsTest {
   }
 
   @Test
+  void aNameThatIsNoAcceleratorIsRefusedAsTheSpecsAcceleratorAndPlansNone() {
+    SubmissionPlan plan = plan(s -> s.accelerator = "turbo");
+    assertEquals(List.of("accelerator"), fields(plan));
+    assertEquals(Accelerator.NONE, plan.accelerator(), "nothing accelerated is planned for it");
+    assertTrue(plan.jars().isEmpty(), plan.jars().toString());
+  }
+
+  @Test
   void gpuStepsMayOptOutOfRapids() {
     SubmissionPlan plan = plan(s -> {
       s.resources.gpus = 2;
