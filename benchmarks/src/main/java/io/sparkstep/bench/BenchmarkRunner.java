@@ -5,9 +5,8 @@ import io.sparkstep.api.StepRun;
 import io.sparkstep.bench.workloads.AggregationHeavyStep;
 import io.sparkstep.bench.workloads.JoinHeavyStep;
 import io.sparkstep.bench.workloads.RegexHeavyStep;
-import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.api.launch.Sparkstep;
 import io.sparkstep.operator.OperatorStore;
-import io.sparkstep.spec.StepCatalog;
 import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunStore;
@@ -51,12 +50,21 @@ public final class BenchmarkRunner {
 
     public static Settings full() {
       List<String> all = new ArrayList<>(List.of("trip-features", "bench-aggregate", "bench-join", "bench-regex"));
-      // The training step (samples-ml, on the CLI's classpath with Spark ML) when it is there.
-      if (new StepCatalog().listed().containsKey("bench-train")) {
+      // The training workload needs Spark ML (and samples-ml's fare model), which the CLI's class path has.
+      if (sparkMlPresent()) {
         all.add("bench-train");
       }
       return new Settings(2_000_000, 10_000_000, List.of(100_000L, 1_000_000L, 10_000_000L, 100_000_000L), 1, 4, all,
           all, 5);
+    }
+
+    private static boolean sparkMlPresent() {
+      try {
+        Class.forName("org.apache.spark.ml.Pipeline", false, BenchmarkRunner.class.getClassLoader());
+        return true;
+      } catch (ClassNotFoundException e) {
+        return false;
+      }
     }
 
     /** The same with {@code rows} trips for the accelerator and eligibility runs. */

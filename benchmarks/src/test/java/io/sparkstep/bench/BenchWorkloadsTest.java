@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkstep.bench.workloads.TrainWorkloadStep;
+import io.sparkstep.spec.StepCatalog;
 import io.sparkstep.spi.spec.InvalidSpecException;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,6 +18,14 @@ import picocli.CommandLine;
 class BenchWorkloadsTest {
   @TempDir
   Path out;
+
+  @Test
+  void theTrainingWorkloadIsAStepOfTheBenchmarksAndOfTheFullSuiteWhereSparkMlIs() {
+    assertTrue(new StepCatalog().listed().get("bench-train") instanceof TrainWorkloadStep,
+        "listed by the benchmarks' service file");
+    assertTrue(BenchmarkRunner.Settings.full().accelWorkloads().contains("bench-train"),
+        "Spark ML is on this module's test class path, as on the CLI's");
+  }
 
   @Test
   void unknownWorkloadIsRefusedWithTheKnownOnes() {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  * The arguments that describe one step run, shared by {@code run} and {@code explain} (a picocli mixin). Flags
  * override what a {@code --spec} file says.
  */
-public final class StepArguments {
+final class StepArguments {
   @Option(names = "--spec", paramLabel = "FILE", description = "Start from a step spec JSON file; flags override it.")
   Path specFile;
 

@@ -6,10 +6,11 @@ import io.sparkstep.spi.util.SparkstepHome;
 import java.nio.file.Path;
 
 /**
- * The Java API's launch of a pipeline, from {@link io.sparkstep.launch.Sparkstep#pipeline}:
+ * The Java API's launch of a pipeline (the engine's; a step alone launches through the api's
+ * {@code io.sparkstep.api.launch.Sparkstep}):
  *
  * <pre>
- *   PipelineRun run = Sparkstep.pipeline(Pipeline.builder("fares")...build()).parallelism(2).submit();
+ *   PipelineRun run = PipelineLaunch.of(Pipeline.builder("fares")...build()).parallelism(2).submit();
  *   run.await(Duration.ofMinutes(30));
  * </pre>
  */
@@ -19,8 +20,13 @@ public final class PipelineLaunch {
   private String operator;
   private int parallelism = PipelineSubmitter.DEFAULT_PARALLELISM;
 
-  public PipelineLaunch(Pipeline pipeline) {
+  private PipelineLaunch(Pipeline pipeline) {
     this.pipeline = pipeline;
+  }
+
+  /** A launch of {@code pipeline}: {@code PipelineLaunch.of(p).submit()} runs its steps, each on its own operator. */
+  public static PipelineLaunch of(Pipeline pipeline) {
+    return new PipelineLaunch(pipeline);
   }
 
   /** The Sparkstep home (operators, run records) to use instead of the default one. */

@@ -23,7 +23,7 @@ import java.util.Set;
  * model fed to a model input and a dataset to a dataset input), cycles, operators, two steps writing one URI, and
  * each step's spec as {@code run} checks it, through the same {@link StepSubmitter#check}.
  */
-public final class PipelineValidator {
+final class PipelineValidator {
   private final StepSubmitter submitter;
   private final Path home;
 

@@ -21,7 +21,7 @@ import org.apache.hadoop.fs.Path;
  * <p>On HDFS and local file systems the renames are atomic. On object stores (s3a, gs) Hadoop's rename is a copy:
  * the final URI still never holds a partial write of this run, but a reader may briefly see the old output gone.
  */
-public final class OutputCommitter {
+final class OutputCommitter {
   private final Configuration hadoopConf;
   private final String runId;
   private final Map<String, ArtifactSpec> outputs;

@@ -1,7 +1,7 @@
 package io.sparkstep.runtime;
 
 /** Thrown inside a run once cancel was requested, to unwind the step without committing anything. */
-public final class StepCancelledException extends RuntimeException {
+final class StepCancelledException extends RuntimeException {
   public StepCancelledException() {
     super("the run was cancelled");
   }

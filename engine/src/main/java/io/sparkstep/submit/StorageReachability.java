@@ -28,7 +28,7 @@ import java.util.Optional;
  * buckets and containers, {@code viewfs} a mount table. An HDFS HA nameservice (a logical name listed in
  * {@code dfs.nameservices}) is not a host either and is left to Hadoop.
  */
-public final class StorageReachability {
+final class StorageReachability {
   /** How long one connection attempt may take before the host counts as unreachable. */
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
   /** The namenode's RPC port when a URI names none (Hadoop's fs.defaultFS default). */

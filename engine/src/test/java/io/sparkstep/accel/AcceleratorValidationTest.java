@@ -11,7 +11,7 @@ import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.spi.accel.AcceleratorJarResolver;
 import io.sparkstep.spi.accel.AcceleratorJarException;
 import io.sparkstep.spi.accel.Accelerator;
-import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.api.launch.Sparkstep;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.spi.spec.InvalidSpecException;

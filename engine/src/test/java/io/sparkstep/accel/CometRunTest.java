@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepResources;
 import io.sparkstep.api.StepRun;
-import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.api.launch.Sparkstep;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunStore;
 import java.nio.file.Path;

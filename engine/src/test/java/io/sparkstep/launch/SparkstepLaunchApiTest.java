@@ -10,6 +10,7 @@ import io.sparkstep.api.ExitCode;
 import io.sparkstep.api.StepResources;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.api.SubmitException;
+import io.sparkstep.api.launch.Sparkstep;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.samples.GenerateTripsStep;
@@ -55,8 +56,8 @@ class SparkstepLaunchApiTest {
         .executors(3).executorCpu(8).executorMemory("32g").memoryOverhead("4g").dynamicAllocation(1, 6)
         .instanceType("ml.g5.12xlarge").diskGb(50).maxRuntimeSeconds(3600).build();
 
-    ResourceSpec inSpec = Sparkstep.operator("local", tmp).step(GenerateTripsStep.class).resources(resources)
-        .spec().resources;
+    ResourceSpec inSpec = spec(Sparkstep.operator("local", tmp).step(GenerateTripsStep.class).resources(resources))
+        .resources;
 
     Map<String, Object> expected = new LinkedHashMap<>();
     expected.put("cpu", 4);
@@ -77,8 +78,8 @@ class SparkstepLaunchApiTest {
     assertEquals(1, inSpec.dynamicAllocation.minExecutors);
     assertEquals(6, inSpec.dynamicAllocation.maxExecutors);
 
-    ResourceSpec off = Sparkstep.operator("local", tmp)
-        .resources(StepResources.builder().withoutDynamicAllocation().build()).spec().resources;
+    ResourceSpec off = spec(Sparkstep.operator("local", tmp)
+        .resources(StepResources.builder().withoutDynamicAllocation().build())).resources;
     assertEquals(Map.of("spark.dynamicAllocation.enabled", "false"), off.dynamicAllocationConf(),
         "switched off is said, not left to the cluster's default");
   }
@@ -104,12 +105,12 @@ class SparkstepLaunchApiTest {
     assertEquals(2, small.cpu());
     assertNull(small.memory(), "later use of the builder leaves an earlier value alone");
     assertEquals(16, large.cpu());
-    assertEquals(2, launch.spec().resources.cpu, "nor the launch that holds it");
-    assertNull(launch.spec().resources.memory);
+    assertEquals(2, spec(launch).resources.cpu, "nor the launch that holds it");
+    assertNull(spec(launch).resources.memory);
 
     launch.resources(StepResources.builder().memory("8g").build());
-    assertEquals(0, launch.spec().resources.cpu, "a value replaces the one before; it is not merged in");
-    assertEquals("8g", launch.spec().resources.memory);
+    assertEquals(0, spec(launch).resources.cpu, "a value replaces the one before; it is not merged in");
+    assertEquals("8g", spec(launch).resources.memory);
   }
 
   @Test
@@ -137,6 +138,10 @@ class SparkstepLaunchApiTest {
         "--output", "zones=" + tmp.resolve("zones").toUri()));
     assertEquals(ExitCode.PLATFORM_ERROR, call.code(), call.all());
     assertTrue(call.err().contains("sparkstep: platform error: " + RefusingFlavor.FIRST_LINE), call.err());
+  }
+
+  private static StepSpec spec(Sparkstep launch) {
+    return EngineStepLauncher.spec(launch.request());
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkstep.api.launch.Sparkstep;
 import io.sparkstep.spi.util.UserJars;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;

@@ -10,7 +10,7 @@ import io.sparkstep.api.ExitCode;
 import io.sparkstep.api.RunRecordView;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
-import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.api.launch.Sparkstep;
 import io.sparkstep.submit.StepSubmitter;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.spi.record.RunRecord;

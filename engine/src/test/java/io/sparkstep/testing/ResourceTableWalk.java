@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.api.StepResources;
-import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.api.launch.Sparkstep;
+import io.sparkstep.launch.EngineStepLauncher;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spi.spec.ResourceField;
@@ -131,7 +132,7 @@ public final class ResourceTableWalk {
   }
 
   private String render(StepResources resources, OperatorConfig config) throws Exception {
-    StepSpec spec = spec(resources).spec();
+    StepSpec spec = EngineStepLauncher.spec(spec(resources).request());
     spec.runId = RUN_ID;
     return renderer.render(spec, config);
   }

@@ -5,7 +5,7 @@ import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.bench.Measurement;
-import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.api.launch.Sparkstep;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunStore;

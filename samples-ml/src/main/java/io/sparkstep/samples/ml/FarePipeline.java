@@ -21,10 +21,10 @@ import org.apache.spark.sql.Row;
  * demand, distances, durations, payment mix and borough. {@code total_fare} is left out: with {@code trips} it gives
  * the label away.
  */
-final class FarePipeline {
-  static final String LABEL = "avg_fare";
-  static final String PREDICTION = "prediction";
-  static final String DATE = "pickup_date";
+public final class FarePipeline {
+  public static final String LABEL = "avg_fare";
+  public static final String PREDICTION = "prediction";
+  public static final String DATE = "pickup_date";
   static final String[] NUMERIC_FEATURES = {"pickup_hour", "trips", "avg_distance_km", "median_duration_min",
       "card_share", "max_passengers", "rolling_trips", "borough_day_share"};
 
@@ -32,7 +32,7 @@ final class FarePipeline {
   }
 
   /** Feature assembly (borough one-hot plus the numeric columns) followed by the chosen regressor. */
-  static Pipeline pipeline(String regressor, int maxIter, int maxDepth, long seed) {
+  public static Pipeline pipeline(String regressor, int maxIter, int maxDepth, long seed) {
     StringIndexer borough = new StringIndexer().setInputCol("borough").setOutputCol("borough_index")
         .setHandleInvalid("keep");
     OneHotEncoder boroughVector = new OneHotEncoder().setInputCol("borough_index").setOutputCol("borough_vector");
@@ -52,7 +52,7 @@ final class FarePipeline {
   }
 
   /** Rows before {@code testFrom} (yyyy-MM-dd) train, the rest test: a split by time, as the model is used. */
-  static Column isTest(String testFrom) {
+  public static Column isTest(String testFrom) {
     return col(DATE).geq(to_date(lit(testFrom)));
   }
 

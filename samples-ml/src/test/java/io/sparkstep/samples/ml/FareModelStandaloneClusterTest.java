@@ -10,7 +10,7 @@ import io.sparkstep.flavor.sparksubmit.ApplicationJar;
 import io.sparkstep.flavor.sparksubmit.LocalCluster;
 import io.sparkstep.flavor.sparksubmit.SparkDistribution;
 import io.sparkstep.flavor.sparksubmit.SparkSubmitFlavor;
-import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.api.launch.Sparkstep;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunStore;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.api.RunState;
-import io.sparkstep.launch.Sparkstep;
 import io.sparkstep.pipeline.Pipeline;
 import io.sparkstep.pipeline.PipelineFile;
+import io.sparkstep.pipeline.PipelineLaunch;
 import io.sparkstep.pipeline.PipelineRun;
 import io.sparkstep.pipeline.PipelineRunRecord;
 import io.sparkstep.pipeline.PipelineStep;
@@ -35,7 +35,7 @@ class FarePipelineEmbeddedTest {
     for (PipelineStep step : fares.steps) {
       step.conf.put("spark.sql.shuffle.partitions", "4");
     }
-    PipelineRun run = Sparkstep.pipeline(fares).home(home).parallelism(2).submit();
+    PipelineRun run = PipelineLaunch.of(fares).home(home).parallelism(2).submit();
     RunState state = run.await(Duration.ofMinutes(5));
     PipelineRunRecord record = run.record();
     assertEquals(RunState.SUCCEEDED, state, () -> String.valueOf(record.error));

@@ -9,7 +9,7 @@ import io.sparkstep.spi.accel.Accelerator;
 import io.sparkstep.spi.accel.AcceleratorJarResolver;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
-import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.api.launch.Sparkstep;
 import io.sparkstep.testing.CliCall;
 import io.sparkstep.testing.SparkstepHomeExtension;
 import java.nio.file.Files;

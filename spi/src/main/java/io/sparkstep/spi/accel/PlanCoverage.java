@@ -25,7 +25,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * WriteFiles), reused exchanges (counted
  * where they were first built) and row/columnar transitions (format conversions, not work of the query).
  */
-public final class PlanCoverage {
+final class PlanCoverage {
   private static final List<TreeNodeTag<Object>> COMET_REASON_TAGS = List.of(
       new TreeNodeTag<>("CometFallbackReasons"), new TreeNodeTag<>("CometExtensionInfo"));
 

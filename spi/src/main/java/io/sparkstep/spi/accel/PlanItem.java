@@ -8,7 +8,7 @@ package io.sparkstep.spi.accel;
  * @param depth nesting in the plan (for printing a tree)
  * @param reason why it is not accelerated (null when it is); for RAPIDS the planner's full verdict
  */
-public record PlanItem(String kind, String name, int depth, boolean accelerated, String reason) {
+record PlanItem(String kind, String name, int depth, boolean accelerated, String reason) {
   public static final String OPERATOR = "operator";
   public static final String EXPRESSION = "expression";
 

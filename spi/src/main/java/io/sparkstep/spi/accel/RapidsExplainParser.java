@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * {@code *} runs on the GPU; {@code !} cannot, with the reason; {@code @} could, but stays on the CPU because of its
  * surroundings; {@code #} is replaced or removed. Indentation is nesting.
  */
-public final class RapidsExplainParser {
+final class RapidsExplainParser {
   private static final Pattern LINE = Pattern.compile("^(\\s*)([*!@#$])([A-Za-z_]+) <([^>]+)>\\s?(.*)$");
   private static final Set<String> OPERATOR_KINDS = Set.of("Exec", "Output", "Input", "Scan", "Command");
 

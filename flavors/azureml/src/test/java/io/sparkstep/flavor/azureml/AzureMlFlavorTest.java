@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepResources;
 import io.sparkstep.api.StepRun;
-import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.api.launch.Sparkstep;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunStore;

@@ -6,6 +6,7 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.flavor.kubernetes.features.PlanBuilder;
 import io.sparkstep.flavor.kubernetes.features.SubmissionPlan;
+import io.sparkstep.spi.accel.Accelerator;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.remote.JarStaging;
 import io.sparkstep.spi.spec.InvalidSpecException;
@@ -110,14 +111,14 @@ final class KubernetesOperator implements StepOperator {
     record.sparkMaster = master;
     record.platformHandle(new DriverPod(settings.namespace(), plan.driverPodName(),
         conf.get("spark.kubernetes.container.image")));
-    record.platform.put("accelerator", plan.accelerator());
+    record.platform.put("accelerator", plan.accelerator().id());
     context.save();
     StepSpec driverSpec = spec.copy();
     driverSpec.runDir = POD_RUN_DIR;
     // spark.jars carries the step jars (see SparkSubmission); the driver's entrypoint has nothing to fetch itself
     driverSpec.jars = new ArrayList<>();
-    if (!"none".equals(plan.accelerator())) {
-      driverSpec.accelerator = plan.accelerator();
+    if (plan.accelerator() != Accelerator.NONE) {
+      driverSpec.accelerator = plan.accelerator().id();
     }
     List<String> specArguments;
     try {

@@ -17,7 +17,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepResources;
 import io.sparkstep.api.StepRun;
-import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.api.launch.Sparkstep;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.StepSpecJson;
 import java.io.StringReader;

@@ -12,7 +12,8 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepResources;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.api.SubmitException;
-import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.api.launch.Sparkstep;
+import io.sparkstep.launch.EngineStepLauncher;
 import io.sparkstep.submit.StepSubmitter;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.spi.record.RunRecord;
@@ -322,8 +323,8 @@ class SparkSubmitClusterTest {
     store.register("it-retry", SparkSubmitFlavor.NAME, Map.of("master", "spark://127.0.0.1:1", "maxAttempts", "3",
         "backoffMillis", "100"), true);
     StepSubmitter submitter = new StepSubmitter(StandaloneClusterExtension.home(), new FlavorRegistry());
-    io.sparkstep.spi.spec.StepSpec spec = operator("it-retry").step("generate-trips")
-        .output("trips", data.resolve("t").toString()).output("zones", data.resolve("z").toString()).spec();
+    io.sparkstep.spi.spec.StepSpec spec = EngineStepLauncher.spec(operator("it-retry").step("generate-trips")
+        .output("trips", data.resolve("t").toString()).output("zones", data.resolve("z").toString()).request());
     spec.runId = "retry-" + System.nanoTime();
     assertThrows(SubmitException.class, () -> submitter.submit("it-retry", spec));
     RunRecord record = new RunStore(StandaloneClusterExtension.home()).load(spec.runId).orElseThrow();
@@ -383,9 +384,9 @@ class SparkSubmitClusterTest {
     for (int round = 1; round <= rounds; round++) {
       Path rawOut = data.resolve("raw-" + round);
       Path rawLog = data.resolve("raw-" + round + ".log");
-      io.sparkstep.spi.spec.StepSpec spec = operator(op).step("generate-trips").param("rows", 100_000)
-          .param("partitions", 4).output("trips", rawOut.resolve("trips").toUri().toString())
-          .output("zones", rawOut.resolve("zones").toUri().toString()).spec();
+      io.sparkstep.spi.spec.StepSpec spec = EngineStepLauncher.spec(operator(op).step("generate-trips")
+          .param("rows", 100_000).param("partitions", 4).output("trips", rawOut.resolve("trips").toUri().toString())
+          .output("zones", rawOut.resolve("zones").toUri().toString()).request());
       Path specFile = data.resolve("spec-" + round + ".json");
       Files.writeString(specFile, io.sparkstep.spi.spec.StepSpecJson.write(spec));
       List<String> command = new ArrayList<>(List.of(spark.home().resolve("bin/spark-submit").toString(),

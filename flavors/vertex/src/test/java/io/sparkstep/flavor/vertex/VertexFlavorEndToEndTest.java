@@ -13,7 +13,7 @@ import io.grpc.Status;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepResources;
 import io.sparkstep.api.StepRun;
-import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.api.launch.Sparkstep;
 import io.sparkstep.submit.StepSubmitter;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.spi.record.RunRecord;

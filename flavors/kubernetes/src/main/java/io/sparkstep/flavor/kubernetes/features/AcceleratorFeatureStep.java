@@ -1,5 +1,6 @@
 package io.sparkstep.flavor.kubernetes.features;
 
+import io.sparkstep.spi.accel.Accelerator;
 import io.sparkstep.spi.accel.AcceleratorPlan;
 import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.spi.spec.StepSpec;
@@ -13,23 +14,32 @@ import io.sparkstep.spi.spec.StepSpec;
  */
 final class AcceleratorFeatureStep implements KubernetesFeatureStep {
 
-  /** The accelerator a step gets: its own choice, else RAPIDS for GPU steps and none for CPU steps. */
-  static String chosen(StepSpec spec) {
+  /**
+   * The accelerator a step gets: its own choice, else RAPIDS for GPU steps and none for CPU steps; null for a name
+   * that is no accelerator (its problem is in the plan's inputs).
+   */
+  static Accelerator chosen(StepSpec spec) {
     boolean gpus = spec.resources != null && spec.resources.gpus > 0;
-    return spec.accelerator == null ? (gpus ? "rapids" : "none") : Accelerators.nameOf(spec);
+    if (spec.accelerator == null) {
+      return gpus ? Accelerator.RAPIDS : Accelerator.NONE;
+    }
+    return Accelerator.byId(spec.accelerator);
   }
 
   @Override
   public SubmissionPlan apply(SubmissionPlan plan) {
-    String accelerator = chosen(plan.spec());
-    if ("rapids".equals(accelerator) && plan.resources().gpus > 1) {
+    Accelerator accelerator = chosen(plan.spec());
+    if (accelerator == null) {
+      return plan.withProblems(plan.inputs().acceleratorProblems());
+    }
+    if (accelerator == Accelerator.RAPIDS && plan.resources().gpus > 1) {
       return plan.refuse("resources.gpus", "the RAPIDS Accelerator drives one GPU per executor, the step asks for "
               + plan.resources().gpus,
           "use gpus=1 with more executors (--resources gpus=1,executors=" + plan.resources().gpus + "), or "
               + "--accelerator none if the step uses the GPUs itself");
     }
     SubmissionPlan chosen = plan.withAccelerator(accelerator);
-    if ("none".equals(accelerator)) {
+    if (accelerator == Accelerator.NONE) {
       return plan.wantsGpus() ? chosen : chosen.withConf(plan.inputs().cpuProfile());
     }
     if (!plan.inputs().acceleratorProblems().isEmpty()) {

@@ -1,5 +1,6 @@
 package io.sparkstep.flavor.kubernetes.features;
 
+import io.sparkstep.spi.accel.Accelerator;
 import java.util.Map;
 import org.apache.spark.network.util.JavaUtils;
 
@@ -24,7 +25,7 @@ final class PinnedMemoryFeatureStep implements KubernetesFeatureStep {
   @Override
   public SubmissionPlan apply(SubmissionPlan plan) {
     Map<String, String> conf = plan.sparkConf();
-    if (!"rapids".equals(plan.accelerator()) || !plan.wantsGpus() || conf.get(PINNED_POOL) == null) {
+    if (plan.accelerator() != Accelerator.RAPIDS || !plan.wantsGpus() || conf.get(PINNED_POOL) == null) {
       return plan;
     }
     Long pool = mebibytes(conf.get(PINNED_POOL));

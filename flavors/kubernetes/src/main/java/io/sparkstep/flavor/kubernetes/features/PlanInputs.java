@@ -1,6 +1,7 @@
 package io.sparkstep.flavor.kubernetes.features;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.sparkstep.spi.accel.Accelerator;
 import io.sparkstep.spi.accel.AcceleratorPlan;
 import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.flavor.kubernetes.settings.KubernetesSettings;
@@ -43,12 +44,15 @@ public record PlanInputs(Pod driverProfile, Pod executorGpuProfile, Pod userDriv
     List<ValidationProblem> templateProblems = new ArrayList<>();
     Pod userDriver = load("driverPodTemplate", settings.driverPodTemplate(), templateProblems);
     Pod userExecutor = load("executorPodTemplate", settings.executorPodTemplate(), templateProblems);
-    String accelerator = AcceleratorFeatureStep.chosen(spec);
+    Accelerator accelerator = AcceleratorFeatureStep.chosen(spec);
     AcceleratorPlan acceleratorPlan = null;
     List<ValidationProblem> acceleratorProblems = List.of();
-    if (!"none".equals(accelerator)) {
+    if (accelerator != Accelerator.NONE) {
       StepSpec withAccelerator = spec.copy();
-      withAccelerator.accelerator = accelerator;
+      if (accelerator != null) {
+        // a name that is no accelerator stays as written, for planForImage to refuse it
+        withAccelerator.accelerator = accelerator.id();
+      }
       try {
         acceleratorPlan = Accelerators.planForImage(withAccelerator, Accelerators.IMAGE_JAR_DIR);
       } catch (InvalidSpecException e) {

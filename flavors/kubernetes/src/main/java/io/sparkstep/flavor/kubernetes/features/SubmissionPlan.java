@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.sparkstep.flavor.kubernetes.settings.KubernetesSettings;
 import io.sparkstep.flavor.kubernetes.settings.PodTemplates;
+import io.sparkstep.spi.accel.Accelerator;
 import io.sparkstep.spi.spec.ResourceSpec;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.ValidationProblem;
@@ -37,11 +38,11 @@ public final class SubmissionPlan {
   private final List<ValidationProblem> problems;
   private final Pod driverTemplate;
   private final Pod executorTemplate;
-  private final String accelerator;
+  private final Accelerator accelerator;
 
   private SubmissionPlan(StepSpec spec, KubernetesSettings settings, String driverPodName, PlanInputs inputs,
       Map<String, String> sparkConf, List<String> jars, List<ValidationProblem> problems, Pod driverTemplate,
-      Pod executorTemplate, String accelerator) {
+      Pod executorTemplate, Accelerator accelerator) {
     this.spec = spec;
     this.settings = settings;
     this.driverPodName = driverPodName;
@@ -58,7 +59,7 @@ public final class SubmissionPlan {
   public static SubmissionPlan empty(StepSpec spec, KubernetesSettings settings, String driverPodName,
       PlanInputs inputs) {
     return new SubmissionPlan(spec, settings, driverPodName, inputs, Map.of(), List.of(), List.of(), null, null,
-        "none");
+        Accelerator.NONE);
   }
 
   /** The step's spec: read it, never change it. */
@@ -112,7 +113,7 @@ public final class SubmissionPlan {
   }
 
   /** The accelerator the driver applies (rapids for GPU steps unless they opt out). */
-  public String accelerator() {
+  public Accelerator accelerator() {
     return accelerator;
   }
 
@@ -159,9 +160,9 @@ public final class SubmissionPlan {
         pod, accelerator);
   }
 
-  public SubmissionPlan withAccelerator(String name) {
+  public SubmissionPlan withAccelerator(Accelerator chosen) {
     return new SubmissionPlan(spec, settings, driverPodName, inputs, sparkConf, jars, problems, driverTemplate,
-        executorTemplate, name);
+        executorTemplate, chosen);
   }
 
   private static Pod copy(Pod pod) {
@@ -174,7 +175,7 @@ public final class SubmissionPlan {
     return o instanceof SubmissionPlan p && spec == p.spec && settings == p.settings && inputs == p.inputs
         && driverPodName.equals(p.driverPodName) && sparkConf.equals(p.sparkConf) && jars.equals(p.jars)
         && problems.equals(p.problems) && Objects.equals(driverTemplate, p.driverTemplate)
-        && Objects.equals(executorTemplate, p.executorTemplate) && accelerator.equals(p.accelerator);
+        && Objects.equals(executorTemplate, p.executorTemplate) && accelerator == p.accelerator;
   }
 
   @Override

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sparkstep.flavor.kubernetes.settings.KubernetesSettings;
 import io.sparkstep.flavor.kubernetes.settings.PodTemplates;
+import io.sparkstep.spi.accel.Accelerator;
 import io.sparkstep.spi.spec.StepSpecJson;
 import io.sparkstep.spi.spec.ResourceSpec;
 import io.sparkstep.spi.spec.StepSpec;
@@ -123,15 +124,23 @@ class FeatureStepsTest {
   void cpuStepsGetTheCpuProfileAndCometFromTheImage() {
     SubmissionPlan cpu = plan(s -> { });
     assertEquals("true", cpu.sparkConf().get("spark.sql.adaptive.enabled"), "spark-conf/cpu.conf");
-    assertEquals("none", cpu.accelerator());
+    assertEquals(Accelerator.NONE, cpu.accelerator());
     assertNull(cpu.executorTemplate(), "no GPU template for a CPU step");
     assertEquals("2", cpu.sparkConf().get("spark.executor.instances"), "the operator's default executor count");
 
     SubmissionPlan comet = plan(s -> s.accelerator = "comet");
-    assertEquals("comet", comet.accelerator());
+    assertEquals(Accelerator.COMET, comet.accelerator());
     assertTrue(comet.jars().get(0).startsWith("local:///opt/sparkstep/accelerators/comet-spark"), comet.jars().toString());
     assertEquals("/opt/sparkstep/accelerators/" + comet.jars().get(0).substring(
         "local:///opt/sparkstep/accelerators/".length()), comet.sparkConf().get("spark.executor.extraClassPath"));
+  }
+
+  @Test
+  void aNameThatIsNoAcceleratorIsRefusedAsTheSpecsAcceleratorAndPlansNone() {
+    SubmissionPlan plan = plan(s -> s.accelerator = "turbo");
+    assertEquals(List.of("accelerator"), fields(plan));
+    assertEquals(Accelerator.NONE, plan.accelerator(), "nothing accelerated is planned for it");
+    assertTrue(plan.jars().isEmpty(), plan.jars().toString());
   }
 
   @Test
@@ -141,7 +150,7 @@ class FeatureStepsTest {
       s.accelerator = "none";
     }, "gpuVendor", "amd.com", "gpuNodeSelector.accelerator", "mi300");
     assertEquals(List.of(), plan.problems());
-    assertEquals("none", plan.accelerator());
+    assertEquals(Accelerator.NONE, plan.accelerator());
     assertFalse(plan.sparkConf().containsKey("spark.plugins"), "no RAPIDS plugin");
     assertEquals("amd.com", plan.sparkConf().get("spark.executor.resource.gpu.vendor"));
     assertEquals("2", plan.sparkConf().get("spark.executor.resource.gpu.amount"),

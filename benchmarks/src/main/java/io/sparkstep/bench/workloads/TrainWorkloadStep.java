@@ -1,4 +1,4 @@
-package io.sparkstep.samples.ml;
+package io.sparkstep.bench.workloads;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.not;
@@ -7,6 +7,7 @@ import io.sparkstep.api.Step;
 import io.sparkstep.api.StepContext;
 import io.sparkstep.api.StepDescriptor;
 import io.sparkstep.samples.TripFeaturesStep;
+import io.sparkstep.samples.ml.FarePipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -14,7 +15,8 @@ import org.apache.spark.sql.Row;
 /**
  * Benchmark workload: a whole training step from raw trips, the way the benchmarks feed every workload (trips and
  * zones in, one output). Its ETL (the trip-features aggregation and windows) is what Comet and RAPIDS can take over;
- * the GBT fit is Spark ML's RDD code, the same with any accelerator, so the split shows in the timings.
+ * the GBT fit is Spark ML's RDD code, the same with any accelerator, so the split shows in the timings. It lives here
+ * and not in samples-ml because it reuses the engine's trip-features sample, and samples-ml needs only the api.
  */
 public final class TrainWorkloadStep implements Step {
   @Override
