@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code pipeline run --detach} followed only by fresh CLI processes, to SUCCEEDED; and a detached pipeline process
- * killed with SIGKILL during a step: a later {@code pipeline status} says so, {@code pipeline resume} completes, and
- * the killed step left no artifact.
+ * killed with SIGKILL during a step and between two steps: a later {@code pipeline status} says so,
+ * {@code pipeline resume} completes, the killed or next step left no artifact, and a step that had succeeded keeps
+ * its run and artifact.
  */
 class DetachedPipelineTest {
   private static final Duration CLI = Duration.ofMinutes(3);
@@ -105,5 +106,54 @@ class DetachedPipelineTest {
         .replaceAll("/$", ""), "killed", "slow", slowRun, "out");
     assertFalse(Files.exists(Path.of(URI.create(killedOut))), killedOut);
     assertTrue(Files.exists(Path.of(URI.create(done.step("copy").orElseThrow().outputs.get("out")))));
+  }
+
+  @Test
+  void aPipelineProcessKilledBetweenStepsResumesWithTheNextStepOnly() throws Exception {
+    Path file = file("""
+        pipeline: between
+        steps:
+          - {id: trips, step: generate-trips, params: {rows: 200, zones: 3}, conf: {spark.sql.shuffle.partitions: "1"}}
+          - {id: copy, step: %s, inputs: {in: {from: trips.zones}}}
+        """.formatted(CopyStep.class.getName()));
+    // The driver holds before starting copy, once trips is stored SUCCEEDED: the moment between the two steps.
+    CliProcess started = CliProcess.run(home, CLI, java.util.Map.of(PipelineExecutor.HOLD_BEFORE_STEP, "copy"),
+        "pipeline", "run", file.toString(), "--detach");
+    assertEquals(0, started.code(), started.all());
+    String id = started.out().trim();
+    PipelineRunStore store = new PipelineRunStore(home);
+    Instant deadline = Instant.now().plus(CLI);
+    PipelineRunRecord held = store.load(id);
+    while (held.step("trips").orElseThrow().state != PipelineStepState.SUCCEEDED && !held.state.isFinal()
+        && Instant.now().isBefore(deadline)) {
+      Thread.sleep(200);
+      held = store.load(id);
+    }
+    assertEquals(PipelineStepState.SUCCEEDED, held.step("trips").orElseThrow().state, String.valueOf(held.error));
+    assertEquals(PipelineStepState.PENDING, held.step("copy").orElseThrow().state);
+    String tripsRun = held.step("trips").orElseThrow().runId;
+    String zones = held.step("trips").orElseThrow().outputs.get("zones");
+    ProcessHandle driver = ProcessHandle.of(Long.parseLong(held.driverPid)).orElseThrow();
+    driver.destroyForcibly();
+    driver.onExit().get();
+
+    CliProcess status = CliProcess.run(home, CLI, "pipeline", "status", id);
+    assertEquals(0, status.code(), status.all());
+    assertTrue(status.out().contains("FAILED") && status.out().contains("ended before the pipeline did"),
+        status.out());
+    Path copyArtifacts = home.resolve("artifacts").resolve("between").resolve("copy");
+    assertFalse(Files.exists(copyArtifacts), "the next step wrote nothing: " + copyArtifacts);
+
+    CliProcess resume = CliProcess.run(home, CLI, "pipeline", "resume", id);
+    assertEquals(0, resume.code(), resume.all());
+    PipelineRunRecord done = store.load(id);
+    assertEquals(RunState.SUCCEEDED, done.state);
+    PipelineRunRecord.StepEntry trips = done.step("trips").orElseThrow();
+    assertEquals(tripsRun, trips.runId, "the succeeded step was not run again");
+    assertEquals(java.util.List.of(), trips.earlierRunIds);
+    assertEquals(zones, trips.outputs.get("zones"));
+    String copied = done.step("copy").orElseThrow().outputs.get("out");
+    assertTrue(Files.exists(Path.of(URI.create(copied))), copied);
+    assertTrue(copied.startsWith(copyArtifacts.toAbsolutePath().toUri().toString()), copied);
   }
 }
