@@ -44,8 +44,11 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("slow")
 class FareModelStandaloneClusterTest {
-  /** Four steps, each allowed the 4 minutes one step had when they ran one by one (a loaded 2-core machine). */
-  private static final Duration TIMEOUT = Duration.ofMinutes(16);
+  /**
+   * The four steps, a few minutes on an idle machine; on the shared 2-core one at a load near 50 they took 16 (train
+   * 7 and score 5.5 of them), so the bound leaves room for that.
+   */
+  private static final Duration TIMEOUT = Duration.ofMinutes(30);
   private static final String TEST_FROM = "2024-01-25";
   private static LocalCluster cluster;
   private static Path home;
