@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import io.sparkstep.api.SubmitException;
@@ -29,6 +30,12 @@ import io.sparkstep.spi.util.Redactor;
 final class PipelineExecutor {
   /** How often the driver looks for a cancel request from another process while no step changes state. */
   private static final long POLL_MILLIS = 500;
+  /**
+   * Test hook (docs/pipelines.md): the id of a step this driver holds before, for good, once every step it depends on
+   * is stored SUCCEEDED. It gives a test a deterministic moment between two steps (to kill the driver there) where a
+   * sleep would only guess one.
+   */
+  static final String HOLD_BEFORE_STEP = "SPARKSTEP_TEST_PIPELINE_HOLD_BEFORE_STEP";
   private final StepSubmitter submitter;
   private final PipelineRunStore store;
   private final Path home;
@@ -88,6 +95,7 @@ final class PipelineExecutor {
           }
           PipelineRunRecord.StepEntry entry = record.step(step.id).orElseThrow();
           if (entry.state == PipelineStepState.PENDING && upstreamSucceeded(step, record)) {
+            holdIfAsked(step);
             start(pipeline, step, store, record, descriptors);
             record = this.store.load(id);
           }
@@ -101,6 +109,12 @@ final class PipelineExecutor {
     }
     boolean cancelled = cancelling;
     return this.store.update(id, r -> end(r, cancelled)).state;
+  }
+
+  private static void holdIfAsked(PipelineStep step) throws InterruptedException {
+    if (step.id.equals(System.getenv(HOLD_BEFORE_STEP))) {
+      new CountDownLatch(1).await();
+    }
   }
 
   private static boolean upstreamSucceeded(PipelineStep step, PipelineRunRecord record) {

@@ -15,13 +15,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code pipeline run --detach} followed only by fresh CLI processes, to SUCCEEDED; and a detached pipeline process
- * killed with SIGKILL during a step: a later {@code pipeline status} says so, {@code pipeline resume} completes, and
- * the killed step left no artifact.
+ * killed with SIGKILL during a step and between two steps: a later {@code pipeline status} says so,
+ * {@code pipeline resume} completes, the killed or next step left no artifact, and a step that had succeeded keeps
+ * its run and artifact.
  */
 class DetachedPipelineTest {
   private static final Duration CLI = Duration.ofMinutes(3);
@@ -62,8 +66,13 @@ class DetachedPipelineTest {
     assertTrue(list.out().contains(id) && list.out().contains("SUCCEEDED"), list.all());
   }
 
+  /**
+   * One pipeline, its process killed twice: during its first step, then (after a detached resume) between its two
+   * steps, where the test hook holds it. Each time {@code pipeline status} says so and nothing of the killed or the
+   * next step is committed; the last resume completes with the step that had succeeded not run again.
+   */
   @Test
-  void aKilledPipelineProcessIsSaidSoAndResumeCompletes() throws Exception {
+  void aPipelineProcessKilledDuringAndBetweenStepsIsSaidSoAndResumeCompletes() throws Exception {
     Path file = file("""
         pipeline: killed
         steps:
@@ -75,35 +84,68 @@ class DetachedPipelineTest {
     String id = started.out().trim();
     PipelineRunStore store = new PipelineRunStore(home);
     RunStore runs = new RunStore(home);
-    Instant deadline = Instant.now().plus(CLI);
-    String slowRun = null;
-    while (Instant.now().isBefore(deadline)) {
-      slowRun = store.load(id).step("slow").orElseThrow().runId;
-      if (slowRun != null && runs.load(slowRun).map(r -> r.state == RunState.RUNNING).orElse(false)) {
-        break;
-      }
-      Thread.sleep(200);
-    }
-    RunRecord running = runs.load(slowRun).orElseThrow();
-    assertEquals(RunState.RUNNING, running.state);
-    ProcessHandle driver = ProcessHandle.of(Long.parseLong(store.load(id).driverPid)).orElseThrow();
-    driver.destroyForcibly();
-    driver.onExit().get();
+    String killedRun = awaitStep(store, id, r -> {
+      String run = r.step("slow").orElseThrow().runId;
+      return run != null && runs.load(run).map(record -> record.state == RunState.RUNNING).orElse(false);
+    }).step("slow").orElseThrow().runId;
+    killDriver(store.load(id));
+    assertSaidDead(id);
+    String artifactStore = home.resolve("artifacts").toAbsolutePath().toUri().toString().replaceAll("/$", "");
+    String killedOut = StepSpecs.artifactUri(artifactStore, "killed", "slow", killedRun, "out");
+    assertFalse(Files.exists(Path.of(URI.create(killedOut))), "the killed step committed nothing: " + killedOut);
 
-    CliProcess status = CliProcess.run(home, CLI, "pipeline", "status", id);
-    assertEquals(0, status.code(), status.all());
-    assertTrue(status.out().contains("FAILED") && status.out().contains("ended before the pipeline did"),
-        status.out());
+    // Resumed in a process of its own that holds before copy, once slow is stored SUCCEEDED: between the steps.
+    CliProcess resumed = CliProcess.run(home, CLI, Map.of(PipelineExecutor.HOLD_BEFORE_STEP, "copy"),
+        "pipeline", "resume", id, "--detach");
+    assertEquals(0, resumed.code(), resumed.all());
+    PipelineRunRecord held = awaitStep(store, id,
+        r -> r.step("slow").orElseThrow().state == PipelineStepState.SUCCEEDED);
+    assertEquals(PipelineStepState.PENDING, held.step("copy").orElseThrow().state);
+    String slowRun = held.step("slow").orElseThrow().runId;
+    String slowOut = held.step("slow").orElseThrow().outputs.get("out");
+    killDriver(held);
+    assertSaidDead(id);
+    Path copyArtifacts = home.resolve("artifacts").resolve("killed").resolve("copy");
+    assertFalse(Files.exists(copyArtifacts), "the next step wrote nothing: " + copyArtifacts);
 
     CliProcess resume = CliProcess.run(home, CLI, "pipeline", "resume", id);
     assertEquals(0, resume.code(), resume.all());
     PipelineRunRecord done = store.load(id);
     assertEquals(RunState.SUCCEEDED, done.state);
-    assertEquals(java.util.List.of(slowRun), done.step("slow").orElseThrow().earlierRunIds);
-    // The killed run's artifact location holds nothing: its output was never committed.
-    String killedOut = StepSpecs.artifactUri(home.resolve("artifacts").toAbsolutePath().toUri().toString()
-        .replaceAll("/$", ""), "killed", "slow", slowRun, "out");
-    assertFalse(Files.exists(Path.of(URI.create(killedOut))), killedOut);
-    assertTrue(Files.exists(Path.of(URI.create(done.step("copy").orElseThrow().outputs.get("out")))));
+    PipelineRunRecord.StepEntry slow = done.step("slow").orElseThrow();
+    assertEquals(slowRun, slow.runId, "the succeeded step was not run again");
+    assertEquals(List.of(killedRun), slow.earlierRunIds);
+    assertEquals(slowOut, slow.outputs.get("out"));
+    assertTrue(Files.exists(Path.of(URI.create(slowOut))), slowOut);
+    String copied = done.step("copy").orElseThrow().outputs.get("out");
+    assertTrue(copied.startsWith(copyArtifacts.toAbsolutePath().toUri().toString()), copied);
+    assertTrue(Files.exists(Path.of(URI.create(copied))), copied);
+  }
+
+  /** The run's record once {@code reached} holds of it (polling the stored record, as any process would). */
+  private static PipelineRunRecord awaitStep(PipelineRunStore store, String id, Predicate<PipelineRunRecord> reached)
+      throws Exception {
+    Instant deadline = Instant.now().plus(CLI);
+    PipelineRunRecord record = store.load(id);
+    while (!reached.test(record) && !record.state.isFinal() && Instant.now().isBefore(deadline)) {
+      Thread.sleep(200);
+      record = store.load(id);
+    }
+    PipelineRunRecord last = record;
+    assertTrue(reached.test(last), () -> "not reached; the run: " + last.state + " " + last.error);
+    return last;
+  }
+
+  private static void killDriver(PipelineRunRecord record) throws Exception {
+    ProcessHandle driver = ProcessHandle.of(Long.parseLong(record.driverPid)).orElseThrow();
+    driver.destroyForcibly();
+    driver.onExit().get();
+  }
+
+  private void assertSaidDead(String id) throws Exception {
+    CliProcess status = CliProcess.run(home, CLI, "pipeline", "status", id);
+    assertEquals(0, status.code(), status.all());
+    assertTrue(status.out().contains("FAILED") && status.out().contains("ended before the pipeline did"),
+        status.out());
   }
 }

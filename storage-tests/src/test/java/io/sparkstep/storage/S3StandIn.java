@@ -18,11 +18,11 @@ import org.apache.hadoop.conf.Configuration;
  * clash with Spark's on one class path), with one bucket. Any access key is accepted; the tests still pass one the
  * way users do (the AWS default chain's environment variables) to show it never lands in a record or log.
  */
-final class S3StandIn implements AutoCloseable {
-  static final String BUCKET = "bucket";
+public final class S3StandIn implements AutoCloseable {
+  public static final String BUCKET = "bucket";
   /** Stand-in credentials, handed to runs only through the environment. */
-  static final String ACCESS_KEY = "standin-access-key";
-  static final String SECRET_KEY = "standin-secret-Zq81-never-logged";
+  public static final String ACCESS_KEY = "standin-access-key";
+  public static final String SECRET_KEY = "standin-secret-Zq81-never-logged";
 
   private final Process process;
   private final int port;
@@ -34,7 +34,7 @@ final class S3StandIn implements AutoCloseable {
     this.log = log;
   }
 
-  static S3StandIn start(Path workDir) throws IOException, InterruptedException {
+  public static S3StandIn start(Path workDir) throws IOException, InterruptedException {
     String jar = System.getProperty("sparkstep.test.s3mockJar");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
       throw new IllegalStateException("sparkstep.test.s3mockJar names no S3Mock jar: " + jar + " (run through Maven)");
@@ -92,7 +92,7 @@ final class S3StandIn implements AutoCloseable {
   }
 
   /** What an operator (or one run) sets for an S3-compatible store: its endpoint and path-style access. */
-  Map<String, String> sparkConf() {
+  public Map<String, String> sparkConf() {
     return Map.of("spark.hadoop.fs.s3a.endpoint", endpoint(),
         "spark.hadoop.fs.s3a.path.style.access", "true",
         "spark.hadoop.fs.s3a.endpoint.region", "us-east-1");
@@ -118,7 +118,7 @@ final class S3StandIn implements AutoCloseable {
   }
 
   /** How a test reads the store back: the endpoint a run gets, and the credentials the runs take from the chain. */
-  Configuration readerConf() {
+  public Configuration readerConf() {
     Configuration conf = new Configuration();
     sparkConf().forEach((key, value) -> conf.set(key.substring("spark.hadoop.".length()), value));
     conf.set("fs.s3a.access.key", ACCESS_KEY);

@@ -14,6 +14,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -74,11 +78,21 @@ final class SageMakerStandIn implements AutoCloseable {
   private final Map<String, Job> jobs = new ConcurrentHashMap<>();
   private final Map<String, Deque<Fault>> faults = new ConcurrentHashMap<>();
   private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+  private volatile RoleCredentials roleCredentials;
+  private final AtomicInteger roleCredentialRequests = new AtomicInteger();
+
+  /** What the job's execution role grants its container: served at {@link #ROLE_CREDENTIALS_PATH}. */
+  record RoleCredentials(String accessKeyId, String secretAccessKey, String sessionToken) {
+  }
+
+  /** The path of the container credentials endpoint on this stand-in's port. */
+  static final String ROLE_CREDENTIALS_PATH = "/role-credentials";
 
   SageMakerStandIn(Path workDir) throws IOException {
     this.workDir = workDir;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
+    server.createContext(ROLE_CREDENTIALS_PATH, this::serveRoleCredentials);
     server.setExecutor(Executors.newFixedThreadPool(4));
     server.start();
   }
@@ -98,6 +112,39 @@ final class SageMakerStandIn implements AutoCloseable {
     settings.put("endpoint", endpoint());
     settings.put("pollMillis", "300");
     return settings;
+  }
+
+  /**
+   * From now on, jobs get the role's credentials as SageMaker gives them: an endpoint the container's AWS SDK asks,
+   * named in its environment. SageMaker names one on a link-local address with AWS_CONTAINER_CREDENTIALS_RELATIVE_URI;
+   * here it is this stand-in's loopback port, named with AWS_CONTAINER_CREDENTIALS_FULL_URI, which the SDK's
+   * ContainerCredentialsProvider (part of the default chain a run on s3a gets, S3ADefaults) reads alike.
+   */
+  void grantRoleCredentials(RoleCredentials credentials) {
+    roleCredentials = credentials;
+  }
+
+  /** How often a container asked for its role's credentials. */
+  int roleCredentialRequests() {
+    return roleCredentialRequests.get();
+  }
+
+  private void serveRoleCredentials(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      RoleCredentials credentials = roleCredentials;
+      if (credentials == null || !"GET".equals(exchange.getRequestMethod())) {
+        send(exchange, 404, error("NotFound", "no role credentials here"));
+        return;
+      }
+      roleCredentialRequests.incrementAndGet();
+      ObjectNode body = JSON.createObjectNode();
+      body.put("AccessKeyId", credentials.accessKeyId());
+      body.put("SecretAccessKey", credentials.secretAccessKey());
+      body.put("Token", credentials.sessionToken());
+      body.put("Expiration", Instant.now().plus(Duration.ofHours(1))
+          .truncatedTo(ChronoUnit.SECONDS).toString());
+      send(exchange, 200, body);
+    }
   }
 
   void failNext(String operation, int status, String type, String message) {
@@ -208,6 +255,9 @@ final class SageMakerStandIn implements AutoCloseable {
     // What the container gets: the job's Environment plus what SageMaker adds itself.
     env.put("TRAINING_JOB_NAME", name);
     env.put("TRAINING_JOB_ARN", arn(name));
+    if (roleCredentials != null) {
+      env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint() + ROLE_CREDENTIALS_PATH);
+    }
     job.process = EntrypointProcess.start(env, List.of(), job.log);
     job.secondary = "Training";
     Thread watcher = new Thread(() -> watch(job), "standin-" + name);
