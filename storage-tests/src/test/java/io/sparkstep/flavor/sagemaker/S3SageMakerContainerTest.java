@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
-import io.sparkstep.launch.Sparkstep;
+import io.sparkstep.api.launch.Sparkstep;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.spi.record.RunRecord;
