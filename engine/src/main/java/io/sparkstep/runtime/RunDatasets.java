@@ -18,26 +18,29 @@ final class RunDatasets {
    * Every input of the spec joins the record with its URI and format before the step runs, so a failed run's
    * lineage names what it read too. A snapshot someone set before (the step cache, a table format) is kept.
    */
-  static void record(StepSpec spec, RunRecord record) {
-    synchronized (record) {
-      for (Map.Entry<String, ArtifactSpec> input : spec.inputs.entrySet()) {
-        ArtifactSpec artifact = input.getValue();
-        RunRecord.InputInfo info = record.inputs.computeIfAbsent(input.getKey(), name -> new RunRecord.InputInfo());
-        if (info.uri == null) {
-          info.uri = artifact.uri;
-        }
-        if (info.format == null) {
-          info.format = artifact.formatOrDefault().sparkName();
-        }
-      }
+  static RunRecord inputsRecorded(StepSpec spec, RunRecord record) {
+    RunRecord result = record;
+    for (Map.Entry<String, ArtifactSpec> input : spec.inputs.entrySet()) {
+      ArtifactSpec artifact = input.getValue();
+      RunRecord.InputInfo known = record.inputs.get(input.getKey());
+      String uri = known != null && known.uri != null ? known.uri : artifact.uri;
+      String format = known != null && known.format != null ? known.format : artifact.formatOrDefault().sparkName();
+      result = result.inputRead(input.getKey(), new RunRecord.InputInfo(uri, format, known == null ? null : known.snapshot));
     }
+    return result;
   }
 
   /** A committed output nobody gave a snapshot is this run's commit: the run id names that exact data. */
-  static void stampCommits(RunRecord record) {
-    synchronized (record) {
-      record.outputs.values().stream().filter(output -> output.committed && output.snapshot == null)
-          .forEach(output -> output.snapshot = new DataSnapshot(DataSnapshot.SPARKSTEP_COMMIT, record.runId));
+  static RunRecord commitsStamped(RunRecord record) {
+    RunRecord result = record;
+    for (Map.Entry<String, RunRecord.OutputInfo> entry : record.outputs.entrySet()) {
+      RunRecord.OutputInfo output = entry.getValue();
+      if (output.committed && output.snapshot == null) {
+        RunRecord.OutputInfo stamped = new RunRecord.OutputInfo(output.uri, output.format, output.rows, true);
+        stamped.snapshot = new DataSnapshot(DataSnapshot.SPARKSTEP_COMMIT, record.runId);
+        result = result.outputCommitted(entry.getKey(), stamped);
+      }
     }
+    return result;
   }
 }

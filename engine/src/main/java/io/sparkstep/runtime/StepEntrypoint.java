@@ -6,6 +6,7 @@ import io.sparkstep.spi.accel.AcceleratorSession;
 import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.api.ExitCode;
 import io.sparkstep.api.RunState;
+import io.sparkstep.spi.record.CurrentRecord;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunRecordJson;
 import io.sparkstep.spi.spec.InvalidSpecException;
@@ -176,12 +177,13 @@ public final class StepEntrypoint {
       return ExitCode.INVALID_INPUT;
     }
     runTag = StepRunner.runTag(spec.runId);
-    RunRecord record = new RunRecord(spec.runId, spec.step,
-        spec.operator == null ? null : spec.operator.name, spec.operator == null ? null : spec.operator.flavor);
-    record.host = hostName();
+    String host = hostName();
+    CurrentRecord record = new CurrentRecord(new RunRecord(spec.runId, spec.step,
+        spec.operator == null ? null : spec.operator.name, spec.operator == null ? null : spec.operator.flavor)
+        .started(null, host, null, null));
     RunDirRecordWriter writer = new RunDirRecordWriter(spec.runDir);
     // From here a cancel ends the run CANCELLED; the first record says so to whoever watches (Spark takes seconds).
-    writer.write(record, null);
+    writer.write(record.get(), null);
     if (cancel.isRequested()) {
       return cancelledBeforeStep(record, writer);
     }
@@ -218,7 +220,8 @@ public final class StepEntrypoint {
   private record SparkStart(SparkSession spark, AcceleratorSession acceleration, Integer exitCode) {
   }
 
-  private SparkStart startSpark(StepSpec spec, Arguments arguments, RunRecord record, RunDirRecordWriter writer) {
+  private SparkStart startSpark(StepSpec spec, Arguments arguments, CurrentRecord record,
+                                RunDirRecordWriter writer) {
     AcceleratorSession acceleration = null;
     try {
       // Before Spark starts: the accelerator's jars must be loadable when the SparkContext loads its plugins.
@@ -245,24 +248,24 @@ public final class StepEntrypoint {
     }
   }
 
-  private static void failBeforeStep(RunRecord record, RunDirRecordWriter writer, Exception cause) {
-    record.fail(cause);
-    record.transition(RunState.FAILED);
-    writer.write(record, null);
+  private static void failBeforeStep(CurrentRecord record, RunDirRecordWriter writer, Exception cause) {
+    RunRecord.ErrorInfo error = RunRecord.ErrorInfo.of(cause);
+    writer.write(record.update(r -> r.failed(error).moved(RunState.FAILED)), null);
   }
 
-  private int runStep(SparkSession spark, AcceleratorSession acceleration, StepSpec spec, RunRecord record,
+  private int runStep(SparkSession spark, AcceleratorSession acceleration, StepSpec spec, CurrentRecord current,
                       RunDirRecordWriter writer) {
     RunState state;
     try {
-      state = new StepRunner().run(spark, spec, record, cancel, r -> {
-        r.accelerator = acceleration.info();
-        writer.write(r, spark);
+      state = new StepRunner().run(spark, spec, current, cancel, changed -> {
+        RunRecord.AcceleratorInfo coverage = acceleration.info();
+        writer.write(current.update(r -> r.accelerated(coverage)), spark);
       });
     } catch (InvalidSpecException e) {
       System.err.println("sparkstep: invalid input: " + e.getMessage());
       return ExitCode.INVALID_INPUT;
     }
+    RunRecord record = current.get();
     if (state == RunState.FAILED && record.error != null) {
       System.err.println("sparkstep: step " + spec.step + " failed: " + record.error.message
           + (record.error.rootCause == null ? "" : " (cause: " + record.error.rootCause + ")"));
@@ -275,8 +278,8 @@ public final class StepEntrypoint {
   }
 
   /** A cancel came before the step started: nothing to abort, the record says CANCELLED. */
-  private static int cancelledBeforeStep(RunRecord record, RunDirRecordWriter writer) {
-    record.transition(RunState.CANCELLED);
+  private static int cancelledBeforeStep(CurrentRecord current, RunDirRecordWriter writer) {
+    RunRecord record = current.update(r -> r.moved(RunState.CANCELLED));
     writer.write(record, null);
     System.err.println("sparkstep: run " + record.runId + " CANCELLED before the step started");
     System.err.println(RECORD_LINE_PREFIX + RunRecordJson.writeLine(record));

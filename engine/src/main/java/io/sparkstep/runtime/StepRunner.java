@@ -8,6 +8,7 @@ import io.sparkstep.api.RetryableStepException;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.Step;
 import io.sparkstep.api.StepDescriptor;
+import io.sparkstep.spi.record.CurrentRecord;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.spec.ArtifactSpec;
 import io.sparkstep.spi.spec.InvalidSpecException;
@@ -44,14 +45,14 @@ public final class StepRunner {
   }
 
   /**
-   * Runs the step and returns the final state, also set on {@code record}. Never throws for a step failure: the
+   * Runs the step and returns the final state, also set on the current {@code record} (moved by events only). Never throws for a step failure: the
    * failure is in the record. Throws {@link InvalidSpecException} for bad input found before the step started
    * (the record is then FAILED too). An {@link Error} of the JVM itself (out of memory) ends the record FAILED and
    * goes on up: this JVM is in no state to carry on as if a step had failed.
    *
    * @param onChange called after every change of the record, to persist it
    */
-  public RunState run(SparkSession spark, StepSpec spec, RunRecord record, CancelToken cancel,
+  public RunState run(SparkSession spark, StepSpec spec, CurrentRecord record, CancelToken cancel,
                       Consumer<RunRecord> onChange) {
     recordSparkApplication(spark.sparkContext(), record);
     Prepared prepared;
@@ -64,9 +65,11 @@ public final class StepRunner {
       finish(record, RunState.FAILED, e, onChange);
       return RunState.FAILED;
     }
-    RunDatasets.record(spec, record);
-    if (record.transition(RunState.RUNNING)) {
-      onChange.accept(record);
+    record.update(r -> RunDatasets.inputsRecorded(spec, r));
+    RunState before = record.get().state;
+    RunRecord running = record.update(r -> r.moved(RunState.RUNNING));
+    if (running.state != before) {
+      onChange.accept(running);
     }
     try (RunJobs jobs = RunJobs.watch(spark.sparkContext(), spec.runId, cancel)) {
       return runAttempts(spark, spec, prepared, record, cancel, jobs.rows(), onChange);
@@ -77,12 +80,9 @@ public final class StepRunner {
   private record Prepared(Step step, StepDescriptor descriptor, Params params, OutputCommitter committer) {
   }
 
-  private static void recordSparkApplication(SparkContext sc, RunRecord record) {
-    synchronized (record) {
-      record.sparkAppId = sc.applicationId();
-      record.sparkUiUrl = sc.uiWebUrl().isDefined() ? sc.uiWebUrl().get() : null;
-      record.sparkMaster = sc.master();
-    }
+  private static void recordSparkApplication(SparkContext sc, CurrentRecord record) {
+    String uiUrl = sc.uiWebUrl().isDefined() ? sc.uiWebUrl().get() : null;
+    record.update(r -> r.started(null, r.host, sc.applicationId(), uiUrl).sentTo(sc.master()));
   }
 
   /** Looks the step up, checks its params, inputs, model inputs and output targets where they live. */
@@ -145,16 +145,16 @@ public final class StepRunner {
   }
 
   /** Step retries: the spec's {@code retry.maxAttempts} attempts of the step, each after a growing backoff. */
-  private RunState runAttempts(SparkSession spark, StepSpec spec, Prepared prepared, RunRecord record,
+  private RunState runAttempts(SparkSession spark, StepSpec spec, Prepared prepared, CurrentRecord record,
                                CancelToken cancel, OutputRowCounter rows, Consumer<RunRecord> onChange) {
     int maxStepAttempts = spec.retry == null ? 1 : Math.max(1, spec.retry.maxAttempts);
     long backoff = spec.retry == null ? 0 : spec.retry.backoffMillis;
     for (int attemptNumber = 1; ; attemptNumber++) {
-      RunRecord.Attempt attempt = startAttempt(record, attemptNumber, onChange);
+      startAttempt(record, attemptNumber, onChange);
       try {
         LOG.info("run {}: step {} attempt {} of {} starting", spec.runId, spec.step, attemptNumber, maxStepAttempts);
         runAndCommit(spark, spec, prepared, record, cancel, rows, onChange);
-        endAttempt(attempt, RunState.SUCCEEDED, null);
+        endAttempt(record, attemptNumber, RunState.SUCCEEDED, null);
         finish(record, RunState.SUCCEEDED, null, onChange);
         LOG.info("run {}: step {} succeeded, outputs committed", spec.runId, spec.step);
         return RunState.SUCCEEDED;
@@ -162,16 +162,16 @@ public final class StepRunner {
         // LinkageError too: a class missing from the user's jars is the step's failure, said with its cause.
         prepared.committer().abort();
         if (cancel.isRequested() || e instanceof StepCancelledException) {
-          endAttempt(attempt, RunState.CANCELLED, "cancelled");
+          endAttempt(record, attemptNumber, RunState.CANCELLED, "cancelled");
           finish(record, RunState.CANCELLED, null, onChange);
           LOG.warn("run {}: cancelled, nothing committed", spec.runId);
           return RunState.CANCELLED;
         }
-        endAttempt(attempt, RunState.FAILED, String.valueOf(e));
+        endAttempt(record, attemptNumber, RunState.FAILED, String.valueOf(e));
         if (isRetryable(e) && attemptNumber < maxStepAttempts) {
           LOG.warn("run {}: attempt {} failed with a retryable error, retrying in {} ms: {}", spec.runId,
               attemptNumber, backoff * attemptNumber, e.toString());
-          onChange.accept(record);
+          onChange.accept(record.get());
           sleep(backoff * attemptNumber);
           continue;
         }
@@ -180,35 +180,26 @@ public final class StepRunner {
         return RunState.FAILED;
       } catch (Error fatal) {
         prepared.committer().abort();
-        endAttempt(attempt, RunState.FAILED, String.valueOf(fatal));
+        endAttempt(record, attemptNumber, RunState.FAILED, String.valueOf(fatal));
         finish(record, RunState.FAILED, fatal, onChange);
         throw fatal;
       }
     }
   }
 
-  private static RunRecord.Attempt startAttempt(RunRecord record, int attemptNumber, Consumer<RunRecord> onChange) {
-    RunRecord.Attempt attempt = new RunRecord.Attempt(attemptNumber);
-    attempt.sparkAppId = record.sparkAppId;
-    synchronized (record) {
-      record.attempts.add(attempt);
-      record.metrics.clear(); // the record's metrics are those of the last attempt
-    }
-    onChange.accept(record);
-    return attempt;
+  private static void startAttempt(CurrentRecord record, int attemptNumber, Consumer<RunRecord> onChange) {
+    // the record's metrics are those of the last attempt
+    onChange.accept(record.update(r -> r.attemptStarted(attemptNumber).metricsCleared()));
   }
 
   /** One attempt: the step runs, every output must be staged, then the outputs are committed and recorded. */
-  private static void runAndCommit(SparkSession spark, StepSpec spec, Prepared prepared, RunRecord record,
+  private static void runAndCommit(SparkSession spark, StepSpec spec, Prepared prepared, CurrentRecord record,
                                    CancelToken cancel, OutputRowCounter rows, Consumer<RunRecord> onChange)
       throws Exception {
     OutputCommitter committer = prepared.committer();
     DefaultStepContext context = new DefaultStepContext(spark, spec, prepared.params(), committer, cancel,
         prepared.descriptor(), (name, value) -> {
-          synchronized (record) {
-            record.metrics.put(name, value);
-          }
-          onChange.accept(record);
+          onChange.accept(record.update(r -> r.metric(name, value)));
         });
     prepared.step().run(context);
     checkAllOutputsWritten(spec, committer);
@@ -220,10 +211,8 @@ public final class StepRunner {
     Map<String, RunRecord.ModelInfo> models = stagedModels(hadoopConf, spec, prepared.descriptor(), committer);
     committer.commit();
     recordOutputs(spark, spec, prepared.descriptor(), record, rows);
-    RunDatasets.stampCommits(record);
-    synchronized (record) {
-      record.models.putAll(models);
-    }
+    record.update(RunDatasets::commitsStamped);
+    models.forEach((name, model) -> record.update(r -> r.modelCommitted(name, model)));
   }
 
   /** The tags a starting Spark job carries (Spark's {@code spark.job.tags} property); none when it has none. */
@@ -260,8 +249,8 @@ public final class StepRunner {
     }
   }
 
-  private static void recordOutputs(SparkSession spark, StepSpec spec, StepDescriptor descriptor, RunRecord record,
-                                    OutputRowCounter counter) {
+  private static void recordOutputs(SparkSession spark, StepSpec spec, StepDescriptor descriptor,
+                                    CurrentRecord record, OutputRowCounter counter) {
     for (Map.Entry<String, ArtifactSpec> output : spec.outputs.entrySet()) {
       if (descriptor.modelOutputs().contains(output.getKey())) {
         continue;
@@ -273,10 +262,9 @@ public final class StepRunner {
         rows = spark.read().format(artifact.formatOrDefault().sparkName()).options(artifact.options)
             .load(artifact.uri).count();
       }
-      synchronized (record) {
-        record.outputs.put(output.getKey(), new RunRecord.OutputInfo(output.getValue().uri,
-            output.getValue().formatOrDefault().sparkName(), rows, true));
-      }
+      RunRecord.OutputInfo committed = new RunRecord.OutputInfo(output.getValue().uri,
+          output.getValue().formatOrDefault().sparkName(), rows, true);
+      record.update(r -> r.outputCommitted(output.getKey(), committed));
     }
   }
 
@@ -302,20 +290,13 @@ public final class StepRunner {
     }
   }
 
-  private static void finish(RunRecord record, RunState state, Throwable error, Consumer<RunRecord> onChange) {
-    synchronized (record) {
-      if (error != null) {
-        record.fail(error);
-      }
-      record.transition(state);
-    }
-    onChange.accept(record);
+  private static void finish(CurrentRecord record, RunState state, Throwable error, Consumer<RunRecord> onChange) {
+    RunRecord.ErrorInfo info = error == null ? null : RunRecord.ErrorInfo.of(error);
+    onChange.accept(record.update(r -> (info == null ? r : r.failed(info)).moved(state)));
   }
 
-  private static void endAttempt(RunRecord.Attempt attempt, RunState state, String error) {
-    attempt.endedAt = java.time.Instant.now();
-    attempt.state = state;
-    attempt.error = error;
+  private static void endAttempt(CurrentRecord record, int number, RunState state, String error) {
+    record.update(r -> r.attemptEnded(number, state, error));
   }
 
   private static boolean isRetryable(Throwable t) {

@@ -97,13 +97,13 @@ public final class StepSubmitter {
       }
     }
     runs.reserve(prepared.runId);
-    RunRecord record = new RunRecord(prepared.runId, prepared.step, config.name(), config.flavor());
-    record.pipelineRun = prepared.labels.get(RunRecord.PIPELINE_RUN_LABEL);
-    record.pipelineStep = prepared.labels.get(RunRecord.PIPELINE_STEP_LABEL);
+    RunRecord record = new RunRecord(prepared.runId, prepared.step, config.name(), config.flavor())
+        .partOfPipeline(prepared.labels.get(RunRecord.PIPELINE_RUN_LABEL),
+            prepared.labels.get(RunRecord.PIPELINE_STEP_LABEL))
+        .loggedAt(runs.logFile(prepared.runId).toUri().toString());
     RunContext context = new RunContext(record, runs, config);
-    record.logUri = context.logFile().toUri().toString();
     runs.saveSpec(prepared);
-    runs.save(record);
+    context.save();
     try {
       return RunEventPublisher.follow(operator.submit(prepared, options, context), runs, config);
     } catch (PlatformException e) {

@@ -25,7 +25,7 @@ class RunDatasetsTest {
     spec.inputs.put("zones", ArtifactSpec.ofUri("file:/data/zones"));
     RunRecord record = new RunRecord("run-1", "s", "local", "local");
     record.inputs.put("zones", new RunRecord.InputInfo(null, null, DIGEST));
-    RunDatasets.record(spec, record);
+    record = RunDatasets.inputsRecorded(spec, record);
     assertEquals("file:/data/trips", record.inputs.get("trips").uri);
     assertEquals("parquet", record.inputs.get("trips").format);
     assertEquals("file:/data/zones", record.inputs.get("zones").uri);
@@ -40,7 +40,7 @@ class RunDatasetsTest {
     table.snapshot = DELTA;
     record.outputs.put("table", table);
     record.outputs.put("staged", new RunRecord.OutputInfo("file:/o/staged", "parquet", null, false));
-    RunDatasets.stampCommits(record);
+    record = RunDatasets.commitsStamped(record);
     assertEquals(new DataSnapshot(DataSnapshot.SPARKSTEP_COMMIT, "run-1"), record.outputs.get("plain").snapshot);
     assertEquals(DELTA, record.outputs.get("table").snapshot);
     assertEquals(null, record.outputs.get("staged").snapshot);
@@ -54,7 +54,7 @@ class RunDatasetsTest {
     RunRecord driver = new RunRecord("run-1", "s", "k8s", "kubernetes");
     driver.inputs.put("trips", new RunRecord.InputInfo("file:/data/trips", "parquet", null));
     driver.inputs.put("zones", new RunRecord.InputInfo("file:/data/zones", "delta", DELTA));
-    launcher.mergeDriverRecord(driver);
+    launcher = launcher.driverRecordMerged(driver);
     assertEquals("parquet", launcher.inputs.get("trips").format);
     assertEquals(DIGEST, launcher.inputs.get("trips").snapshot);
     assertEquals(DELTA, launcher.inputs.get("zones").snapshot);

@@ -12,6 +12,7 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.api.Step;
 import io.sparkstep.api.StepContext;
 import io.sparkstep.api.StepDescriptor;
+import io.sparkstep.spi.record.CurrentRecord;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.spec.ArtifactSpec;
 import io.sparkstep.spi.spec.InvalidSpecException;
@@ -111,22 +112,22 @@ class StepRunnerTest {
     return spec;
   }
 
-  private RunState run(StepSpec spec, RunRecord record, CancelToken cancel) {
+  private RunState run(StepSpec spec, CurrentRecord record, CancelToken cancel) {
     return new StepRunner().run(spark, spec, record, cancel, r -> persisted.add(r.state));
   }
 
-  private static RunRecord record(StepSpec spec) {
-    return new RunRecord(spec.runId, spec.step, null, null);
+  private static CurrentRecord record(StepSpec spec) {
+    return new CurrentRecord(new RunRecord(spec.runId, spec.step, null, null));
   }
 
   @Test
   void aSucceedingStepCommitsItsOutputAndRecordsRowsAndMetrics() {
     StepSpec spec = spec(WritingStep.class, "ok");
-    RunRecord record = record(spec);
+    CurrentRecord record = record(spec);
     assertEquals(RunState.SUCCEEDED, run(spec, record, new CancelToken()));
-    assertEquals(RunState.SUCCEEDED, record.state);
-    assertEquals(10L, record.outputs.get("out").rows);
-    assertEquals(42.0, ((Number) record.metrics.get("answer")).doubleValue());
+    assertEquals(RunState.SUCCEEDED, record.get().state);
+    assertEquals(10L, record.get().outputs.get("out").rows);
+    assertEquals(42.0, ((Number) record.get().metrics.get("answer")).doubleValue());
     assertTrue(Files.isDirectory(tmp.resolve("ok-out")), "committed");
     assertEquals(RunState.SUCCEEDED, persisted.get(persisted.size() - 1), "the final state was handed on");
     assertTrue(persisted.contains(RunState.RUNNING), persisted.toString());
@@ -135,11 +136,11 @@ class StepRunnerTest {
   @Test
   void aFailingStepEndsFailedWithItsCauseAndCommitsNothing() {
     StepSpec spec = spec(FailingStep.class, "failing");
-    RunRecord record = record(spec);
+    CurrentRecord record = record(spec);
     assertEquals(RunState.FAILED, run(spec, record, new CancelToken()));
-    assertEquals(RunState.FAILED, record.state);
-    assertEquals("the step broke", record.error.message);
-    assertTrue(record.error.rootCause.contains("disk gone"), record.error.rootCause);
+    assertEquals(RunState.FAILED, record.get().state);
+    assertEquals("the step broke", record.get().error.message);
+    assertTrue(record.get().error.rootCause.contains("disk gone"), record.get().error.rootCause);
     assertFalse(Files.exists(tmp.resolve("failing-out")), "nothing committed");
   }
 
@@ -147,47 +148,47 @@ class StepRunnerTest {
   void aRetryableFailureIsRetriedUpToTheStepsAttempts() {
     StepSpec spec = spec(FlakyStep.class, "flaky");
     spec.retry = new StepSpec.RetrySpec(2, 0);
-    RunRecord record = record(spec);
+    CurrentRecord record = record(spec);
     assertEquals(RunState.SUCCEEDED, run(spec, record, new CancelToken()));
-    assertEquals(2, record.attempts.size());
-    assertEquals(RunState.FAILED, record.attempts.get(0).state);
-    assertEquals(RunState.SUCCEEDED, record.attempts.get(1).state);
+    assertEquals(2, record.get().attempts.size());
+    assertEquals(RunState.FAILED, record.get().attempts.get(0).state);
+    assertEquals(RunState.SUCCEEDED, record.get().attempts.get(1).state);
 
     FlakyStep.calls.set(0);
     StepSpec once = spec(FlakyStep.class, "flaky-once");
-    RunRecord failed = record(once);
+    CurrentRecord failed = record(once);
     assertEquals(RunState.FAILED, run(once, failed, new CancelToken()), "one attempt: no retry");
-    assertEquals(1, failed.attempts.size());
+    assertEquals(1, failed.get().attempts.size());
   }
 
   @Test
   void anErrorOfTheJvmEndsTheRecordFailedAndIsNotSwallowed() {
     StepSpec spec = spec(OutOfMemoryStep.class, "oom");
-    RunRecord record = record(spec);
+    CurrentRecord record = record(spec);
     OutOfMemoryError thrown = assertThrows(OutOfMemoryError.class, () -> run(spec, record, new CancelToken()));
     assertEquals("test heap exhausted", thrown.getMessage());
-    assertEquals(RunState.FAILED, record.state);
-    assertNotNull(record.error);
-    assertEquals(OutOfMemoryError.class.getName(), record.error.type);
+    assertEquals(RunState.FAILED, record.get().state);
+    assertNotNull(record.get().error);
+    assertEquals(OutOfMemoryError.class.getName(), record.get().error.type);
     assertFalse(Files.exists(tmp.resolve("oom-out")), "nothing committed");
   }
 
   @Test
   void aStepThatWritesNoOutputFailsNamingIt() {
     StepSpec spec = spec(ForgetfulStep.class, "forgetful");
-    RunRecord record = record(spec);
+    CurrentRecord record = record(spec);
     assertEquals(RunState.FAILED, run(spec, record, new CancelToken()));
-    assertTrue(record.error.message.contains("output 'out'"), record.error.message);
+    assertTrue(record.get().error.message.contains("output 'out'"), record.get().error.message);
   }
 
   @Test
   void aCancelledRunEndsCancelledAndCommitsNothing() {
     StepSpec spec = spec(WritingStep.class, "cancelled");
-    RunRecord record = record(spec);
+    CurrentRecord record = record(spec);
     CancelToken cancel = new CancelToken();
     cancel.request();
     assertEquals(RunState.CANCELLED, run(spec, record, cancel));
-    assertEquals(RunState.CANCELLED, record.state);
+    assertEquals(RunState.CANCELLED, record.get().state);
     assertFalse(Files.exists(tmp.resolve("cancelled-out")));
   }
 
@@ -195,11 +196,11 @@ class StepRunnerTest {
   void badInputFoundBeforeTheStepIsThrownWithTheRecordFailed() {
     StepSpec spec = spec(WritingStep.class, "bad-input");
     spec.inputs.put("missing", ArtifactSpec.ofUri(tmp.resolve("nowhere").toUri().toString()));
-    RunRecord record = record(spec);
+    CurrentRecord record = record(spec);
     InvalidSpecException thrown = assertThrows(InvalidSpecException.class,
         () -> run(spec, record, new CancelToken()));
     assertFalse(thrown.problems().isEmpty());
-    assertEquals(RunState.FAILED, record.state);
+    assertEquals(RunState.FAILED, record.get().state);
     assertSame(RunState.FAILED, persisted.get(persisted.size() - 1));
   }
 }

@@ -165,14 +165,9 @@ public abstract class AbstractStepRun implements StepRun {
         return false;
       }
     } while (!state.compareAndSet(from, next));
-    RunRecord record = context.record();
-    synchronized (record) {
-      if (next != RunState.UNKNOWN) {
-        record.platform.remove(RunRecord.UNREACHABLE);
-      }
-      // the runner may have written this state into the shared record already; the record then keeps its times
-      record.transition(next);
-    }
+    RunState moved = next;
+    // the runner may have written this state into the shared record already; the record then keeps its times
+    context.update(record -> (moved == RunState.UNKNOWN ? record : record.reachable()).moved(moved));
     context.save();
     for (Listener listener : listeners) {
       try {
@@ -193,12 +188,8 @@ public abstract class AbstractStepRun implements StepRun {
       return null;
     }
     RunRecord record = context.record();
-    RunState recorded;
-    boolean started;
-    synchronized (record) {
-      recorded = record.state;
-      started = record.startedAt != null;
-    }
+    RunState recorded = record.state;
+    boolean started = record.startedAt != null;
     RunState next = recorded != null && recorded.isFinal() && requested.isFinal() ? recorded : requested;
     if (next == from) {
       return null;
@@ -219,13 +210,10 @@ public abstract class AbstractStepRun implements StepRun {
    * final state stays final).
    */
   protected void unreachable(String reason) {
-    RunRecord record = context.record();
-    synchronized (record) {
-      if (state.get().isFinal()) {
-        return;
-      }
-      record.platform.put(RunRecord.UNREACHABLE, reason == null ? "the platform did not answer" : reason);
+    if (state.get().isFinal()) {
+      return;
     }
+    context.update(record -> record.unreachable(reason));
     if (!moveTo(RunState.UNKNOWN)) {
       saveRecord();
     }
@@ -270,7 +258,7 @@ public abstract class AbstractStepRun implements StepRun {
       return false;
     }
     // the stored record, its final state included, becomes this handle's record; the move below tells listeners
-    context.record().copyFrom(stored);
+    context.update(current -> stored);
     afterStoredFinal();
     transitionTo(stored.state);
     return true;

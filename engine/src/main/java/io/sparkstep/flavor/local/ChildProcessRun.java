@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -95,8 +96,7 @@ final class ChildProcessRun extends AbstractStepRun {
           .redirectOutput(ProcessBuilder.Redirect.appendTo(context.logFile().toFile()));
       builder.environment().putAll(childEnv);
       Process process = builder.start();
-      ProcessIdentity.record(context.record(), process.toHandle());
-      context.save();
+      context.updateAndSave(record -> ProcessIdentity.recorded(record, process.toHandle()));
       ChildProcessRun run = new ChildProcessRun(context, Long.toString(process.pid()));
       process.onExit().thenRun(() -> {
         run.exitValue = process.exitValue();
@@ -189,12 +189,9 @@ final class ChildProcessRun extends AbstractStepRun {
       moveTo(RunState.CANCELLED);
       return;
     }
-    synchronized (context.record()) {
-      if (context.record().error == null) {
-        context.record().error = RunRecord.ErrorInfo.of("ProcessExited",
-            "the step process ended without a final record; see " + context.logFile());
-      }
-    }
+    RunRecord.ErrorInfo exited = RunRecord.ErrorInfo.of("ProcessExited",
+        "the step process ended without a final record; see " + context.logFile());
+    context.update(record -> record.error == null ? record.failed(exited) : record);
     moveTo(RunState.FAILED);
   }
 
@@ -212,11 +209,7 @@ final class ChildProcessRun extends AbstractStepRun {
   }
 
   private void merge(RunRecord driver) {
-    RunRecord record = context.record();
-    synchronized (record) {
-      record.mergeDriverRecord(driver);
-      record.sparkMaster = driver.sparkMaster;
-    }
+    context.update(record -> record.driverRecordMerged(driver).sentTo(driver.sparkMaster));
   }
 
   @Override
@@ -224,9 +217,7 @@ final class ChildProcessRun extends AbstractStepRun {
     cancelRequested = true;
     Optional<ProcessHandle> process = process();
     if (process.isPresent()) {
-      synchronized (context.record()) {
-        context.record().platform.put(CANCEL_REQUESTED_AT, java.time.Instant.now().toString());
-      }
+      context.update(record -> record.platformNote(CANCEL_REQUESTED_AT, Instant.now().toString()));
       saveRecord();
       process.get().destroy();
     }

@@ -10,6 +10,7 @@ import io.sparkstep.runtime.RunLogCapture;
 import io.sparkstep.runtime.SparkSessionFactory;
 import io.sparkstep.runtime.StepRunner;
 import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.AbstractStepRun;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.spi.RunContext;
@@ -30,8 +31,7 @@ final class InProcessRun extends AbstractStepRun {
   static InProcessRun start(StepSpec spec, RunContext context, OperatorConfig config) {
     InProcessRun run = new InProcessRun(context, spec.runId);
     // Another CLI process cancels this run by signalling this JVM (the CLI's shutdown hook cancels its run).
-    ProcessIdentity.record(context.record(), ProcessHandle.current());
-    context.save();
+    context.updateAndSave(record -> ProcessIdentity.recorded(record, ProcessHandle.current()));
     Thread thread = new Thread(() -> run.execute(spec, config), "sparkstep-run-" + spec.runId);
     // The step's classes come from the user's jars (see UserJars), on the driver side through this thread's loader.
     thread.setContextClassLoader(UserJars.loader(spec.jars));
@@ -61,7 +61,7 @@ final class InProcessRun extends AbstractStepRun {
         moveTo(RunState.CANCELLED);
         return;
       }
-      new StepRunner().run(session, spec, context.record(), cancel, r -> {
+      new StepRunner().run(session, spec, context.current(), cancel, r -> {
         if (r.state == RunState.RUNNING) {
           moveTo(RunState.RUNNING);
         } else if (!r.state.isFinal()) {
@@ -70,11 +70,8 @@ final class InProcessRun extends AbstractStepRun {
       });
       moveTo(context.record().state);
     } catch (RuntimeException | Error e) {
-      synchronized (context.record()) {
-        if (context.record().error == null) {
-          context.record().fail(e);
-        }
-      }
+      RunRecord.ErrorInfo error = RunRecord.ErrorInfo.of(e);
+      context.update(r -> r.error == null ? r.failed(error) : r);
       moveTo(cancel.isRequested() ? RunState.CANCELLED : RunState.FAILED);
     }
   }

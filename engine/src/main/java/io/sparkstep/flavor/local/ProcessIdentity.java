@@ -23,12 +23,8 @@ record ProcessIdentity(long pid, Instant startedAt) implements PlatformHandle {
 
   /** The process the record names; empty for a record of no process (an in-process run stored none). */
   static Optional<ProcessIdentity> of(RunRecord record) {
-    String pid;
-    String startedAt;
-    synchronized (record) {
-      pid = record.platform.get(PID);
-      startedAt = record.platform.get(PID_STARTED_AT);
-    }
+    String pid = record.platform.get(PID);
+    String startedAt = record.platform.get(PID_STARTED_AT);
     return pid == null ? Optional.empty()
         : Optional.of(new ProcessIdentity(Long.parseLong(pid), startedAt == null ? null : Instant.parse(startedAt)));
   }
@@ -41,8 +37,9 @@ record ProcessIdentity(long pid, Instant startedAt) implements PlatformHandle {
     return entries;
   }
 
-  static void record(RunRecord record, ProcessHandle process) {
-    record.platformHandle(of(process));
+  /** The run's record with this process as its handle. */
+  static RunRecord recorded(RunRecord record, ProcessHandle process) {
+    return record.platformHandle(of(process));
   }
 
   /** The run's process while it is alive; empty when it ended (or its pid now belongs to another process). */

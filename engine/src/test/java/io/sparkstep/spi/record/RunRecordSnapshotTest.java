@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +42,10 @@ class RunRecordSnapshotTest {
 
     void finish(RunState state) {
       moveTo(state);
+    }
+
+    RunRecord change(UnaryOperator<RunRecord> event) {
+      return context.update(event);
     }
   }
 
@@ -85,10 +90,10 @@ class RunRecordSnapshotTest {
     assertThrows(UnsupportedOperationException.class, () -> counts.put("b", 2), "nested metric maps too");
     assertThrows(UnsupportedOperationException.class, () -> view.rowsWritten().put("trips", 0L));
 
-    live.outputs.get("trips").rows = 1L;
-    live.outputs.put("late", new RunRecord.OutputInfo("file:/out/late", "csv", 1L, true));
-    live.metrics.put("late", 1);
-    live.error.message = "changed";
+    run.change(r -> r.outputCommitted("trips", new RunRecord.OutputInfo("file:/out/trips", "parquet", 1L, true))
+        .outputCommitted("late", new RunRecord.OutputInfo("file:/out/late", "csv", 1L, true))
+        .metric("late", 1)
+        .failed(RunRecord.ErrorInfo.of("Changed", "changed")));
     run.finish(RunState.FAILED);
     assertEquals(RunState.SUBMITTED, view.state(), "taken before the run ended");
     assertEquals(1500L, view.outputs().get("trips").rows());
@@ -100,7 +105,7 @@ class RunRecordSnapshotTest {
     RunRecordView after = run.record();
     assertEquals(RunState.FAILED, after.state());
     assertNull(after.waitingReason(), "a final run waits for nothing");
-    assertEquals(Duration.ofMillis(live.durationMillis), after.duration());
+    assertEquals(Duration.ofMillis(run.change(r -> r).durationMillis), after.duration());
     assertEquals(1L, after.outputs().get("trips").rows());
   }
 

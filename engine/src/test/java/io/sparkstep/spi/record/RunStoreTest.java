@@ -45,12 +45,11 @@ class RunStoreTest {
   @Test
   void aStoredFinalRecordIsNotOverwrittenByALaterNonFinalOne() {
     RunStore store = new RunStore(home);
-    RunRecord observerThatSawTheEnd = new RunRecord("final", "train", "op", "local");
-    RunRecord handleThatLookedEarlier = observerThatSawTheEnd.snapshot();
-    observerThatSawTheEnd.transition(RunState.SUCCEEDED);
+    RunRecord submitted = new RunRecord("final", "train", "op", "local");
+    RunRecord observerThatSawTheEnd = submitted.moved(RunState.SUCCEEDED);
     assertTrue(store.save(observerThatSawTheEnd));
 
-    handleThatLookedEarlier.transition(RunState.RUNNING);
+    RunRecord handleThatLookedEarlier = submitted.moved(RunState.RUNNING);
     assertFalse(store.save(handleThatLookedEarlier), "an older view must not undo the end");
 
     assertEquals(RunState.SUCCEEDED, store.load("final").orElseThrow().state);

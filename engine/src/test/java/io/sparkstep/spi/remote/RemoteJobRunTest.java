@@ -209,9 +209,9 @@ class RemoteJobRunTest {
   @Test
   void theStepsOwnErrorLeadsAndThePlatformsReasonStaysNextToIt() {
     PlatformJobRun run = submit("step-error");
-    RunRecord driver = new RunRecord("step-error", "train", "op", "fake");
-    driver.fail(new IllegalArgumentException("column fare is missing"));
-    driver.transition(RunState.FAILED);
+    RunRecord driver = new RunRecord("step-error", "train", "op", "fake")
+        .failed(RunRecord.ErrorInfo.of(new IllegalArgumentException("column fare is missing")))
+        .moved(RunState.FAILED);
     platform.driverRecordJson = RunRecordJson.write(driver);
     platform.job = new Job("Failed", null, null, "AlgorithmError: exit 1");
 

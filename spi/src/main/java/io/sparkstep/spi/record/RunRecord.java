@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * What happened to one run: state, timings, rows per output, Spark app id and UI, the error and its cause, each
@@ -76,66 +77,272 @@ public class RunRecord {
     this.submittedAt = Instant.now();
   }
 
+  /** A copy to change: every field, collections copied so the new value shares none of them with this one. */
+  private RunRecord(RunRecord from) {
+    runId = from.runId;
+    step = from.step;
+    operator = from.operator;
+    flavor = from.flavor;
+    state = from.state;
+    submittedAt = from.submittedAt;
+    startedAt = from.startedAt;
+    endedAt = from.endedAt;
+    durationMillis = from.durationMillis;
+    inputs = new LinkedHashMap<>(orEmpty(from.inputs));
+    outputs = new LinkedHashMap<>(orEmpty(from.outputs));
+    models = new LinkedHashMap<>(orEmpty(from.models));
+    metrics = new LinkedHashMap<>(orEmpty(from.metrics));
+    sparkAppId = from.sparkAppId;
+    sparkUiUrl = from.sparkUiUrl;
+    sparkMaster = from.sparkMaster;
+    error = from.error;
+    attempts = from.attempts == null ? new ArrayList<>() : new ArrayList<>(from.attempts);
+    accelerator = from.accelerator;
+    platform = new LinkedHashMap<>(orEmpty(from.platform));
+    logUri = from.logUri;
+    host = from.host;
+    pipelineRun = from.pipelineRun;
+    pipelineStep = from.pipelineStep;
+    cachedFrom = from.cachedFrom;
+    cache = from.cache;
+  }
+
+  private static <V> Map<String, V> orEmpty(Map<String, V> map) {
+    return map == null ? Map.of() : map;
+  }
+
+  /** This record with one change: the events below are each one call of this. */
+  private RunRecord with(Consumer<RunRecord> change) {
+    RunRecord next;
+    synchronized (this) {
+      next = new RunRecord(this);
+    }
+    change.accept(next);
+    return next;
+  }
+
+  // ---- events: each returns a new record that differs from this one only in what the event names ----
+
+  /** The spec named the pipeline run and step this run is part of (both may be null: a run of its own). */
+  public RunRecord partOfPipeline(String pipelineRun, String pipelineStep) {
+    return with(r -> {
+      r.pipelineRun = pipelineRun;
+      r.pipelineStep = pipelineStep;
+    });
+  }
+
+  /** Where the run's full log is (a file, a pod, a log stream). */
+  public RunRecord loggedAt(String logUri) {
+    return with(r -> r.logUri = logUri);
+  }
+
+  /** The Spark master the run was sent to. */
+  public RunRecord sentTo(String sparkMaster) {
+    return with(r -> r.sparkMaster = sparkMaster);
+  }
+
   /**
-   * Moves to {@code next} unless already final; stamps start and end times that are not known yet (a flavor sets
-   * them first from the platform's own times, so they do not depend on when some process happened to look).
+   * The step started in a Spark application: when (the platform's or the driver's own time; null keeps a start
+   * already known), where, and the application's id and UI (a null id keeps the one known).
    */
-  public synchronized boolean transition(RunState next) {
-    if (state != null && state.isFinal()) {
-      return false;
-    }
-    Instant now = Instant.now();
-    if (next == RunState.RUNNING && startedAt == null) {
-      startedAt = now;
-    }
-    if (next.isFinal()) {
-      if (endedAt == null) {
-        endedAt = now;
+  public RunRecord started(Instant at, String host, String sparkAppId, String sparkUiUrl) {
+    return with(r -> {
+      if (at != null) {
+        r.startedAt = at;
       }
-      if (startedAt == null) {
-        startedAt = submittedAt == null ? now : submittedAt;
+      r.host = host;
+      if (sparkAppId != null) {
+        r.sparkAppId = sparkAppId;
       }
-      durationMillis = Duration.between(startedAt, endedAt).toMillis();
+      r.sparkUiUrl = sparkUiUrl;
+    });
+  }
+
+  /** The platform's own start of the job, over a start stamped by whoever looked first (null: no change). */
+  public RunRecord startedAt(Instant at) {
+    return at == null ? this : with(r -> r.startedAt = at);
+  }
+
+  /** The Spark application's id, as the platform or the driver learnt it (null: none yet, a next attempt's). */
+  public RunRecord sparkApp(String sparkAppId) {
+    return with(r -> r.sparkAppId = sparkAppId);
+  }
+
+  /** The step read {@code name} as it was then (its snapshot keys the step cache and lineage). */
+  public RunRecord inputRead(String name, InputInfo input) {
+    return with(r -> r.inputs.put(name, input));
+  }
+
+  /** An output was written (staged, or committed when {@code output.committed}). */
+  public RunRecord outputCommitted(String name, OutputInfo output) {
+    return with(r -> r.outputs.put(name, output));
+  }
+
+  /** A model output was written (staged, or committed when {@code model.committed}). */
+  public RunRecord modelCommitted(String name, ModelInfo model) {
+    return with(r -> r.models.put(name, model));
+  }
+
+  /** The step reported a metric: a number, or a small map of numbers. */
+  public RunRecord metric(String name, Object value) {
+    return with(r -> r.metrics.put(name, value));
+  }
+
+  /** The metrics reported so far no longer count (a new attempt of the step reports its own). */
+  public RunRecord metricsCleared() {
+    return with(r -> r.metrics.clear());
+  }
+
+  /** Which accelerator ran and how much of the plan it covered. */
+  public RunRecord accelerated(AcceleratorInfo accelerator) {
+    return with(r -> r.accelerator = accelerator);
+  }
+
+  /** Attempt {@code number} started now, in the Spark application known so far. */
+  public RunRecord attemptStarted(int number) {
+    return with(r -> {
+      Attempt attempt = new Attempt(number);
+      attempt.sparkAppId = r.sparkAppId;
+      r.attempts.add(attempt);
+    });
+  }
+
+  /**
+   * Attempt {@code number} ended now in {@code state} ({@code error} null unless it failed), in the Spark application
+   * known by then. Only the last attempt, and only once: no such open attempt, no change.
+   */
+  public RunRecord attemptEnded(int number, RunState state, String error) {
+    Attempt last = attempts == null || attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
+    if (last == null || last.number != number || last.state != null) {
+      return this;
     }
-    boolean changed = state != next;
-    state = next;
-    return changed;
+    return with(r -> {
+      Attempt ended = new Attempt();
+      ended.number = last.number;
+      ended.startedAt = last.startedAt;
+      ended.endedAt = Instant.now();
+      ended.state = state;
+      ended.error = error;
+      ended.sparkAppId = r.sparkAppId != null ? r.sparkAppId : last.sparkAppId;
+      r.attempts.set(r.attempts.size() - 1, ended);
+    });
+  }
+
+  /** An attempt that ended before it began (a submission refused at once), as the platform reported it. */
+  public RunRecord attemptRefused(int number, String error) {
+    return with(r -> {
+      Attempt refused = new Attempt(number);
+      refused.endedAt = refused.startedAt;
+      refused.state = RunState.FAILED;
+      refused.error = error;
+      r.attempts.add(refused);
+    });
+  }
+
+  /**
+   * Why the run failed (null: it did not, after all). The state moves apart from this ({@link #moved}), as whoever
+   * observes the end decides.
+   */
+  public RunRecord failed(ErrorInfo error) {
+    return with(r -> r.error = error);
+  }
+
+  /** The platform took the run: its handle data (typed by the flavor) joins the record under the handle's keys. */
+  public RunRecord platformHandle(PlatformHandle handle) {
+    return with(r -> handle.entries().forEach((key, value) -> {
+      if (value != null) {
+        r.platform.put(key, value);
+      }
+    }));
+  }
+
+  /**
+   * What the platform said of the run under its key (its own state, the reason it failed, when a cancel was asked);
+   * a null value removes the key.
+   */
+  public RunRecord platformNote(String key, String value) {
+    return with(r -> {
+      if (value == null) {
+        r.platform.remove(key);
+      } else {
+        r.platform.put(key, value);
+      }
+    });
+  }
+
+  /** Handle data under these keys no longer holds (an earlier attempt's process ids, a staged spec). */
+  public RunRecord platformCleared(String... keys) {
+    return with(r -> {
+      for (String key : keys) {
+        r.platform.remove(key);
+      }
+    });
+  }
+
+  /** The platform cannot be asked: why, until it answers again ({@link #reachable}). */
+  public RunRecord unreachable(String reason) {
+    return with(r -> r.platform.put(UNREACHABLE, reason == null ? "the platform did not answer" : reason));
+  }
+
+  /** The platform answered again: the reason it could not be asked is gone. */
+  public RunRecord reachable() {
+    return platform.containsKey(UNREACHABLE) ? platformCleared(UNREACHABLE) : this;
+  }
+
+  /** Why the platform holds the run back (unschedulable pod, image pull back-off); null: nothing holds it. */
+  public RunRecord waiting(String reason) {
+    return reason == null ? platformCleared(WAITING) : with(r -> r.platform.put(WAITING, reason));
+  }
+
+  /** The step cache's verdict for this run. */
+  public RunRecord cacheVerdict(CacheInfo cache) {
+    return with(r -> r.cache = cache);
+  }
+
+  /** The run reuses the committed outputs of run {@code runId} (no Spark session started). */
+  public RunRecord cachedFrom(String runId) {
+    return with(r -> r.cachedFrom = runId);
   }
 
   /**
    * Takes over what the driver's own record knows better than a launcher's: when the step started, its inputs, outputs and
    * rows, its models and metrics, the Spark application, attempts, accelerator, host, the step's cause of failure, and
-   * when it ended ({@link #takeDriverEnd}). State and platform ids stay the launcher's.
+   * when it ended ({@link #driverEndTaken}). State and platform ids stay the launcher's.
    */
-  public void mergeDriverRecord(RunRecord driver) {
-    synchronized (this) {
-      startedAt = driver.startedAt != null ? driver.startedAt : startedAt;
-      takeDriverEnd(driver);
-      mergeDriverInputs(driver);
-      outputs = driver.outputs;
-      models = driver.models;
-      metrics = driver.metrics;
-      sparkAppId = driver.sparkAppId != null ? driver.sparkAppId : sparkAppId;
-      sparkUiUrl = driver.sparkUiUrl;
-      attempts = driver.attempts;
-      accelerator = driver.accelerator;
-      host = driver.host;
+  public RunRecord driverRecordMerged(RunRecord driver) {
+    return driverEndTaken(driver).driverResultsTaken(driver).with(r -> {
+      r.startedAt = driver.startedAt != null ? driver.startedAt : r.startedAt;
+      r.sparkAppId = driver.sparkAppId != null ? driver.sparkAppId : r.sparkAppId;
+      r.sparkUiUrl = driver.sparkUiUrl;
+      r.attempts = driver.attempts == null ? new ArrayList<>() : new ArrayList<>(driver.attempts);
+    });
+  }
+
+  /**
+   * What only the driver knows: the outputs and rows, models and metrics it recorded, the accelerator's coverage, the
+   * host, and the step's cause of failure when it has one.
+   */
+  public RunRecord driverResultsTaken(RunRecord driver) {
+    return with(r -> {
+      r.inputs = inputsMergedWith(driver);
+      r.outputs = new LinkedHashMap<>(orEmpty(driver.outputs));
+      r.models = new LinkedHashMap<>(orEmpty(driver.models));
+      r.metrics = new LinkedHashMap<>(orEmpty(driver.metrics));
+      r.accelerator = driver.accelerator;
+      r.host = driver.host;
       if (driver.error != null) {
-        error = driver.error;
+        r.error = driver.error;
       }
-    }
+    });
   }
 
   /**
    * The inputs as the driver read them; a snapshot the launcher took before the launch (the step cache's) stays
    * where the driver has none of its own.
    */
-  private void mergeDriverInputs(RunRecord driver) {
-    if (driver.inputs == null) {
-      return;
-    }
-    Map<String, InputInfo> merged = new LinkedHashMap<>(inputs == null ? Map.of() : inputs);
-    driver.inputs.forEach((name, read) -> {
+  private Map<String, InputInfo> inputsMergedWith(RunRecord driver) {
+    Map<String, InputInfo> merged = new LinkedHashMap<>(orEmpty(inputs));
+    orEmpty(driver.inputs).forEach((name, read) -> {
       InputInfo launched = merged.get(name);
       if (launched != null && read.snapshot == null && launched.snapshot != null) {
         merged.put(name, new InputInfo(read.uri, read.format, launched.snapshot));
@@ -143,78 +350,86 @@ public class RunRecord {
         merged.put(name, read);
       }
     });
-    inputs = merged;
+    return merged;
   }
 
   /**
    * A driver that recorded its end sets the run's end: whoever observes the end later (a {@code runs list} long after
    * a detached run finished) must not stamp its own clock on it. A flavor that knows the platform's own end of the
-   * job sets it after this merge; {@link #transition} stamps the observer's clock only when neither is known.
+   * job sets it after this merge; {@link #moved} stamps the observer's clock only when neither is known.
    */
-  public synchronized void takeDriverEnd(RunRecord driver) {
-    if (driver.state != null && driver.state.isFinal() && driver.endedAt != null) {
-      endedAt = driver.endedAt;
-    }
-  }
-
-  /** A deep copy, to change apart from this record. */
-  public synchronized RunRecord snapshot() {
-    return RunRecordJson.read(RunRecordJson.write(this));
-  }
-
-  /**
-   * An immutable copy as the public view (what {@link io.sparkstep.api.StepRun#record()} returns): what its holder
-   * reads does not change under it, and it cannot change this record.
-   */
-  public synchronized RunRecordView view() {
-    return new RunRecordSnapshot(RunRecordJson.write(this));
-  }
-
-  /**
-   * Takes every field of {@code other} (a record another process stored), from a deep copy so nothing is shared.
-   * {@code RunRecordTest} fails when a field is added to the record and not here.
-   */
-  public synchronized void copyFrom(RunRecord other) {
-    RunRecord copy = other.snapshot();
-    runId = copy.runId;
-    step = copy.step;
-    operator = copy.operator;
-    flavor = copy.flavor;
-    state = copy.state;
-    submittedAt = copy.submittedAt;
-    startedAt = copy.startedAt;
-    endedAt = copy.endedAt;
-    durationMillis = copy.durationMillis;
-    outputs = copy.outputs;
-    models = copy.models;
-    metrics = copy.metrics;
-    sparkAppId = copy.sparkAppId;
-    sparkUiUrl = copy.sparkUiUrl;
-    sparkMaster = copy.sparkMaster;
-    error = copy.error;
-    attempts = copy.attempts;
-    accelerator = copy.accelerator;
-    platform = copy.platform;
-    logUri = copy.logUri;
-    host = copy.host;
-    pipelineRun = copy.pipelineRun;
-    pipelineStep = copy.pipelineStep;
-    inputs = copy.inputs;
-    cachedFrom = copy.cachedFrom;
-    cache = copy.cache;
-  }
-
-  /** The platform took the run: its handle data (typed by the flavor) joins the record under the handle's keys. */
-  public synchronized void platformHandle(PlatformHandle handle) {
-    handle.entries().forEach((key, value) -> {
-      if (value != null) {
-        platform.put(key, value);
+  public RunRecord driverEndTaken(RunRecord driver) {
+    return with(r -> {
+      if (driver.state != null && driver.state.isFinal() && driver.endedAt != null) {
+        r.endedAt = driver.endedAt;
       }
     });
   }
 
-  public void fail(Throwable cause) {
-    error = ErrorInfo.of(cause);
+  /**
+   * The platform's own end of the job, stamped before the final state so it does not depend on who looked when
+   * (null: not ended, as when a next attempt starts after the last one's end).
+   */
+  public RunRecord endedAt(Instant at) {
+    return with(r -> r.endedAt = at);
+  }
+
+  /**
+   * Moves to {@code next} unless already final; stamps start and end times that are not known yet (a flavor sets
+   * them first from the platform's own times, so they do not depend on when some process happened to look). A final
+   * record returns itself: final states are final.
+   */
+  public RunRecord moved(RunState next) {
+    if (state != null && state.isFinal()) {
+      return this;
+    }
+    return with(r -> {
+      Instant now = Instant.now();
+      if (next == RunState.RUNNING && r.startedAt == null) {
+        r.startedAt = now;
+      }
+      if (next.isFinal()) {
+        if (r.endedAt == null) {
+          r.endedAt = now;
+        }
+        if (r.startedAt == null) {
+          r.startedAt = r.submittedAt == null ? now : r.submittedAt;
+        }
+        r.durationMillis = Duration.between(r.startedAt, r.endedAt).toMillis();
+      }
+      r.state = next;
+    });
+  }
+
+  /** The run ended in {@code state} at {@code at} (a time already known wins: the end is stamped once). */
+  public RunRecord ended(RunState state, Instant at) {
+    RunRecord stamped = endedAt == null && at != null ? endedAt(at) : this;
+    return stamped.moved(state);
+  }
+
+  /**
+   * Moves to {@code next} in place. Kept while writers move to the events above; a holder of a shared record uses
+   * {@link #moved} through its reference instead.
+   */
+  public synchronized boolean transition(RunState next) {
+    if (state != null && state.isFinal()) {
+      return false;
+    }
+    RunRecord moved = moved(next);
+    boolean changed = state != next;
+    state = moved.state;
+    startedAt = moved.startedAt;
+    endedAt = moved.endedAt;
+    durationMillis = moved.durationMillis;
+    return changed;
+  }
+
+  /**
+   * The public view (what {@link io.sparkstep.api.StepRun#record()} returns): what its holder reads does not change
+   * under it, and it cannot change this record.
+   */
+  public synchronized RunRecordView view() {
+    return new RunRecordSnapshot(RunRecordJson.write(this));
   }
 
   /** One output of the run. */
@@ -324,6 +539,16 @@ public class RunRecord {
       t.printStackTrace(new java.io.PrintWriter(trace));
       String text = Redactor.scrub(trace.toString());
       info.stackTrace = text.length() > 8000 ? text.substring(0, 8000) + "\n..." : text;
+      return info;
+    }
+
+    /** This error with the root cause given (what the platform said, beside the step's own error). */
+    public ErrorInfo withRootCause(String cause) {
+      ErrorInfo info = new ErrorInfo();
+      info.type = type;
+      info.message = message;
+      info.rootCause = cause;
+      info.stackTrace = stackTrace;
       return info;
     }
 

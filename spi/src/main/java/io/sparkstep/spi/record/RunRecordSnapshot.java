@@ -13,69 +13,41 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An immutable copy of a {@link RunRecord} as the public {@link RunRecordView}. It is made from the record's JSON
- * text and keeps that text, so {@link #toJson()} is exactly what the record file holds at that moment, and nothing
- * of the live record (its maps, its platform ids) is shared. Maps are unmodifiable copies that keep the record's
- * order (Map.copyOf would not), nested metric maps included.
+ * A {@link RunRecord} as the public {@link RunRecordView}: a thin adapter over a record of its own, read back from the
+ * record's JSON text, so {@link #toJson()} is exactly what the record file holds at that moment and nothing of the
+ * holder's record is shared. The views of outputs, models and metrics are built once, unmodifiable, in the record's
+ * order (Map.copyOf would not keep it), nested metric maps included.
  */
 final class RunRecordSnapshot implements RunRecordView {
   private final String json;
-  private final String runId;
-  private final String step;
-  private final String operator;
-  private final String flavor;
-  private final RunState state;
-  private final Instant submittedAt;
-  private final Instant startedAt;
-  private final Instant endedAt;
-  private final Duration duration;
+  private final RunRecord record;
   private final Map<String, OutputView> outputs;
   private final Map<String, ModelView> models;
   private final Map<String, Object> metrics;
-  private final String sparkAppId;
-  private final String sparkUiUrl;
-  private final String logUri;
-  private final String stateReason;
-  private final String waitingReason;
   private final ErrorView error;
 
   RunRecordSnapshot(String json) {
     this.json = json;
-    RunRecord copy = RunRecordJson.read(json);
-    runId = copy.runId;
-    step = copy.step;
-    operator = copy.operator;
-    flavor = copy.flavor;
-    state = copy.state;
-    submittedAt = copy.submittedAt;
-    startedAt = copy.startedAt;
-    endedAt = copy.endedAt;
-    duration = copy.durationMillis == null ? null : Duration.ofMillis(copy.durationMillis);
+    record = RunRecordJson.read(json);
     Map<String, OutputView> committedOutputs = new LinkedHashMap<>();
-    orEmpty(copy.outputs).forEach((name, info) -> {
+    orEmpty(record.outputs).forEach((name, info) -> {
       if (info.committed) {
         committedOutputs.put(name, new OutputView(info.uri, info.rows, info.format));
       }
     });
     outputs = Collections.unmodifiableMap(committedOutputs);
     Map<String, ModelView> committedModels = new LinkedHashMap<>();
-    orEmpty(copy.models).forEach((name, info) -> {
+    orEmpty(record.models).forEach((name, info) -> {
       if (info.committed) {
         committedModels.put(name, new ModelView(info.uri, info.modelClass, info.sparkVersion, info.sizeBytes));
       }
     });
     models = Collections.unmodifiableMap(committedModels);
     @SuppressWarnings("unchecked")
-    Map<String, Object> frozenMetrics = (Map<String, Object>) frozen(orEmpty(copy.metrics));
+    Map<String, Object> frozenMetrics = (Map<String, Object>) frozen(orEmpty(record.metrics));
     metrics = frozenMetrics;
-    sparkAppId = copy.sparkAppId;
-    sparkUiUrl = copy.sparkUiUrl;
-    logUri = copy.logUri;
-    Map<String, String> platform = copy.platform == null ? Map.of() : copy.platform;
-    stateReason = platform.get(RunRecord.UNREACHABLE);
-    waitingReason = state != null && state.isFinal() ? null : platform.get(RunRecord.WAITING);
-    error = copy.error == null ? null
-        : new ErrorView(copy.error.type, copy.error.message, copy.error.rootCause, copy.error.stackTrace);
+    error = record.error == null ? null
+        : new ErrorView(record.error.type, record.error.message, record.error.rootCause, record.error.stackTrace);
   }
 
   /** Metric values as JSON read them (numbers, maps, lists), each map and list made unmodifiable. */
@@ -95,6 +67,10 @@ final class RunRecordSnapshot implements RunRecordView {
     return map == null ? Map.of() : map;
   }
 
+  private String platform(String key) {
+    return record.platform == null ? null : record.platform.get(key);
+  }
+
   @Override
   public String toJson() {
     return json;
@@ -102,47 +78,47 @@ final class RunRecordSnapshot implements RunRecordView {
 
   @Override
   public String runId() {
-    return runId;
+    return record.runId;
   }
 
   @Override
   public String step() {
-    return step;
+    return record.step;
   }
 
   @Override
   public String operator() {
-    return operator;
+    return record.operator;
   }
 
   @Override
   public String flavor() {
-    return flavor;
+    return record.flavor;
   }
 
   @Override
   public RunState state() {
-    return state;
+    return record.state;
   }
 
   @Override
   public Instant submittedAt() {
-    return submittedAt;
+    return record.submittedAt;
   }
 
   @Override
   public Instant startedAt() {
-    return startedAt;
+    return record.startedAt;
   }
 
   @Override
   public Instant endedAt() {
-    return endedAt;
+    return record.endedAt;
   }
 
   @Override
   public Duration duration() {
-    return duration;
+    return record.durationMillis == null ? null : Duration.ofMillis(record.durationMillis);
   }
 
   @Override
@@ -162,27 +138,27 @@ final class RunRecordSnapshot implements RunRecordView {
 
   @Override
   public String sparkAppId() {
-    return sparkAppId;
+    return record.sparkAppId;
   }
 
   @Override
   public String sparkUiUrl() {
-    return sparkUiUrl;
+    return record.sparkUiUrl;
   }
 
   @Override
   public String logUri() {
-    return logUri;
+    return record.logUri;
   }
 
   @Override
   public String stateReason() {
-    return stateReason;
+    return platform(RunRecord.UNREACHABLE);
   }
 
   @Override
   public String waitingReason() {
-    return waitingReason;
+    return record.state != null && record.state.isFinal() ? null : platform(RunRecord.WAITING);
   }
 
   @Override
@@ -192,6 +168,6 @@ final class RunRecordSnapshot implements RunRecordView {
 
   @Override
   public String toString() {
-    return "run " + runId + " " + state;
+    return "run " + record.runId + " " + record.state;
   }
 }

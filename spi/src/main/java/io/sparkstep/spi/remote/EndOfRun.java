@@ -46,38 +46,38 @@ public final class EndOfRun {
   public static boolean observe(RunContext context, RemoteJobRun.JobStatus observed, FailureNames names,
       Platform platform, Predicate<RunState> moveTo) {
     platform.copyRestOfLog();
-    RunRecord record = context.record();
-    platform.driverRecord().ifPresent(record::mergeDriverRecord);
-    synchronized (record) {
+    Optional<RunRecord> driver = platform.driverRecord();
+    context.update(current -> {
+      RunRecord record = driver.map(current::driverRecordMerged).orElse(current);
       if (record.startedAt == null && observed.startedAt() != null) {
-        record.startedAt = observed.startedAt();
+        record = record.startedAt(observed.startedAt());
       }
       if (observed.endedAt() != null) {
         // the platform's own end (the driver's JVM stopping included) over the driver's record of its step's end
-        record.endedAt = observed.endedAt();
+        record = record.endedAt(observed.endedAt());
       }
-      if (observed.state() == RunState.FAILED) {
-        recordFailure(record, observed, names);
-      }
-    }
+      return observed.state() == RunState.FAILED ? withFailure(record, observed, names) : record;
+    });
     boolean moved = moveTo.test(observed.state());
     platform.release();
     return moved;
   }
 
-  private static void recordFailure(RunRecord record, RemoteJobRun.JobStatus observed, FailureNames names) {
+  private static RunRecord withFailure(RunRecord record, RemoteJobRun.JobStatus observed, FailureNames names) {
     String reason = observed.failureReason();
     if (reason != null) {
       // what the platform said, whatever the step's own error says
-      record.platform.put(names.reasonKey(), Redactor.scrub(reason));
+      record = record.platformNote(names.reasonKey(), Redactor.scrub(reason));
     }
     if (record.error == null) {
       String message = reason != null ? reason : "the job ended " + observed.platformState();
-      record.error = RunRecord.ErrorInfo.of(names.errorType(), message
-          + (record.logUri == null ? "" : "; logs: " + record.logUri));
-    } else if (reason != null && record.error.rootCause == null && !reason.equals(record.error.message)) {
-      // the step's own cause leads; what the platform said stays next to it
-      record.error.rootCause = Redactor.scrub(names.platformName() + ": " + reason);
+      return record.failed(RunRecord.ErrorInfo.of(names.errorType(), message
+          + (record.logUri == null ? "" : "; logs: " + record.logUri)));
     }
+    if (reason != null && record.error.rootCause == null && !reason.equals(record.error.message)) {
+      // the step's own cause leads; what the platform said stays next to it
+      return record.failed(record.error.withRootCause(Redactor.scrub(names.platformName() + ": " + reason)));
+    }
+    return record;
   }
 }

@@ -27,6 +27,8 @@ public abstract class RemoteJobRun extends AbstractStepRun {
   private static final Logger LOG = LoggerFactory.getLogger(RemoteJobRun.class);
   /** Record key: the platform's own job state as last observed, so each change is noted in the log once. */
   static final String PLATFORM_STATE = "platformState";
+  /** Platform key: when a cancel was asked of the platform. */
+  static final String CANCEL_REQUESTED_AT = "cancelRequestedAt";
 
   private final RunLogAppender log;
 
@@ -78,16 +80,14 @@ public abstract class RemoteJobRun extends AbstractStepRun {
       unreachable("cannot read the " + platformName() + " job: " + describe(e));
       return;
     }
-    RunRecord record = context.record();
-    String previous = record.platform.put(PLATFORM_STATE, status.platformState());
+    String previous = context.record().platform.get(PLATFORM_STATE);
+    context.update(record -> {
+      RunRecord noted = record.platformNote(PLATFORM_STATE, status.platformState());
+      return status.startedAt() == null ? noted : noted.startedAt(status.startedAt());
+    });
     if (status.platformState() != null && !status.platformState().equals(previous)) {
       note("job state " + status.platformState());
       saveRecord();
-    }
-    synchronized (record) {
-      if (status.startedAt() != null) {
-        record.startedAt = status.startedAt();
-      }
     }
     if (status.state().isFinal()) {
       EndOfRun.observe(context, status, new EndOfRun.FailureNames("failureReason", platformName() + "JobFailed",
@@ -132,7 +132,7 @@ public abstract class RemoteJobRun extends AbstractStepRun {
     } catch (Exception e) {
       throw new IllegalStateException(platformName() + " refused to stop the job: " + describe(e), e);
     }
-    context.record().platform.put("cancelRequestedAt", Instant.now().toString());
+    context.update(record -> record.platformNote(CANCEL_REQUESTED_AT, Instant.now().toString()));
     saveRecord();
     note("cancel requested");
   }

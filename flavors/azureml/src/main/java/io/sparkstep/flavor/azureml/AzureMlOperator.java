@@ -139,9 +139,9 @@ final class AzureMlOperator implements StepOperator {
     ObjectNode body = jobBody(spec, name, computeId,
         AzureMlFlavor.environmentId(config.get(AzureMlFlavor.ENVIRONMENT), jobs.workspaceId()), env, tags);
 
-    RunRecord record = context.record();
-    record.platformHandle(new CommandJob(name, jobs.workspaceId(), containerSpec.runDir));
-    record.logUri = "https://ml.azure.com/runs/" + name + "?wsid=" + jobs.workspaceId();
+    CommandJob job = new CommandJob(name, jobs.workspaceId(), containerSpec.runDir);
+    String studio = "https://ml.azure.com/runs/" + name + "?wsid=" + jobs.workspaceId();
+    context.update(record -> record.platformHandle(job).loggedAt(studio));
     try {
       jobs.create(name, body);
     } catch (AzureMlApiException e) {
@@ -155,7 +155,7 @@ final class AzureMlOperator implements StepOperator {
     }
     context.save();
     RunLogAppender.of(context).note("azureml job " + name + " submitted; studio: "
-        + record.logUri);
+        + studio);
     return new AzureMlRun(context, jobs, name, containerSpec.runDir, config.getLong(AzureMlFlavor.POLL_MILLIS));
   }
 

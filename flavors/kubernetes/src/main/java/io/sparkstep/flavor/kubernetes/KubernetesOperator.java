@@ -41,6 +41,8 @@ final class KubernetesOperator implements StepOperator {
    * spec is staged under uploadPath and the driver gets its URI.
    */
   static final SpecChannel SPEC_CHANNEL = new SpecChannel(768 * 1024);
+  /** Platform key: the accelerator the driver pod runs with (none, comet, rapids). */
+  static final String ACCELERATOR = "accelerator";
   /** Where the driver writes its run record inside the pod (the record Sparkstep keeps is the one here). */
   static final String POD_RUN_DIR = "file:///tmp/sparkstep/run";
 
@@ -98,7 +100,6 @@ final class KubernetesOperator implements StepOperator {
     if (!plan.problems().isEmpty()) {
       throw context.failed(new InvalidSpecException(plan.problems()));
     }
-    RunRecord record = context.record();
     String master;
     SparkConf conf;
     try {
@@ -108,11 +109,10 @@ final class KubernetesOperator implements StepOperator {
       throw context.failed(new PlatformException("cannot prepare the Kubernetes submission: " + e.getMessage(), e,
           false));
     }
-    record.sparkMaster = master;
-    record.platformHandle(new DriverPod(settings.namespace(), plan.driverPodName(),
-        conf.get("spark.kubernetes.container.image")));
-    record.platform.put("accelerator", plan.accelerator().id());
-    context.save();
+    DriverPod driverPod = new DriverPod(settings.namespace(), plan.driverPodName(),
+        conf.get("spark.kubernetes.container.image"));
+    context.updateAndSave(record -> record.sentTo(master).platformHandle(driverPod)
+        .platformNote(ACCELERATOR, plan.accelerator().id()));
     StepSpec driverSpec = spec.copy();
     driverSpec.runDir = POD_RUN_DIR;
     // spark.jars carries the step jars (see SparkSubmission); the driver's entrypoint has nothing to fetch itself
@@ -126,8 +126,7 @@ final class KubernetesOperator implements StepOperator {
         String uri = SpecStaging.write(SpecStaging.location(settings.uploadPath(), spec.runId), json,
             SparkHadoopConf.of(settings.conf()));
         // recorded before the pod exists: whoever observes the run's end deletes the copy (KubernetesRun)
-        record.platform.put(SpecStaging.RECORD_KEY, uri);
-        context.save();
+        context.updateAndSave(record -> record.platformNote(SpecStaging.RECORD_KEY, uri));
         return uri;
       });
     } catch (IOException | RuntimeException e) {
@@ -143,7 +142,7 @@ final class KubernetesOperator implements StepOperator {
       } catch (RuntimeException cleanup) {
         e.addSuppressed(cleanup);
       }
-      RunCleanup.deleteStagedSpec(record, settings);
+      RunCleanup.deleteStagedSpec(context.record(), settings);
       throw context.failed(e);
     }
     return KubernetesRun.start(context, settings);

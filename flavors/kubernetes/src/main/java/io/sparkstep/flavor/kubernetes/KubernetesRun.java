@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
 final class KubernetesRun extends AbstractStepRun {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesRun.class);
   private static final String CANCEL_REQUESTED_AT = "cancelRequestedAt";
+  /** Platform key: the driver container's exit code, once it has one. */
+  private static final String EXIT_CODE = "exitCode";
   /** podFailure is the key kubernetes records have always kept the pod's failure under. */
   private static final EndOfRun.FailureNames FAILURE_NAMES =
       new EndOfRun.FailureNames("podFailure", "KubernetesPodFailure", "kubernetes");
@@ -144,12 +146,12 @@ final class KubernetesRun extends AbstractStepRun {
     String appId = pod.getMetadata().getLabels() == null ? null
         : pod.getMetadata().getLabels().get("spark-app-selector");
     if (appId != null && !appId.equals(record.sparkAppId)) {
-      record.sparkAppId = appId;
+      context.update(current -> current.sparkApp(appId));
       saveRecord();
     }
     Integer exit = DriverPodStates.exitCode(pod);
     if (exit != null) {
-      record.platform.put("exitCode", Integer.toString(exit));
+      context.update(current -> current.platformNote(EXIT_CODE, Integer.toString(exit)));
     }
     RunState state = DriverPodStates.stateOf(pod);
     pending.report(pod);
@@ -164,7 +166,8 @@ final class KubernetesRun extends AbstractStepRun {
       ContainerStatus driver = DriverPodStates.driverStatus(pod);
       if (record.startedAt == null && driver != null && driver.getState() != null
           && driver.getState().getRunning() != null) {
-        record.startedAt = instant(driver.getState().getRunning().getStartedAt());
+        Instant started = instant(driver.getState().getRunning().getStartedAt());
+        context.update(current -> current.startedAt == null ? current.startedAt(started) : current);
       }
       moveTo(RunState.RUNNING);
     } else if (state == RunState.UNKNOWN) {
@@ -220,7 +223,7 @@ final class KubernetesRun extends AbstractStepRun {
   @Override
   protected void requestCancel() {
     cancelRequested = true;
-    context.record().platform.put(CANCEL_REQUESTED_AT, Instant.now().toString());
+    context.update(record -> record.platformNote(CANCEL_REQUESTED_AT, Instant.now().toString()));
     saveRecord();
     try {
       // The entrypoint receives SIGTERM, aborts its staged outputs and exits; the pod's grace period allows it.

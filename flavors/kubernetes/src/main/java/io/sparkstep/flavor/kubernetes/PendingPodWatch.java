@@ -43,8 +43,7 @@ final class PendingPodWatch {
     var failure = stuck.flatMap(u -> u.failure(Instant.now(), settings.pendingTimeoutSeconds()));
     if (failure.isPresent()) {
       // Recorded before the delete, so whoever sees the driver pod gone knows why.
-      record.platform.put(FAILED_UNSCHEDULABLE, failure.get());
-      run.save();
+      run.context().updateAndSave(current -> current.platformNote(FAILED_UNSCHEDULABLE, failure.get()));
       run.pod().delete();
     }
   }
@@ -67,12 +66,9 @@ final class PendingPodWatch {
     }
     RunRecord record = run.context().record();
     String before = record.platform.get(RunRecord.WAITING);
-    if (reason != null && !reason.equals(before)) {
-      record.platform.put(RunRecord.WAITING, reason);
-      run.save();
-    } else if (reason == null && before != null) {
-      record.platform.remove(RunRecord.WAITING);
-      run.save();
+    if (!Objects.equals(reason, before)) {
+      String why = reason;
+      run.context().updateAndSave(current -> current.waiting(why));
     }
   }
 }

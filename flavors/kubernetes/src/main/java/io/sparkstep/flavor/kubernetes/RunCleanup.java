@@ -43,8 +43,7 @@ final class RunCleanup {
     try {
       RunResources.delete(run.client(), run.namespace(), run.podName(), record.runId);
       deleteStagedSpec(record, settings);
-      record.platform.put(CLEANED_UP_AT, Instant.now().toString());
-      run.save();
+      run.context().updateAndSave(current -> current.platformNote(CLEANED_UP_AT, Instant.now().toString()));
     } catch (KubernetesClientException e) {
       LOG.warn("cannot clean up run {} in {}: {}", record.runId, run.namespace(), e.getMessage());
     }

@@ -124,7 +124,6 @@ final class SageMakerOperator implements StepOperator {
 
   @Override
   public StepRun submit(StepSpec spec, SubmitOptions options, RunContext context) throws PlatformException {
-    RunRecord record = context.record();
     String jobName = TrainingJobRequest.jobName(spec.runId);
     SpecStore store = specStore();
     CreateTrainingJobRequest request;
@@ -137,15 +136,12 @@ final class SageMakerOperator implements StepOperator {
       request = TrainingJobRequest.build(jobName, spec.runId, spec.step, spec.resources, config, env);
       TrainingJob job = TrainingJob.requested(jobName, request.resourceConfig().instanceTypeAsString(),
           SpecDelivery.runDir(store, spec.runId));
-      record.platformHandle(job);
       String specUri = env.get(EntrypointContract.SPEC_URI_ENV);
-      if (specUri != null) {
-        record.platform.put(SPEC_LOCATION, specUri);
-      }
+      // the requested job is in the record before it is created: a lost answer still leaves its name to find
+      context.update(record -> record.platformHandle(job).platformNote(SPEC_LOCATION, specUri));
       String region = clients.region();
-      record.platformHandle(job.created(create(request), region));
-      record.logUri = consoleLogsUrl(region, jobName);
-      context.save();
+      TrainingJob created = job.created(create(request), region);
+      context.updateAndSave(record -> record.platformHandle(created).loggedAt(consoleLogsUrl(region, jobName)));
     } catch (SdkException | java.io.UncheckedIOException e) {
       if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws && aws.statusCode() == 400
           && aws.awsErrorDetails() != null && "ValidationException".equals(aws.awsErrorDetails().errorCode())) {

@@ -33,8 +33,7 @@ final class AttemptLoop {
   }
 
   int current() {
-    String n = run.platform("attempt");
-    return n == null ? 1 : Integer.parseInt(n);
+    return run.attempt().number();
   }
 
   /**
@@ -43,21 +42,11 @@ final class AttemptLoop {
    */
   void launch(int number) {
     synchronized (run) {
-      RunRecord record = run.rec();
       Path attemptDir = run.context().runDir().resolve("driver").resolve("attempt-" + number);
       long logOffset = run.logSize();
-      synchronized (record) {
-        record.attempts.add(new RunRecord.Attempt(number));
-        record.platform.put("attempt", Integer.toString(number));
-        record.platform.put("deployMode", launch.settings().deployMode());
-        record.platform.put("driverRunDir", attemptDir.toUri().toString());
-        record.platform.put("attemptLogOffset", Long.toString(logOffset));
-        record.platform.remove("driverPid");
-        record.platform.remove("submitPid");
-        record.platform.remove("driverId");
-        record.platform.remove(SpecStaging.RECORD_KEY);
-        record.sparkMaster = launch.settings().master();
-      }
+      run.update(record -> record.attemptStarted(number).sentTo(launch.settings().master()));
+      run.updateAttempt(previous -> previous.next(number, launch.settings().deployMode(),
+          attemptDir.toUri().toString(), logOffset));
       run.trackAttempt(null);
       run.log("sparkstep: attempt " + number + ": spark-submit --master " + launch.settings().master()
           + " --deploy-mode " + launch.settings().deployMode() + " --class io.sparkstep.runtime.StepEntrypoint "
@@ -78,18 +67,16 @@ final class AttemptLoop {
             });
         run.trackAttempt(started.handle());
         if (started.stagedSpec() != null) {
-          record.platform.put(SpecStaging.RECORD_KEY, started.stagedSpec());
+          run.updateAttempt(attempt -> attempt.stagedAt(started.stagedSpec()));
         }
         Optional<ProcessHandle> submit = started.process() != null ? Optional.of(started.process().toHandle())
-            : launch.driverProcess(record.runId);
+            : launch.driverProcess(run.id());
         submit.ifPresent(p -> {
+          // the driver itself in client mode; on YARN cluster mode the spark-submit that monitors the application
+          Long driver = run.followsStandaloneMaster() ? null : p.pid();
+          run.updateAttempt(attempt -> attempt.processes(p.pid(), driver));
           // judged the moment spark-submit exits, not at the next poll
           p.onExit().thenRun(run::refreshNow);
-          record.platform.put("submitPid", Long.toString(p.pid()));
-          if (!run.followsStandaloneMaster()) {
-            // the driver itself in client mode; on YARN cluster mode the spark-submit that monitors the application
-            record.platform.put("driverPid", Long.toString(p.pid()));
-          }
         });
       } catch (IOException | RuntimeException e) {
         run.log("sparkstep: attempt " + number + " could not start spark-submit: " + e);
@@ -122,17 +109,10 @@ final class AttemptLoop {
   /** Ends the current attempt; a failed submission is tried again while attempts are left. */
   void end(RunState state, String error, boolean submissionFailure) {
     int number = current();
-    RunRecord record = run.rec();
     deleteStagedSpec();
-    synchronized (record) {
-      RunRecord.Attempt attempt = record.attempts.isEmpty() ? null : record.attempts.get(record.attempts.size() - 1);
-      if (attempt != null && attempt.number == number && attempt.state == null) {
-        attempt.endedAt = Instant.now();
-        attempt.state = state;
-        attempt.error = error;
-        attempt.sparkAppId = record.sparkAppId;
-      }
-    }
+    RunState ended = state;
+    String endedError = error;
+    run.update(record -> record.attemptEnded(number, ended, endedError));
     int max = launch.settings().submitAttempts();
     if (state == RunState.FAILED && submissionFailure && !run.cancelRequested() && run.owner() && number < max) {
       long wait = launch.settings().backoffMillis() * number;
@@ -149,14 +129,13 @@ final class AttemptLoop {
           + " and its driver was stopped";
     }
     if (state == RunState.FAILED) {
-      synchronized (record) {
-        if (record.error == null || run.timedOut()) {
-          record.error = RunRecord.ErrorInfo.of("SparkSubmitFailure", error == null ? "the step failed" : error);
-        }
-      }
+      RunRecord.ErrorInfo failure = RunRecord.ErrorInfo.of("SparkSubmitFailure",
+          error == null ? "the step failed" : error);
+      boolean timedOut = run.timedOut();
+      run.update(record -> record.error == null || timedOut ? record.failed(failure) : record);
     }
     if (state == RunState.SUCCEEDED) {
-      record.error = null;
+      run.update(record -> record.failed(null));
     }
     run.observed(state);
   }
@@ -167,7 +146,7 @@ final class AttemptLoop {
    */
   private void deleteStagedSpec() {
     // kept in the record as the attempt's; deleting a copy already gone is no error
-    String uri = run.platform(SpecStaging.RECORD_KEY);
+    String uri = run.attempt().stagedSpec();
     if (uri == null) {
       return;
     }
@@ -185,8 +164,8 @@ final class AttemptLoop {
         end(RunState.CANCELLED, "cancelled before attempt " + number, false);
         return;
       }
-      run.rec().sparkAppId = null;
-      run.rec().endedAt = null; // the ended attempt's end is not the run's
+      // the ended attempt's application and end are not the run's
+      run.update(record -> record.sparkApp(null).endedAt(null));
       launch(number);
     }
   }

@@ -144,11 +144,8 @@ final class SparkSubmitOperator implements StepOperator {
       if (unreachable == null) {
         break;
       }
-      RunRecord.Attempt record = new RunRecord.Attempt(attempt);
-      record.endedAt = record.startedAt;
-      record.state = RunState.FAILED;
-      record.error = unreachable;
-      context.record().attempts.add(record);
+      int refused = attempt;
+      context.update(record -> record.attemptRefused(refused, unreachable));
       if (attempt >= max) {
         throw context.failed(new PlatformException(unreachable + "; start one with: sparkstep cluster start, "
             + "or fix the master setting of operator " + settings.config().name(), true));

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.UnaryOperator;
 import org.apache.spark.launcher.SparkAppHandle;
 
 /**
@@ -54,7 +55,7 @@ final class SparkSubmitRun extends AbstractStepRun {
   /** A new run: launches attempt 1 and follows it from this process. */
   static SparkSubmitRun start(RunContext context, SparkSubmitLaunch launch) {
     SparkSubmitRun run = new SparkSubmitRun(context, launch, true);
-    context.record().platform.put("submitterPid", Long.toString(ProcessHandle.current().pid()));
+    run.updateAttempt(attempt -> attempt.submittedBy(ProcessHandle.current().pid()));
     run.attempts.launch(1);
     run.monitor = RunScheduler.shared().every(POLL_INTERVAL, run::poll);
     return run;
@@ -144,8 +145,19 @@ final class SparkSubmitRun extends AbstractStepRun {
     return context.record();
   }
 
-  String platform(String key) {
-    return rec().platform.get(key);
+  /** The current attempt, as the record holds it. */
+  SubmitAttempt attempt() {
+    return SubmitAttempt.from(rec());
+  }
+
+  /** Changes the current attempt's handle data in the record (not saved yet). */
+  void updateAttempt(UnaryOperator<SubmitAttempt> change) {
+    context.update(record -> change.apply(SubmitAttempt.from(record)).into(record));
+  }
+
+  /** Applies one event to the run's record (not saved yet). */
+  RunRecord update(UnaryOperator<RunRecord> event) {
+    return context.update(event);
   }
 
   AttemptLoop attempts() {
@@ -168,7 +180,7 @@ final class SparkSubmitRun extends AbstractStepRun {
 
   /** The run's own deploy mode, as recorded: the operator may have been re-registered since. */
   boolean clusterMode() {
-    String mode = platform("deployMode");
+    String mode = attempt().deployMode();
     return mode == null ? launch.settings().clusterMode() : "cluster".equals(mode);
   }
 
@@ -180,8 +192,8 @@ final class SparkSubmitRun extends AbstractStepRun {
     return clusterMode() && launch.settings().masterKind() == SparkSubmitSettings.MasterKind.STANDALONE;
   }
 
-  static boolean alive(String pid) {
-    return pid != null && ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+  static boolean alive(Long pid) {
+    return pid != null && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
   void observed(RunState state) {
@@ -194,7 +206,7 @@ final class SparkSubmitRun extends AbstractStepRun {
 
   /** The record the current attempt's entrypoint wrote, or null while there is none. */
   RunRecord driverRecord() {
-    String dir = platform("driverRunDir");
+    String dir = attempt().driverRunDir();
     if (dir == null) {
       return null;
     }
@@ -207,27 +219,17 @@ final class SparkSubmitRun extends AbstractStepRun {
   }
 
   void merge(RunRecord driver) {
-    RunRecord record = rec();
-    synchronized (record) {
-      if (driver.startedAt != null && record.startedAt == null) {
-        record.startedAt = driver.startedAt;
+    // the attempts are this launcher's own: each submission, not the driver's retries of its step
+    context.update(record -> {
+      RunRecord merged = record.driverEndTaken(driver).driverResultsTaken(driver);
+      if (driver.startedAt != null && merged.startedAt == null) {
+        merged = merged.startedAt(driver.startedAt);
       }
-      record.takeDriverEnd(driver);
-      record.outputs = driver.outputs;
-      record.models = driver.models;
-      record.metrics = driver.metrics;
       if (driver.sparkAppId != null) {
-        record.sparkAppId = driver.sparkAppId;
+        merged = merged.sparkApp(driver.sparkAppId);
       }
-      if (driver.sparkUiUrl != null) {
-        record.sparkUiUrl = driver.sparkUiUrl;
-      }
-      record.accelerator = driver.accelerator;
-      record.host = driver.host;
-      if (driver.error != null) {
-        record.error = driver.error;
-      }
-    }
+      return driver.sparkUiUrl == null ? merged : merged.started(null, merged.host, null, driver.sparkUiUrl);
+    });
   }
 
   long logSize() {

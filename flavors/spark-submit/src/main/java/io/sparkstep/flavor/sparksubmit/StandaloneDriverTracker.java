@@ -32,12 +32,12 @@ final class StandaloneDriverTracker implements DriverTracker {
 
   @Override
   public void observe() {
-    String driverId = run.platform("driverId");
+    String driverId = run.attempt().driverId();
     if (driverId == null) {
       driverId = findDriverIdInLog();
       if (driverId == null) {
         boolean submitting = handle != null ? !handle.getState().isFinal()
-            : SparkSubmitRun.alive(run.platform("submitPid"));
+            : SparkSubmitRun.alive(run.attempt().submitPid());
         if (!submitting) {
           run.attempts().end(RunState.FAILED, "spark-submit did not get a driver submitted to "
               + launch.settings().master() + " (launcher state " + (handle == null ? "unknown" : handle.getState())
@@ -45,7 +45,8 @@ final class StandaloneDriverTracker implements DriverTracker {
         }
         return;
       }
-      run.rec().platform.put("driverId", driverId);
+      String found = driverId;
+      run.updateAttempt(attempt -> attempt.driver(found));
       run.save();
       if (run.cancelRequested()) {
         killDriver(driverId);
@@ -65,7 +66,8 @@ final class StandaloneDriverTracker implements DriverTracker {
     String state = driver.path("state").asText();
     String worker = driver.path("worker").asText(null);
     if (worker != null && !worker.isEmpty()) {
-      run.rec().platform.put("driverWorker", worker);
+      String on = worker;
+      run.updateAttempt(attempt -> attempt.onWorker(on));
       logPump.pump(master, worker, driverId);
     }
     RunRecord record = run.driverRecord();
@@ -94,7 +96,7 @@ final class StandaloneDriverTracker implements DriverTracker {
 
   /** spark-submit prints the id the master gave the driver; only this attempt's part of the log is searched. */
   private String findDriverIdInLog() {
-    long from = Long.parseLong(run.rec().platform.getOrDefault("attemptLogOffset", "0"));
+    long from = run.attempt().logOffset();
     try {
       byte[] bytes = Files.readAllBytes(run.context().logFile());
       if (bytes.length <= from) {
@@ -110,7 +112,7 @@ final class StandaloneDriverTracker implements DriverTracker {
 
   @Override
   public void cancel() {
-    String driverId = run.platform("driverId");
+    String driverId = run.attempt().driverId();
     if (driverId != null) {
       killDriver(driverId);
     } else if (handle != null) {

@@ -30,7 +30,8 @@ final class SubmitProcessTracker implements DriverTracker {
       run.merge(driver);
     }
     if (handle != null && handle.getAppId() != null && run.rec().sparkAppId == null) {
-      run.rec().sparkAppId = handle.getAppId();
+      String appId = handle.getAppId();
+      run.update(record -> record.sparkAppId == null ? record.sparkApp(appId) : record);
       run.save();
     }
     boolean alive = driverAlive();
@@ -59,7 +60,7 @@ final class SubmitProcessTracker implements DriverTracker {
   }
 
   private boolean driverAlive() {
-    String pid = run.platform("driverPid");
+    Long pid = run.attempt().driverPid();
     if (pid != null) {
       return SparkSubmitRun.alive(pid);
     }
@@ -75,8 +76,8 @@ final class SubmitProcessTracker implements DriverTracker {
       }
       return;
     }
-    String pid = run.platform("driverPid");
-    Optional<ProcessHandle> driver = pid == null ? Optional.empty() : ProcessHandle.of(Long.parseLong(pid));
+    Long pid = run.attempt().driverPid();
+    Optional<ProcessHandle> driver = pid == null ? Optional.empty() : ProcessHandle.of(pid);
     if (driver.isPresent()) {
       // SIGTERM first: the entrypoint cancels its jobs, aborts its outputs and records CANCELLED.
       ProcessReaper.stop(driver.get(), SparkSubmitRun.CANCEL_GRACE);

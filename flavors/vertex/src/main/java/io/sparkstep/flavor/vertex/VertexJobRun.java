@@ -31,8 +31,8 @@ final class VertexJobRun extends RemoteJobRun {
   }
 
   /** Puts the job's ids and log locations into the record, as its {@link CustomJobHandle}. */
-  static void describe(RunRecord record, VertexSettings settings, String jobName, String runDirUri) {
-    record.platformHandle(CustomJobHandle.created(jobName, runDirUri));
+  static RunRecord described(RunRecord record, String jobName, String runDirUri) {
+    return record.platformHandle(CustomJobHandle.created(jobName, runDirUri));
   }
 
   private String jobName() {

@@ -9,6 +9,7 @@ import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.remote.SpecStaging;
 import io.sparkstep.spi.remote.JarStaging;
 import io.sparkstep.spi.remote.JobDefinitionSecrets;
 import io.sparkstep.spi.remote.RunLogAppender;
@@ -64,7 +65,6 @@ final class VertexOperator implements StepOperator {
     ObjectStore store = new ObjectStore(settings.project);
     String runDirUri = settings.stagingUri + "/runs/" + spec.runId;
     StepSpec containerSpec = containerSpec(spec, runDirUri);
-    RunRecord record = context.record();
     try (JobServiceClient client = JobServiceClients.create(settings)) {
       // The container loads the user's jars from stagingUri (see JarStaging), not from this machine's paths.
       containerSpec.jars = JarStaging.stage(spec.jars, settings.stagingUri,
@@ -77,15 +77,16 @@ final class VertexOperator implements StepOperator {
             store.write(specUri, json);
             return specUri;
           }));
-      if (SpecChannel.stagedSpecUri(env) != null) {
-        record.platform.put("specUri", SpecChannel.stagedSpecUri(env));
+      String stagedSpec = SpecChannel.stagedSpecUri(env);
+      if (stagedSpec != null) {
+        context.update(record -> record.platformNote(SpecStaging.RECORD_KEY, stagedSpec));
       }
       CustomJob job = client.createCustomJob(LocationName.of(settings.project, settings.location),
           CustomJobRequest.build(containerSpec, settings, env));
-      VertexJobRun.describe(record, settings, job.getName(), runDirUri);
-      context.save();
+      RunRecord described = context.updateAndSave(record -> VertexJobRun.described(record, job.getName(), runDirUri));
       RunLogAppender.of(context).note(java.time.Instant.now() + " vertex: created "
-          + job.getName() + " (" + job.getState() + "); Cloud Logging query: " + record.platform.get("loggingQuery"));
+          + job.getName() + " (" + job.getState() + "); Cloud Logging query: "
+          + CustomJobHandle.of(described).loggingQuery());
       return new VertexJobRun(context, settings, store);
     } catch (ApiException e) {
       RuntimeException invalid = null;
