@@ -9,10 +9,10 @@ import io.sparkstep.flavor.sparksubmit.ApplicationJar;
 import io.sparkstep.flavor.sparksubmit.LocalCluster;
 import io.sparkstep.flavor.sparksubmit.SparkDistribution;
 import io.sparkstep.flavor.sparksubmit.SparkSubmitFlavor;
-import io.sparkstep.api.launch.Sparkstep;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.pipeline.Pipeline;
 import io.sparkstep.pipeline.PipelineFile;
+import io.sparkstep.pipeline.PipelineLaunch;
 import io.sparkstep.pipeline.PipelineRun;
 import io.sparkstep.pipeline.PipelineRunRecord;
 import io.sparkstep.pipeline.PipelineStep;
@@ -100,7 +100,7 @@ class FareModelStandaloneClusterTest {
     for (PipelineStep step : fares.steps) {
       step.conf.put("spark.sql.shuffle.partitions", "4");
     }
-    PipelineRun run = Sparkstep.pipeline(fares).home(home).submit();
+    PipelineRun run = PipelineLaunch.of(fares).home(home).submit();
     RunState state = run.await(TIMEOUT);
     PipelineRunRecord pipeline = run.record();
     assertEquals(RunState.SUCCEEDED, state, () -> pipeline.error + "\n" + pipeline.steps.stream()
