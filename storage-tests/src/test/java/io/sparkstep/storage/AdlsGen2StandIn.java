@@ -3,6 +3,7 @@ package io.sparkstep.storage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -15,17 +16,24 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,6 +42,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
@@ -43,15 +53,16 @@ import javax.net.ssl.SSLContext;
  * properties; path create (file, directory), append and flush by position, read with ranges, status (HEAD), list
  * (with continuation), rename as one call ({@code x-ms-rename-source}, atomic for directories as on a real HNS
  * account), delete (recursive), and the property and access-control calls. Directories are real entries, parents are
- * made as a create or rename needs them. Each request must carry a Shared Key {@code Authorization} header for
- * {@link #ACCOUNT}; one without is answered 403 and listed by {@link #unauthorized()}. Anything else gets 501 and is
- * listed by {@link #unserved()}, so a new need of the connector shows up by name. Azurite has no DFS API, hence this.
+ * made as a create or rename needs them. Each request must carry a valid Shared Key {@code Authorization} header for
+ * {@link #ACCOUNT} (the HMAC checked with {@link #ACCOUNT_KEY}); one without is answered 403 and listed by
+ * {@link #unauthorized()}. Anything else gets 501 and is listed by {@link #unserved()}, so a new need of the
+ * connector shows up by name. Azurite has no DFS API, hence this.
  */
 final class AdlsGen2StandIn implements AutoCloseable {
   static final String ACCOUNT = "sparkstep";
   static final String FILE_SYSTEM = "lake";
   /** A made-up Shared Key (base64 of 32 bytes), as an operator would have it in the environment. */
-  static final String ACCOUNT_KEY = java.util.Base64.getEncoder()
+  static final String ACCOUNT_KEY = Base64.getEncoder()
       .encodeToString("sparkstep-adls-gen2-stand-in-key".getBytes(StandardCharsets.US_ASCII));
   static final String TRUST_STORE_PASSWORD = "changeit";
 
@@ -70,7 +81,7 @@ final class AdlsGen2StandIn implements AutoCloseable {
   /** Paths without leading '/', the file system root being "". */
   private final NavigableMap<String, Entry> paths = new ConcurrentSkipListMap<>();
   /** Bytes appended to a file and not yet flushed. */
-  private final Map<String, ByteArrayOutputStream> pending = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, ByteArrayOutputStream> pending = new ConcurrentHashMap<>();
   private final AtomicLong etags = new AtomicLong(1);
   private final Set<String> served = new ConcurrentSkipListSet<>();
   private final Set<String> unserved = new ConcurrentSkipListSet<>();
@@ -140,7 +151,7 @@ final class AdlsGen2StandIn implements AutoCloseable {
     return Set.copyOf(unserved);
   }
 
-  /** Requests without a Shared Key signature for {@link #ACCOUNT}, answered 403. */
+  /** Requests without a valid Shared Key signature for {@link #ACCOUNT}, answered 403. */
   Set<String> unauthorized() {
     return Set.copyOf(unauthorized);
   }
@@ -175,9 +186,9 @@ final class AdlsGen2StandIn implements AutoCloseable {
       Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
       byte[] body = exchange.getRequestBody().readAllBytes();
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-      if (authorization == null || !authorization.startsWith("SharedKey " + ACCOUNT + ":")) {
+      if (authorization == null || !authorization.equals("SharedKey " + ACCOUNT + ":" + signature(exchange, body))) {
         unauthorized.add(method + " " + exchange.getRequestURI());
-        error(exchange, 403, "AuthenticationFailed", "no Shared Key signature for " + ACCOUNT);
+        error(exchange, 403, "AuthenticationFailed", "no valid Shared Key signature for " + ACCOUNT);
         return;
       }
       String[] target = target(exchange.getRequestURI().getRawPath());
@@ -244,6 +255,48 @@ final class AdlsGen2StandIn implements AutoCloseable {
     }
   }
 
+  /**
+   * The Shared Key signature of a request as the account's key makes it: HMAC-SHA256 over the verb, the standard
+   * headers, the {@code x-ms-} headers sorted and the canonical resource ({@code /ACCOUNT/PATH} and the non-empty
+   * query parameters sorted), as Azure Storage documents it and hadoop-azure computes it.
+   */
+  private static String signature(HttpExchange exchange, byte[] body) {
+    Headers headers = exchange.getRequestHeaders();
+    StringBuilder signed = new StringBuilder(exchange.getRequestMethod());
+    for (String header : List.of("Content-Encoding", "Content-Language")) {
+      signed.append('\n').append(headerValue(headers, header));
+    }
+    signed.append('\n').append(body.length == 0 ? "" : Integer.toString(body.length));
+    signed.append('\n').append(headerValue(headers, "Content-MD5"));
+    signed.append('\n').append(headerValue(headers, "Content-Type"));
+    signed.append('\n').append(headers.containsKey("x-ms-date") ? "" : headerValue(headers, "Date"));
+    for (String header : List.of("If-Modified-Since", "If-Match", "If-None-Match", "If-Unmodified-Since", "Range")) {
+      signed.append('\n').append(headerValue(headers, header));
+    }
+    new TreeSet<>(headers.keySet().stream().map(name -> name.toLowerCase(Locale.ROOT))
+        .filter(name -> name.startsWith("x-ms-")).toList())
+        .forEach(name -> signed.append('\n').append(name).append(':').append(headerValue(headers, name)));
+    signed.append("\n/").append(ACCOUNT).append(exchange.getRequestURI().getRawPath());
+    new TreeMap<>(query(exchange.getRequestURI().getRawQuery())).forEach((name, value) -> {
+      if (!value.isEmpty()) {
+        signed.append('\n').append(name.toLowerCase(Locale.ROOT)).append(':').append(value);
+      }
+    });
+    try {
+      Mac hmac = Mac.getInstance("HmacSHA256");
+      hmac.init(new SecretKeySpec(Base64.getDecoder().decode(ACCOUNT_KEY), "HmacSHA256"));
+      return Base64.getEncoder().encodeToString(hmac.doFinal(signed.toString().getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A request header's values, each left-trimmed, joined by ','; "" when absent. */
+  private static String headerValue(Headers headers, String name) {
+    List<String> values = headers.get(name);
+    return values == null ? "" : String.join(",", values.stream().map(String::stripLeading).toList());
+  }
+
   /** Create, properties and list of the file system itself. */
   private void fileSystem(HttpExchange exchange, String method, Map<String, String> query) throws IOException {
     switch (method) {
@@ -291,7 +344,7 @@ final class AdlsGen2StandIn implements AutoCloseable {
         return;
       }
       if (existing != null && existing.directory() != directory) {
-        error(exchange, 409, directory ? "PathConflict" : "PathConflict",
+        error(exchange, 409, "PathConflict",
             "The specified path, or an element of the path, exists and its resource type is invalid for this operation.");
         return;
       }
@@ -635,7 +688,7 @@ final class AdlsGen2StandIn implements AutoCloseable {
   }
 
   private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
-    exchange.getResponseHeaders().set("x-ms-request-id", java.util.UUID.randomUUID().toString());
+    exchange.getResponseHeaders().set("x-ms-request-id", UUID.randomUUID().toString());
     exchange.getResponseHeaders().set("x-ms-version", "2023-11-03");
     boolean head = exchange.getRequestMethod().equals("HEAD");
     exchange.sendResponseHeaders(status, body.length == 0 || head ? -1 : body.length);
