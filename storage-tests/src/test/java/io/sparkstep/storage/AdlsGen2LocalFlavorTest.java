@@ -3,8 +3,13 @@ package io.sparkstep.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -25,6 +30,8 @@ class AdlsGen2LocalFlavorTest {
   private static final String HOST = AdlsGen2StandIn.ACCOUNT + ".dfs.core.windows.net";
   private static final String LAKE = "abfss://" + AdlsGen2StandIn.FILE_SYSTEM + "@" + HOST + "/lake/";
   private static final String KEY_VARIABLE = "SPARKSTEP_TEST_ADLS_KEY";
+  /** The path of this test's own wrongly signed request, told apart from the connector's. */
+  private static final String WRONGLY_SIGNED = "wrongly-signed";
 
   @TempDir
   static Path work;
@@ -55,6 +62,22 @@ class AdlsGen2LocalFlavorTest {
     return conf;
   }
 
+  /** The stand-in checks the signature, so the pipeline's passing proves the connector signed with the key. */
+  @Test
+  void aRequestSignedWithAnotherKeyIsRefused() throws Exception {
+    HttpClient client = HttpClient.newBuilder().sslContext(adls.clientContext()).build();
+    HttpResponse<String> answer = client.send(HttpRequest.newBuilder(
+            URI.create("https://127.0.0.1:" + adls.port() + "/" + AdlsGen2StandIn.ACCOUNT + "/"
+                + AdlsGen2StandIn.FILE_SYSTEM + "/" + WRONGLY_SIGNED + "?action=getStatus"))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+        .header("x-ms-date", "Mon, 07 Dec 2026 12:00:00 GMT")
+        .header("Authorization", "SharedKey " + AdlsGen2StandIn.ACCOUNT + ":bm90LXRoZS1zaWduYXR1cmU=").build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(403, answer.statusCode());
+    assertTrue(adls.unauthorized().stream().anyMatch(request -> request.contains(WRONGLY_SIGNED)),
+        adls.unauthorized()::toString);
+  }
+
   @Test
   void theFarePipelineReadsAndWritesAdlsGen2OverTlsAndCommitsByDirectoryRename() throws Exception {
     FarePipelineOnStore pipeline = new FarePipelineOnStore(work.resolve("home"), LAKE, storeConf(),
@@ -62,13 +85,15 @@ class AdlsGen2LocalFlavorTest {
     pipeline.runFourSteps();
 
     assertEquals(Set.of(), adls.unserved(), "requests the stand-in did not serve");
-    assertEquals(Set.of(), adls.unauthorized(), "requests without a Shared Key signature");
+    assertEquals(List.of(), adls.unauthorized().stream().filter(request -> !request.contains(WRONGLY_SIGNED)).toList(),
+        "the connector's requests without a valid Shared Key signature");
     for (String output : FarePipelineOnStore.OUTPUTS) {
       assertTrue(adls.isDirectory("lake/" + output), output + " is a directory on the store");
     }
     Map<String, Integer> predictions = adls.filesIn("lake/predictions");
     assertTrue(predictions.containsKey("_SUCCESS"), "the job committed: " + predictions);
-    assertTrue(predictions.entrySet().stream().anyMatch(file -> file.getKey().endsWith(".parquet") && file.getValue() > 0),
+    assertTrue(predictions.entrySet().stream()
+            .anyMatch(file -> file.getKey().endsWith(".parquet") && file.getValue() > 0),
         "predictions has parquet parts: " + predictions);
     // the engine's commit: the staged output moved onto its URI by one DFS rename of the directory
     assertTrue(adls.renames().stream().anyMatch(rename ->

@@ -46,6 +46,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The ADLS Gen2 DFS REST API paths hadoop-azure 3.4.2's client uses on a hierarchical-namespace account, served
@@ -139,6 +140,19 @@ final class AdlsGen2StandIn implements AutoCloseable {
   List<String> trustStoreFlags() {
     return List.of("-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStoreType=PKCS12",
         "-Djavax.net.ssl.trustStorePassword=" + TRUST_STORE_PASSWORD);
+  }
+
+  /** A TLS context that trusts this stand-in's certificate only, for a client in this JVM. */
+  SSLContext clientContext() throws Exception {
+    KeyStore trusted = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(trustStore)) {
+      trusted.load(in, TRUST_STORE_PASSWORD.toCharArray());
+    }
+    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(trusted);
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(null, trust.getTrustManagers(), null);
+    return tls;
   }
 
   /** Method and kind of each request served, e.g. {@code PATCH path?action=flush}. */
@@ -345,7 +359,7 @@ final class AdlsGen2StandIn implements AutoCloseable {
       }
       if (existing != null && existing.directory() != directory) {
         error(exchange, 409, "PathConflict",
-            "The specified path, or an element of the path, exists and its resource type is invalid for this operation.");
+            "The specified path exists and its resource type is invalid for this operation.");
         return;
       }
       if (!makeParents(path)) {
