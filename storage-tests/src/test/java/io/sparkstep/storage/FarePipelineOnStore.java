@@ -26,11 +26,17 @@ import org.apache.hadoop.fs.FileSystem;
  * @param lake the store URI the outputs go under, ending in '/'
  * @param storeConf the Spark conf that points the connector at the store (values may be {@code ${ENV}} references)
  * @param environment what the user exports before the runs (credentials)
+ * @param jvmFlags what the user adds to the CLI's JVM options (SPARKSTEP_JAVA_OPTS), such as a trust store
  */
-record FarePipelineOnStore(Path home, String lake, Map<String, String> storeConf, Map<String, String> environment) {
+record FarePipelineOnStore(Path home, String lake, Map<String, String> storeConf, Map<String, String> environment,
+                           List<String> jvmFlags) {
   static final Duration STEP_TIMEOUT = Duration.ofMinutes(4);
   /** Every output the four steps write, relative to {@link #lake}. */
   static final List<String> OUTPUTS = List.of("trips", "zones", "features", "model", "test-predictions", "predictions");
+
+  FarePipelineOnStore(Path home, String lake, Map<String, String> storeConf, Map<String, String> environment) {
+    this(home, lake, storeConf, environment, List.of());
+  }
 
   /** Registers the operator and runs the four steps, failing on the first that does not exit 0. */
   void runFourSteps() throws IOException, InterruptedException {
@@ -52,7 +58,7 @@ record FarePipelineOnStore(Path home, String lake, Map<String, String> storeConf
   }
 
   private void succeeds(String... args) throws IOException, InterruptedException {
-    CliProcess call = CliProcess.run(home, STEP_TIMEOUT, environment, args);
+    CliProcess call = CliProcess.run(home, STEP_TIMEOUT, environment, null, jvmFlags, args);
     assertEquals(0, call.code(), "sparkstep " + String.join(" ", args) + "\n" + call.all());
     environment.forEach((name, value) -> assertFalse(call.all().contains(value),
         "the value of " + name + " appears in what sparkstep " + args[0] + " printed"));
