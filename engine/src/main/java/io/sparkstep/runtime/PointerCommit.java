@@ -178,7 +178,7 @@ final class PointerCommit {
       createIfAbsent(fs, pointer, json);
       return;
     }
-    FSDataOutputStreamBuilder<?, ?> builder = fs.createFile(pointer).overwrite(true);
+    FSDataOutputStreamBuilder<?, ?> builder = fs.createFile(pointer).overwrite(true).recursive();
     if (output.etagBefore() != null) {
       builder.opt(CREATE_IF_MATCH, output.etagBefore());
     }
@@ -188,7 +188,7 @@ final class PointerCommit {
   }
 
   private static void createIfAbsent(FileSystem fs, Path path, byte[] json) throws IOException {
-    FSDataOutputStreamBuilder<?, ?> builder = fs.createFile(path).overwrite(false);
+    FSDataOutputStreamBuilder<?, ?> builder = fs.createFile(path).overwrite(false).recursive();
     builder.opt(CREATE_IF_ABSENT, "true");
     try (FSDataOutputStream out = builder.build()) {
       out.write(json);
