@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -79,8 +80,8 @@ public final class CommittedLocation {
   static Optional<Pointer> readPointer(FileSystem fs, Path target) throws IOException {
     try (InputStream in = fs.open(pointerPath(target))) {
       return Optional.of(JSON.readValue(in, Pointer.class));
-    } catch (FileNotFoundException absent) {
-      return Optional.empty();
+    } catch (FileNotFoundException | ParentNotDirectoryException absent) {
+      return Optional.empty(); // the second: the URI is a file (HDFS says so when asked for a path under it)
     }
   }
 

@@ -69,11 +69,20 @@ public final class OutputCommitter {
   public void checkTargets() throws IOException {
     for (Map.Entry<String, ArtifactSpec> entry : outputs.entrySet()) {
       Path target = finalPath(entry.getValue());
-      if (entry.getValue().modeOrDefault() == WriteMode.ERROR && fs(target).exists(target)) {
+      if (entry.getValue().modeOrDefault() == WriteMode.ERROR && exists(target)) {
         throw new InvalidSpecException("outputs." + entry.getKey() + ".uri", "output already exists: " + target,
             "set mode overwrite (--overwrite) to replace it, or choose another path");
       }
     }
+  }
+
+  /** Whether a reader of {@code target} would find data there (for a pointer commit: a committed run). */
+  private boolean exists(Path target) throws IOException {
+    FileSystem fs = fs(target);
+    if (!fs.exists(target)) {
+      return false;
+    }
+    return !PointerCommit.applies(hadoopConf, fs, target) || PointerCommit.holdsData(fs, target);
   }
 
   /** Reserves a clean staging directory for one output and returns it. */

@@ -127,10 +127,18 @@ final class PointerCommit {
     return false;
   }
 
-  /** Whether the output holds committed data now, for the check that an output did not appear while the step ran. */
+  /**
+   * Whether {@code target} holds data a reader would see: a committed run, or files at the URI itself. What a run
+   * that died before its commit left (only {@code _sparkstep/}) does not count, so it does not block the next run.
+   */
+  static boolean holdsData(FileSystem fs, Path target) throws IOException {
+    return replaced(fs, target).location() != null;
+  }
+
+  /** {@link #holdsData(FileSystem, Path)} for a staged output: did it appear while the step ran. */
   boolean holdsData(String name) throws IOException {
     Output output = outputs.get(name);
-    return replaced(output.fs(), output.target()).location() != null;
+    return holdsData(output.fs(), output.target());
   }
 
   /** Refuses the commit when another run committed this output since this run began (its data would be lost). */

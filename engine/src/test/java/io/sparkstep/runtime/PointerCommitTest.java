@@ -187,6 +187,21 @@ class PointerCommitTest {
   }
 
   @Test
+  void whatAFailedFirstRunLeftDoesNotCountAsAnExistingOutput() throws IOException {
+    Map<String, ArtifactSpec> fresh = Map.of("fresh", new ArtifactSpec(uri("fresh"), null, null));
+    OutputCommitter failed = new OutputCommitter(pointerConf(), "failed", fresh);
+    Files.createDirectories(Path.of(failed.stage("fresh").toUri()));
+    failed.abort();
+    assertTrue(Files.isDirectory(tmp.resolve("fresh/_sparkstep")), "only the hidden directory is left");
+    new OutputCommitter(pointerConf(), "next", fresh).checkTargets(); // no "output already exists"
+
+    write(pointerConf(), "r1", "v1").commit();
+    OutputCommitter refused = new OutputCommitter(pointerConf(), "r2",
+        Map.of("trips", new ArtifactSpec(uri("trips"), null, null)));
+    assertThrows(InvalidSpecException.class, refused::checkTargets, "a committed output needs overwrite");
+  }
+
+  @Test
   void theLocalFileSystemRenamesUnlessToldOtherwise() throws IOException {
     Configuration auto = new Configuration();
     FileSystem local = FileSystem.getLocal(auto);

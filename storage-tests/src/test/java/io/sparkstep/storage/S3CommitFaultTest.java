@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class S3CommitFaultTest {
   private static final String LAKE = "s3a://" + S3StandIn.BUCKET + "/faults/";
-  private static final Duration TIMEOUT = Duration.ofMinutes(4);
+  private static final Duration TIMEOUT = Duration.ofMinutes(8);
   private static final Pattern MANIFEST_FILES = Pattern.compile("\"filenames\"\\s*:\\s*\\[([^\\]]*)\\]");
 
   @TempDir
