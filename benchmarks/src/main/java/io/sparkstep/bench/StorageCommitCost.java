@@ -11,10 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ContentSummary;
 import org.apache.hadoop.fs.FileSystem;
@@ -79,7 +81,9 @@ public final class StorageCommitCost {
     }
     Files.createDirectories(out);
     int port = freePort();
-    Process s3mock = startS3Mock(port);
+    // the store's files stay out of the results directory: they are the outputs written, not figures
+    Path root = Files.createTempDirectory("bench-storage-s3mock");
+    Process s3mock = startS3Mock(port, root);
     List<Timing> rows = new ArrayList<>();
     try {
       awaitBucket(port, s3mock);
@@ -106,6 +110,9 @@ public final class StorageCommitCost {
       s3mock.destroy();
       if (!s3mock.waitFor(20, TimeUnit.SECONDS)) {
         s3mock.destroyForcibly();
+      }
+      try (Stream<Path> files = Files.walk(root)) {
+        files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
       }
     }
     write(rows);
@@ -160,14 +167,13 @@ public final class StorageCommitCost {
         .getOrCreate();
   }
 
-  private Process startS3Mock(int port) throws IOException {
-    Path root = Files.createDirectories(out.resolve("work").resolve("s3mock-root"));
+  private Process startS3Mock(int port, Path root) throws IOException {
     List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
         "-XX:+UseSerialGC", "-jar", s3mockJar.toString(), "--http.port=" + port, "--server.port=" + freePort(),
         "--server.address=127.0.0.1", "--com.adobe.testing.s3mock.store.initial-buckets=bench",
-        "--com.adobe.testing.s3mock.store.root=" + root, "--com.adobe.testing.s3mock.max-payload-size=2GB");
+        "--com.adobe.testing.s3mock.store.root=" + Files.createDirectories(root.resolve("store")), "--com.adobe.testing.s3mock.max-payload-size=2GB");
     return new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(out.resolve("work").resolve("s3mock.log").toFile()).start();
+        .redirectOutput(root.resolve("s3mock.log").toFile()).start();
   }
 
   private static void awaitBucket(int port, Process s3mock) throws IOException, InterruptedException {
