@@ -42,8 +42,10 @@ enum CommitMoment {
     try {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve(label + ".reached"), Long.toString(ProcessHandle.current().pid()));
-      while (!Files.exists(dir.resolve(label + ".release"))) {
-        Thread.sleep(50); // polling a file the test creates: the condition itself, not a guess at timing
+      // polling a file the test creates: the condition itself, not a guess at timing; a test that ended without
+      // releasing or killing the driver removed its directory, and the run goes on
+      while (!Files.exists(dir.resolve(label + ".release")) && Files.isDirectory(dir)) {
+        Thread.sleep(50);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
