@@ -11,19 +11,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sparkstep bench [--suite default|tpch|cli|pipeline] [--workloads W,..] [--rows N] [--scale N] [--quick] [--gpu]
+ * {@code sparkstep bench [--suite default|tpch|cli|pipeline|storage] [--workloads W,..] [--rows N] [--scale N] [--quick] [--gpu]
  * [--out DIR]}: runs the benchmarks
  * and writes CSV, markdown and PNGs.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks: engine overhead, vanilla vs Comet (vs RAPIDS on a GPU), launch latency, scaling; "
         + "TPC-H (--suite tpch); the cost of a CLI run against a bare Spark app (--suite cli); pipeline run against "
-        + "four run commands (--suite pipeline).")
+        + "four run commands (--suite pipeline); the engine's commit on the S3 stand-in, rename against pointer "
+        + "(--suite storage).")
 public final class BenchCommand implements Callable<Integer>, CliExtension {
   @Option(names = "--suite", defaultValue = "default",
       description = "default (own workloads), tpch (the 22 TPC-H queries, vanilla vs Comet), cli (bin/sparkstep run "
           + "vs a bare SparkSession app, whole processes) or pipeline (pipeline run of the sample vs its four steps "
-          + "as four run commands, whole processes). Default: ${DEFAULT-VALUE}.")
+          + "as four run commands, whole processes) or storage (the engine's commit of one output on the S3 stand-in, "
+          + "staging + rename against the pointer commit, at two sizes). Default: ${DEFAULT-VALUE}.")
   String suite;
 
   @Option(names = "--scale", defaultValue = "1", description = "TPC-H scale factor. Default: ${DEFAULT-VALUE}.")
@@ -54,6 +56,11 @@ public final class BenchCommand implements Callable<Integer>, CliExtension {
 
   @Option(names = "--gpu", description = "Also run RAPIDS when a GPU is present.")
   boolean gpu;
+
+  @Option(names = "--s3mock-jar", defaultValue = "storage-tests/target/stand-ins/s3mock-exec.jar",
+      description = "Storage suite: Adobe S3Mock's exec jar, the S3 stand-in (built by storage-tests). "
+          + "Default: ${DEFAULT-VALUE}.")
+  Path s3mockJar;
 
   @Option(names = "--out", description = "Output directory (default: benchmarks/results/<timestamp>).")
   Path out;
@@ -106,8 +113,11 @@ public final class BenchCommand implements Callable<Integer>, CliExtension {
       }
       case "cli" -> new CliRunCost(quick ? CliRunCost.Settings.quick() : CliRunCost.Settings.full(), dir).run();
       case "pipeline" -> new PipelineRunCost(pipelineSettings(), dir).run();
+      case "storage" -> new StorageCommitCost(quick ? StorageCommitCost.Settings.quick()
+          : StorageCommitCost.Settings.full(), dir, s3mockJar).run();
       default -> {
-        System.err.println("sparkstep bench: --suite " + suite + " is not a suite; use default, tpch, cli or pipeline");
+        System.err.println("sparkstep bench: --suite " + suite
+            + " is not a suite; use default, tpch, cli, pipeline or storage");
         return 2;
       }
     }

@@ -18,8 +18,8 @@ import org.apache.hadoop.fs.Path;
  * every staging directory is renamed onto its final URI. An output being overwritten is first moved aside and only
  * deleted once every output is in place, so a failure mid-commit puts the old data back.
  *
- * <p>On HDFS and local file systems the renames are atomic. On object stores (s3a, gs) Hadoop's rename is a copy:
- * the final URI still never holds a partial write of this run, but a reader may briefly see the old output gone.
+ * <p>On HDFS, local file systems and ADLS Gen2 with hierarchical namespace the renames are atomic. On stores where a
+ * rename is a copy (S3, GCS, Blob) outputs are committed without renames instead: {@link PointerCommit}.
  */
 final class OutputCommitter {
   private final Configuration hadoopConf;
@@ -27,20 +27,38 @@ final class OutputCommitter {
   private final Map<String, ArtifactSpec> outputs;
   private final Map<String, Path> staged = new LinkedHashMap<>();
   private final StagingOwner owner;
+  private final PointerCommit pointers;
+  /** After a pointer commit: each pointer output's run location, for the run record. */
+  private final Map<String, Path> committedLocations = new LinkedHashMap<>();
 
   public OutputCommitter(Configuration hadoopConf, String runId, Map<String, ArtifactSpec> outputs) {
     this.hadoopConf = hadoopConf;
     this.runId = runId;
     this.outputs = outputs;
     this.owner = new StagingOwner(runId);
+    this.pointers = new PointerCommit(hadoopConf, runId);
   }
 
   public static Path finalPath(ArtifactSpec artifact) {
     return new Path(artifact.uri);
   }
 
+  /** Where the step writes output {@code name}: its staging directory, or its run location on an object store. */
   public Path stagingPath(String name) {
-    return stagingOf(finalPath(outputs.get(name)), runId);
+    return pointers.has(name) ? pointers.location(name) : stagingOf(finalPath(outputs.get(name)), runId);
+  }
+
+  /**
+   * Where output {@code name} is once committed: its URI, or this run's location under it for a pointer commit
+   * (what the run record names).
+   */
+  public Path committedPath(String name) {
+    return committedLocations.getOrDefault(name, finalPath(outputs.get(name)));
+  }
+
+  /** Whether output {@code name} is committed with a pointer ({@link PointerCommit}) rather than renamed. */
+  public boolean pointerCommitted(String name) {
+    return committedLocations.containsKey(name);
   }
 
   private Path asidePath(Path target) {
@@ -51,11 +69,20 @@ final class OutputCommitter {
   public void checkTargets() throws IOException {
     for (Map.Entry<String, ArtifactSpec> entry : outputs.entrySet()) {
       Path target = finalPath(entry.getValue());
-      if (entry.getValue().modeOrDefault() == WriteMode.ERROR && fs(target).exists(target)) {
+      if (entry.getValue().modeOrDefault() == WriteMode.ERROR && exists(target)) {
         throw new InvalidSpecException("outputs." + entry.getKey() + ".uri", "output already exists: " + target,
             "set mode overwrite (--overwrite) to replace it, or choose another path");
       }
     }
+  }
+
+  /** Whether a reader of {@code target} would find data there (for a pointer commit: a committed run). */
+  private boolean exists(Path target) throws IOException {
+    FileSystem fs = fs(target);
+    if (!fs.exists(target)) {
+      return false;
+    }
+    return !PointerCommit.applies(hadoopConf, fs, target) || PointerCommit.holdsData(fs, target);
   }
 
   /** Reserves a clean staging directory for one output and returns it. */
@@ -66,14 +93,22 @@ final class OutputCommitter {
     if (staged.containsKey(name)) {
       throw new IllegalStateException("output '" + name + "' was already written in this run");
     }
+    Path target = finalPath(outputs.get(name));
+    FileSystem fs = fs(target);
+    if (PointerCommit.applies(hadoopConf, fs, target)) {
+      long now = owner.claim(fs, target).getModificationTime();
+      removeStaleStaging(fs, target, now);
+      Path location = pointers.stage(name, fs, target, now);
+      staged.put(name, location);
+      return location;
+    }
     Path staging = stagingPath(name);
-    FileSystem fs = fs(staging);
     if (fs.exists(staging)) {
       fs.delete(staging, true);
     }
     // Our marker first: it says this staging is alive, and its time is the file system's "now".
-    long now = owner.claim(fs, finalPath(outputs.get(name))).getModificationTime();
-    removeStaleStaging(fs, finalPath(outputs.get(name)), now);
+    long now = owner.claim(fs, target).getModificationTime();
+    removeStaleStaging(fs, target, now);
     staged.put(name, staging);
     return staging;
   }
@@ -116,12 +151,28 @@ final class OutputCommitter {
     return staged.containsKey(name);
   }
 
-  /** Moves every staged output onto its final URI, or none of them. */
+  /**
+   * Commits every staged output, or none of them: renamed outputs first (undone if anything fails), then the pointer
+   * outputs, whose commit record is the last write that can fail.
+   */
   public void commit() throws IOException {
     Deque<Runnable> undo = new ArrayDeque<>();
     Map<Path, Path> asides = new LinkedHashMap<>();
     try {
+      for (String name : pointers.names()) {
+        if (outputs.get(name).modeOrDefault() != WriteMode.OVERWRITE && pointers.holdsData(name)) {
+          throw new IOException("output " + finalPath(outputs.get(name))
+              + " appeared while the step ran and mode is not overwrite");
+        }
+        pointers.checkNotSuperseded(name);
+      }
+      if (!pointers.names().isEmpty()) {
+        CommitMoment.DATA_WRITTEN.reached(hadoopConf);
+      }
       for (Map.Entry<String, Path> entry : staged.entrySet()) {
+        if (pointers.has(entry.getKey())) {
+          continue;
+        }
         ArtifactSpec artifact = outputs.get(entry.getKey());
         Path target = finalPath(artifact);
         FileSystem fs = fs(target);
@@ -140,6 +191,9 @@ final class OutputCommitter {
         Path stagedPath = entry.getValue();
         undo.push(() -> quietRename(fs, target, stagedPath));
       }
+      if (!pointers.names().isEmpty()) {
+        pointers.writePointersAndRecord();
+      }
     } catch (IOException | RuntimeException e) {
       while (!undo.isEmpty()) {
         undo.pop().run();
@@ -150,12 +204,25 @@ final class OutputCommitter {
     for (Map.Entry<Path, Path> aside : asides.entrySet()) {
       fs(aside.getValue()).delete(aside.getValue(), true);
     }
+    if (!pointers.names().isEmpty()) {
+      pointers.names().forEach(name -> committedLocations.put(name, pointers.location(name)));
+      pointers.deleteReplaced(fileSystemNow());
+      pointers.clear();
+    }
     staged.clear();
     owner.close();
   }
 
+  /** The file system's clock for judging other runs' markers: the time of a file this run just wrote. */
+  private long fileSystemNow() throws IOException {
+    String first = pointers.names().iterator().next();
+    Path target = finalPath(outputs.get(first));
+    return owner.claim(fs(target), target).getModificationTime();
+  }
+
   /** Deletes every staging directory; the final URIs are untouched. */
   public void abort() {
+    pointers.abort();
     for (Path staging : staged.values()) {
       try {
         fs(staging).delete(staging, true);

@@ -9,6 +9,7 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.api.Step;
 import io.sparkstep.api.StepDescriptor;
 import io.sparkstep.spi.record.CurrentRecord;
+import io.sparkstep.spi.record.DataSnapshot;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.spec.ArtifactSpec;
 import io.sparkstep.spi.spec.InvalidSpecException;
@@ -57,6 +58,8 @@ public final class StepRunner {
     recordSparkApplication(spark.sparkContext(), record);
     Prepared prepared;
     try {
+      // From here on the step reads each pointer-committed input at its committed run's location.
+      spec = CommittedInputs.resolve(spec, spark.sparkContext().hadoopConfiguration());
       prepared = prepare(spec, spark.sparkContext().hadoopConfiguration());
     } catch (InvalidSpecException e) {
       finish(record, RunState.FAILED, e, onChange);
@@ -210,7 +213,7 @@ public final class StepRunner {
     waitForListeners(spark.sparkContext());
     Map<String, RunRecord.ModelInfo> models = stagedModels(hadoopConf, spec, prepared.descriptor(), committer);
     committer.commit();
-    recordOutputs(spark, spec, prepared.descriptor(), record, rows);
+    recordOutputs(spark, spec, prepared.descriptor(), record, rows, committer);
     record.update(RunDatasets::commitsStamped);
     models.forEach((name, model) -> record.update(r -> r.modelCommitted(name, model)));
   }
@@ -249,22 +252,30 @@ public final class StepRunner {
     }
   }
 
-  private static void recordOutputs(SparkSession spark, StepSpec spec, StepDescriptor descriptor,
-                                    CurrentRecord record, OutputRowCounter counter) {
+  /**
+   * Each output as committed: its URI, or for a pointer commit the run's own location under it and the commit's id
+   * (a {@code sparkstep-commit} snapshot: this run's id).
+   */
+  private static void recordOutputs(SparkSession spark, StepSpec spec, StepDescriptor descriptor, CurrentRecord record,
+                                    OutputRowCounter counter, OutputCommitter committer) {
     for (Map.Entry<String, ArtifactSpec> output : spec.outputs.entrySet()) {
       if (descriptor.modelOutputs().contains(output.getKey())) {
         continue;
       }
+      String location = committer.committedPath(output.getKey()).toString();
       Long rows = counter.rows(output.getKey());
       if (rows == null) {
         // No write task was attributed (e.g. a plugin's own writer): count what was committed instead.
         ArtifactSpec artifact = output.getValue();
         rows = spark.read().format(artifact.formatOrDefault().sparkName()).options(artifact.options)
-            .load(artifact.uri).count();
+            .load(location).count();
       }
-      RunRecord.OutputInfo committed = new RunRecord.OutputInfo(output.getValue().uri,
-          output.getValue().formatOrDefault().sparkName(), rows, true);
-      record.update(r -> r.outputCommitted(output.getKey(), committed));
+      RunRecord.OutputInfo info = new RunRecord.OutputInfo(location, output.getValue().formatOrDefault().sparkName(),
+          rows, true);
+      if (committer.pointerCommitted(output.getKey())) {
+        info.snapshot = new DataSnapshot(DataSnapshot.SPARKSTEP_COMMIT, spec.runId);
+      }
+      record.update(r -> r.outputCommitted(output.getKey(), info));
     }
   }
 

@@ -72,7 +72,7 @@ class AzureLocalFlavorTest {
 
     FileSystem fs = FileSystem.get(URI.create(LAKE), azureConf());
     pipeline.assertAllOutputsOn(fs);
-    assertTrue(fs.exists(new org.apache.hadoop.fs.Path(LAKE + "predictions/_SUCCESS")), "the job committed");
+    assertTrue(fs.exists(new org.apache.hadoop.fs.Path(FarePipelineOnStore.committed(fs, LAKE + "predictions"), "_SUCCESS")), "the job committed");
     pipeline.assertNoFileHolds(AzuriteStandIn.ACCOUNT_KEY);
   }
 

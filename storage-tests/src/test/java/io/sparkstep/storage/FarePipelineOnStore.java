@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkstep.runtime.CommittedLocation;
 import io.sparkstep.testing.CliProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -69,9 +70,19 @@ record FarePipelineOnStore(Path home, String lake, Map<String, String> storeConf
     for (String output : OUTPUTS) {
       assertTrue(fs.exists(new org.apache.hadoop.fs.Path(lake + output)), output + " is on the store");
     }
-    assertTrue(Arrays.stream(fs.listStatus(new org.apache.hadoop.fs.Path(lake + "predictions")))
+    assertTrue(Arrays.stream(fs.listStatus(committed(fs, lake + "predictions")))
         .anyMatch(status -> status.getPath().getName().endsWith(".parquet") && status.getLen() > 0),
         "predictions has parquet parts");
+  }
+
+  /**
+   * Where the committed data of an output URI is: on object stores the location its pointer names (the engine's
+   * commit writes no data at the URI itself), elsewhere the URI.
+   */
+  static org.apache.hadoop.fs.Path committed(FileSystem fs, String uri) throws IOException {
+    CommittedLocation.Resolved resolved = CommittedLocation.resolve(fs.getConf(), uri);
+    assertTrue(resolved.location() != null, uri + " has a committed run");
+    return new org.apache.hadoop.fs.Path(resolved.location());
   }
 
   /** No file under the home (operator file, run records, logs) holds {@code secret}. */

@@ -56,7 +56,7 @@ class GcsLocalFlavorTest {
 
     FileSystem fs = FileSystem.get(URI.create(LAKE), gcsConf());
     pipeline.assertAllOutputsOn(fs);
-    assertTrue(fs.exists(new org.apache.hadoop.fs.Path(LAKE + "predictions/_SUCCESS")), "the job committed");
+    assertTrue(fs.exists(new org.apache.hadoop.fs.Path(FarePipelineOnStore.committed(fs, LAKE + "predictions"), "_SUCCESS")), "the job committed");
     assertEquals(java.util.Set.of(), gcs.unserved(), "requests the stand-in did not serve");
   }
 

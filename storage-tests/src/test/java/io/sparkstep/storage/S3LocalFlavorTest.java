@@ -57,7 +57,7 @@ class S3LocalFlavorTest {
     // naming it.
     for (String output : List.of("trips", "features", "predictions")) {
       String success;
-      try (var in = fs.open(new org.apache.hadoop.fs.Path(LAKE + output + "/_SUCCESS"))) {
+      try (var in = fs.open(new org.apache.hadoop.fs.Path(FarePipelineOnStore.committed(fs, LAKE + output), "_SUCCESS"))) {
         success = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       }
       assertTrue(success.matches("(?s).*\"committer\"\\s*:\\s*\"magic\".*"), output + "/_SUCCESS: " + success);

@@ -101,7 +101,7 @@ class S3SparkSubmitFlavorTest {
 
     FileSystem fs = FileSystem.get(URI.create(LAKE), s3.readerConf());
     for (String output : List.of("trips", "features")) {
-      org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(LAKE + output);
+      org.apache.hadoop.fs.Path dir = FarePipelineOnStore.committed(fs, LAKE + output);
       assertTrue(Arrays.stream(fs.listStatus(dir))
           .anyMatch(status -> status.getPath().getName().endsWith(".parquet") && status.getLen() > 0),
           output + " has parquet parts on the store");

@@ -1,0 +1,238 @@
+package io.sparkstep.bench;
+
+import io.sparkstep.runtime.OutputCommitter;
+import io.sparkstep.spi.spec.ArtifactSpec;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ContentSummary;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.StorageStatistics;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code bench --suite storage}: the engine's commit of one output on the S3 stand-in (Adobe S3Mock, its own process
+ * on loopback), the old way (staging beside the URI, renamed onto it: on S3 a copy of every object) against the
+ * pointer commit (written once under {@code URI/_sparkstep/runs/RUN}, then a pointer and a commit record), at two
+ * sizes. Both write with the S3A magic committer, as every s3a run does. In this JVM, through {@link OutputCommitter}
+ * itself: write time (Spark's write of the output, job commit included), commit time (the engine's commit), and what
+ * the commit copied, from S3A's own counters ({@code object_copy_requests}, {@code files_copied_bytes}).
+ */
+public final class StorageCommitCost {
+  /** The goal: commit time at most this share of the write time, whatever the size. */
+  static final double GOAL = 0.05;
+
+  /** {@code sizes}: rows of the output; {@code reps}: timed repetitions per way and size. */
+  public record Settings(List<Long> sizes, int reps) {
+    public static Settings quick() {
+      return new Settings(List.of(20_000L, 200_000L), 2);
+    }
+
+    public static Settings full() {
+      return new Settings(List.of(200_000L, 2_000_000L), 3);
+    }
+  }
+
+  /** One timed commit. */
+  record Timing(String way, long rows, int rep, long writeMs, long commitMs, long copyRequests, long bytesCopied,
+             long outputBytes) {
+    static final String HEADER = "way,rows,rep,write_ms,commit_ms,copy_requests,bytes_copied,output_bytes,commit_write";
+
+    double ratio() {
+      return writeMs == 0 ? Double.NaN : (double) commitMs / writeMs;
+    }
+
+    String csv() {
+      return String.join(",", way, Long.toString(rows), Integer.toString(rep), Long.toString(writeMs),
+          Long.toString(commitMs), Long.toString(copyRequests), Long.toString(bytesCopied), Long.toString(outputBytes),
+          String.format(Locale.ROOT, "%.4f", ratio()));
+    }
+  }
+
+  private final Settings settings;
+  private final Path out;
+  private final Path s3mockJar;
+
+  public StorageCommitCost(Settings settings, Path out, Path s3mockJar) {
+    this.settings = settings;
+    this.out = out;
+    this.s3mockJar = s3mockJar;
+  }
+
+  public List<Timing> run() throws Exception {
+    if (!Files.isRegularFile(s3mockJar)) {
+      throw new IllegalStateException("no S3Mock jar at " + s3mockJar + "; build storage-tests first "
+          + "(./mvnw -pl storage-tests -am -DskipTests install) or pass --s3mock-jar");
+    }
+    Files.createDirectories(out);
+    int port = freePort();
+    // the store's files stay out of the results directory: they are the outputs written, not figures
+    Path root = Files.createTempDirectory("bench-storage-s3mock");
+    Process s3mock = startS3Mock(port, root);
+    List<Timing> rows = new ArrayList<>();
+    try {
+      awaitBucket(port, s3mock);
+      SparkSession spark = session(port);
+      try {
+        for (long size : settings.sizes()) {
+          Dataset<Row> data = spark.range(size).selectExpr("id",
+              "cast(id % 263 as int) as zone", "rand(7) * 80 as fare", "uuid() as trip_id").cache();
+          data.count();
+          commitOnce(spark, data, "warmup", size, 0); // first s3a write of the JVM: connections, classes
+          for (int rep = 1; rep <= settings.reps(); rep++) {
+            for (String way : rep % 2 == 1 ? List.of("rename", "pointer") : List.of("pointer", "rename")) {
+              Timing row = commitOnce(spark, data, way, size, rep);
+              rows.add(row);
+              System.out.println(row.csv());
+            }
+          }
+          data.unpersist();
+        }
+      } finally {
+        spark.stop();
+      }
+    } finally {
+      s3mock.destroy();
+      if (!s3mock.waitFor(20, TimeUnit.SECONDS)) {
+        s3mock.destroyForcibly();
+      }
+      try (Stream<Path> files = Files.walk(root)) {
+        files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+      }
+    }
+    write(rows);
+    return rows;
+  }
+
+  private Timing commitOnce(SparkSession spark, Dataset<Row> data, String way, long size, int rep)
+      throws IOException {
+    Configuration conf = new Configuration(spark.sparkContext().hadoopConfiguration());
+    conf.set("sparkstep.commit.style", way.equals("warmup") ? "pointer" : way);
+    String uri = "s3a://bench/" + way + "-" + size + "/out";
+    OutputCommitter committer = new OutputCommitter(conf, "bench-" + way + "-" + size + "-" + rep,
+        Map.of("out", new ArtifactSpec(uri, null, "overwrite")));
+    FileSystem fs = FileSystem.get(URI.create(uri), conf);
+    long start = System.nanoTime();
+    org.apache.hadoop.fs.Path staging = committer.stage("out");
+    data.write().parquet(staging.toString());
+    long written = System.nanoTime();
+    StorageStatistics stats = fs.getStorageStatistics();
+    long copiesBefore = counter(stats, "object_copy_requests");
+    long bytesBefore = counter(stats, "files_copied_bytes");
+    committer.commit();
+    long committed = System.nanoTime();
+    ContentSummary summary = fs.getContentSummary(committer.committedPath("out"));
+    return new Timing(way, size, rep, TimeUnit.NANOSECONDS.toMillis(written - start),
+        TimeUnit.NANOSECONDS.toMillis(committed - written), counter(stats, "object_copy_requests") - copiesBefore,
+        counter(stats, "files_copied_bytes") - bytesBefore, summary.getLength());
+  }
+
+  private static long counter(StorageStatistics stats, String name) {
+    Long value = stats.getLong(name);
+    return value == null ? 0 : value;
+  }
+
+  private SparkSession session(int port) {
+    return SparkSession.builder().master("local[2]").appName("bench-storage")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:" + port)
+        .config("spark.hadoop.fs.s3a.path.style.access", "true")
+        .config("spark.hadoop.fs.s3a.endpoint.region", "us-east-1")
+        .config("spark.hadoop.fs.s3a.access.key", "bench")
+        .config("spark.hadoop.fs.s3a.secret.key", "bench")
+        // the keys every s3a run gets (S3ADefaults): Spark's job commit through the S3A magic committer
+        .config("spark.sql.sources.commitProtocolClass",
+            "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol")
+        .config("spark.sql.parquet.output.committer.class",
+            "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter")
+        .config("spark.hadoop.mapreduce.outputcommitter.factory.scheme.s3a",
+            "org.apache.hadoop.fs.s3a.commit.S3ACommitterFactory")
+        .config("spark.hadoop.fs.s3a.committer.name", "magic")
+        .getOrCreate();
+  }
+
+  private Process startS3Mock(int port, Path root) throws IOException {
+    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+        "-XX:+UseSerialGC", "-jar", s3mockJar.toString(), "--http.port=" + port, "--server.port=" + freePort(),
+        "--server.address=127.0.0.1", "--com.adobe.testing.s3mock.store.initial-buckets=bench",
+        "--com.adobe.testing.s3mock.store.root=" + Files.createDirectories(root.resolve("store")), "--com.adobe.testing.s3mock.max-payload-size=2GB");
+    return new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(root.resolve("s3mock.log").toFile()).start();
+  }
+
+  private static void awaitBucket(int port, Process s3mock) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (System.nanoTime() < deadline) {
+      if (!s3mock.isAlive()) {
+        throw new IllegalStateException("S3Mock exited with " + s3mock.exitValue());
+      }
+      try {
+        HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + port
+            + "/bench?list-type=2").toURL().openConnection();
+        connection.setConnectTimeout(1000);
+        if (connection.getResponseCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // starting
+      }
+      s3mock.waitFor(250, TimeUnit.MILLISECONDS);
+    }
+    throw new IllegalStateException("S3Mock did not answer within 3 minutes");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private void write(List<Timing> rows) throws IOException {
+    List<String> csv = new ArrayList<>(List.of(Timing.HEADER));
+    rows.forEach(row -> csv.add(row.csv()));
+    Files.write(out.resolve("storage.csv"), csv);
+    StringBuilder report = new StringBuilder("# Storage: the engine's commit on the S3 stand-in\n\n"
+        + "Medians over " + settings.reps() + " repetitions; write = Spark's write with the S3A magic committer, "
+        + "commit = the engine's commit (OutputCommitter.commit). Goal: commit/write at most "
+        + Math.round(GOAL * 100) + " %, independent of size.\n\n"
+        + "| way | rows | output MB | write ms | commit ms | commit/write | copy requests | bytes copied |\n"
+        + "|---|---|---|---|---|---|---|---|\n");
+    for (long size : settings.sizes()) {
+      for (String way : List.of("rename", "pointer")) {
+        List<Timing> of = rows.stream().filter(r -> r.way().equals(way) && r.rows() == size).toList();
+        if (of.isEmpty()) {
+          continue;
+        }
+        long write = median(of.stream().mapToLong(Timing::writeMs).toArray());
+        long commit = median(of.stream().mapToLong(Timing::commitMs).toArray());
+        report.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %d | %d | %.3f | %d | %d |%n", way, size,
+            of.get(0).outputBytes() / 1e6, write, commit, write == 0 ? Double.NaN : (double) commit / write,
+            of.get(0).copyRequests(), of.get(0).bytesCopied()));
+      }
+    }
+    Files.writeString(out.resolve("report.md"), report);
+    System.out.print(report);
+  }
+
+  private static long median(long[] values) {
+    long[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  }
+}
