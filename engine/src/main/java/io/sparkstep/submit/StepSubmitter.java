@@ -1,6 +1,13 @@
 package io.sparkstep.submit;
 
+import io.sparkstep.api.RunState;
+import io.sparkstep.cache.CacheDecision;
+import io.sparkstep.cache.CachedRun;
+import io.sparkstep.cache.StepCache;
 import io.sparkstep.registry.LoadFailure;
+import io.sparkstep.spi.remote.SparkHadoopConf;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import io.sparkstep.spi.accel.Accelerator;
 import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.spi.util.UserJars;
@@ -40,6 +47,8 @@ public final class StepSubmitter {
   private final OperatorStore operators;
   private final RunStore runs;
   private final Path home;
+  /** The artifact store under the Sparkstep home, where {@code run}'s cache index lives unless the spec names one. */
+  public static final String DEFAULT_ARTIFACTS = "artifacts";
 
   public StepSubmitter(Path home, FlavorRegistry flavors) {
     this.home = home;
@@ -86,10 +95,21 @@ public final class StepSubmitter {
     StepOperator operator = flavor.create(config);
     StepSpec prepared = prepare(spec, config);
     List<ValidationProblem> problems = validate(prepared, options, config, flavor, operator);
+    // An output that exists because the cache's entry committed it there is what a hit serves, not a conflict.
+    List<ValidationProblem> existingOutputs = problems.stream().filter(p -> existingOutput(prepared, p)).toList();
+    CacheDecision cache = null;
+    if (problems.size() == existingOutputs.size()) {
+      cache = operator.reachesStorageFromHere() ? decideCache(prepared, options)
+          : new CacheDecision(Boolean.TRUE.equals(prepared.cache) ? CacheDecision.MISS : CacheDecision.OFF, null,
+              "operator " + config.name() + " reads its storage where it runs, not from here: no key", null, Map.of());
+    }
+    if (cache != null && cache.isHit()) {
+      problems.removeAll(existingOutputs);
+    }
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);
     }
-    if (operator.reachesStorageFromHere()) {
+    if (operator.reachesStorageFromHere() && (cache == null || !cache.isHit())) {
       java.util.Optional<String> unreachable = StorageReachability.firstUnreachable(prepared);
       if (unreachable.isPresent()) {
         throw new SubmitException(unreachable.get(), null, false);
@@ -101,7 +121,21 @@ public final class StepSubmitter {
     record.pipelineStep = prepared.labels.get(RunRecord.PIPELINE_STEP_LABEL);
     RunContext context = new RunContext(record, runs, config);
     record.logUri = context.logFile().toUri().toString();
+    if (cache != null) {
+      record.cache = cache.info();
+      record.inputs.putAll(cache.inputs());
+      if (cache.publishes()) {
+        prepared.cacheTarget = StepCache.target(cache, artifactStore(prepared), hadoopConf(prepared));
+      }
+    }
     runs.saveSpec(prepared);
+    if (cache != null && cache.isHit()) {
+      // Served from the cache: no operator launches, no Spark session starts; the record is final at once.
+      StepCache.fillHit(record, cache);
+      record.transition(RunState.SUCCEEDED);
+      runs.save(record);
+      return new CachedRun(context);
+    }
     runs.save(record);
     try {
       return operator.submit(prepared, options, context);
@@ -173,6 +207,44 @@ public final class StepSubmitter {
       }
     }
     return problems;
+  }
+
+  /** The artifact store whose cache index the run uses: the spec's, else {@code <home>/artifacts}. */
+  public String artifactStore(StepSpec spec) {
+    String store = spec.artifactStore;
+    if (store == null || store.isBlank()) {
+      store = home.resolve(DEFAULT_ARTIFACTS).toAbsolutePath().toUri().toString();
+    }
+    return store;
+  }
+
+  /**
+   * The cache's verdict before launch, computed here so it is the same on every flavor and known before anything
+   * starts: key, input snapshots (what the record says each input was), and hit or miss. With the cache off, the key
+   * and snapshots are still computed for the record; in explain mode nothing is looked up.
+   */
+  private CacheDecision decideCache(StepSpec prepared, SubmitOptions options) {
+    boolean enabled = Boolean.TRUE.equals(prepared.cache) && !options.explain();
+    Class<?> stepClass;
+    Map<String, Object> typedParams;
+    try {
+      StepCatalog catalog = new StepCatalog(UserJars.loader(prepared.jars));
+      stepClass = catalog.resolve(prepared.step).getClass();
+      typedParams = new SpecValidator(catalog).validate(prepared, false, new ArrayList<>());
+    } catch (RuntimeException e) {
+      return new CacheDecision(enabled ? CacheDecision.MISS : CacheDecision.OFF, null,
+          "the step could not be resolved for the key: " + e.getMessage(), null, Map.of());
+    }
+    return StepCache.decide(prepared, stepClass, typedParams, artifactStore(prepared), hadoopConf(prepared), enabled);
+  }
+
+  private static Configuration hadoopConf(StepSpec spec) {
+    return SparkHadoopConf.of(spec.sparkConf);
+  }
+
+  private static boolean existingOutput(StepSpec spec, ValidationProblem problem) {
+    return problem.message().startsWith("output already exists") && spec.outputs.keySet().stream()
+        .anyMatch(name -> problem.field().equals("outputs." + name + ".uri"));
   }
 
   /** A handle to an earlier run, from its record, through the flavor that launched it. */

@@ -1,0 +1,50 @@
+package io.sparkstep.cache;
+
+import io.sparkstep.spi.record.DataSnapshot;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.EtagSource;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+
+/**
+ * The snapshot of plain files: a SHA-256 over the sorted listing of every file under a path (its path relative to
+ * the root, length, modification time, and the ETag where the store gives one). A file rewritten in place, appended
+ * or added changes it. One recursive listing ({@code listFiles(path, true)}: a flat listing on object stores).
+ */
+public final class ListingDigest {
+  private ListingDigest() {
+  }
+
+  public static DataSnapshot of(String uri, Configuration conf) throws IOException {
+    Path root = new Path(uri);
+    FileSystem fs = root.getFileSystem(conf);
+    Path qualified = fs.makeQualified(root);
+    String prefix = qualified.toUri().getPath();
+    List<String> lines = new ArrayList<>();
+    RemoteIterator<LocatedFileStatus> files = fs.listFiles(qualified, true);
+    while (files.hasNext()) {
+      LocatedFileStatus file = files.next();
+      String path = file.getPath().toUri().getPath();
+      String relative = path.startsWith(prefix) ? path.substring(prefix.length()) : path;
+      String etag = file instanceof EtagSource tagged ? tagged.getEtag() : null;
+      lines.add(relative + "\t" + file.getLen() + "\t" + file.getModificationTime() + "\t" + (etag == null ? "" : etag));
+    }
+    lines.sort(null);
+    MessageDigest digest = CacheKey.digest();
+    for (String line : lines) {
+      digest.update(line.getBytes(StandardCharsets.UTF_8));
+      digest.update((byte) '\n');
+    }
+    DataSnapshot snapshot = new DataSnapshot(DataSnapshot.LISTING_DIGEST, HexFormat.of().formatHex(digest.digest()));
+    snapshot.files = (long) lines.size();
+    return snapshot;
+  }
+}
