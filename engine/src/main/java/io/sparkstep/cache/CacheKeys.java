@@ -46,9 +46,8 @@ public final class CacheKeys {
       }
     }
     spec.inputs.forEach((name, input) -> {
-      Map<String, Object> part = settings(input);
-      part.put("snapshot", String.valueOf(inputs.get(name).snapshot));
-      parts.put("input." + name, CacheKey.json(part));
+      parts.put("input." + name, String.valueOf(inputs.get(name).snapshot));
+      parts.put("input." + name + ".settings", CacheKey.json(settings(input)));
     });
     return new Computed(new CacheKey(parts), inputs);
   }
