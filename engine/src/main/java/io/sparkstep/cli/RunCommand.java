@@ -124,10 +124,14 @@ final class RunCommand implements Callable<Integer> {
 
   /** The cache's verdict, when the run used the cache: hit from which run, or why it missed. */
   static void printCache(RunRecord record, PrintStream out) {
+    printCache(record, out, "  ");
+  }
+
+  static void printCache(RunRecord record, PrintStream out, String indent) {
     if (record.cache == null || CacheDecision.OFF.equals(record.cache.outcome)) {
       return;
     }
-    out.println(SparkstepCli.scrub("  cache: " + record.cache.outcome
+    out.println(SparkstepCli.scrub(indent + "cache: " + record.cache.outcome
         + (record.cachedFrom == null ? "" : " from run " + record.cachedFrom) + " (" + record.cache.reason + ")"));
   }
 
