@@ -11,19 +11,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sparkstep bench [--suite default|tpch|cli|pipeline] [--workloads W,..] [--rows N] [--scale N] [--quick] [--gpu]
+ * {@code sparkstep bench [--suite default|tpch|cli|pipeline|cache] [--workloads W,..] [--rows N] [--scale N] [--quick] [--gpu]
  * [--out DIR]}: runs the benchmarks
  * and writes CSV, markdown and PNGs.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks: engine overhead, vanilla vs Comet (vs RAPIDS on a GPU), launch latency, scaling; "
         + "TPC-H (--suite tpch); the cost of a CLI run against a bare Spark app (--suite cli); pipeline run against "
-        + "four run commands (--suite pipeline).")
+        + "four run commands (--suite pipeline); a fully cached pipeline run and input snapshots (--suite cache).")
 public final class BenchCommand implements Callable<Integer>, CliExtension {
   @Option(names = "--suite", defaultValue = "default",
       description = "default (own workloads), tpch (the 22 TPC-H queries, vanilla vs Comet), cli (bin/sparkstep run "
           + "vs a bare SparkSession app, whole processes) or pipeline (pipeline run of the sample vs its four steps "
-          + "as four run commands, whole processes). Default: ${DEFAULT-VALUE}.")
+          + "as four run commands, whole processes) or cache (the sample pipeline run with every step cached, and "
+          + "input snapshots of 10,000 files). Default: ${DEFAULT-VALUE}.")
   String suite;
 
   @Option(names = "--scale", defaultValue = "1", description = "TPC-H scale factor. Default: ${DEFAULT-VALUE}.")
@@ -106,8 +107,10 @@ public final class BenchCommand implements Callable<Integer>, CliExtension {
       }
       case "cli" -> new CliRunCost(quick ? CliRunCost.Settings.quick() : CliRunCost.Settings.full(), dir).run();
       case "pipeline" -> new PipelineRunCost(pipelineSettings(), dir).run();
+      case "cache" -> new CacheBenchmark(quick ? CacheBenchmark.Settings.quick() : CacheBenchmark.Settings.full(),
+          dir).run();
       default -> {
-        System.err.println("sparkstep bench: --suite " + suite + " is not a suite; use default, tpch, cli or pipeline");
+        System.err.println("sparkstep bench: --suite " + suite + " is not a suite; use default, tpch, cli, pipeline or cache");
         return 2;
       }
     }
