@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ public final class CacheKey {
   }
 
   public Map<String, String> parts() {
-    return java.util.Collections.unmodifiableMap(parts);
+    return Collections.unmodifiableMap(parts);
   }
 
   /** The step part: which step the key is of (the index keeps each step's entries together). */

@@ -254,6 +254,10 @@ public final class StepSubmitter {
     OperatorConfig config = operators.get(record.operator);
     // A later process (status, logs, cancel) hides the run's secrets as the submitting one did.
     RunSecrets.register(runs.loadSpec(runId).orElse(null), config);
+    if (record.cachedFrom != null) {
+      // A run the cache served never reached its platform: there is nothing there to ask.
+      return new CachedRun(new RunContext(record, runs, config));
+    }
     StepOperator operator = flavors.get(config.flavor()).create(config);
     return operator.attach(record, new RunContext(record, runs, config));
   }

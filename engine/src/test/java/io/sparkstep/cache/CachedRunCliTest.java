@@ -72,6 +72,11 @@ class CachedRunCliTest {
         "--output", "zones=" + firstTrips.outputs.get("zones").uri);
     assertEquals(0, run.code(), run.err());
     assertTrue(run.out().contains("cache: hit from run " + firstRuns.get("trips")), run.out());
+    Matcher runId = Pattern.compile("run (\\S+) SUCCEEDED").matcher(run.out());
+    assertTrue(runId.find(), run.out());
+    CliProcess status = CliProcess.run(home, Duration.ofMinutes(1), "runs", "status", runId.group(1));
+    assertEquals(0, status.code(), status.err());
+    assertTrue(status.out().contains("cache: hit from run " + firstRuns.get("trips") + " (same key as run "), status.out());
 
     CliProcess clear = CliProcess.run(home, Duration.ofMinutes(1), "cache", "clear", "--step", "generate-trips");
     assertEquals(0, clear.code(), clear.err());
