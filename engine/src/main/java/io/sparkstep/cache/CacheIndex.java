@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -49,7 +50,7 @@ public final class CacheIndex {
   /** The step's most recently written entry: what a miss compares its key with. */
   public Optional<CacheEntry> latest(String step) throws IOException {
     Path dir = stepDir(step);
-    FileSystem fs = dir.getFileSystem(conf);
+    FileSystem fs = fileSystem(dir, conf);
     FileStatus[] entries;
     try {
       entries = fs.listStatus(dir, path -> path.getName().endsWith(".json"));
@@ -65,10 +66,16 @@ public final class CacheIndex {
     return newest == null ? Optional.empty() : read(newest.getPath(), conf);
   }
 
+  /** Removes the entry of {@code key}: one whose outputs changed can never hit again. */
+  public void remove(String step, String key) throws IOException {
+    Path entry = new Path(entryUri(step, key));
+    fileSystem(entry, conf).delete(entry, false);
+  }
+
   /** Removes the entries of one step (a class name), or of every step when {@code step} is null; how many. */
   public int clear(String step) throws IOException {
     Path dir = step == null ? root : stepDir(step);
-    FileSystem fs = dir.getFileSystem(conf);
+    FileSystem fs = fileSystem(dir, conf);
     if (!fs.exists(dir)) {
       return 0;
     }
@@ -95,7 +102,7 @@ public final class CacheIndex {
    */
   public static Publication publish(String uri, CacheEntry entry, Configuration conf) throws IOException {
     Path path = new Path(uri);
-    FileSystem fs = path.getFileSystem(conf);
+    FileSystem fs = fileSystem(path, conf);
     Optional<CacheEntry> existing = read(path, conf);
     if (existing.isPresent()) {
       return new Publication(false, existing.get());
@@ -117,8 +124,18 @@ public final class CacheIndex {
     return new Publication(entry.runId.equals(inPlace.runId), inPlace);
   }
 
-  static Optional<CacheEntry> read(Path path, Configuration conf) throws IOException {
+  /**
+   * The store's file system, without Hadoop's client-side checksums on a local disk: those rename the entry and its
+   * {@code .crc} file in two steps, so a reader between them would see one writer's entry with another's checksum.
+   * The raw local rename is one atomic POSIX rename.
+   */
+  private static FileSystem fileSystem(Path path, Configuration conf) throws IOException {
     FileSystem fs = path.getFileSystem(conf);
+    return fs instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fs;
+  }
+
+  static Optional<CacheEntry> read(Path path, Configuration conf) throws IOException {
+    FileSystem fs = fileSystem(path, conf);
     byte[] bytes;
     try (InputStream in = fs.open(path)) {
       bytes = in.readAllBytes();

@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -57,8 +56,7 @@ public final class StepCache {
       String stale = staleOutput(entry, conf);
       if (stale != null) {
         // The entry can never hit again: gone, so this run's own entry replaces it.
-        FileSystem fs = new Path(index.entryUri(key.step(), key.key())).getFileSystem(conf);
-        fs.delete(new Path(index.entryUri(key.step(), key.key())), false);
+        index.remove(key.step(), key.key());
         return miss(key, stale, computed);
       }
       String elsewhere = explicitOutputElsewhere(spec, entry, conf);
