@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sparkstep bench [--suite default|tpch|cli|pipeline|storage] [--workloads W,..] [--rows N] [--scale N] [--quick] [--gpu]
+ * {@code sparkstep bench [--suite default|tpch|cli|pipeline|storage|cache] [--workloads W,..] [--rows N] [--scale N] [--quick] [--gpu]
  * [--out DIR]}: runs the benchmarks
  * and writes CSV, markdown and PNGs.
  */
@@ -19,13 +19,13 @@ import picocli.CommandLine.Option;
     description = "Benchmarks: engine overhead, vanilla vs Comet (vs RAPIDS on a GPU), launch latency, scaling; "
         + "TPC-H (--suite tpch); the cost of a CLI run against a bare Spark app (--suite cli); pipeline run against "
         + "four run commands (--suite pipeline); the engine's commit on the S3 stand-in, rename against pointer "
-        + "(--suite storage).")
+        + "(--suite storage); a fully cached pipeline run and input snapshots (--suite cache).")
 public final class BenchCommand implements Callable<Integer>, CliExtension {
   @Option(names = "--suite", defaultValue = "default",
       description = "default (own workloads), tpch (the 22 TPC-H queries, vanilla vs Comet), cli (bin/sparkstep run "
           + "vs a bare SparkSession app, whole processes) or pipeline (pipeline run of the sample vs its four steps "
           + "as four run commands, whole processes) or storage (the engine's commit of one output on the S3 stand-in, "
-          + "staging + rename against the pointer commit, at two sizes). Default: ${DEFAULT-VALUE}.")
+          + "staging + rename against the pointer commit, at two sizes) or cache (the sample pipeline run with every step cached, and input snapshots of 10,000 files). Default: ${DEFAULT-VALUE}.")
   String suite;
 
   @Option(names = "--scale", defaultValue = "1", description = "TPC-H scale factor. Default: ${DEFAULT-VALUE}.")
@@ -115,9 +115,11 @@ public final class BenchCommand implements Callable<Integer>, CliExtension {
       case "pipeline" -> new PipelineRunCost(pipelineSettings(), dir).run();
       case "storage" -> new StorageCommitCost(quick ? StorageCommitCost.Settings.quick()
           : StorageCommitCost.Settings.full(), dir, s3mockJar).run();
+      case "cache" -> new CacheBenchmark(quick ? CacheBenchmark.Settings.quick() : CacheBenchmark.Settings.full(),
+          dir).run();
       default -> {
         System.err.println("sparkstep bench: --suite " + suite
-            + " is not a suite; use default, tpch, cli, pipeline or storage");
+            + " is not a suite; use default, tpch, cli, pipeline, storage or cache");
         return 2;
       }
     }

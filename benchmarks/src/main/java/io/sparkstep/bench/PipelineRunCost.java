@@ -71,6 +71,8 @@ public final class PipelineRunCost {
     for (long rows : settings.sizes()) {
       Pipeline pipeline = PipelineFile.read(samplePath);
       pipeline.artifactStore = work.resolve("artifacts").toUri().toString();
+      // Every repetition computes: the step cache would serve all but the first pipeline run (docs/cache.md).
+      pipeline.cache = false;
       PipelineStep trips = pipeline.steps.stream().filter(s -> s.step.equals("generate-trips")).findFirst()
           .orElseThrow(() -> new IllegalStateException(SAMPLE + " has no generate-trips step to size"));
       trips.params.put("rows", rows);

@@ -83,6 +83,9 @@ final class PipelineCommand {
       out.println(SparkstepCli.scrub("  step " + step.id + ": " + step.state
           + (step.runId == null ? "" : " (run " + step.runId + ")")
           + (step.error == null || step.state == PipelineStepState.SUCCEEDED ? "" : " - " + step.error)));
+      if (step.runId != null) {
+        SparkstepCli.submitter().runs().load(step.runId).ifPresent(run -> RunCommand.printCache(run, out, "    "));
+      }
       step.outputs.forEach((name, uri) -> out.println("    output " + name + ": " + uri));
     }
   }

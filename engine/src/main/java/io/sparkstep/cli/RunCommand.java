@@ -4,7 +4,10 @@ import io.sparkstep.api.ErrorView;
 import io.sparkstep.api.RunRecordView;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
+import io.sparkstep.cache.CacheDecision;
 import io.sparkstep.operator.OperatorStore;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.record.RunRecordJson;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.runtime.CancelOnSignal;
 import io.sparkstep.spi.SubmitOptions;
@@ -35,12 +38,27 @@ final class RunCommand implements Callable<Integer> {
       + "operators, off for local where progress is shown instead).")
   Boolean logs;
 
+  @Option(names = "--cache", negatable = true, description = "Serve the run from the step cache when an earlier run "
+      + "had the same key (step code, params, settings, input snapshots) and its outputs are intact; --no-cache "
+      + "overrides a spec's cache: true. Default: off.")
+  Boolean cache;
+
+  @Option(names = "--artifact-store", paramLabel = "URI", description = "Artifact store holding the step cache index "
+      + "(any Hadoop FS URI; default: <home>/artifacts).")
+  String artifactStore;
+
   @Option(names = "--timeout", paramLabel = "DURATION", description = "Give up waiting (the run goes on), e.g. PT30M.")
   Duration timeout = Duration.ofDays(7);
 
   @Override
   public Integer call() throws Exception {
     StepSpec spec = step.toSpec();
+    if (cache != null) {
+      spec.cache = cache;
+    }
+    if (artifactStore != null) {
+      spec.artifactStore = artifactStore;
+    }
     String flavor = SparkstepCli.submitter().operators().get(operator).flavor();
     boolean local = "local".equals(flavor);
     if (local && !detach && System.console() != null) {
@@ -104,6 +122,19 @@ final class RunCommand implements Callable<Integer> {
     return state.exitCode();
   }
 
+  /** The cache's verdict, when the run used the cache: hit from which run, or why it missed. */
+  static void printCache(RunRecord record, PrintStream out) {
+    printCache(record, out, "  ");
+  }
+
+  static void printCache(RunRecord record, PrintStream out, String indent) {
+    if (record.cache == null || CacheDecision.OFF.equals(record.cache.outcome)) {
+      return;
+    }
+    out.println(SparkstepCli.scrub(indent + "cache: " + record.cache.outcome
+        + (record.cachedFrom == null ? "" : " from run " + record.cachedFrom) + " (" + record.cache.reason + ")"));
+  }
+
   static void printSummary(RunRecordView record, PrintStream out) {
     String took = record.startedAt() != null && record.endedAt() != null
         ? String.format(" in %.1f s", Duration.between(record.startedAt(), record.endedAt()).toMillis() / 1000.0) : "";
@@ -115,6 +146,7 @@ final class RunCommand implements Callable<Integer> {
     if (record.waitingReason() != null) {
       out.println("  waiting: " + record.waitingReason());
     }
+    printCache(RunRecordJson.read(record.toJson()), out);
     record.outputs().forEach((name, output) -> out.println("  output " + name + ": " + output.uri() + " ("
         + output.rows() + " rows, " + output.format() + ")"));
     record.models().forEach((name, model) -> out.println("  model " + name + ": " + model.uri() + " ("

@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
     description = "Run ML and data pipeline steps as Spark jobs: embedded, on any Spark cluster, on Kubernetes, "
         + "or on managed ML platforms.",
     subcommands = {FlavorCommand.class, OperatorCommand.class, RunCommand.class, RunsCommand.class, StepsCommand.class,
-        PipelineCommand.class,
+        PipelineCommand.class, CacheCommand.class,
         CommandLine.HelpCommand.class})
 public final class SparkstepCli {
   @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT, description = "Print error details.")

@@ -32,6 +32,8 @@ public final class Pipeline {
   public String operator;
   /** Hadoop FS URI under which outputs without a URI go; {@code <SPARKSTEP_HOME>/artifacts} when absent. */
   public String artifactStore;
+  /** Whether the step cache may serve the pipeline's steps (each step may say otherwise); absent: on. */
+  public Boolean cache;
   public List<PipelineStep> steps = new ArrayList<>();
 
   public static Builder builder(String name) {

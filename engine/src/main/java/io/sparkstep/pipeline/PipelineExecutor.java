@@ -165,6 +165,10 @@ final class PipelineExecutor {
       StepRun run = submitter.submit(pipeline.operatorOf(step), spec);
       run.addListener(r -> changed.release());
       running.put(step.id, run);
+      if (run.state().isFinal()) {
+        // A run final at once (served by the step cache) tells no listener: the loop looks again without waiting.
+        changed.release();
+      }
     } catch (SubmitException | RuntimeException e) {
       store.update(id, r -> {
         PipelineRunRecord.StepEntry entry = r.step(step.id).orElseThrow();

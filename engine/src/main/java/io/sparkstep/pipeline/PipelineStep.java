@@ -33,6 +33,8 @@ public final class PipelineStep {
   public Map<String, String> labels = new LinkedHashMap<>();
   /** Every explicit output replaces what is there, as {@code run --overwrite}. */
   public boolean overwrite;
+  /** Whether the step cache may serve this step (docs/cache.md); absent: the pipeline's {@code cache}, else on. */
+  public Boolean cache;
 
   public PipelineStep() {
   }

@@ -6,6 +6,8 @@ import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spec.StepCatalog;
 import io.sparkstep.spi.spec.StepSpec;
 import java.nio.file.Path;
+import io.sparkstep.cache.StepCache;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import io.sparkstep.spi.spec.ArtifactSpec;
@@ -56,11 +58,13 @@ final class StepSpecs {
       }
       spec.inputs.put(name, input == null ? new ArtifactSpec() : input.toSpec(uri));
     });
+    List<String> placed = new ArrayList<>();
     step.outputs.forEach((name, output) -> {
       ArtifactSpec artifact = output == null ? new ArtifactSpec()
           : output.toSpec(output.uri);
       if (artifact.uri == null) {
         artifact.uri = artifactUri(store, pipeline.name, step.id, stepRunId, name);
+        placed.add(name);
       } else if (step.overwrite && artifact.mode == null) {
         artifact.mode = "overwrite";
       }
@@ -68,9 +72,18 @@ final class StepSpecs {
     });
     if (descriptor != null) {
       for (String name : descriptor.outputs().keySet()) {
-        spec.outputs.computeIfAbsent(name, n -> ArtifactSpec.ofUri(
-            artifactUri(store, pipeline.name, step.id, stepRunId, n)));
+        if (!spec.outputs.containsKey(name)) {
+          spec.outputs.put(name, ArtifactSpec.ofUri(artifactUri(store, pipeline.name, step.id, stepRunId, name)));
+          placed.add(name);
+        }
       }
+    }
+    // The cache, on unless the step or pipeline says otherwise; a hit may serve the artifacts placed here from where
+    // an earlier run committed them (downstream steps read the record's outputs).
+    spec.cache = step.cache != null ? step.cache : pipeline.cache == null || pipeline.cache;
+    spec.artifactStore = store;
+    if (!placed.isEmpty()) {
+      spec.labels.put(StepCache.PLACED_OUTPUTS_LABEL, String.join(",", placed));
     }
     if (step.resources != null) {
       spec.resources = step.resources;

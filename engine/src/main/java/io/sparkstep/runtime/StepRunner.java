@@ -1,5 +1,7 @@
 package io.sparkstep.runtime;
 
+import io.sparkstep.cache.CacheIndex;
+import io.sparkstep.cache.CachePublisher;
 import io.sparkstep.spec.ModelArtifacts;
 import io.sparkstep.spec.ModelInputCheck;
 import io.sparkstep.spec.StepCatalog;
@@ -216,6 +218,28 @@ public final class StepRunner {
     recordOutputs(spark, spec, prepared.descriptor(), record, rows, committer);
     record.update(RunDatasets::commitsStamped);
     models.forEach((name, model) -> record.update(r -> r.modelCommitted(name, model)));
+    publishCacheEntry(spec, record, hadoopConf);
+  }
+
+  /**
+   * A cache miss's entry goes into the artifact store's index once the outputs committed. The run succeeded either
+   * way: an entry that cannot be written costs a later run a miss, not this run its result.
+   */
+  private static void publishCacheEntry(StepSpec spec, CurrentRecord record, Configuration hadoopConf) {
+    if (spec.cacheTarget == null) {
+      return;
+    }
+    try {
+      CacheIndex.Publication publication = CachePublisher.publish(spec, record.get(), hadoopConf);
+      if (publication.won()) {
+        LOG.info("run {}: cache entry {} published", spec.runId, spec.cacheTarget.key);
+      } else {
+        LOG.info("run {}: an identical run ({}) published cache entry {} first; this run keeps its own outputs",
+            spec.runId, publication.entry().runId, spec.cacheTarget.key);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("run {}: the cache entry could not be published: {}", spec.runId, e.toString());
+    }
   }
 
   /** The tags a starting Spark job carries (Spark's {@code spark.job.tags} property); none when it has none. */

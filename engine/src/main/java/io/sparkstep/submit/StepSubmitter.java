@@ -1,7 +1,14 @@
 package io.sparkstep.submit;
 
 import io.sparkstep.lineage.RunEventPublisher;
+import io.sparkstep.api.RunState;
+import io.sparkstep.cache.CacheDecision;
+import io.sparkstep.cache.CachedRun;
+import io.sparkstep.cache.StepCache;
 import io.sparkstep.registry.LoadFailure;
+import io.sparkstep.spi.remote.SparkHadoopConf;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import io.sparkstep.spi.accel.Accelerator;
 import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.spi.util.UserJars;
@@ -41,6 +48,8 @@ public final class StepSubmitter {
   private final OperatorStore operators;
   private final RunStore runs;
   private final Path home;
+  /** The artifact store under the Sparkstep home, where {@code run}'s cache index lives unless the spec names one. */
+  public static final String DEFAULT_ARTIFACTS = "artifacts";
 
   public StepSubmitter(Path home, FlavorRegistry flavors) {
     this.home = home;
@@ -87,10 +96,21 @@ public final class StepSubmitter {
     StepOperator operator = flavor.create(config);
     StepSpec prepared = prepare(spec, config);
     List<ValidationProblem> problems = validate(prepared, options, config, flavor, operator);
+    // An output that exists because the cache's entry committed it there is what a hit serves, not a conflict.
+    List<ValidationProblem> existingOutputs = problems.stream().filter(p -> existingOutput(prepared, p)).toList();
+    CacheDecision cache = null;
+    if (problems.size() == existingOutputs.size()) {
+      cache = operator.reachesStorageFromHere() ? decideCache(prepared, options)
+          : new CacheDecision(Boolean.TRUE.equals(prepared.cache) ? CacheDecision.MISS : CacheDecision.OFF, null,
+              "operator " + config.name() + " reads its storage where it runs, not from here: no key", null, Map.of());
+    }
+    if (cache != null && cache.isHit()) {
+      problems.removeAll(existingOutputs);
+    }
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);
     }
-    if (operator.reachesStorageFromHere()) {
+    if (operator.reachesStorageFromHere() && (cache == null || !cache.isHit())) {
       java.util.Optional<String> unreachable = StorageReachability.firstUnreachable(prepared);
       if (unreachable.isPresent()) {
         throw new SubmitException(unreachable.get(), null, false);
@@ -101,8 +121,23 @@ public final class StepSubmitter {
         .partOfPipeline(prepared.labels.get(RunRecord.PIPELINE_RUN_LABEL),
             prepared.labels.get(RunRecord.PIPELINE_STEP_LABEL))
         .loggedAt(runs.logFile(prepared.runId).toUri().toString());
+    if (cache != null) {
+      record = record.cacheVerdict(cache.info());
+      for (Map.Entry<String, RunRecord.InputInfo> input : cache.inputs().entrySet()) {
+        record = record.inputRead(input.getKey(), input.getValue());
+      }
+      if (cache.publishes()) {
+        prepared.cacheTarget = StepCache.target(cache, artifactStore(prepared), hadoopConf(prepared));
+      }
+    }
     RunContext context = new RunContext(record, runs, config);
     runs.saveSpec(prepared);
+    if (cache != null && cache.isHit()) {
+      // Served from the cache: no operator launches, no Spark session starts; the record is final at once.
+      CacheDecision hit = cache;
+      context.updateAndSave(r -> StepCache.hitFilled(r, hit).moved(RunState.SUCCEEDED));
+      return RunEventPublisher.follow(new CachedRun(context), runs, config);
+    }
     context.save();
     try {
       return RunEventPublisher.follow(operator.submit(prepared, options, context), runs, config);
@@ -176,6 +211,44 @@ public final class StepSubmitter {
     return problems;
   }
 
+  /** The artifact store whose cache index the run uses: the spec's, else {@code <home>/artifacts}. */
+  public String artifactStore(StepSpec spec) {
+    String store = spec.artifactStore;
+    if (store == null || store.isBlank()) {
+      store = home.resolve(DEFAULT_ARTIFACTS).toAbsolutePath().toUri().toString();
+    }
+    return store;
+  }
+
+  /**
+   * The cache's verdict before launch, computed here so it is the same on every flavor and known before anything
+   * starts: key, input snapshots (what the record says each input was), and hit or miss. With the cache off, the key
+   * and snapshots are still computed for the record; in explain mode nothing is looked up.
+   */
+  private CacheDecision decideCache(StepSpec prepared, SubmitOptions options) {
+    boolean enabled = Boolean.TRUE.equals(prepared.cache) && !options.explain();
+    Class<?> stepClass;
+    Map<String, Object> typedParams;
+    try {
+      StepCatalog catalog = new StepCatalog(UserJars.loader(prepared.jars));
+      stepClass = catalog.resolve(prepared.step).getClass();
+      typedParams = new SpecValidator(catalog).validate(prepared, false, new ArrayList<>());
+    } catch (RuntimeException e) {
+      return new CacheDecision(enabled ? CacheDecision.MISS : CacheDecision.OFF, null,
+          "the step could not be resolved for the key: " + e.getMessage(), null, Map.of());
+    }
+    return StepCache.decide(prepared, stepClass, typedParams, artifactStore(prepared), hadoopConf(prepared), enabled);
+  }
+
+  private static Configuration hadoopConf(StepSpec spec) {
+    return SparkHadoopConf.of(spec.sparkConf);
+  }
+
+  private static boolean existingOutput(StepSpec spec, ValidationProblem problem) {
+    return problem.message().startsWith("output already exists") && spec.outputs.keySet().stream()
+        .anyMatch(name -> problem.field().equals("outputs." + name + ".uri"));
+  }
+
   /** A handle to an earlier run, from its record, through the flavor that launched it. */
   public StepRun attach(String runId) {
     RunRecord record = runs.load(runId).orElseThrow(() -> new InvalidSpecException("runId",
@@ -183,6 +256,10 @@ public final class StepSubmitter {
     OperatorConfig config = operators.get(record.operator);
     // A later process (status, logs, cancel) hides the run's secrets as the submitting one did.
     RunSecrets.register(runs.loadSpec(runId).orElse(null), config);
+    if (record.cachedFrom != null) {
+      // A run the cache served never reached its platform: there is nothing there to ask.
+      return RunEventPublisher.follow(new CachedRun(new RunContext(record, runs, config)), runs, config);
+    }
     StepOperator operator = flavors.get(config.flavor()).create(config);
     return RunEventPublisher.follow(operator.attach(record, new RunContext(record, runs, config)), runs, config);
   }

@@ -44,6 +44,15 @@ public class StepSpec {
   /** Retries of retryable step failures and submission failures. */
   public RetrySpec retry;
   public Map<String, String> labels = new LinkedHashMap<>();
+  /**
+   * Whether the step cache serves this run from an earlier run with the same key (see docs/cache.md); absent: the
+   * caller's default (off for {@code run}, on for pipeline steps).
+   */
+  public Boolean cache;
+  /** Hadoop FS URI of the artifact store whose step cache index this run uses; absent: {@code <home>/artifacts}. */
+  public String artifactStore;
+  /** Filled at submission on a cache miss: where the driver publishes this run's cache entry once it committed. */
+  public CacheTarget cacheTarget;
 
   public StepSpec copy() {
     return StepSpecJson.read(StepSpecJson.write(this));
@@ -62,6 +71,26 @@ public class StepSpec {
     public OperatorRef(String name, String flavor) {
       this.name = name;
       this.flavor = flavor;
+    }
+  }
+
+  /**
+   * A cache miss's entry to publish: its URI in the index, the key, and the parts the key was computed from (kept in
+   * the entry so a later miss can name the part that changed).
+   */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public static class CacheTarget {
+    public String uri;
+    public String key;
+    public Map<String, String> parts = new LinkedHashMap<>();
+
+    public CacheTarget() {
+    }
+
+    public CacheTarget(String uri, String key, Map<String, String> parts) {
+      this.uri = uri;
+      this.key = key;
+      this.parts.putAll(parts);
     }
   }
 

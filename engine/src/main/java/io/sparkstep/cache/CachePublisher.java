@@ -1,0 +1,40 @@
+package io.sparkstep.cache;
+
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.spec.ArtifactSpec;
+import io.sparkstep.spi.spec.StepSpec;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * The driver's side of the cache: after the run's outputs committed, the entry of a miss goes into the index with
+ * each output's listing digest as committed, so any later run with the same key, on any flavor sharing the store, can
+ * take them.
+ */
+public final class CachePublisher {
+  private CachePublisher() {
+  }
+
+  /** Publishes the run's entry; what the index holds afterwards (this run's entry, or an identical run's). */
+  public static CacheIndex.Publication publish(StepSpec spec, RunRecord record, Configuration conf)
+      throws IOException {
+    StepSpec.CacheTarget target = spec.cacheTarget;
+    CacheEntry entry = new CacheEntry();
+    entry.key = target.key;
+    entry.runId = spec.runId;
+    entry.step = target.parts.get("step");
+    entry.createdAt = Instant.now();
+    entry.parts.putAll(target.parts);
+    synchronized (record) {
+      entry.outputs.putAll(record.snapshot().outputs);
+      entry.models.putAll(record.snapshot().models);
+    }
+    for (Map.Entry<String, ArtifactSpec> output : spec.outputs.entrySet()) {
+      String uri = output.getValue().uri;
+      entry.committed.put(output.getKey(), new CacheEntry.Committed(uri, ListingDigest.of(uri, conf)));
+    }
+    return CacheIndex.publish(target.uri, entry, conf);
+  }
+}

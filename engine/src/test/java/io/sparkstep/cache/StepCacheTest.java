@@ -1,0 +1,232 @@
+package io.sparkstep.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkstep.samples.GenerateTripsStep;
+import io.sparkstep.spi.record.RunRecord;
+import io.sparkstep.spi.spec.ArtifactSpec;
+import io.sparkstep.spi.spec.StepSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cache matrix at the level of the key and the index (no Spark): each case runs the check a submission makes,
+ * publishes what the driver publishes after a commit, and asserts hit or miss with its reason.
+ */
+class StepCacheTest {
+  @TempDir
+  Path dir;
+  private final Configuration conf = new Configuration();
+  private String store;
+  private Path trips;
+  private Path out;
+  /** The output's URI as the spec names it (before the directory exists, so without a trailing slash). */
+  private String outUri;
+  private int runs;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    store = dir.resolve("store").toUri().toString();
+    trips = Files.createDirectories(dir.resolve("trips"));
+    Files.writeString(trips.resolve("part-0.csv"), "a,1\n");
+    Files.writeString(trips.resolve("part-1.csv"), "b,2\n");
+    out = dir.resolve("out");
+    outUri = out.toUri().toString();
+  }
+
+  private StepSpec spec() {
+    StepSpec spec = new StepSpec();
+    spec.step = GenerateTripsStep.class.getName();
+    spec.inputs.put("trips", new ArtifactSpec(trips.toUri().toString(), "csv", null));
+    spec.outputs.put("features", ArtifactSpec.ofUri(outUri));
+    return spec;
+  }
+
+  private CacheDecision decide(StepSpec spec, Map<String, Object> params) {
+    return StepCache.decide(spec, GenerateTripsStep.class, params, store, conf, true);
+  }
+
+  private static Map<String, Object> params(long rows) {
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("rows", rows);
+    return params;
+  }
+
+  /** What a run that missed does: commit its output, then publish the entry from the driver. */
+  private String runAndPublish(StepSpec spec, CacheDecision decision) throws IOException {
+    String runId = "run-" + (++runs);
+    for (ArtifactSpec output : spec.outputs.values()) {
+      Path target = Path.of(java.net.URI.create(output.uri));
+      Files.createDirectories(target);
+      Files.writeString(target.resolve("part-0.parquet"), runId);
+    }
+    StepSpec ran = spec.copy();
+    ran.runId = runId;
+    ran.cacheTarget = StepCache.target(decision, store, conf);
+    RunRecord record = new RunRecord(runId, spec.step, "local", "local");
+    spec.outputs.forEach((name, output) -> record.outputs.put(name,
+        new RunRecord.OutputInfo(output.uri, "parquet", 1L, true)));
+    assertTrue(CachePublisher.publish(ran, record, conf).won());
+    return runId;
+  }
+
+  private String primed() throws IOException {
+    CacheDecision first = decide(spec(), params(10));
+    assertEquals(CacheDecision.MISS, first.outcome());
+    assertEquals("no earlier run of this step in the cache", first.reason());
+    return runAndPublish(spec(), first);
+  }
+
+  @Test
+  void sameInputsAndParamsHitWithTheCachedOutputs() throws IOException {
+    String cachedRun = primed();
+    CacheDecision again = decide(spec(), params(10));
+    assertEquals(CacheDecision.HIT, again.outcome(), again.reason());
+    assertEquals(cachedRun, again.entry().runId);
+    assertEquals("same key as run " + cachedRun + " and its outputs are intact", again.reason());
+    RunRecord record = new RunRecord("run-x", spec().step, "local", "local");
+    StepCache.fillHit(record, again);
+    assertEquals(cachedRun, record.cachedFrom);
+    assertEquals(outUri, record.outputs.get("features").uri);
+    assertEquals("listing-digest", record.inputs.get("trips").snapshot.kind);
+    assertEquals(2L, record.inputs.get("trips").snapshot.files);
+  }
+
+  @Test
+  void aChangedParameterMissesNamingIt() throws IOException {
+    String cachedRun = primed();
+    CacheDecision changed = decide(spec(), params(11));
+    assertEquals(CacheDecision.MISS, changed.outcome());
+    assertEquals("param rows changed (10 -> 11) since run " + cachedRun, changed.reason());
+  }
+
+  @Test
+  void anInputFileRewrittenInPlaceMisses() throws IOException {
+    primed();
+    Path part = trips.resolve("part-0.csv");
+    FileTime before = Files.getLastModifiedTime(part);
+    Files.writeString(part, "a,9\n");
+    Files.setLastModifiedTime(part, FileTime.fromMillis(before.toMillis() + 2000));
+    CacheDecision changed = decide(spec(), params(10));
+    assertEquals(CacheDecision.MISS, changed.outcome());
+    assertTrue(changed.reason().startsWith("input trips changed (listing-digest:"), changed.reason());
+  }
+
+  @Test
+  void aFileAddedToAnInputDirectoryMisses() throws IOException {
+    primed();
+    Files.writeString(trips.resolve("part-2.csv"), "c,3\n");
+    CacheDecision changed = decide(spec(), params(10));
+    assertEquals(CacheDecision.MISS, changed.outcome());
+    assertTrue(changed.reason().startsWith("input trips changed (listing-digest:"), changed.reason());
+    assertEquals(3L, changed.inputs().get("trips").snapshot.files);
+  }
+
+  @Test
+  void aDeltaInputWithANewVersionMisses() throws IOException {
+    Path log = Files.createDirectories(dir.resolve("table/_delta_log"));
+    Files.writeString(log.resolve("00000000000000000000.json"), "{}\n");
+    StepSpec spec = spec();
+    spec.inputs.put("trips", ArtifactSpec.ofUri(dir.resolve("table").toUri().toString()));
+    CacheDecision first = decide(spec, params(10));
+    assertEquals("delta-version:0", first.key().parts().get("input.trips"));
+    runAndPublish(spec, first);
+    assertTrue(decide(spec, params(10)).isHit());
+    Files.writeString(log.resolve("00000000000000000001.json"), "{}\n");
+    CacheDecision changed = decide(spec, params(10));
+    assertEquals(CacheDecision.MISS, changed.outcome());
+    assertTrue(changed.reason().startsWith("input trips changed (delta-version:0 -> delta-version:1)"),
+        changed.reason());
+    // time travel: an input pinned at version 0 is the same data as before
+    spec.inputs.get("trips").options.put("versionAsOf", "0");
+    assertEquals("delta-version:0", decide(spec, params(10)).key().parts().get("input.trips"));
+  }
+
+  @Test
+  void anIcebergInputIsKeyedOnItsCurrentSnapshot() throws IOException {
+    Path metadata = Files.createDirectories(dir.resolve("iceberg/metadata"));
+    Files.writeString(metadata.resolve("version-hint.text"), "2");
+    Files.writeString(metadata.resolve("v2.metadata.json"), "{\"format-version\":2,\"current-snapshot-id\":4242}");
+    StepSpec spec = spec();
+    spec.inputs.put("trips", ArtifactSpec.ofUri(dir.resolve("iceberg").toUri().toString()));
+    assertEquals("iceberg-snapshot:4242", decide(spec, params(10)).key().parts().get("input.trips"));
+  }
+
+  @Test
+  void aDeletedCachedOutputMissesAndTheNextRunIsCachedAgain() throws IOException {
+    String cachedRun = primed();
+    Files.delete(out.resolve("part-0.parquet"));
+    Files.delete(out);
+    CacheDecision gone = decide(spec(), params(10));
+    assertEquals(CacheDecision.MISS, gone.outcome());
+    assertEquals("the cached output features of run " + cachedRun + " was deleted (" + outUri + ")",
+        gone.reason());
+    String rerun = runAndPublish(spec(), gone);
+    assertEquals(rerun, decide(spec(), params(10)).entry().runId);
+  }
+
+  @Test
+  void aCachedOutputChangedAfterItsCommitMisses() throws IOException {
+    String cachedRun = primed();
+    Files.writeString(out.resolve("part-1.parquet"), "added later");
+    CacheDecision changed = decide(spec(), params(10));
+    assertEquals("the cached output features of run " + cachedRun + " changed since its commit (" + outUri
+        + ")", changed.reason());
+  }
+
+  @Test
+  void aChangedAcceleratorOrResultSettingMisses() throws IOException {
+    String cachedRun = primed();
+    StepSpec comet = spec();
+    comet.accelerator = "comet";
+    assertEquals("accelerator changed (none -> comet) since run " + cachedRun, decide(comet, params(10)).reason());
+    StepSpec ansi = spec();
+    ansi.sparkConf.put("spark.sql.ansi.enabled", "false");
+    ansi.sparkConf.put("spark.executor.memory", "2g");
+    assertEquals("conf spark.sql.ansi.enabled added since run " + cachedRun, decide(ansi, params(10)).reason());
+  }
+
+  @Test
+  void anExplicitOutputElsewhereMissesWhileAPlacedOneTakesTheCachedLocation() throws IOException {
+    String cachedRun = primed();
+    StepSpec elsewhere = spec();
+    elsewhere.outputs.put("features", ArtifactSpec.ofUri(dir.resolve("other").toUri().toString()));
+    assertEquals("explicit output URI of features differs from the cached run's (" + outUri + " of run "
+        + cachedRun + ")", decide(elsewhere, params(10)).reason());
+    elsewhere.labels.put(StepCache.PLACED_OUTPUTS_LABEL, "features");
+    assertTrue(decide(elsewhere, params(10)).isHit());
+  }
+
+  @Test
+  void theStepJarRebuiltWithAChangeMakesANewCodePart() throws IOException {
+    Path jar = dir.resolve("steps.jar");
+    Files.write(jar, new byte[] {1, 2, 3});
+    String before = StepCode.ofJar(jar);
+    Files.write(jar, new byte[] {1, 2, 4});
+    Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 2000));
+    String after = StepCode.ofJar(jar);
+    assertNotEquals(before, after);
+    CacheKey earlier = new CacheKey(Map.of("step", "S", "code", before));
+    assertEquals("code changed (" + before.substring(0, 23) + " -> " + after.substring(0, 23) + ")",
+        new CacheKey(Map.of("step", "S", "code", after)).changesSince(earlier.parts()).get(0));
+  }
+
+  @Test
+  void theCacheOffStillRecordsTheInputSnapshots() {
+    CacheDecision off = StepCache.decide(spec(), GenerateTripsStep.class, params(10), store, conf, false);
+    assertEquals(CacheDecision.OFF, off.outcome());
+    assertFalse(off.publishes());
+    assertEquals("listing-digest", off.inputs().get("trips").snapshot.kind);
+  }
+}
