@@ -39,8 +39,8 @@ record FarePipelineOnStore(Path home, String lake, Map<String, String> storeConf
   static final List<String> OUTPUTS = List.of("trips", "zones", "features", "model", "test-predictions", "predictions");
 
   /**
-   * Registers the operator and runs the four steps as one {@code pipeline run} of a file naming every input and
-   * output by its URI on the store, failing unless it exits 0. The four steps run one after the other in the
+   * Registers the operator and runs the four steps as one {@code pipeline run} of a file naming every output by its
+   * URI on the store, failing unless it exits 0. The four steps run one after the other in the
    * pipeline's CLI JVM (local steps share its embedded Spark), so the store is paid one JVM and Spark start instead of
    * four; each step still reads what the one before it committed to the store and writes its own outputs there.
    */
@@ -53,29 +53,33 @@ record FarePipelineOnStore(Path home, String lake, Map<String, String> storeConf
     succeeds(PIPELINE_TIMEOUT, "pipeline", "run", file.toString());
   }
 
-  /** The fare pipeline with every input and output an explicit URI under {@link #lake}, on the "lake" operator. */
+  /** The fare pipeline with every output an explicit URI under {@link #lake}, on the "lake" operator. */
   String pipelineFile() throws IOException {
     ObjectNode pipeline = JSON.createObjectNode().put("pipeline", "fares-on-store").put("operator", "lake");
     ArrayNode steps = pipeline.putArray("steps");
     step(steps, "trips", "generate-trips", Map.of("rows", 3000, "zones", 10), Map.of(),
         Map.of("trips", "trips", "zones", "zones"));
-    step(steps, "features", "trip-features", Map.of(), Map.of("trips", "trips", "zones", "zones"),
+    step(steps, "features", "trip-features", Map.of(), Map.of("trips", "trips.trips", "zones", "trips.zones"),
         Map.of("features", "features"));
-    step(steps, "train", "train-fare-model", Map.of("maxIter", 3, "maxDepth", 2), Map.of("features", "features"),
-        Map.of("model", "model", "testPredictions", "test-predictions"));
-    step(steps, "score", "score-trips", Map.of(), Map.of("features", "features", "model", "model"),
+    step(steps, "train", "train-fare-model", Map.of("maxIter", 3, "maxDepth", 2),
+        Map.of("features", "features.features"), Map.of("model", "model", "testPredictions", "test-predictions"));
+    step(steps, "score", "score-trips", Map.of(), Map.of("features", "features.features", "model", "train.model"),
         Map.of("predictions", "predictions"));
     return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(pipeline);
   }
 
-  /** One step of the file; {@code inputs} and {@code outputs} map a name to its place under the lake. */
+  /**
+   * One step of the file: {@code inputs} map a name to the upstream step's output it reads ({@code STEP_ID.OUTPUT},
+   * which orders the steps; the step reads that output's URI on the store), {@code outputs} a name to its place under
+   * the lake.
+   */
   private void step(ArrayNode steps, String id, String step, Map<String, Integer> params, Map<String, String> inputs,
       Map<String, String> outputs) {
     ObjectNode node = steps.addObject().put("id", id).put("step", step);
     ObjectNode paramNode = node.putObject("params");
     params.forEach(paramNode::put);
     ObjectNode inputNode = node.putObject("inputs");
-    inputs.forEach((name, place) -> inputNode.put(name, lake + place));
+    inputs.forEach((name, from) -> inputNode.putObject(name).put("from", from));
     ObjectNode outputNode = node.putObject("outputs");
     outputs.forEach((name, place) -> outputNode.put(name, lake + place));
     node.putObject("conf").put("spark.sql.shuffle.partitions", "4");
