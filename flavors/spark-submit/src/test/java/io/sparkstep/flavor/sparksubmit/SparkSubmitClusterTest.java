@@ -103,31 +103,12 @@ class SparkSubmitClusterTest {
       assertFalse(line.contains(System.getenv("SPARKSTEP_TEST_SECRET")) || line.contains(literal),
           "secret on a command line: " + line);
     }
-    // The module's home is shared with the test class the other test JVM runs meanwhile: a file it deletes
-    // during the walk is skipped (a deleted file holds nothing), every file that stays is read.
-    Files.walkFileTree(StandaloneClusterExtension.home(), new java.nio.file.SimpleFileVisitor<>() {
-      @Override
-      public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs)
-          throws IOException {
-        if (attrs.isRegularFile()) {
-          try {
-            assertFalse(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1)
-                .contains(literal), "literal secret in " + file);
-          } catch (java.nio.file.NoSuchFileException deleted) {
-            // gone since the walk listed it
-          }
-        }
-        return java.nio.file.FileVisitResult.CONTINUE;
+    try (Stream<Path> files = Files.walk(StandaloneClusterExtension.home())) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        assertFalse(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1)
+            .contains(literal), "literal secret in " + file);
       }
-
-      @Override
-      public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-        if (e instanceof java.nio.file.NoSuchFileException) {
-          return java.nio.file.FileVisitResult.CONTINUE;
-        }
-        throw e;
-      }
-    });
+    }
     RunRecord record = record(run);
     assertEquals(20_000L, record.outputs.get("trips").rows);
     assertTrue(record.outputs.get("trips").committed);
@@ -489,16 +470,9 @@ class SparkSubmitClusterTest {
         || Files.isDirectory(cluster().workerDir(1).resolve(name));
   }
 
-  /**
-   * The run's processes: any naming its run id, and the executors of its application that this class's cluster
-   * started. Application ids are a master's start time and counter, so the cluster the other test JVM runs meanwhile
-   * may give one of its applications the same id; its executors are the children of its own workers.
-   */
   private static List<ProcessHandle> processesOf(String runId, String appId) {
-    List<Long> daemons = cluster().pids();
     return ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
-        .map(c -> c.contains(runId) || appId != null && c.contains(appId)
-            && p.parent().map(parent -> daemons.contains(parent.pid())).orElse(true)).orElse(false)).toList();
+        .map(c -> c.contains(runId) || appId != null && c.contains(appId)).orElse(false)).toList();
   }
 
   private static void assertNoProcessesOf(String runId, String appId) throws InterruptedException {

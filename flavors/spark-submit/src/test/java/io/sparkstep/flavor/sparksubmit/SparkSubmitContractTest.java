@@ -104,12 +104,8 @@ class SparkSubmitContractTest extends FlavorContractTest {
       }
     });
     String appId = record.sparkAppId;
-    // an executor by its application id only when this cluster's workers started it: the master of a cluster in
-    // another test JVM numbers its applications from the same start time and counter, so ids may repeat there
-    List<Long> daemons = cluster.pids();
     eventually("no driver or executor process of " + record.runId + " is left", Duration.ofSeconds(30), () ->
         ProcessHandle.allProcesses().filter(ProcessHandle::isAlive).noneMatch(p -> p.info().commandLine()
-            .map(c -> c.contains(record.runId) || appId != null && c.contains(appId)
-                && p.parent().map(parent -> daemons.contains(parent.pid())).orElse(true)).orElse(false)));
+            .map(c -> c.contains(record.runId) || appId != null && c.contains(appId)).orElse(false)));
   }
 }
