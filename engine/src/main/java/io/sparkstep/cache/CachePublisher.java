@@ -27,12 +27,13 @@ public final class CachePublisher {
     entry.step = target.parts.get("step");
     entry.createdAt = Instant.now();
     entry.parts.putAll(target.parts);
-    synchronized (record) {
-      entry.outputs.putAll(record.snapshot().outputs);
-      entry.models.putAll(record.snapshot().models);
-    }
+    // the record is an immutable value: nothing changes it under this read
+    entry.outputs.putAll(record.outputs);
+    entry.models.putAll(record.models);
     for (Map.Entry<String, ArtifactSpec> output : spec.outputs.entrySet()) {
-      String uri = output.getValue().uri;
+      // where the run committed it: the URI itself, or its run location under a pointer commit on an object store
+      RunRecord.OutputInfo committed = record.outputs.get(output.getKey());
+      String uri = committed != null && committed.uri != null ? committed.uri : output.getValue().uri;
       entry.committed.put(output.getKey(), new CacheEntry.Committed(uri, ListingDigest.of(uri, conf)));
     }
     return CacheIndex.publish(target.uri, entry, conf);
