@@ -21,7 +21,7 @@ import org.apache.hadoop.fs.Path;
  * <p>On HDFS, local file systems and ADLS Gen2 with hierarchical namespace the renames are atomic. On stores where a
  * rename is a copy (S3, GCS, Blob) outputs are committed without renames instead: {@link PointerCommit}.
  */
-final class OutputCommitter {
+public final class OutputCommitter {
   private final Configuration hadoopConf;
   private final String runId;
   private final Map<String, ArtifactSpec> outputs;

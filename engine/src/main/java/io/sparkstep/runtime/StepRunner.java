@@ -70,7 +70,8 @@ public final class StepRunner {
       finish(record, RunState.FAILED, e, onChange);
       return RunState.FAILED;
     }
-    record.update(r -> RunDatasets.inputsRecorded(spec, r));
+    StepSpec read = spec;  // the inputs as the step reads them: at their committed locations
+    record.update(r -> RunDatasets.inputsRecorded(read, r));
     RunState before = record.get().state;
     RunRecord running = record.update(r -> r.moved(RunState.RUNNING));
     if (running.state != before) {

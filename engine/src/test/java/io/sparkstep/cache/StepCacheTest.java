@@ -95,8 +95,7 @@ class StepCacheTest {
     assertEquals(CacheDecision.HIT, again.outcome(), again.reason());
     assertEquals(cachedRun, again.entry().runId);
     assertEquals("same key as run " + cachedRun + " and its outputs are intact", again.reason());
-    RunRecord record = new RunRecord("run-x", spec().step, "local", "local");
-    StepCache.fillHit(record, again);
+    RunRecord record = StepCache.hitFilled(new RunRecord("run-x", spec().step, "local", "local"), again);
     assertEquals(cachedRun, record.cachedFrom);
     assertEquals(outUri, record.outputs.get("features").uri);
     assertEquals("listing-digest", record.inputs.get("trips").snapshot.kind);
