@@ -60,7 +60,7 @@ class PipelineRequestConversionTest {
   }
 
   @Test
-  void everyProblemComesAtOnceWithItsPathAndNothingIsStored() {
+  void everyProblemComesAtOnceWithItsPathAndNothingIsStored(@TempDir Path data) {
     PipelineRequest valid = PipelineRequest.builder("fares")
         .step("trips", "generate-trips").param("rows", 100)
         .step("features", "trip-features").input("trips", from("trips.trips")).input("zones", from("nosuch.zones"))
@@ -68,7 +68,7 @@ class PipelineRequestConversionTest {
     // What the builder cannot say but a request value can: a step with its own run id, an input given twice.
     LaunchRequest features = valid.steps().get(1).launch();
     LaunchRequest withRunId = new LaunchRequest(features.operator(), null, features.step(), features.jars(),
-        features.params(), Map.of("trips", new LaunchRequest.Artifact("file:/data/trips", null, false)),
+        features.params(), Map.of("trips", new LaunchRequest.Artifact(data.toUri().toString(), null, false)),
         features.outputs(), null, features.conf(), null, null, "r1", false, false, features.labels());
     PipelineRequest request = new PipelineRequest("fares", null, home, null, 0, List.of(valid.steps().get(0),
         new PipelineRequest.StepEntry("features", withRunId, valid.steps().get(1).inputsFrom())));
@@ -77,7 +77,8 @@ class PipelineRequestConversionTest {
         () -> Sparkstep.pipeline(request).submit());
 
     List<String> lines = refused.problemLines();
-    for (String field : List.of("steps[1].runId", "steps[1].inputs.trips", "parallelism", "steps[1].inputs.zones")) {
+    for (String field : List.of("steps[1].runId", "steps[1].inputs.trips", "parallelism",
+        "steps[1].inputs.zones.from")) {
       assertTrue(lines.stream().anyMatch(l -> l.startsWith(field + ":")), field + " in " + lines);
     }
     assertEquals(4, lines.size(), lines.toString());
