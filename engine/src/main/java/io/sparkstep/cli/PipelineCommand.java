@@ -5,10 +5,10 @@ import io.sparkstep.runtime.CancelOnSignal;
 import io.sparkstep.api.RunState;
 import io.sparkstep.pipeline.Pipeline;
 import io.sparkstep.pipeline.PipelineFile;
-import io.sparkstep.pipeline.PipelineRun;
+import io.sparkstep.pipeline.PipelineRunHandle;
 import io.sparkstep.pipeline.PipelineRunRecord;
 import io.sparkstep.pipeline.PipelineRunStore;
-import io.sparkstep.pipeline.PipelineStepState;
+import io.sparkstep.api.PipelineStepState;
 import io.sparkstep.pipeline.PipelineSubmitter;
 import io.sparkstep.spi.util.SparkstepHome;
 import java.io.PrintStream;
@@ -50,10 +50,10 @@ final class PipelineCommand {
       System.out.println(id);
       return 0;
     }
-    PipelineRun run = submitter.start(id);
+    PipelineRunHandle run = submitter.start(id);
     err.println("pipeline run " + id + " started");
     Map<String, PipelineStepState> shown = new LinkedHashMap<>();
-    run.addListener(r -> r.record().steps.forEach(s -> {
+    run.addListener(r -> run.record().steps.forEach(s -> {
       if (shown.put(s.id, s.state) != s.state && s.state != PipelineStepState.PENDING) {
         err.println("  step " + s.id + " " + s.state + (s.runId == null ? "" : " (run " + s.runId + ")"));
       }
@@ -195,7 +195,7 @@ final class PipelineCommand {
         throw new InvalidSpecException("--step", "pipeline run " + id + " has no step '" + step + "'",
             "its steps: " + record.steps.stream().map(s -> s.id).toList());
       }
-      PipelineRun run = submitter.attach(id);
+      PipelineRunHandle run = submitter.attach(id);
       for (PipelineRunRecord.StepEntry entry : record.steps) {
         if (step != null && !step.equals(entry.id)) {
           continue;

@@ -1,9 +1,13 @@
 package io.sparkstep.launch;
 
+import io.sparkstep.api.PipelineRun;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.api.SubmitException;
 import io.sparkstep.api.launch.LaunchRequest;
+import io.sparkstep.api.launch.PipelineRequest;
 import io.sparkstep.api.launch.StepLauncher;
+import io.sparkstep.pipeline.PipelineRequestConversion;
+import io.sparkstep.pipeline.PipelineSubmitter;
 import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.spi.SubmitOptions;
 import io.sparkstep.spi.spec.ArtifactSpec;
@@ -11,10 +15,12 @@ import io.sparkstep.spi.spec.ResourceSpec;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.util.SparkstepHome;
 import io.sparkstep.submit.StepSubmitter;
+import java.nio.file.Path;
 
 /**
  * The engine behind the api's {@code Sparkstep} launcher, found through {@code ServiceLoader}: turns the api's
- * request into a step spec and submits it as {@code sparkstep run} does.
+ * request into a step spec and submits it as {@code sparkstep run} does, or a pipeline request into the pipeline
+ * model and runs it as {@code sparkstep pipeline run} does.
  */
 public final class EngineStepLauncher implements StepLauncher {
 
@@ -23,6 +29,15 @@ public final class EngineStepLauncher implements StepLauncher {
     SubmitOptions options = SubmitOptions.FOLLOWED.withExplain(request.explain()).withDetached(request.detached());
     return new StepSubmitter(request.home() == null ? SparkstepHome.resolve() : request.home(), new FlavorRegistry())
         .submit(request.operator(), spec(request), options);
+  }
+
+  @Override
+  public PipelineRun submit(PipelineRequest request) {
+    Path home = request.home() == null ? SparkstepHome.resolve() : request.home();
+    PipelineSubmitter submitter = new PipelineSubmitter(new StepSubmitter(home, new FlavorRegistry()), home);
+    PipelineRequestConversion converted = PipelineRequestConversion.of(request);
+    int parallelism = request.parallelism() == null ? PipelineSubmitter.DEFAULT_PARALLELISM : request.parallelism();
+    return submitter.start(submitter.create(converted.pipeline(), null, parallelism, converted.problems()));
   }
 
   /** The step spec of a request, e.g. to write it out for spark-submit. */

@@ -21,7 +21,7 @@ public final class PipelineDriver {
     String id = args[0];
     Path home = SparkstepHome.resolve();
     PipelineSubmitter submitter = new PipelineSubmitter(new StepSubmitter(home, new FlavorRegistry()), home);
-    PipelineRun run = submitter.start(id);
+    PipelineRunHandle run = submitter.start(id);
     Thread cancelOnExit = new Thread(() -> {
       if (!run.state().isFinal()) {
         run.cancel();

@@ -1,6 +1,7 @@
 package io.sparkstep.pipeline;
 
 import io.sparkstep.api.RunRecordView;
+import io.sparkstep.api.PipelineStepState;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepDescriptor;
 import io.sparkstep.api.StepRun;

@@ -6,11 +6,11 @@ import io.sparkstep.spi.util.SparkstepHome;
 import java.nio.file.Path;
 
 /**
- * The Java API's launch of a pipeline (the engine's; a step alone launches through the api's
- * {@code io.sparkstep.api.launch.Sparkstep}):
+ * The engine's own launch of a pipeline model, e.g. one read from a file; an embedding application uses the api's
+ * {@code Sparkstep.pipeline(PipelineRequest)}, which comes here through the same {@link PipelineSubmitter}:
  *
  * <pre>
- *   PipelineRun run = PipelineLaunch.of(Pipeline.builder("fares")...build()).parallelism(2).submit();
+ *   PipelineRunHandle run = PipelineLaunch.of(PipelineFile.read(file)).parallelism(2).submit();
  *   run.await(Duration.ofMinutes(30));
  * </pre>
  */
@@ -51,13 +51,13 @@ public final class PipelineLaunch {
    *
    * @throws io.sparkstep.spi.spec.InvalidSpecException listing every problem of the pipeline; nothing was started
    */
-  public PipelineRun submit() {
+  public PipelineRunHandle submit() {
     PipelineSubmitter submitter = new PipelineSubmitter(new StepSubmitter(home, new FlavorRegistry()), home);
     return submitter.start(submitter.create(pipeline, operator, parallelism));
   }
 
   /** A handle on an earlier pipeline run of this home, e.g. one started by the CLI. */
-  public static PipelineRun attach(Path home, String runId) {
+  public static PipelineRunHandle attach(Path home, String runId) {
     return new PipelineSubmitter(new StepSubmitter(home, new FlavorRegistry()), home).attach(runId);
   }
 }

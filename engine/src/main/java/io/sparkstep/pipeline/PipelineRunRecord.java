@@ -2,6 +2,7 @@ package io.sparkstep.pipeline;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.sparkstep.api.PipelineStepState;
 import io.sparkstep.api.RunState;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,9 +1,11 @@
 package io.sparkstep.pipeline;
 
+import io.sparkstep.api.PipelineStepState;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.submit.StepSubmitter;
 import io.sparkstep.spi.spec.InvalidSpecException;
+import io.sparkstep.spi.spec.ValidationProblem;
 import io.sparkstep.spi.util.JavaCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,14 +51,27 @@ public final class PipelineSubmitter {
    * @throws InvalidSpecException listing every problem of the pipeline; nothing was stored or started
    */
   public String create(Pipeline pipeline, String operator, int parallelism) {
+    return create(pipeline, operator, parallelism, List.of());
+  }
+
+  /**
+   * The same, reporting {@code earlier} (what converting an api request found) with the pipeline's own problems, so
+   * that every problem comes at once.
+   */
+  public String create(Pipeline pipeline, String operator, int parallelism, List<ValidationProblem> earlier) {
     Pipeline submitted = PipelineFile.read(PipelineFile.writeJson(pipeline), "pipeline " + pipeline.name);
     if (operator != null) {
       submitted.operator = operator;
     }
+    List<ValidationProblem> problems = new ArrayList<>(earlier);
     if (parallelism < 1) {
-      throw new InvalidSpecException("parallelism", "must be at least 1, was " + parallelism, "1 runs one step at a time");
+      problems.add(ValidationProblem.of("parallelism", "must be at least 1, was " + parallelism,
+          "1 runs one step at a time"));
     }
-    new PipelineValidator(steps, home).validateOrThrow(submitted);
+    problems.addAll(new PipelineValidator(steps, home).problems(submitted));
+    if (!problems.isEmpty()) {
+      throw new InvalidSpecException(problems);
+    }
     // The store as resolved now, so a later resume from another environment writes where this run did.
     submitted.artifactStore = StepSpecs.store(submitted, home);
     PipelineRunRecord record = new PipelineRunRecord();
@@ -71,10 +86,10 @@ public final class PipelineSubmitter {
   }
 
   /** Runs a stored run in this JVM, on a thread of its own; returns its handle at once. */
-  public PipelineRun start(String id) {
+  public PipelineRunHandle start(String id) {
     PipelineExecutor executor = new PipelineExecutor(steps, store, home, id);
     markDriver(id, ProcessHandle.current());
-    PipelineRun run = new PipelineRun(this, id, executor);
+    PipelineRunHandle run = new PipelineRunHandle(this, id, executor);
     Thread thread = new Thread(() -> {
       try {
         executor.run();
@@ -127,9 +142,9 @@ public final class PipelineSubmitter {
   }
 
   /** A handle on a run stored here, for a process that did not start it. */
-  public PipelineRun attach(String id) {
+  public PipelineRunHandle attach(String id) {
     store.load(id);
-    return new PipelineRun(this, id, null);
+    return new PipelineRunHandle(this, id, null);
   }
 
   /**

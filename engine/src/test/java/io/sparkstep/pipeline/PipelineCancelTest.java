@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkstep.api.PipelineStepState;
 import io.sparkstep.api.RunState;
 import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.testing.CliCall;
@@ -38,7 +39,7 @@ class PipelineCancelTest {
         .step("slow", SlowStep.class.getName()).param("seconds", 60).param("partitions", 1)
         .step("copy", CopyStep.class.getName()).input("in", "slow.out")
         .build();
-    PipelineRun run = PipelineLaunch.of(pipeline).home(home).submit();
+    PipelineRunHandle run = PipelineLaunch.of(pipeline).home(home).submit();
     RunStore runs = new RunStore(home);
     Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
     while (Instant.now().isBefore(deadline)) {

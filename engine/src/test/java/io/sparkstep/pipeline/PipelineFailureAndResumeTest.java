@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkstep.api.PipelineStepState;
 import io.sparkstep.api.RunState;
 import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.testing.CliCall;
@@ -44,7 +45,7 @@ class PipelineFailureAndResumeTest {
         .build();
     pipeline.steps.forEach(s -> s.conf.put("spark.sql.shuffle.partitions", "2"));
 
-    PipelineRun run = PipelineLaunch.of(pipeline).home(home).parallelism(2).submit();
+    PipelineRunHandle run = PipelineLaunch.of(pipeline).home(home).parallelism(2).submit();
     assertEquals(RunState.FAILED, run.await(Duration.ofMinutes(4)));
     PipelineRunRecord failed = run.record();
     assertTrue(failed.error.contains("'flaky'") && failed.error.contains("flaky: not fixed yet"), failed.error);

@@ -29,7 +29,7 @@ import java.util.ServiceLoader;
  * </pre>
  */
 public final class Sparkstep {
-  private final String operator;
+  private String operator;
   private final Path home;
   private String step;
   private final List<String> jars = new ArrayList<>();
@@ -46,18 +46,44 @@ public final class Sparkstep {
   private final Map<String, String> labels = new LinkedHashMap<>();
 
   private Sparkstep(String operator, Path home) {
-    this.operator = Objects.requireNonNull(operator, "operator");
+    this.operator = operator;
     this.home = home;
   }
 
   /** A launch through the named operator (see {@code sparkstep operator list}); "local" always exists. */
   public static Sparkstep operator(String name) {
-    return new Sparkstep(name, null);
+    return new Sparkstep(Objects.requireNonNull(name, "operator"), null);
   }
 
   /** The same with an explicit Sparkstep home (operators file and run records). */
   public static Sparkstep operator(String name, Path home) {
-    return new Sparkstep(name, Objects.requireNonNull(home, "home"));
+    return new Sparkstep(Objects.requireNonNull(name, "operator"), Objects.requireNonNull(home, "home"));
+  }
+
+  /**
+   * A launch of a pipeline:
+   *
+   * <pre>
+   *   PipelineRun run = Sparkstep.pipeline(PipelineRequest.builder("fares")...build()).submit();
+   * </pre>
+   */
+  public static PipelineLaunch pipeline(PipelineRequest request) {
+    return new PipelineLaunch(Objects.requireNonNull(request, "request"));
+  }
+
+  /** The same, from the builder as it stands. */
+  public static PipelineLaunch pipeline(PipelineRequest.Builder builder) {
+    return pipeline(builder.build());
+  }
+
+  /** A step of a pipeline: no operator until one is named (the pipeline's applies), no home of its own. */
+  static Sparkstep pipelineStep() {
+    return new Sparkstep(null, null);
+  }
+
+  /** A pipeline step's own operator. */
+  void operatorName(String name) {
+    operator = name;
   }
 
   public Sparkstep step(Class<? extends Step> stepClass) {
@@ -181,7 +207,7 @@ public final class Sparkstep {
   }
 
   /** The engine's launcher: the context class loader's first, else the one that loaded this api. */
-  private static StepLauncher launcher() {
+  static StepLauncher launcher() {
     for (ClassLoader loader : new ClassLoader[] {Thread.currentThread().getContextClassLoader(),
         StepLauncher.class.getClassLoader()}) {
       Iterator<StepLauncher> found = ServiceLoader.load(StepLauncher.class, loader).iterator();

@@ -1,5 +1,7 @@
 package io.sparkstep.pipeline;
 
+import io.sparkstep.api.PipelineRun;
+import io.sparkstep.api.PipelineStepState;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import java.time.Duration;
@@ -10,30 +12,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * A handle on one pipeline run, in the spirit of {@link StepRun}: its state, each step's state and run id, listeners,
- * await, logs and cancel. It reads the run's stored record, so a handle in a process that did not start the run
- * (a later CLI, another application) sees the same as the one that did.
+ * The engine's {@link PipelineRun}: it reads the run's stored record, so a handle in a process that did not start the
+ * run (a later CLI, another application) sees the same as the one that did.
  */
-public final class PipelineRun {
+public final class PipelineRunHandle implements PipelineRun {
   /** How often a handle reads the stored record while it waits or has listeners. */
   private static final long POLL_MILLIS = 200;
   private final PipelineSubmitter submitter;
   private final String id;
   /** The driver, where this handle's process runs the pipeline; null for an attached handle. */
   private final PipelineExecutor executor;
-  private final List<Consumer<PipelineRun>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private Thread watcher;
 
-  PipelineRun(PipelineSubmitter submitter, String id, PipelineExecutor executor) {
+  PipelineRunHandle(PipelineSubmitter submitter, String id, PipelineExecutor executor) {
     this.submitter = submitter;
     this.id = id;
     this.executor = executor;
   }
 
+  @Override
   public String id() {
     return id;
   }
@@ -43,25 +44,31 @@ public final class PipelineRun {
     return submitter.observe(id);
   }
 
+  @Override
   public RunState state() {
     return record().state;
   }
 
-  /** Step id to its state, in the pipeline's order. */
+  @Override
+  public String error() {
+    return record().error;
+  }
+
+  @Override
   public Map<String, PipelineStepState> stepStates() {
     Map<String, PipelineStepState> states = new LinkedHashMap<>();
     record().steps.forEach(s -> states.put(s.id, s.state));
     return Collections.unmodifiableMap(states);
   }
 
-  /** Step id to the id of its (latest) step run; steps not started yet are absent. */
+  @Override
   public Map<String, String> stepRunIds() {
     Map<String, String> ids = new LinkedHashMap<>();
     record().steps.stream().filter(s -> s.runId != null).forEach(s -> ids.put(s.id, s.runId));
     return Collections.unmodifiableMap(ids);
   }
 
-  /** The step run of step {@code stepId}, as {@code runs status} sees it. */
+  @Override
   public StepRun stepRun(String stepId) {
     String runId = stepRunIds().get(stepId);
     if (runId == null) {
@@ -70,8 +77,8 @@ public final class PipelineRun {
     return submitter.steps().attach(runId);
   }
 
-  /** Called on a Sparkstep thread whenever the run's or a step's state changes. */
-  public synchronized void addListener(Consumer<PipelineRun> listener) {
+  @Override
+  public synchronized void addListener(Listener listener) {
     listeners.add(listener);
     if (watcher == null) {
       watcher = new Thread(this::watch, "sparkstep-pipeline-watch-" + id);
@@ -88,7 +95,7 @@ public final class PipelineRun {
       record.steps.forEach(s -> now.append(' ').append(s.id).append('=').append(s.state));
       if (!now.toString().equals(last)) {
         last = now.toString();
-        listeners.forEach(l -> l.accept(this));
+        listeners.forEach(l -> l.stateChanged(this));
       }
       if (record.state.isFinal()) {
         return;
@@ -101,7 +108,7 @@ public final class PipelineRun {
     }
   }
 
-  /** Waits for the run's final state. */
+  @Override
   public RunState await(Duration timeout) throws InterruptedException, TimeoutException {
     Instant deadline = Instant.now().plus(timeout);
     while (true) {
@@ -116,12 +123,12 @@ public final class PipelineRun {
     }
   }
 
-  /** The log lines of one step's run (what {@code runs logs} shows); with {@code follow}, until it ends. */
+  @Override
   public Stream<String> logs(String stepId, boolean follow) {
     return stepRun(stepId).logs(follow);
   }
 
-  /** Stops the run: running steps are cancelled through their flavors, nothing after them starts. */
+  @Override
   public void cancel() {
     if (executor != null) {
       executor.cancel();

@@ -1,6 +1,4 @@
-package io.sparkstep.pipeline;
-
-import io.sparkstep.api.RunState;
+package io.sparkstep.api;
 
 /**
  * Where one step of a pipeline run stands: not started yet (PENDING), the states of its step run, or SKIPPED when a
