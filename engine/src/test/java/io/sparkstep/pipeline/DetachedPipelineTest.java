@@ -1,5 +1,6 @@
 package io.sparkstep.pipeline;
 
+import io.sparkstep.api.PipelineStepState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

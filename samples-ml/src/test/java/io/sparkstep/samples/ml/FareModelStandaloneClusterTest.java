@@ -13,7 +13,7 @@ import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.pipeline.Pipeline;
 import io.sparkstep.pipeline.PipelineFile;
 import io.sparkstep.pipeline.PipelineLaunch;
-import io.sparkstep.pipeline.PipelineRun;
+import io.sparkstep.pipeline.PipelineRunHandle;
 import io.sparkstep.pipeline.PipelineRunRecord;
 import io.sparkstep.pipeline.PipelineStep;
 import io.sparkstep.spi.record.RunRecord;
@@ -100,7 +100,7 @@ class FareModelStandaloneClusterTest {
     for (PipelineStep step : fares.steps) {
       step.conf.put("spark.sql.shuffle.partitions", "4");
     }
-    PipelineRun run = PipelineLaunch.of(fares).home(home).submit();
+    PipelineRunHandle run = PipelineLaunch.of(fares).home(home).submit();
     RunState state = run.await(TIMEOUT);
     PipelineRunRecord pipeline = run.record();
     assertEquals(RunState.SUCCEEDED, state, () -> pipeline.error + "\n" + pipeline.steps.stream()
