@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import io.sparkstep.api.Step;
+import io.sparkstep.bench.BenchCommand;
 import io.sparkstep.cli.SparkstepCli;
 import io.sparkstep.flavor.azureml.AzureMlFlavor;
 import io.sparkstep.flavor.kubernetes.KubernetesFlavor;
 import io.sparkstep.flavor.sagemaker.SageMakerFlavor;
 import io.sparkstep.flavor.sparksubmit.SparkSubmitFlavor;
 import io.sparkstep.flavor.vertex.VertexFlavor;
+import io.sparkstep.samples.ml.TrainFareModelStep;
 import io.sparkstep.spi.Flavor;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +31,9 @@ class ArchitectureTest {
         Arguments.of("kubernetes", KubernetesFlavor.class),
         Arguments.of("sagemaker", SageMakerFlavor.class),
         Arguments.of("vertex", VertexFlavor.class),
-        Arguments.of("azureml", AzureMlFlavor.class));
+        Arguments.of("azureml", AzureMlFlavor.class),
+        Arguments.of("samples-ml", TrainFareModelStep.class),
+        Arguments.of("benchmarks", BenchCommand.class));
   }
 
   static Stream<Arguments> flavors() {

@@ -1,6 +1,5 @@
 package io.sparkstep.bench;
 
-import io.sparkstep.bench.tpch.TpchSuite;
 import io.sparkstep.spi.CliContext;
 import io.sparkstep.spi.CliExtension;
 import io.sparkstep.spi.spec.InvalidSpecException;

@@ -1,10 +1,8 @@
-package io.sparkstep.bench.tpch;
+package io.sparkstep.bench;
 
-import io.sparkstep.bench.BenchmarkRunner;
 import io.sparkstep.spi.accel.Accelerators;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
-import io.sparkstep.bench.Measurement;
 import io.sparkstep.api.launch.Sparkstep;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.spi.record.RunRecord;

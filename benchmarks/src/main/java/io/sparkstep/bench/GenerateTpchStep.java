@@ -1,4 +1,4 @@
-package io.sparkstep.bench.tpch;
+package io.sparkstep.bench;
 
 import io.sparkstep.api.ParamDef;
 import io.sparkstep.api.Step;

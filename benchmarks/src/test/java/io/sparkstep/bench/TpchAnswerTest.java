@@ -1,4 +1,4 @@
-package io.sparkstep.bench.tpch;
+package io.sparkstep.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

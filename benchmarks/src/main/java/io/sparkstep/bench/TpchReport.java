@@ -1,8 +1,5 @@
-package io.sparkstep.bench.tpch;
+package io.sparkstep.bench;
 
-import io.sparkstep.bench.MachineFacts;
-import io.sparkstep.bench.Measurement;
-import io.sparkstep.bench.Report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.sparkstep.bench.tpch;
+package io.sparkstep.bench;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.sparkstep.bench.tpch;
+package io.sparkstep.bench;
 
 import java.util.List;
 import java.util.Locale;
