@@ -8,6 +8,7 @@ import io.sparkstep.api.RetryableStepException;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.Step;
 import io.sparkstep.api.StepDescriptor;
+import io.sparkstep.spi.record.DataSnapshot;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.spec.ArtifactSpec;
 import io.sparkstep.spi.spec.InvalidSpecException;
@@ -73,7 +74,8 @@ public final class StepRunner {
   }
 
   /** What the step needs before its first attempt, every part checked. */
-  private record Prepared(Step step, StepDescriptor descriptor, Params params, OutputCommitter committer) {
+  private record Prepared(Step step, StepDescriptor descriptor, Params params, OutputCommitter committer,
+                          TableOutputs tables) {
   }
 
   private static void recordSparkApplication(SparkContext sc, RunRecord record) {
@@ -97,7 +99,7 @@ public final class StepRunner {
     }
     OutputCommitter committer = new OutputCommitter(hadoopConf, spec.runId, spec.outputs);
     committer.checkTargets();
-    return new Prepared(step, descriptor, params, committer);
+    return new Prepared(step, descriptor, params, committer, new TableOutputs(spec.outputs));
   }
 
   /**
@@ -160,6 +162,7 @@ public final class StepRunner {
       } catch (Exception | LinkageError e) {
         // LinkageError too: a class missing from the user's jars is the step's failure, said with its cause.
         prepared.committer().abort();
+        prepared.tables().abort();
         if (cancel.isRequested() || e instanceof StepCancelledException) {
           endAttempt(attempt, RunState.CANCELLED, "cancelled");
           finish(record, RunState.CANCELLED, null, onChange);
@@ -179,6 +182,7 @@ public final class StepRunner {
         return RunState.FAILED;
       } catch (Error fatal) {
         prepared.committer().abort();
+        prepared.tables().abort();
         endAttempt(attempt, RunState.FAILED, String.valueOf(fatal));
         finish(record, RunState.FAILED, fatal, onChange);
         throw fatal;
@@ -202,23 +206,31 @@ public final class StepRunner {
                                    CancelToken cancel, OutputRowCounter rows, Consumer<RunRecord> onChange)
       throws Exception {
     OutputCommitter committer = prepared.committer();
-    DefaultStepContext context = new DefaultStepContext(spark, spec, prepared.params(), committer, cancel,
-        prepared.descriptor(), (name, value) -> {
+    DefaultStepContext context = new DefaultStepContext(spark, spec, prepared.params(), committer, prepared.tables(),
+        cancel, prepared.descriptor(), (name, value) -> {
           synchronized (record) {
             record.metrics.put(name, value);
           }
           onChange.accept(record);
+        }, (name, input) -> {
+          // what the driver read wins over a snapshot taken before launch
+          synchronized (record) {
+            record.inputs.put(name, input);
+          }
+          onChange.accept(record);
         });
     prepared.step().run(context);
-    checkAllOutputsWritten(spec, committer);
+    checkAllOutputsWritten(spec, committer, prepared.tables());
     if (cancel.isRequested()) {
       throw new StepCancelledException();
     }
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
-    waitForListeners(spark.sparkContext());
     Map<String, RunRecord.ModelInfo> models = stagedModels(hadoopConf, spec, prepared.descriptor(), committer);
+    // tables first: their writes are the work that can still fail; the file outputs' renames follow
+    Map<String, DataSnapshot> tableSnapshots = prepared.tables().commit(spark, spec.runId);
+    waitForListeners(spark.sparkContext());
     committer.commit();
-    recordOutputs(spark, spec, prepared.descriptor(), record, rows);
+    recordOutputs(spark, spec, prepared.descriptor(), record, rows, tableSnapshots);
     synchronized (record) {
       record.models.putAll(models);
     }
@@ -249,9 +261,9 @@ public final class StepRunner {
     }
   }
 
-  private static void checkAllOutputsWritten(StepSpec spec, OutputCommitter committer) {
+  private static void checkAllOutputsWritten(StepSpec spec, OutputCommitter committer, TableOutputs tables) {
     for (String name : spec.outputs.keySet()) {
-      if (!committer.isStaged(name)) {
+      if (!committer.isStaged(name) && !tables.isHeld(name)) {
         throw new IllegalStateException("the step finished without writing its output '" + name
             + "'; call context.output(\"" + name + "\", dataset)");
       }
@@ -259,7 +271,7 @@ public final class StepRunner {
   }
 
   private static void recordOutputs(SparkSession spark, StepSpec spec, StepDescriptor descriptor, RunRecord record,
-                                    OutputRowCounter counter) {
+                                    OutputRowCounter counter, Map<String, DataSnapshot> tableSnapshots) {
     for (Map.Entry<String, ArtifactSpec> output : spec.outputs.entrySet()) {
       if (descriptor.modelOutputs().contains(output.getKey())) {
         continue;
@@ -271,9 +283,11 @@ public final class StepRunner {
         rows = spark.read().format(artifact.formatOrDefault().sparkName()).options(artifact.options)
             .load(artifact.uri).count();
       }
+      RunRecord.OutputInfo info = new RunRecord.OutputInfo(output.getValue().uri,
+          output.getValue().formatOrDefault().sparkName(), rows, true);
+      info.snapshot = tableSnapshots.get(output.getKey());
       synchronized (record) {
-        record.outputs.put(output.getKey(), new RunRecord.OutputInfo(output.getValue().uri,
-            output.getValue().formatOrDefault().sparkName(), rows, true));
+        record.outputs.put(output.getKey(), info);
       }
     }
   }

@@ -101,14 +101,16 @@ public class RunRecord {
   }
 
   /**
-   * Takes over what the driver's own record knows better than a launcher's: when the step started, its outputs and
-   * rows, its models and metrics, the Spark application, attempts, accelerator, host, the step's cause of failure, and
+   * Takes over what the driver's own record knows better than a launcher's: when the step started, the inputs it
+   * read with their snapshots, its outputs and rows, its models and metrics, the Spark application, attempts, accelerator, host, the step's cause of failure, and
    * when it ended ({@link #takeDriverEnd}). State and platform ids stay the launcher's.
    */
   public void mergeDriverRecord(RunRecord driver) {
     synchronized (this) {
       startedAt = driver.startedAt != null ? driver.startedAt : startedAt;
       takeDriverEnd(driver);
+      // the snapshots the driver read win over those computed before launch; inputs it did not record stay
+      inputs.putAll(driver.inputs);
       outputs = driver.outputs;
       models = driver.models;
       metrics = driver.metrics;
