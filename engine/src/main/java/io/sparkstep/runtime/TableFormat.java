@@ -39,16 +39,22 @@ interface TableFormat {
 
   /**
    * The Spark conf a run needs for the table formats its spec uses, and none for a run that uses none: Delta's
-   * session extension and catalog are static conf, so they are set only where a spec reads or writes Delta.
+   * session extension is static conf, so each format's conf is set only where a spec reads or writes it.
    */
   static Map<String, String> sessionConf(StepSpec spec) {
     Map<String, String> conf = new LinkedHashMap<>();
-    boolean delta = Stream.concat(spec.inputs.values().stream(), spec.outputs.values().stream())
-        .anyMatch(artifact -> artifact != null && artifact.format != null && isFormat(artifact, Format.DELTA));
-    if (delta) {
+    if (uses(spec, Format.DELTA)) {
       conf.putAll(DeltaTableFormat.SESSION_CONF);
     }
+    if (uses(spec, Format.ICEBERG)) {
+      conf.putAll(IcebergTableFormat.SESSION_CONF);
+    }
     return conf;
+  }
+
+  private static boolean uses(StepSpec spec, Format format) {
+    return Stream.concat(spec.inputs.values().stream(), spec.outputs.values().stream())
+        .anyMatch(artifact -> artifact != null && artifact.format != null && isFormat(artifact, format));
   }
 
   private static boolean isFormat(ArtifactSpec artifact, Format format) {

@@ -20,9 +20,12 @@ public final class TableFormats {
   /** Iceberg input option: read the snapshot that was current at this time (milliseconds since the epoch). */
   public static final String ICEBERG_AS_OF_TIMESTAMP = "as-of-timestamp";
 
+  /** Spark's own time travel option, which Iceberg takes as a snapshot id. */
+  public static final String VERSION_AS_OF = DELTA_VERSION_AS_OF;
+
   private static final Map<Format, List<String>> TIME_TRAVEL = Map.of(
       Format.DELTA, List.of(DELTA_VERSION_AS_OF, DELTA_TIMESTAMP_AS_OF),
-      Format.ICEBERG, List.of(ICEBERG_SNAPSHOT_ID, ICEBERG_AS_OF_TIMESTAMP));
+      Format.ICEBERG, List.of(ICEBERG_SNAPSHOT_ID, ICEBERG_AS_OF_TIMESTAMP, VERSION_AS_OF));
   /** A class each format's jar brings: present means Spark can load the format. */
   private static final Map<Format, String> PROBE = Map.of(
       Format.DELTA, "io.delta.sql.DeltaSparkSessionExtension",
@@ -57,12 +60,14 @@ public final class TableFormats {
           "run from the distribution (its lib/ ships it), or add " + JARS.get(format) + " to SPARKSTEP_CLASSPATH"));
     }
     TIME_TRAVEL.forEach((owner, keys) -> keys.forEach(key -> {
-      if (!artifact.options.containsKey(key)) {
+      if (!artifact.options.containsKey(key) || !output && TIME_TRAVEL.getOrDefault(format, List.of()).contains(key)) {
         return;
       }
       if (output) {
-        problems.add(ValidationProblem.of(field + ".options." + key, "time travel applies to inputs only",
-            "remove it; an output is always written as the table's next version"));
+        if (owner == format || !TIME_TRAVEL.containsKey(format)) {
+          problems.add(ValidationProblem.of(field + ".options." + key, "time travel applies to inputs only",
+              "remove it; an output is always written as the table's next version"));
+        }
       } else if (format != owner) {
         problems.add(ValidationProblem.of(field + ".options." + key, "is an option of " + owner.sparkName()
             + " inputs, and this input's format is " + format.sparkName(), "set format " + owner.sparkName()
@@ -78,6 +83,7 @@ public final class TableFormats {
       wholeNumber(field, artifact, DELTA_VERSION_AS_OF, problems);
     }
     if (!output && format == Format.ICEBERG) {
+      wholeNumber(field, artifact, VERSION_AS_OF, problems);
       wholeNumber(field, artifact, ICEBERG_SNAPSHOT_ID, problems);
       wholeNumber(field, artifact, ICEBERG_AS_OF_TIMESTAMP, problems);
     }

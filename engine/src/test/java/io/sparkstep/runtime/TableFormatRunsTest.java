@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Delta and Iceberg outputs and inputs through the runner, on one Spark session whose conf is what a run using Delta
- * gets: each write is the table's version in the writer's record and in the reader's, time travel reads an older one,
+ * and Iceberg gets: each write is the table's version in the writer's record and in the reader's, time travel reads an older one,
  * and a step that fails, before or during the table's write, leaves the table at its previous version.
  */
 @Tag("slow")
@@ -42,13 +42,14 @@ class TableFormatRunsTest {
 
   @BeforeAll
   static void startSpark() {
-    StepSpec usesDelta = new StepSpec();
-    usesDelta.step = "x";
-    usesDelta.runId = "conf";
-    usesDelta.outputs.put("out", new ArtifactSpec("/x", "delta", null));
+    StepSpec usesBoth = new StepSpec();
+    usesBoth.step = "x";
+    usesBoth.runId = "conf";
+    usesBoth.outputs.put("out", new ArtifactSpec("/x", "delta", null));
+    usesBoth.inputs.put("in", new ArtifactSpec("/y", "iceberg", null));
     SparkSession.Builder builder = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "1");
-    SparkSessionFactory.runConf(usesDelta, AcceleratorPlan.none()).forEach(builder::config);
+    SparkSessionFactory.runConf(usesBoth, AcceleratorPlan.none()).forEach(builder::config);
     spark = builder.getOrCreate();
   }
 
@@ -121,24 +122,24 @@ class TableFormatRunsTest {
   private void tableRoundTrip(String format, String kind, String timeTravelOption) {
     String table = tmp.resolve(format + "-table").toUri().toString();
     RunRecord first = run(write(RangeStep.class, format + "-1", table, format, 10, null));
-    assertEquals(RunState.SUCCEEDED, first.state, () -> String.valueOf(first.error == null ? "" : first.error.message));
+    assertSucceeded(first);
     DataSnapshot firstVersion = first.outputs.get("out").snapshot;
     assertEquals(kind, firstVersion.kind);
     assertEquals(10L, first.outputs.get("out").rows);
 
     RunRecord second = run(write(RangeStep.class, format + "-2", table, format, 4, "overwrite"));
-    assertEquals(RunState.SUCCEEDED, second.state);
+    assertSucceeded(second);
     DataSnapshot secondVersion = second.outputs.get("out").snapshot;
     assertNotEquals(firstVersion, secondVersion);
 
     RunRecord latest = run(read(format + "-read", table, format, Map.of()));
-    assertEquals(RunState.SUCCEEDED, latest.state);
+    assertSucceeded(latest);
     assertEquals(secondVersion, latest.inputs.get("in").snapshot, "the reader records the version the writer made");
     assertEquals(4L, latest.outputs.get("out").rows);
     assertNull(latest.outputs.get("out").snapshot, "a parquet output has no table version");
 
     RunRecord older = run(read(format + "-travel", table, format, Map.of(timeTravelOption, firstVersion.value)));
-    assertEquals(RunState.SUCCEEDED, older.state);
+    assertSucceeded(older);
     assertEquals(firstVersion, older.inputs.get("in").snapshot);
     assertEquals(10L, older.outputs.get("out").rows, "time travel reads the first version's rows");
 
@@ -150,6 +151,10 @@ class TableFormatRunsTest {
       assertEquals(secondVersion, after.inputs.get("in").snapshot, failing.getSimpleName() + " left the table");
       assertEquals(4L, after.outputs.get("out").rows);
     }
+  }
+
+  private static void assertSucceeded(RunRecord record) {
+    assertEquals(RunState.SUCCEEDED, record.state, () -> record.runId + ": " + record.error.message);
   }
 
   private static StepSpec write(Class<? extends Step> step, String runId, String table, String format, int rows,
