@@ -5,6 +5,9 @@ import io.sparkstep.spi.spec.Format;
 import io.sparkstep.spi.spec.ValidationProblem;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * What the table formats (Delta, Iceberg) need before anything starts: their jars in this process, and the time
@@ -26,6 +29,8 @@ public final class TableFormats {
   private static final Map<Format, List<String>> TIME_TRAVEL = Map.of(
       Format.DELTA, List.of(DELTA_VERSION_AS_OF, DELTA_TIMESTAMP_AS_OF),
       Format.ICEBERG, List.of(ICEBERG_SNAPSHOT_ID, ICEBERG_AS_OF_TIMESTAMP, VERSION_AS_OF));
+  private static final Set<String> TIME_TRAVEL_KEYS = TIME_TRAVEL.values().stream().flatMap(List::stream)
+      .collect(Collectors.toCollection(TreeSet::new));
   /** A class each format's jar brings: present means Spark can load the format. */
   private static final Map<Format, String> PROBE = Map.of(
       Format.DELTA, "io.delta.sql.DeltaSparkSessionExtension",
@@ -59,21 +64,21 @@ public final class TableFormats {
               + ", which is not on the class path",
           "run from the distribution (its lib/ ships it), or add " + JARS.get(format) + " to SPARKSTEP_CLASSPATH"));
     }
-    TIME_TRAVEL.forEach((owner, keys) -> keys.forEach(key -> {
-      if (!artifact.options.containsKey(key) || !output && TIME_TRAVEL.getOrDefault(format, List.of()).contains(key)) {
-        return;
+    for (String key : TIME_TRAVEL_KEYS) {
+      if (!artifact.options.containsKey(key)) {
+        continue;
       }
       if (output) {
-        if (owner == format || !TIME_TRAVEL.containsKey(format)) {
-          problems.add(ValidationProblem.of(field + ".options." + key, "time travel applies to inputs only",
-              "remove it; an output is always written as the table's next version"));
-        }
-      } else if (format != owner) {
-        problems.add(ValidationProblem.of(field + ".options." + key, "is an option of " + owner.sparkName()
-            + " inputs, and this input's format is " + format.sparkName(), "set format " + owner.sparkName()
-            + " (--input NAME=URI@" + owner.sparkName() + "), or remove the option"));
+        problems.add(ValidationProblem.of(field + ".options." + key, "time travel applies to inputs only",
+            "remove it; an output is always written as the table's next version"));
+      } else if (!TIME_TRAVEL.getOrDefault(format, List.of()).contains(key)) {
+        String owners = TIME_TRAVEL.entrySet().stream().filter(entry -> entry.getValue().contains(key))
+            .map(entry -> entry.getKey().sparkName()).sorted().collect(Collectors.joining(" or "));
+        problems.add(ValidationProblem.of(field + ".options." + key, "is an option of " + owners
+            + " inputs, and this input's format is " + format.sparkName(), "set the table's format (--input NAME=URI@"
+            + owners.split(" ")[0] + "), or remove the option"));
       }
-    }));
+    }
     if (!output && format == Format.DELTA && artifact.options.containsKey(DELTA_VERSION_AS_OF)
         && artifact.options.containsKey(DELTA_TIMESTAMP_AS_OF)) {
       problems.add(ValidationProblem.of(field + ".options", "gives both " + DELTA_VERSION_AS_OF + " and "
