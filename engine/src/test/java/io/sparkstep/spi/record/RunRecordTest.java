@@ -72,4 +72,21 @@ class RunRecordTest {
     assertEquals(ended, record.endedAt);
     assertEquals(60_000L, record.durationMillis);
   }
+
+  @Test
+  void theDriversInputSnapshotsWinAndInputsItDidNotRecordStay() {
+    RunRecord launcher = new RunRecord("r", "copy", "op", "spark-submit");
+    launcher.inputs.put("table", new RunRecord.InputInfo("file:/t", "delta",
+        new DataSnapshot(DataSnapshot.DELTA_VERSION, "3")));
+    launcher.inputs.put("files", new RunRecord.InputInfo("file:/f", "parquet",
+        new DataSnapshot(DataSnapshot.LISTING_DIGEST, "ab12")));
+    RunRecord driver = new RunRecord("r", "copy", null, null);
+    driver.inputs.put("table", new RunRecord.InputInfo("file:/t", "delta",
+        new DataSnapshot(DataSnapshot.DELTA_VERSION, "4")));
+
+    launcher.mergeDriverRecord(driver);
+
+    assertEquals(new DataSnapshot(DataSnapshot.DELTA_VERSION, "4"), launcher.inputs.get("table").snapshot);
+    assertEquals(new DataSnapshot(DataSnapshot.LISTING_DIGEST, "ab12"), launcher.inputs.get("files").snapshot);
+  }
 }
