@@ -69,7 +69,9 @@ final class InProcessRun extends AbstractStepRun {
         }
       });
       moveTo(context.record().state);
-    } catch (RuntimeException | Error e) {
+    } catch (Exception | Error e) {
+      // Exception, not only RuntimeException: Spark's Scala code throws checked ones (AnalysisException) undeclared,
+      // and a run whose thread died of one would never end
       synchronized (context.record()) {
         if (context.record().error == null) {
           context.record().fail(e);
