@@ -37,6 +37,7 @@ final class IcebergTableFormat implements TableFormat {
 
   @Override
   public PinnedRead read(SparkSession spark, ArtifactSpec input) {
+    useRunSession(spark);
     Map<String, String> options = new LinkedHashMap<>(input.options);
     // Iceberg for Spark 4.1 reads a snapshot by Spark's versionAsOf only; snapshot-id, its long-documented name, is
     // taken here and passed on as versionAsOf
@@ -68,6 +69,7 @@ final class IcebergTableFormat implements TableFormat {
 
   @Override
   public DataSnapshot write(SparkSession spark, Dataset<Row> data, ArtifactSpec output, String runId) {
+    useRunSession(spark);
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
     boolean created = IcebergTableCreation.createIfAbsent(hadoopConf, data.schema(), output.partitionBy, output.uri);
     if (!created && output.modeOrDefault() != WriteMode.OVERWRITE) {
@@ -92,6 +94,14 @@ final class IcebergTableFormat implements TableFormat {
       throw new IllegalStateException("Iceberg table " + output.uri + " has no snapshot of run " + runId);
     }
     return new DataSnapshot(DataSnapshot.ICEBERG_SNAPSHOT, Long.toString(mine.get(0).getLong(0)));
+  }
+
+  /**
+   * Iceberg's data source reads its catalog conf from the thread's active session; a local run's session is a
+   * {@code newSession()} of the shared context, which is not the active one unless made so.
+   */
+  private static void useRunSession(SparkSession spark) {
+    SparkSession.setActiveSession(spark);
   }
 
   /** One of the table's metadata tables (history, snapshots), by the table's location. */
