@@ -6,7 +6,9 @@ import io.sparkstep.api.Params;
 import io.sparkstep.api.Resources;
 import io.sparkstep.api.StepContext;
 import io.sparkstep.api.StepDescriptor;
+import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.spec.ArtifactSpec;
+import io.sparkstep.spi.spec.Format;
 import io.sparkstep.spi.spec.StepSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,13 +42,22 @@ final class DefaultStepContext implements StepContext {
   private final Logger log;
   private final StepDescriptor descriptor;
   private final BiConsumer<String, Object> metrics;
+  private final TableOutputs tables;
+  private final BiConsumer<String, RunRecord.InputInfo> tableReads;
 
-  DefaultStepContext(SparkSession spark, StepSpec spec, Params params, OutputCommitter committer,
-                     CancelToken cancelToken, StepDescriptor descriptor, BiConsumer<String, Object> metrics) {
+  /**
+   * @param tables where table outputs (Delta, Iceberg) wait for the commit
+   * @param tableReads told which version or snapshot of a table input the step read
+   */
+  DefaultStepContext(SparkSession spark, StepSpec spec, Params params, OutputCommitter committer, TableOutputs tables,
+                     CancelToken cancelToken, StepDescriptor descriptor, BiConsumer<String, Object> metrics,
+                     BiConsumer<String, RunRecord.InputInfo> tableReads) {
     this.spark = spark;
     this.spec = spec;
     this.params = params;
     this.committer = committer;
+    this.tables = tables;
+    this.tableReads = tableReads;
     this.cancelToken = cancelToken;
     this.descriptor = descriptor;
     this.metrics = metrics;
@@ -73,7 +84,14 @@ final class DefaultStepContext implements StepContext {
       throw new IllegalArgumentException("input '" + name + "' is a model; read it with context.inputModel(\"" + name
           + "\", ModelClass.class)");
     }
-    return spark.read().format(artifact.formatOrDefault().sparkName()).options(artifact.options).load(artifact.uri);
+    Format format = artifact.formatOrDefault();
+    if (format.isTable()) {
+      TableFormat.PinnedRead read = TableFormat.of(format).read(spark, artifact);
+      log.info("reading input {} from {} table {} at {}", name, format.sparkName(), artifact.uri, read.snapshot());
+      tableReads.accept(name, new RunRecord.InputInfo(artifact.uri, format.sparkName(), read.snapshot()));
+      return read.data();
+    }
+    return spark.read().format(format.sparkName()).options(artifact.options).load(artifact.uri);
   }
 
   @Override
@@ -167,6 +185,12 @@ final class DefaultStepContext implements StepContext {
     if (descriptor.modelOutputs().contains(name)) {
       throw new IllegalArgumentException("output '" + name + "' is a model; hand it over with context.outputModel(\""
           + name + "\", fittedModel)");
+    }
+    if (artifact.formatOrDefault().isTable()) {
+      log.info("output {} goes to {} table {} when the step has succeeded", name,
+          artifact.formatOrDefault().sparkName(), artifact.uri);
+      tables.hold(name, data);
+      return;
     }
     Path staging = stage(name);
     DataFrameWriter<Row> writer = data.write().format(artifact.formatOrDefault().sparkName())

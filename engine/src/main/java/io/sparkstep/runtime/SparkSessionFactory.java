@@ -5,15 +5,18 @@ import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.util.EnvInterpolation;
 import io.sparkstep.spi.util.Redactor;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Builds the Spark conf of a step run: the spec's Spark conf (with ${ENV} resolved here, where the step runs), the
- * accelerator's conf, and a master only when the environment gave none (spark-submit and Kubernetes set one).
+ * accelerator's conf, the table formats' session conf where the spec uses them, and a master only when the environment gave none (spark-submit and Kubernetes set one).
  */
 public final class SparkSessionFactory {
+  private static final String EXTENSIONS = "spark.sql.extensions";
+
   private SparkSessionFactory() {
   }
 
@@ -33,6 +36,10 @@ public final class SparkSessionFactory {
       conf.merge("spark.jars", String.join(",", accelerator.jars()), (a, b) -> a + "," + b);
     }
     spec.sparkConf.forEach((k, v) -> conf.put(k, EnvInterpolation.resolve("sparkConf." + k, v)));
+    // a table format's extension joins the accelerator's and the spec's; a catalog the spec names stays
+    TableFormat.sessionConf(spec).forEach((k, v) -> conf.merge(k, v,
+        (given, table) -> !k.equals(EXTENSIONS) || List.of(given.split(",")).contains(table) ? given
+            : given + "," + table));
     if (!accelerator.jars().isEmpty() && spec.sparkConf.containsKey("spark.jars")) {
       // the spec's spark.jars (the user's step jars among them) adds to the accelerator's, never replaces them
       conf.put("spark.jars", String.join(",", accelerator.jars()) + "," + conf.get("spark.jars"));

@@ -83,7 +83,8 @@ public final class StepRunner {
   }
 
   /** What the step needs before its first attempt, every part checked. */
-  private record Prepared(Step step, StepDescriptor descriptor, Params params, OutputCommitter committer) {
+  private record Prepared(Step step, StepDescriptor descriptor, Params params, OutputCommitter committer,
+                          TableOutputs tables) {
   }
 
   private static void recordSparkApplication(SparkContext sc, CurrentRecord record) {
@@ -104,7 +105,7 @@ public final class StepRunner {
     }
     OutputCommitter committer = new OutputCommitter(hadoopConf, spec.runId, spec.outputs);
     committer.checkTargets();
-    return new Prepared(step, descriptor, params, committer);
+    return new Prepared(step, descriptor, params, committer, new TableOutputs(spec.outputs));
   }
 
   /**
@@ -167,6 +168,7 @@ public final class StepRunner {
       } catch (Exception | LinkageError e) {
         // LinkageError too: a class missing from the user's jars is the step's failure, said with its cause.
         prepared.committer().abort();
+        prepared.tables().abort();
         if (cancel.isRequested() || e instanceof StepCancelledException) {
           endAttempt(record, attemptNumber, RunState.CANCELLED, "cancelled");
           finish(record, RunState.CANCELLED, null, onChange);
@@ -186,6 +188,7 @@ public final class StepRunner {
         return RunState.FAILED;
       } catch (Error fatal) {
         prepared.committer().abort();
+        prepared.tables().abort();
         endAttempt(record, attemptNumber, RunState.FAILED, String.valueOf(fatal));
         finish(record, RunState.FAILED, fatal, onChange);
         throw fatal;
@@ -203,20 +206,25 @@ public final class StepRunner {
                                    CancelToken cancel, OutputRowCounter rows, Consumer<RunRecord> onChange)
       throws Exception {
     OutputCommitter committer = prepared.committer();
-    DefaultStepContext context = new DefaultStepContext(spark, spec, prepared.params(), committer, cancel,
-        prepared.descriptor(), (name, value) -> {
+    DefaultStepContext context = new DefaultStepContext(spark, spec, prepared.params(), committer, prepared.tables(),
+        cancel, prepared.descriptor(), (name, value) -> {
           onChange.accept(record.update(r -> r.metric(name, value)));
+        }, (name, input) -> {
+          // what the driver read wins over a snapshot taken before launch
+          onChange.accept(record.update(r -> r.inputRead(name, input)));
         });
     prepared.step().run(context);
-    checkAllOutputsWritten(spec, committer);
+    checkAllOutputsWritten(spec, committer, prepared.tables());
     if (cancel.isRequested()) {
       throw new StepCancelledException();
     }
     Configuration hadoopConf = spark.sparkContext().hadoopConfiguration();
-    waitForListeners(spark.sparkContext());
     Map<String, RunRecord.ModelInfo> models = stagedModels(hadoopConf, spec, prepared.descriptor(), committer);
+    // tables first: their writes are the work that can still fail; the file outputs' renames follow
+    Map<String, DataSnapshot> tableSnapshots = prepared.tables().commit(spark, spec.runId);
+    waitForListeners(spark.sparkContext());
     committer.commit();
-    recordOutputs(spark, spec, prepared.descriptor(), record, rows, committer);
+    recordOutputs(spark, spec, prepared.descriptor(), record, rows, committer, tableSnapshots);
     record.update(RunDatasets::commitsStamped);
     models.forEach((name, model) -> record.update(r -> r.modelCommitted(name, model)));
     publishCacheEntry(spec, record, hadoopConf);
@@ -268,9 +276,9 @@ public final class StepRunner {
     }
   }
 
-  private static void checkAllOutputsWritten(StepSpec spec, OutputCommitter committer) {
+  private static void checkAllOutputsWritten(StepSpec spec, OutputCommitter committer, TableOutputs tables) {
     for (String name : spec.outputs.keySet()) {
-      if (!committer.isStaged(name)) {
+      if (!committer.isStaged(name) && !tables.isHeld(name)) {
         throw new IllegalStateException("the step finished without writing its output '" + name
             + "'; call context.output(\"" + name + "\", dataset)");
       }
@@ -279,15 +287,17 @@ public final class StepRunner {
 
   /**
    * Each output as committed: its URI, or for a pointer commit the run's own location under it and the commit's id
-   * (a {@code sparkstep-commit} snapshot: this run's id).
+   * (a {@code sparkstep-commit} snapshot: this run's id); a table's version or snapshot as its own transaction wrote it.
    */
   private static void recordOutputs(SparkSession spark, StepSpec spec, StepDescriptor descriptor, CurrentRecord record,
-                                    OutputRowCounter counter, OutputCommitter committer) {
+                                    OutputRowCounter counter, OutputCommitter committer,
+                                    Map<String, DataSnapshot> tableSnapshots) {
     for (Map.Entry<String, ArtifactSpec> output : spec.outputs.entrySet()) {
       if (descriptor.modelOutputs().contains(output.getKey())) {
         continue;
       }
-      String location = committer.committedPath(output.getKey()).toString();
+      String location = output.getValue().formatOrDefault().isTable() ? output.getValue().uri
+          : committer.committedPath(output.getKey()).toString();
       Long rows = counter.rows(output.getKey());
       if (rows == null) {
         // No write task was attributed (e.g. a plugin's own writer): count what was committed instead.
@@ -297,7 +307,9 @@ public final class StepRunner {
       }
       RunRecord.OutputInfo info = new RunRecord.OutputInfo(location, output.getValue().formatOrDefault().sparkName(),
           rows, true);
-      if (committer.pointerCommitted(output.getKey())) {
+      if (tableSnapshots.containsKey(output.getKey())) {
+        info.snapshot = tableSnapshots.get(output.getKey());
+      } else if (committer.pointerCommitted(output.getKey())) {
         info.snapshot = new DataSnapshot(DataSnapshot.SPARKSTEP_COMMIT, spec.runId);
       }
       record.update(r -> r.outputCommitted(output.getKey(), info));

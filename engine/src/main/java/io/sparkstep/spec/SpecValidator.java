@@ -188,13 +188,15 @@ public final class SpecValidator {
       problems.add(ValidationProblem.of(field + ".uri", "is missing", "give a URI such as file:/data/x or s3a://bucket/x"));
       return;
     }
+    Format format = Format.PARQUET;
     if (artifact.format != null) {
       try {
-        Format.parse(artifact.format);
+        format = Format.parse(artifact.format);
       } catch (IllegalArgumentException e) {
         problems.add(ValidationProblem.of(field + ".format", e.getMessage(), "parquet is the default"));
       }
     }
+    TableFormats.check(field, artifact, format, output, connectorLoader, problems);
     if (artifact.mode != null) {
       if (!output) {
         problems.add(ValidationProblem.of(field + ".mode", "applies to outputs only", "remove it"));

@@ -34,7 +34,8 @@ class DefaultStepContextTest {
     spec.outputs.put("out", ArtifactSpec.ofUri(tmp.resolve("out").toUri().toString()));
     StepDescriptor descriptor = StepDescriptor.builder("test-context").output("out", "anything").build();
     OutputCommitter committer = new OutputCommitter(new Configuration(), spec.runId, spec.outputs);
-    return new DefaultStepContext(null, spec, new Params(Map.of()), committer, cancel, descriptor, metrics::put);
+    return new DefaultStepContext(null, spec, new Params(Map.of()), committer, new TableOutputs(spec.outputs), cancel,
+        descriptor, metrics::put, (name, input) -> { });
   }
 
   @Test

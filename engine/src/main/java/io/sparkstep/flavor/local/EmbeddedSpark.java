@@ -5,6 +5,7 @@ import java.util.TreeMap;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.sql.internal.StaticSQLConf;
 
 /**
  * The embedded SparkContext this JVM shares between local runs. Starting Spark costs seconds, so consecutive runs
@@ -22,6 +23,9 @@ final class EmbeddedSpark {
   static synchronized SparkSession session(String master, Map<String, String> conf) {
     Map<String, String> core = new TreeMap<>();
     Map<String, String> sql = new TreeMap<>();
+    // Spark registers its static SQL keys (spark.sql.extensions among them) when StaticSQLConf first loads, which
+    // before the first session has not happened: without this, isStaticConfigKey says no and the session refuses them.
+    StaticSQLConf.SPARK_SESSION_EXTENSIONS();
     conf.forEach((k, v) -> {
       if (k.equals("spark.app.name")) {
         return;

@@ -69,7 +69,9 @@ final class InProcessRun extends AbstractStepRun {
         }
       });
       moveTo(context.record().state);
-    } catch (RuntimeException | Error e) {
+    } catch (Exception | Error e) {
+      // Exception, not only RuntimeException: Spark's Scala code throws checked ones (AnalysisException) undeclared,
+      // and a run whose thread died of one would never end
       RunRecord.ErrorInfo error = RunRecord.ErrorInfo.of(e);
       context.update(r -> r.error == null ? r.failed(error) : r);
       moveTo(cancel.isRequested() ? RunState.CANCELLED : RunState.FAILED);

@@ -230,4 +230,21 @@ class RunRecordTest {
     }
     assertEquals(1000, current.get().metrics.size(), "no event lost to another thread's");
   }
+
+  @Test
+  void theDriversInputSnapshotsWinAndInputsItDidNotRecordStay() {
+    RunRecord launcher = new RunRecord("r", "copy", "op", "spark-submit");
+    launcher.inputs.put("table", new RunRecord.InputInfo("file:/t", "delta",
+        new DataSnapshot(DataSnapshot.DELTA_VERSION, "3")));
+    launcher.inputs.put("files", new RunRecord.InputInfo("file:/f", "parquet",
+        new DataSnapshot(DataSnapshot.LISTING_DIGEST, "ab12")));
+    RunRecord driver = new RunRecord("r", "copy", null, null);
+    driver.inputs.put("table", new RunRecord.InputInfo("file:/t", "delta",
+        new DataSnapshot(DataSnapshot.DELTA_VERSION, "4")));
+
+    RunRecord merged = launcher.driverRecordMerged(driver);
+
+    assertEquals(new DataSnapshot(DataSnapshot.DELTA_VERSION, "4"), merged.inputs.get("table").snapshot);
+    assertEquals(new DataSnapshot(DataSnapshot.LISTING_DIGEST, "ab12"), merged.inputs.get("files").snapshot);
+  }
 }

@@ -14,7 +14,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class ArtifactSpec {
   public String uri;
-  /** parquet (default), csv, json or orc. */
+  /** parquet (default), csv, json, orc, or the tables delta and iceberg (docs/tables.md). */
   public String format;
   /** Outputs only: error (default: refuse if it exists) or overwrite. */
   public String mode;

@@ -4,15 +4,25 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** Data formats an input or output may have. Parquet is the default. */
+/**
+ * Data formats an input or output may have. Parquet is the default. Delta and Iceberg are tables: each write is the
+ * table's own transaction (a new version or snapshot), and a read can name an older one.
+ */
 public enum Format {
   PARQUET,
   CSV,
   JSON,
-  ORC;
+  ORC,
+  DELTA,
+  ICEBERG;
 
   public String sparkName() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** A table format: committed by its own transaction, not by Sparkstep's staging and rename. */
+  public boolean isTable() {
+    return this == DELTA || this == ICEBERG;
   }
 
   public static Format parse(String text) {
