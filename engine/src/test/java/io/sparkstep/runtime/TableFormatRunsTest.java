@@ -14,6 +14,7 @@ import io.sparkstep.api.StepContext;
 import io.sparkstep.api.StepDescriptor;
 import io.sparkstep.spi.accel.AcceleratorPlan;
 import io.sparkstep.spi.record.DataSnapshot;
+import io.sparkstep.spi.record.CurrentRecord;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.spec.ArtifactSpec;
 import io.sparkstep.spi.spec.StepSpec;
@@ -179,8 +180,8 @@ class TableFormatRunsTest {
   }
 
   private static RunRecord run(StepSpec spec) {
-    RunRecord record = new RunRecord(spec.runId, spec.step, null, null);
+    CurrentRecord record = new CurrentRecord(new RunRecord(spec.runId, spec.step, null, null));
     new StepRunner().run(spark.newSession(), spec, record, new CancelToken(), r -> { });
-    return record;
+    return record.get();
   }
 }
