@@ -296,8 +296,9 @@ public final class StepRunner {
       if (descriptor.modelOutputs().contains(output.getKey())) {
         continue;
       }
-      String location = output.getValue().formatOrDefault().isTable() ? output.getValue().uri
-          : committer.committedPath(output.getKey()).toString();
+      // the URI as the spec gave it, unless a pointer commit put the data at the run's own location under it
+      String location = committer.pointerCommitted(output.getKey())
+          ? committer.committedPath(output.getKey()).toString() : output.getValue().uri;
       Long rows = counter.rows(output.getKey());
       if (rows == null) {
         // No write task was attributed (e.g. a plugin's own writer): count what was committed instead.

@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.udf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkstep.api.ParamDef;
@@ -137,7 +136,8 @@ class TableFormatRunsTest {
     assertSucceeded(latest);
     assertEquals(secondVersion, latest.inputs.get("in").snapshot, "the reader records the version the writer made");
     assertEquals(4L, latest.outputs.get("out").rows);
-    assertNull(latest.outputs.get("out").snapshot, "a parquet output has no table version");
+    assertEquals(new DataSnapshot(DataSnapshot.SPARKSTEP_COMMIT, format + "-read"), latest.outputs.get("out").snapshot,
+        "a parquet output's snapshot is the run's commit, not a table version");
 
     RunRecord older = run(read(format + "-travel", table, format, Map.of(timeTravelOption, firstVersion.value)));
     assertSucceeded(older);
