@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.api.launch.Sparkstep;
+import io.sparkstep.runtime.CommittedLocation;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.spi.record.RunRecord;
@@ -62,7 +63,12 @@ class S3SageMakerContainerTest {
 
       RunRecord record = new RunStore(home).load(run.id()).orElseThrow();
       assertEquals(3L, record.outputs.get("out").rows, "every row of the s3a input is in the s3a output");
-      org.apache.hadoop.fs.Path copy = new org.apache.hadoop.fs.Path(LAKE + "zones-copy");
+      // on S3 the engine commits by pointer: the output's data is at the committed run's own location under its URI
+      CommittedLocation.Resolved committed = CommittedLocation.resolve(s3.readerConf(), LAKE + "zones-copy");
+      assertEquals(run.id(), committed.commitId(), "the output's pointer names this run's commit");
+      assertEquals(new org.apache.hadoop.fs.Path(committed.location()),
+          new org.apache.hadoop.fs.Path(record.outputs.get("out").uri), "the record names the committed location");
+      org.apache.hadoop.fs.Path copy = new org.apache.hadoop.fs.Path(committed.location());
       assertTrue(Arrays.stream(lake.listStatus(copy))
           .anyMatch(status -> status.getPath().getName().endsWith(".parquet") && status.getLen() > 0),
           "the output's parquet parts are on the store");
