@@ -65,8 +65,7 @@ public final class ListingDigest {
       digest.update(line.getBytes(StandardCharsets.UTF_8));
       digest.update((byte) '\n');
     }
-    DataSnapshot snapshot = new DataSnapshot(DataSnapshot.LISTING_DIGEST, HexFormat.of().formatHex(digest.digest()));
-    snapshot.files = (long) lines.size();
-    return snapshot;
+    return new DataSnapshot(DataSnapshot.LISTING_DIGEST, HexFormat.of().formatHex(digest.digest()),
+        (long) lines.size());
   }
 }

@@ -36,9 +36,8 @@ final class RunDatasets {
     for (Map.Entry<String, RunRecord.OutputInfo> entry : record.outputs.entrySet()) {
       RunRecord.OutputInfo output = entry.getValue();
       if (output.committed && output.snapshot == null) {
-        RunRecord.OutputInfo stamped = new RunRecord.OutputInfo(output.uri, output.format, output.rows, true);
-        stamped.snapshot = new DataSnapshot(DataSnapshot.SPARKSTEP_COMMIT, record.runId);
-        result = result.outputCommitted(entry.getKey(), stamped);
+        result = result.outputCommitted(entry.getKey(),
+            output.withSnapshot(new DataSnapshot(DataSnapshot.SPARKSTEP_COMMIT, record.runId)));
       }
     }
     return result;

@@ -306,13 +306,11 @@ public final class StepRunner {
         rows = spark.read().format(artifact.formatOrDefault().sparkName()).options(artifact.options)
             .load(location).count();
       }
+      DataSnapshot snapshot = tableSnapshots.containsKey(output.getKey()) ? tableSnapshots.get(output.getKey())
+          : committer.pointerCommitted(output.getKey()) ? new DataSnapshot(DataSnapshot.SPARKSTEP_COMMIT, spec.runId)
+          : null;
       RunRecord.OutputInfo info = new RunRecord.OutputInfo(location, output.getValue().formatOrDefault().sparkName(),
-          rows, true);
-      if (tableSnapshots.containsKey(output.getKey())) {
-        info.snapshot = tableSnapshots.get(output.getKey());
-      } else if (committer.pointerCommitted(output.getKey())) {
-        info.snapshot = new DataSnapshot(DataSnapshot.SPARKSTEP_COMMIT, spec.runId);
-      }
+          rows, true, snapshot);
       record.update(r -> r.outputCommitted(output.getKey(), info));
     }
   }

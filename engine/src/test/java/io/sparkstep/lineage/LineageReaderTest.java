@@ -12,6 +12,7 @@ import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.testing.CliCall;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,18 +36,15 @@ class LineageReaderTest {
     Instant t0 = Instant.parse("2026-12-07T10:00:00Z");
     RunRecord older = producer("run-0", "/data/trips", t0.minusSeconds(600));
     RunRecord trips = producer("run-a", "file:///data/trips/", t0);
-    RunRecord features = new RunRecord("run-b", "trip-features", "local", "local");
-    features.pipelineRun = "pipe-1";
-    features.pipelineStep = "features";
-    features.submittedAt = t0.plusSeconds(60);
-    features.startedAt = t0.plusSeconds(61);
-    features.endedAt = t0.plusSeconds(90);
-    features.state = RunState.SUCCEEDED;
-    // read without a snapshot of its own: matched by URI (spelt differently) and time
-    features.inputs.put("trips", new RunRecord.InputInfo("file:/data/trips", "parquet", null));
-    RunRecord.OutputInfo out = new RunRecord.OutputInfo("file:/data/features", "parquet", 42L, true);
-    out.snapshot = new DataSnapshot(DataSnapshot.SPARKSTEP_COMMIT, "run-b");
-    features.outputs.put("features", out);
+    RunRecord features = RunRecord.builder().runId("run-b").step("trip-features").operator("local").flavor("local")
+        .pipelineRun("pipe-1").pipelineStep("features")
+        .submittedAt(t0.plusSeconds(60)).startedAt(t0.plusSeconds(61)).endedAt(t0.plusSeconds(90))
+        .state(RunState.SUCCEEDED)
+        // read without a snapshot of its own: matched by URI (spelt differently) and time
+        .inputs(Map.of("trips", new RunRecord.InputInfo("file:/data/trips", "parquet", null)))
+        .outputs(Map.of("features", new RunRecord.OutputInfo("file:/data/features", "parquet", 42L, true,
+            new DataSnapshot(DataSnapshot.SPARKSTEP_COMMIT, "run-b"))))
+        .build();
     for (RunRecord record : new RunRecord[] {older, trips, features}) {
       runs.reserve(record.runId);
       runs.save(record);
@@ -84,16 +82,13 @@ class LineageReaderTest {
   }
 
   private static RunRecord producer(String runId, String uri, Instant endedAt) {
-    RunRecord record = new RunRecord(runId, "generate-trips", "local", "local");
-    record.pipelineRun = "run-a".equals(runId) ? "pipe-1" : null;
-    record.pipelineStep = "run-a".equals(runId) ? "trips" : null;
-    record.submittedAt = endedAt.minusSeconds(30);
-    record.startedAt = endedAt.minusSeconds(29);
-    record.endedAt = endedAt;
-    record.state = RunState.SUCCEEDED;
-    RunRecord.OutputInfo out = new RunRecord.OutputInfo(uri, "parquet", 100L, true);
-    out.snapshot = new DataSnapshot(DataSnapshot.SPARKSTEP_COMMIT, runId);
-    record.outputs.put("trips", out);
-    return record;
+    return RunRecord.builder().runId(runId).step("generate-trips").operator("local").flavor("local")
+        .pipelineRun("run-a".equals(runId) ? "pipe-1" : null)
+        .pipelineStep("run-a".equals(runId) ? "trips" : null)
+        .submittedAt(endedAt.minusSeconds(30)).startedAt(endedAt.minusSeconds(29)).endedAt(endedAt)
+        .state(RunState.SUCCEEDED)
+        .outputs(Map.of("trips", new RunRecord.OutputInfo(uri, "parquet", 100L, true,
+            new DataSnapshot(DataSnapshot.SPARKSTEP_COMMIT, runId))))
+        .build();
   }
 }

@@ -66,8 +66,8 @@ class OpenLineageEventTest {
 
   @Test
   void aRunOnItsOwnIsItsStepsJobWithNoParent() throws Exception {
-    RunRecord record = new RunRecord("run-c", "generate-trips", "local", "local");
-    record.state = RunState.RUNNING;
+    RunRecord record = new RunRecord("run-c", "generate-trips", "local", "local").toBuilder()
+        .state(RunState.RUNNING).build();
     String json = OpenLineageEvent.of(OpenLineageEvent.Type.START, record, null, "sparkstep", Instant.now())
         .toString();
     assertEquals(List.of(), schema.problems(json), json);
@@ -77,19 +77,15 @@ class OpenLineageEventTest {
   }
 
   static RunRecord pipelineStepRun() {
-    RunRecord record = new RunRecord("run-b", "trip-features", "local", "local");
-    record.pipelineRun = "pipe-1";
-    record.pipelineStep = "features";
-    record.state = RunState.SUCCEEDED;
-    record.inputs.put("trips", new RunRecord.InputInfo("s3a://bucket/trips/part", "parquet",
-        new DataSnapshot(DataSnapshot.SPARKSTEP_COMMIT, "run-a")));
-    record.inputs.put("zones", new RunRecord.InputInfo("file:/tables/zones", "delta",
-        new DataSnapshot(DataSnapshot.DELTA_VERSION, "7")));
-    RunRecord.OutputInfo out = new RunRecord.OutputInfo("gs://out/features", "parquet", 10L, true);
-    out.snapshot = new DataSnapshot(DataSnapshot.SPARKSTEP_COMMIT, "run-b");
-    record.outputs.put("features", out);
-    record.error = RunRecord.ErrorInfo.of("java.lang.IllegalStateException", "boom");
-    return record;
+    return new RunRecord("run-b", "trip-features", "local", "local").toBuilder()
+        .pipelineRun("pipe-1").pipelineStep("features").state(RunState.SUCCEEDED).build()
+        .inputRead("trips", new RunRecord.InputInfo("s3a://bucket/trips/part", "parquet",
+            new DataSnapshot(DataSnapshot.SPARKSTEP_COMMIT, "run-a")))
+        .inputRead("zones", new RunRecord.InputInfo("file:/tables/zones", "delta",
+            new DataSnapshot(DataSnapshot.DELTA_VERSION, "7")))
+        .outputCommitted("features", new RunRecord.OutputInfo("gs://out/features", "parquet", 10L, true,
+            new DataSnapshot(DataSnapshot.SPARKSTEP_COMMIT, "run-b")))
+        .failed(RunRecord.ErrorInfo.of("java.lang.IllegalStateException", "boom"));
   }
 
   static StepSpec specOf(RunRecord record) {

@@ -29,7 +29,7 @@ class RunEventPublisherTest {
     RunRecord record = OpenLineageEventTest.pipelineStepRun();
     runs.reserve(record.runId);
     runs.saveSpec(OpenLineageEventTest.specOf(record));
-    record.state = RunState.RUNNING;
+    record = record.toBuilder().state(RunState.RUNNING).build();
     runs.save(record);
     Path events = home.resolve("events.jsonl");
     // An endpoint nobody listens on: its failure is logged, the file still gets every event, nothing throws.
@@ -39,7 +39,7 @@ class RunEventPublisherTest {
     RunEventPublisher second = new RunEventPublisher(runs, settings);
     first.publish(record.runId);
     second.publish(record.runId);
-    record.state = RunState.SUCCEEDED;
+    record = record.toBuilder().state(RunState.SUCCEEDED).build();
     runs.save(record);
     second.publish(record.runId);
     first.publish(record.runId);
@@ -58,8 +58,8 @@ class RunEventPublisherTest {
     RunStore runs = new RunStore(home);
     RunRecord record = new RunRecord("run-x", "test-failing", "local", "local");
     runs.reserve(record.runId);
-    record.error = RunRecord.ErrorInfo.of("java.lang.IllegalStateException", "boom");
-    record.transition(RunState.FAILED);
+    record = record.failed(RunRecord.ErrorInfo.of("java.lang.IllegalStateException", "boom"))
+        .moved(RunState.FAILED);
     runs.save(record);
     Path events = home.resolve("events.jsonl");
     new RunEventPublisher(runs, new OpenLineageSettings(null, events, "sparkstep", null)).publish(record.runId);

@@ -23,8 +23,8 @@ class RunDatasetsTest {
     spec.runId = "run-1";
     spec.inputs.put("trips", ArtifactSpec.ofUri("file:/data/trips"));
     spec.inputs.put("zones", ArtifactSpec.ofUri("file:/data/zones"));
-    RunRecord record = new RunRecord("run-1", "s", "local", "local");
-    record.inputs.put("zones", new RunRecord.InputInfo(null, null, DIGEST));
+    RunRecord record = new RunRecord("run-1", "s", "local", "local")
+        .inputRead("zones", new RunRecord.InputInfo(null, null, DIGEST));
     record = RunDatasets.inputsRecorded(spec, record);
     assertEquals("file:/data/trips", record.inputs.get("trips").uri);
     assertEquals("parquet", record.inputs.get("trips").format);
@@ -34,12 +34,10 @@ class RunDatasetsTest {
 
   @Test
   void onlyCommittedOutputsWithoutASnapshotGetTheRunsCommit() {
-    RunRecord record = new RunRecord("run-1", "s", "local", "local");
-    record.outputs.put("plain", new RunRecord.OutputInfo("file:/o/plain", "parquet", 1L, true));
-    RunRecord.OutputInfo table = new RunRecord.OutputInfo("file:/o/table", "delta", 1L, true);
-    table.snapshot = DELTA;
-    record.outputs.put("table", table);
-    record.outputs.put("staged", new RunRecord.OutputInfo("file:/o/staged", "parquet", null, false));
+    RunRecord record = new RunRecord("run-1", "s", "local", "local")
+        .outputCommitted("plain", new RunRecord.OutputInfo("file:/o/plain", "parquet", 1L, true))
+        .outputCommitted("table", new RunRecord.OutputInfo("file:/o/table", "delta", 1L, true, DELTA))
+        .outputCommitted("staged", new RunRecord.OutputInfo("file:/o/staged", "parquet", null, false));
     record = RunDatasets.commitsStamped(record);
     assertEquals(new DataSnapshot(DataSnapshot.SPARKSTEP_COMMIT, "run-1"), record.outputs.get("plain").snapshot);
     assertEquals(DELTA, record.outputs.get("table").snapshot);
@@ -48,12 +46,12 @@ class RunDatasetsTest {
 
   @Test
   void theLauncherTakesTheDriversInputsAndKeepsItsSnapshotWhereTheDriverHasNone() {
-    RunRecord launcher = new RunRecord("run-1", "s", "k8s", "kubernetes");
-    launcher.inputs.put("trips", new RunRecord.InputInfo("file:/data/trips", null, DIGEST));
-    launcher.inputs.put("zones", new RunRecord.InputInfo("file:/data/zones", null, DIGEST));
-    RunRecord driver = new RunRecord("run-1", "s", "k8s", "kubernetes");
-    driver.inputs.put("trips", new RunRecord.InputInfo("file:/data/trips", "parquet", null));
-    driver.inputs.put("zones", new RunRecord.InputInfo("file:/data/zones", "delta", DELTA));
+    RunRecord launcher = new RunRecord("run-1", "s", "k8s", "kubernetes")
+        .inputRead("trips", new RunRecord.InputInfo("file:/data/trips", null, DIGEST))
+        .inputRead("zones", new RunRecord.InputInfo("file:/data/zones", null, DIGEST));
+    RunRecord driver = new RunRecord("run-1", "s", "k8s", "kubernetes")
+        .inputRead("trips", new RunRecord.InputInfo("file:/data/trips", "parquet", null))
+        .inputRead("zones", new RunRecord.InputInfo("file:/data/zones", "delta", DELTA));
     launcher = launcher.driverRecordMerged(driver);
     assertEquals("parquet", launcher.inputs.get("trips").format);
     assertEquals(DIGEST, launcher.inputs.get("trips").snapshot);

@@ -195,9 +195,9 @@ class AbstractStepRunTest {
     run.addListener(handle -> heard.add(handle.state()));
 
     // another process (a runs cancel) observed the end first and stored it, with what it learnt
-    RunRecord other = store().load("elsewhere").orElseThrow();
-    other.transition(RunState.CANCELLED);
-    other.platform.put("cancelRequestedAt", "2026-01-01T00:00:00Z");
+    RunRecord other = store().load("elsewhere").orElseThrow()
+        .moved(RunState.CANCELLED)
+        .platformNote("cancelRequestedAt", "2026-01-01T00:00:00Z");
     store().save(other);
 
     assertEquals(RunState.CANCELLED, run.state());

@@ -45,8 +45,7 @@ class CliErrorPathTest {
   @Test
   void oneCorruptRecordDoesNotHideTheOtherRuns() throws IOException {
     RunStore store = new RunStore(home);
-    RunRecord good = new RunRecord("good-run", "generate-trips", "local", "local");
-    good.transition(RunState.SUCCEEDED);
+    RunRecord good = new RunRecord("good-run", "generate-trips", "local", "local").moved(RunState.SUCCEEDED);
     store.save(good);
     Files.createDirectories(store.runDir("broken-run"));
     Files.writeString(store.recordFile("broken-run"), "{\"runId\": \"broken-run\", \"state\": ");

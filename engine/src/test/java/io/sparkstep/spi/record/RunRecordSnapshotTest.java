@@ -51,23 +51,23 @@ class RunRecordSnapshotTest {
 
   @Test
   void theSnapshotCarriesOutputsModelsMetricsAndTheErrorAndDoesNotChangeWithTheRun(@TempDir Path home) {
-    RunRecord live = new RunRecord("run-1", "train", "local", "local");
-    live.outputs.put("trips", new RunRecord.OutputInfo("file:/out/trips", "parquet", 1500L, true));
-    live.outputs.put("staged", new RunRecord.OutputInfo("file:/out/staged", "csv", 3L, false));
-    live.outputs.put("zones", new RunRecord.OutputInfo("file:/out/zones", "csv", 20L, true));
-    live.models.put("model", new RunRecord.ModelInfo("file:/out/model",
-        "org.apache.spark.ml.regression.LinearRegressionModel", "4.1.1", 4096L, true));
-    live.metrics.put("rmse", 2.5);
-    live.metrics.put("counts", new LinkedHashMap<>(Map.of("a", 1)));
-    live.error = RunRecord.ErrorInfo.of(new IllegalStateException("step failed", new java.io.IOException("disk full")));
-    live.platform.put(RunRecord.WAITING, "ImagePullBackOff: Back-off pulling image");
-    live.sparkAppId = "local-1";
+    RunRecord live = new RunRecord("run-1", "train", "local", "local")
+        .outputCommitted("trips", new RunRecord.OutputInfo("file:/out/trips", "parquet", 1500L, true))
+        .outputCommitted("staged", new RunRecord.OutputInfo("file:/out/staged", "csv", 3L, false))
+        .outputCommitted("zones", new RunRecord.OutputInfo("file:/out/zones", "csv", 20L, true))
+        .modelCommitted("model", new RunRecord.ModelInfo("file:/out/model",
+            "org.apache.spark.ml.regression.LinearRegressionModel", "4.1.1", 4096L, true))
+        .metric("rmse", 2.5)
+        .metric("counts", new LinkedHashMap<>(Map.of("a", 1)))
+        .failed(RunRecord.ErrorInfo.of(new IllegalStateException("step failed", new java.io.IOException("disk full"))))
+        .waiting("ImagePullBackOff: Back-off pulling image")
+        .sparkApp("local-1");
     RunStore store = new RunStore(home);
     store.save(live);
     PushedRun run = new PushedRun(new RunContext(live, store, null));
 
     RunRecordView view = run.record();
-    assertFalse(view instanceof RunRecord, "the view is a copy, not the live record to cast to");
+    assertFalse(((Object) view) instanceof RunRecord, "the view is a copy, not the live record to cast to");
     assertEquals(Map.of("trips", new OutputView("file:/out/trips", 1500L, "parquet"),
         "zones", new OutputView("file:/out/zones", 20L, "csv")), view.outputs(), "committed outputs only");
     assertEquals(List.of("trips", "zones"), List.copyOf(view.outputs().keySet()), "in the record's order");
@@ -111,12 +111,11 @@ class RunRecordSnapshotTest {
 
   @Test
   void theJsonIsTheRecordFilesJsonAtTheMomentOfTheSnapshot(@TempDir Path home) {
-    RunRecord live = new RunRecord("run-2", "generate-trips", "local", "local");
-    live.outputs.put("trips", new RunRecord.OutputInfo("file:/out/trips", "parquet", 1500L, true));
-    live.platform.put("pid", "42");
+    RunRecord live = new RunRecord("run-2", "generate-trips", "local", "local")
+        .outputCommitted("trips", new RunRecord.OutputInfo("file:/out/trips", "parquet", 1500L, true))
+        .platformNote("pid", "42");
     RunRecordView view = live.view();
     String fileJson = RunRecordJson.write(live);
-    live.outputs.get("trips").rows = 7L;
 
     assertEquals(fileJson, view.toJson());
     RunRecord read = RunRecordJson.read(view.toJson());

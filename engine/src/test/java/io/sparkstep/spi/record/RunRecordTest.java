@@ -29,8 +29,7 @@ class RunRecordTest {
 
   /** A running record with every field set, so an event that moves more than it names shows. */
   private static RunRecord everyFieldSet() {
-    RunRecord.AcceleratorInfo comet = new RunRecord.AcceleratorInfo();
-    comet.name = "comet";
+    RunRecord.AcceleratorInfo comet = RunRecord.AcceleratorInfo.named("comet");
     return new RunRecord("full", "train", "op", "kubernetes")
         .partOfPipeline("20261207-120000-abcdef", "train")
         .loggedAt("file:/runs/full/driver.log")
@@ -85,7 +84,7 @@ class RunRecordTest {
     events.put("logUri", r -> r.loggedAt("file:/elsewhere.log"));
     events.put("pipelineRun pipelineStep", r -> r.partOfPipeline("p2", "s2"));
     events.put("sparkMaster", r -> r.sentTo("spark://master:7077"));
-    events.put("accelerator", r -> r.accelerated(new RunRecord.AcceleratorInfo()));
+    events.put("accelerator", r -> r.accelerated(RunRecord.AcceleratorInfo.named(null)));
     events.put("durationMillis endedAt state", r -> r.ended(RunState.SUCCEEDED,
         Instant.parse("2026-01-01T00:01:00Z")));
     for (Map.Entry<String, UnaryOperator<RunRecord>> event : events.entrySet()) {
@@ -233,14 +232,14 @@ class RunRecordTest {
 
   @Test
   void theDriversInputSnapshotsWinAndInputsItDidNotRecordStay() {
-    RunRecord launcher = new RunRecord("r", "copy", "op", "spark-submit");
-    launcher.inputs.put("table", new RunRecord.InputInfo("file:/t", "delta",
-        new DataSnapshot(DataSnapshot.DELTA_VERSION, "3")));
-    launcher.inputs.put("files", new RunRecord.InputInfo("file:/f", "parquet",
-        new DataSnapshot(DataSnapshot.LISTING_DIGEST, "ab12")));
-    RunRecord driver = new RunRecord("r", "copy", null, null);
-    driver.inputs.put("table", new RunRecord.InputInfo("file:/t", "delta",
-        new DataSnapshot(DataSnapshot.DELTA_VERSION, "4")));
+    RunRecord launcher = new RunRecord("r", "copy", "op", "spark-submit")
+        .inputRead("table", new RunRecord.InputInfo("file:/t", "delta",
+            new DataSnapshot(DataSnapshot.DELTA_VERSION, "3")))
+        .inputRead("files", new RunRecord.InputInfo("file:/f", "parquet",
+            new DataSnapshot(DataSnapshot.LISTING_DIGEST, "ab12")));
+    RunRecord driver = new RunRecord("r", "copy", null, null)
+        .inputRead("table", new RunRecord.InputInfo("file:/t", "delta",
+            new DataSnapshot(DataSnapshot.DELTA_VERSION, "4")));
 
     RunRecord merged = launcher.driverRecordMerged(driver);
 

@@ -27,11 +27,11 @@ class RunStoreTest {
   @Test
   void aSavedRecordLoadsWithEveryFieldItHad() {
     RunStore store = new RunStore(home);
-    RunRecord record = new RunRecord("saved", "train", "op", "local");
-    record.outputs.put("trips", new RunRecord.OutputInfo("file:/out/trips", "parquet", 12L, true));
-    record.metrics.put("rmse", 1.5);
-    record.platform.put("pid", "4242");
-    record.transition(RunState.RUNNING);
+    RunRecord record = new RunRecord("saved", "train", "op", "local")
+        .outputCommitted("trips", new RunRecord.OutputInfo("file:/out/trips", "parquet", 12L, true))
+        .metric("rmse", 1.5)
+        .platformNote("pid", "4242")
+        .moved(RunState.RUNNING);
     store.save(record);
 
     RunRecord loaded = store.load("saved").orElseThrow();
@@ -68,9 +68,9 @@ class RunStoreTest {
           start.await(10, TimeUnit.SECONDS);
           // a record per save, as two handles of one run in one JVM each hold their own
           for (int i = 0; i < 200; i++) {
-            RunRecord record = new RunRecord("shared", "train", "op", "local");
-            record.platform.put("writer", name);
-            record.metrics.put("i", i);
+            RunRecord record = new RunRecord("shared", "train", "op", "local")
+                .platformNote("writer", name)
+                .metric("i", i);
             store.save(record);
             store.load("shared").orElseThrow();
           }
@@ -92,8 +92,7 @@ class RunStoreTest {
     RunStore store = new RunStore(Path.of(args[0]));
     int count = Integer.parseInt(args[2]);
     for (int i = 0; i < count; i++) {
-      RunRecord record = new RunRecord("two-processes", "train", "op", "local");
-      record.platform.put("writer", args[1]);
+      RunRecord record = new RunRecord("two-processes", "train", "op", "local").platformNote("writer", args[1]);
       store.save(record);
       store.load("two-processes").orElseThrow();
     }
@@ -110,8 +109,7 @@ class RunStoreTest {
           .redirectOutput(home.resolve("writer-" + i + ".log").toFile()).start());
     }
     RunStore store = new RunStore(home);
-    RunRecord end = new RunRecord("two-processes", "train", "op", "local");
-    end.transition(RunState.FAILED);
+    RunRecord end = new RunRecord("two-processes", "train", "op", "local").moved(RunState.FAILED);
     boolean savedWhileTheyWrote = false;
     while (!savedWhileTheyWrote && processes.stream().anyMatch(Process::isAlive)) {
       // the end is stored once a writer has stored something: from then on no non-final save may replace it

@@ -139,8 +139,7 @@ class RemoteJobRunTest {
   private PlatformJobRun submit(String runId) {
     RunStore store = new RunStore(home);
     store.reserve(runId);
-    RunRecord record = new RunRecord(runId, "train", "op", "fake");
-    record.platform.put("jobName", "job-" + runId);
+    RunRecord record = new RunRecord(runId, "train", "op", "fake").platformNote("jobName", "job-" + runId);
     store.save(record);
     return new PlatformJobRun(new RunContext(record, store, null), platform);
   }
@@ -160,11 +159,11 @@ class RemoteJobRunTest {
     assertEquals(RunState.RUNNING, run.state());
     assertEquals(started, run.record().startedAt(), "the platform's start, not when this process looked");
 
-    RunRecord driver = new RunRecord("succeeds", "train", "op", "fake");
-    driver.outputs.put("trips", new RunRecord.OutputInfo("file:/out/trips", "parquet", 7L, true));
-    driver.sparkAppId = "app-1";
-    driver.startedAt = started.plusSeconds(10); // when the step itself began, after the container's start
-    driver.transition(RunState.SUCCEEDED);
+    RunRecord driver = new RunRecord("succeeds", "train", "op", "fake")
+        .outputCommitted("trips", new RunRecord.OutputInfo("file:/out/trips", "parquet", 7L, true))
+        .sparkApp("app-1")
+        .startedAt(started.plusSeconds(10)) // when the step itself began, after the container's start
+        .moved(RunState.SUCCEEDED);
     platform.driverRecordJson = RunRecordJson.write(driver);
     platform.log.add("step succeeded");
     Instant ended = Instant.parse("2026-05-01T10:05:00Z");

@@ -128,18 +128,16 @@ public final class AcceleratorSession implements AutoCloseable {
 
   /** What the run record says about the accelerator: its name and how much of the plans it covered. */
   public RunRecord.AcceleratorInfo info() {
-    RunRecord.AcceleratorInfo info = new RunRecord.AcceleratorInfo();
-    info.name = accelerator.id();
     if (accelerator == Accelerator.NONE) {
-      return info;
+      return RunRecord.AcceleratorInfo.named(accelerator.id());
     }
-    info.mode = explain ? "explain" : "run";
     List<PlanItem> items = items();
     int operators = 0;
     int operatorsAccelerated = 0;
     int expressions = 0;
     int expressionsAccelerated = 0;
     Set<String> notAccelerated = new LinkedHashSet<>();
+    List<RunRecord.AcceleratorInfo.PlanEntry> plan = new ArrayList<>();
     for (PlanItem item : items) {
       if (item.isOperator()) {
         operators++;
@@ -151,17 +149,12 @@ public final class AcceleratorSession implements AutoCloseable {
       if (!item.accelerated() && item.isOperator()) {
         notAccelerated.add(item.name() + ": " + item.reason());
       }
-      info.plan.add(new RunRecord.AcceleratorInfo.PlanEntry(item.kind(), item.name(), item.depth(),
+      plan.add(new RunRecord.AcceleratorInfo.PlanEntry(item.kind(), item.name(), item.depth(),
           item.accelerated(), item.reason()));
     }
-    info.operatorsTotal = operators;
-    info.operatorsAccelerated = operatorsAccelerated;
-    if (expressions > 0) {
-      info.expressionsTotal = expressions;
-      info.expressionsAccelerated = expressionsAccelerated;
-    }
-    info.notAccelerated.addAll(notAccelerated);
-    return info;
+    return new RunRecord.AcceleratorInfo(accelerator.id(), explain ? "explain" : "run", operatorsAccelerated,
+        operators, expressions > 0 ? expressionsAccelerated : null, expressions > 0 ? expressions : null,
+        new ArrayList<>(notAccelerated), plan);
   }
 
   @Override

@@ -1,7 +1,9 @@
 package io.sparkstep.spi.record;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Objects;
 
 /**
@@ -12,7 +14,7 @@ import java.util.Objects;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public class DataSnapshot {
+public final class DataSnapshot {
   /** A Delta table's version: {@code value} is the version number. */
   public static final String DELTA_VERSION = "delta-version";
   /** An Iceberg table's snapshot: {@code value} is the snapshot id. */
@@ -22,17 +24,21 @@ public class DataSnapshot {
   /** Plain files: {@code value} is a SHA-256 over the sorted listing (path, length, modification time, ETag). */
   public static final String LISTING_DIGEST = "listing-digest";
 
-  public String kind;
-  public String value;
+  public final String kind;
+  public final String value;
   /** For a listing digest: how many files it covers. */
-  public Long files;
-
-  public DataSnapshot() {
-  }
+  public final Long files;
 
   public DataSnapshot(String kind, String value) {
+    this(kind, value, null);
+  }
+
+  @JsonCreator
+  public DataSnapshot(@JsonProperty("kind") String kind, @JsonProperty("value") String value,
+      @JsonProperty("files") Long files) {
     this.kind = kind;
     this.value = value;
+    this.files = files;
   }
 
   @Override

@@ -2,13 +2,20 @@ package io.sparkstep.spi.record;
 
 import io.sparkstep.spi.util.Redactor;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 import io.sparkstep.api.RunRecordView;
 import io.sparkstep.api.RunState;
 import java.time.Duration;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,42 +28,43 @@ import java.util.function.Consumer;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public class RunRecord {
-  public String runId;
-  public String step;
-  public String operator;
-  public String flavor;
-  public RunState state = RunState.SUBMITTED;
-  public Instant submittedAt;
-  public Instant startedAt;
-  public Instant endedAt;
-  public Long durationMillis;
+@JsonDeserialize(builder = RunRecord.Builder.class)
+public final class RunRecord {
+  public final String runId;
+  public final String step;
+  public final String operator;
+  public final String flavor;
+  public final RunState state;
+  public final Instant submittedAt;
+  public final Instant startedAt;
+  public final Instant endedAt;
+  public final Long durationMillis;
   /** What each input was when the run read it: its URI, format and snapshot (lineage and the step cache's key). */
-  public Map<String, InputInfo> inputs = new LinkedHashMap<>();
-  public Map<String, OutputInfo> outputs = new LinkedHashMap<>();
+  public final Map<String, InputInfo> inputs;
+  public final Map<String, OutputInfo> outputs;
   /** Model outputs: where each fitted model was committed, its class, Spark version and size. */
-  public Map<String, ModelInfo> models = new LinkedHashMap<>();
+  public final Map<String, ModelInfo> models;
   /** Metrics the step reported: a number, or a small map of numbers, per name. */
-  public Map<String, Object> metrics = new LinkedHashMap<>();
-  public String sparkAppId;
-  public String sparkUiUrl;
-  public String sparkMaster;
-  public ErrorInfo error;
-  public List<Attempt> attempts = new ArrayList<>();
-  public AcceleratorInfo accelerator;
+  public final Map<String, Object> metrics;
+  public final String sparkAppId;
+  public final String sparkUiUrl;
+  public final String sparkMaster;
+  public final ErrorInfo error;
+  public final List<Attempt> attempts;
+  public final AcceleratorInfo accelerator;
   /** Flavor-specific handle data: ids a flavor needs to find the run again. */
-  public Map<String, String> platform = new LinkedHashMap<>();
+  public final Map<String, String> platform;
   /** Where the full logs are (a file, a pod, a log stream). */
-  public String logUri;
-  public String host;
+  public final String logUri;
+  public final String host;
   /** The pipeline run this run is a step of (absent for a run of its own), from the spec's label of that name. */
-  public String pipelineRun;
+  public final String pipelineRun;
   /** The id of the pipeline step this run is, beside {@link #pipelineRun}. */
-  public String pipelineStep;
+  public final String pipelineStep;
   /** A cached run: the id of the run whose committed outputs this run reuses (no Spark session started). */
-  public String cachedFrom;
+  public final String cachedFrom;
   /** The step cache's verdict for this run: its key, hit or miss, and why. */
-  public CacheInfo cache;
+  public final CacheInfo cache;
   public static final String PIPELINE_RUN_LABEL = "sparkstep.pipelineRun";
   public static final String PIPELINE_STEP_LABEL = "sparkstep.pipelineStep";
   /** The spec label naming the pipeline a step run belongs to (OpenLineage's parent job). */
@@ -66,59 +74,69 @@ public class RunRecord {
   /** Platform key: why the platform holds the run back (unschedulable pod, image pull back-off), while it does. */
   public static final String WAITING = "waiting";
 
-  public RunRecord() {
-  }
-
+  /** A new run's record: submitted now. */
   public RunRecord(String runId, String step, String operator, String flavor) {
-    this.runId = runId;
-    this.step = step;
-    this.operator = operator;
-    this.flavor = flavor;
-    this.submittedAt = Instant.now();
+    this(builder().runId(runId).step(step).operator(operator).flavor(flavor).submittedAt(Instant.now()));
   }
 
-  /** A copy to change: every field, collections copied so the new value shares none of them with this one. */
-  private RunRecord(RunRecord from) {
-    runId = from.runId;
-    step = from.step;
-    operator = from.operator;
-    flavor = from.flavor;
-    state = from.state;
-    submittedAt = from.submittedAt;
-    startedAt = from.startedAt;
-    endedAt = from.endedAt;
-    durationMillis = from.durationMillis;
-    inputs = new LinkedHashMap<>(orEmpty(from.inputs));
-    outputs = new LinkedHashMap<>(orEmpty(from.outputs));
-    models = new LinkedHashMap<>(orEmpty(from.models));
-    metrics = new LinkedHashMap<>(orEmpty(from.metrics));
-    sparkAppId = from.sparkAppId;
-    sparkUiUrl = from.sparkUiUrl;
-    sparkMaster = from.sparkMaster;
-    error = from.error;
-    attempts = from.attempts == null ? new ArrayList<>() : new ArrayList<>(from.attempts);
-    accelerator = from.accelerator;
-    platform = new LinkedHashMap<>(orEmpty(from.platform));
-    logUri = from.logUri;
-    host = from.host;
-    pipelineRun = from.pipelineRun;
-    pipelineStep = from.pipelineStep;
-    cachedFrom = from.cachedFrom;
-    cache = from.cache;
+  private RunRecord(Builder b) {
+    runId = b.runId;
+    step = b.step;
+    operator = b.operator;
+    flavor = b.flavor;
+    state = b.state;
+    submittedAt = b.submittedAt;
+    startedAt = b.startedAt;
+    endedAt = b.endedAt;
+    durationMillis = b.durationMillis;
+    inputs = frozen(b.inputs);
+    outputs = frozen(b.outputs);
+    models = frozen(b.models);
+    metrics = frozen(b.metrics);
+    sparkAppId = b.sparkAppId;
+    sparkUiUrl = b.sparkUiUrl;
+    sparkMaster = b.sparkMaster;
+    error = b.error;
+    attempts = frozen(b.attempts);
+    accelerator = b.accelerator;
+    platform = frozen(b.platform);
+    logUri = b.logUri;
+    host = b.host;
+    pipelineRun = b.pipelineRun;
+    pipelineStep = b.pipelineStep;
+    cachedFrom = b.cachedFrom;
+    cache = b.cache;
+  }
+
+  /** An empty record to build (what JSON reading starts from too): state SUBMITTED, no collections entries. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding everything this record holds: the one way to make a changed copy. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** This record with one change: the events below are each one call of this. */
+  private RunRecord with(Consumer<Builder> change) {
+    Builder next = toBuilder();
+    change.accept(next);
+    return next.build();
+  }
+
+  static <V> Map<String, V> frozen(Map<String, V> map) {
+    return map == null || map.isEmpty() ? Collections.emptyMap()
+        : Collections.unmodifiableMap(new LinkedHashMap<>(map));
+  }
+
+  static <V> List<V> frozen(List<V> list) {
+    return list == null || list.isEmpty() ? Collections.emptyList()
+        : Collections.unmodifiableList(new ArrayList<>(list));
   }
 
   private static <V> Map<String, V> orEmpty(Map<String, V> map) {
     return map == null ? Map.of() : map;
-  }
-
-  /** This record with one change: the events below are each one call of this. */
-  private RunRecord with(Consumer<RunRecord> change) {
-    RunRecord next;
-    synchronized (this) {
-      next = new RunRecord(this);
-    }
-    change.accept(next);
-    return next;
   }
 
   // ---- events: each returns a new record that differs from this one only in what the event names ----
@@ -201,9 +219,7 @@ public class RunRecord {
   /** Attempt {@code number} started now, in the Spark application known so far. */
   public RunRecord attemptStarted(int number) {
     return with(r -> {
-      Attempt attempt = new Attempt(number);
-      attempt.sparkAppId = r.sparkAppId;
-      r.attempts.add(attempt);
+      r.attempts.add(new Attempt(number, Instant.now(), null, null, null, r.sparkAppId));
     });
   }
 
@@ -217,13 +233,8 @@ public class RunRecord {
       return this;
     }
     return with(r -> {
-      Attempt ended = new Attempt();
-      ended.number = last.number;
-      ended.startedAt = last.startedAt;
-      ended.endedAt = Instant.now();
-      ended.state = state;
-      ended.error = error;
-      ended.sparkAppId = r.sparkAppId != null ? r.sparkAppId : last.sparkAppId;
+      Attempt ended = new Attempt(last.number, last.startedAt, Instant.now(), state, error,
+          r.sparkAppId != null ? r.sparkAppId : last.sparkAppId);
       r.attempts.set(r.attempts.size() - 1, ended);
     });
   }
@@ -231,11 +242,8 @@ public class RunRecord {
   /** An attempt that ended before it began (a submission refused at once), as the platform reported it. */
   public RunRecord attemptRefused(int number, String error) {
     return with(r -> {
-      Attempt refused = new Attempt(number);
-      refused.endedAt = refused.startedAt;
-      refused.state = RunState.FAILED;
-      refused.error = error;
-      r.attempts.add(refused);
+      Instant now = Instant.now();
+      r.attempts.add(new Attempt(number, now, now, RunState.FAILED, error, null));
     });
   }
 
@@ -408,64 +416,258 @@ public class RunRecord {
   }
 
   /**
-   * Moves to {@code next} in place. Kept while writers move to the events above; a holder of a shared record uses
-   * {@link #moved} through its reference instead.
-   */
-  public synchronized boolean transition(RunState next) {
-    if (state != null && state.isFinal()) {
-      return false;
-    }
-    RunRecord moved = moved(next);
-    boolean changed = state != next;
-    state = moved.state;
-    startedAt = moved.startedAt;
-    endedAt = moved.endedAt;
-    durationMillis = moved.durationMillis;
-    return changed;
-  }
-
-  /**
    * The public view (what {@link io.sparkstep.api.StepRun#record()} returns): what its holder reads does not change
    * under it, and it cannot change this record.
    */
-  public synchronized RunRecordView view() {
+  public RunRecordView view() {
     return new RunRecordSnapshot(RunRecordJson.write(this));
+  }
+
+  /**
+   * Makes a record: JSON reading fills it field by field (an older record's missing fields keep the defaults, its
+   * unknown ones are skipped), and every event starts from {@link #toBuilder()}. It copies what it is given, so the
+   * record it builds shares no collection with anyone.
+   */
+  @JsonPOJOBuilder(withPrefix = "")
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public static final class Builder {
+    private String runId;
+    private String step;
+    private String operator;
+    private String flavor;
+    private RunState state = RunState.SUBMITTED;
+    private Instant submittedAt;
+    private Instant startedAt;
+    private Instant endedAt;
+    private Long durationMillis;
+    private Map<String, InputInfo> inputs = new LinkedHashMap<>();
+    private Map<String, OutputInfo> outputs = new LinkedHashMap<>();
+    private Map<String, ModelInfo> models = new LinkedHashMap<>();
+    private Map<String, Object> metrics = new LinkedHashMap<>();
+    private String sparkAppId;
+    private String sparkUiUrl;
+    private String sparkMaster;
+    private ErrorInfo error;
+    private List<Attempt> attempts = new ArrayList<>();
+    private AcceleratorInfo accelerator;
+    private Map<String, String> platform = new LinkedHashMap<>();
+    private String logUri;
+    private String host;
+    private String pipelineRun;
+    private String pipelineStep;
+    private String cachedFrom;
+    private CacheInfo cache;
+
+    private Builder() {
+    }
+
+    private Builder(RunRecord from) {
+      runId = from.runId;
+      step = from.step;
+      operator = from.operator;
+      flavor = from.flavor;
+      state = from.state;
+      submittedAt = from.submittedAt;
+      startedAt = from.startedAt;
+      endedAt = from.endedAt;
+      durationMillis = from.durationMillis;
+      inputs(from.inputs);
+      outputs(from.outputs);
+      models(from.models);
+      metrics(from.metrics);
+      sparkAppId = from.sparkAppId;
+      sparkUiUrl = from.sparkUiUrl;
+      sparkMaster = from.sparkMaster;
+      error = from.error;
+      attempts(from.attempts);
+      accelerator = from.accelerator;
+      platform(from.platform);
+      logUri = from.logUri;
+      host = from.host;
+      pipelineRun = from.pipelineRun;
+      pipelineStep = from.pipelineStep;
+      cachedFrom = from.cachedFrom;
+      cache = from.cache;
+    }
+
+    public RunRecord build() {
+      return new RunRecord(this);
+    }
+
+    public Builder runId(String runId) {
+      this.runId = runId;
+      return this;
+    }
+
+    public Builder step(String step) {
+      this.step = step;
+      return this;
+    }
+
+    public Builder operator(String operator) {
+      this.operator = operator;
+      return this;
+    }
+
+    public Builder flavor(String flavor) {
+      this.flavor = flavor;
+      return this;
+    }
+
+    public Builder state(RunState state) {
+      this.state = state;
+      return this;
+    }
+
+    public Builder submittedAt(Instant submittedAt) {
+      this.submittedAt = submittedAt;
+      return this;
+    }
+
+    public Builder startedAt(Instant startedAt) {
+      this.startedAt = startedAt;
+      return this;
+    }
+
+    public Builder endedAt(Instant endedAt) {
+      this.endedAt = endedAt;
+      return this;
+    }
+
+    public Builder durationMillis(Long durationMillis) {
+      this.durationMillis = durationMillis;
+      return this;
+    }
+
+    public Builder inputs(Map<String, InputInfo> inputs) {
+      this.inputs = new LinkedHashMap<>(orEmpty(inputs));
+      return this;
+    }
+
+    public Builder outputs(Map<String, OutputInfo> outputs) {
+      this.outputs = new LinkedHashMap<>(orEmpty(outputs));
+      return this;
+    }
+
+    public Builder models(Map<String, ModelInfo> models) {
+      this.models = new LinkedHashMap<>(orEmpty(models));
+      return this;
+    }
+
+    public Builder metrics(Map<String, Object> metrics) {
+      this.metrics = new LinkedHashMap<>(orEmpty(metrics));
+      return this;
+    }
+
+    public Builder sparkAppId(String sparkAppId) {
+      this.sparkAppId = sparkAppId;
+      return this;
+    }
+
+    public Builder sparkUiUrl(String sparkUiUrl) {
+      this.sparkUiUrl = sparkUiUrl;
+      return this;
+    }
+
+    public Builder sparkMaster(String sparkMaster) {
+      this.sparkMaster = sparkMaster;
+      return this;
+    }
+
+    public Builder error(ErrorInfo error) {
+      this.error = error;
+      return this;
+    }
+
+    public Builder attempts(List<Attempt> attempts) {
+      this.attempts = attempts == null ? new ArrayList<>() : new ArrayList<>(attempts);
+      return this;
+    }
+
+    public Builder accelerator(AcceleratorInfo accelerator) {
+      this.accelerator = accelerator;
+      return this;
+    }
+
+    public Builder platform(Map<String, String> platform) {
+      this.platform = new LinkedHashMap<>(orEmpty(platform));
+      return this;
+    }
+
+    public Builder logUri(String logUri) {
+      this.logUri = logUri;
+      return this;
+    }
+
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    public Builder pipelineRun(String pipelineRun) {
+      this.pipelineRun = pipelineRun;
+      return this;
+    }
+
+    public Builder pipelineStep(String pipelineStep) {
+      this.pipelineStep = pipelineStep;
+      return this;
+    }
+
+    public Builder cachedFrom(String cachedFrom) {
+      this.cachedFrom = cachedFrom;
+      return this;
+    }
+
+    public Builder cache(CacheInfo cache) {
+      this.cache = cache;
+      return this;
+    }
   }
 
   /** One output of the run. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class OutputInfo {
-    public String uri;
-    public String format;
-    public Long rows;
-    public boolean committed;
+  public static final class OutputInfo {
+    public final String uri;
+    public final String format;
+    public final Long rows;
+    public final boolean committed;
     /** What the run committed: a table's version or snapshot id, or this run's commit id. */
-    public DataSnapshot snapshot;
-
-    public OutputInfo() {
-    }
+    public final DataSnapshot snapshot;
 
     public OutputInfo(String uri, String format, Long rows, boolean committed) {
+      this(uri, format, rows, committed, null);
+    }
+
+    @JsonCreator
+    public OutputInfo(@JsonProperty("uri") String uri, @JsonProperty("format") String format,
+        @JsonProperty("rows") Long rows, @JsonProperty("committed") boolean committed,
+        @JsonProperty("snapshot") DataSnapshot snapshot) {
       this.uri = uri;
       this.format = format;
       this.rows = rows;
       this.committed = committed;
+      this.snapshot = snapshot;
+    }
+
+    /** This output as committed at {@code snapshot}. */
+    public OutputInfo withSnapshot(DataSnapshot snapshot) {
+      return new OutputInfo(uri, format, rows, committed, snapshot);
     }
   }
 
   /** One input of the run, as it was read. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class InputInfo {
-    public String uri;
-    public String format;
-    public DataSnapshot snapshot;
+  public static final class InputInfo {
+    public final String uri;
+    public final String format;
+    public final DataSnapshot snapshot;
 
-    public InputInfo() {
-    }
-
-    public InputInfo(String uri, String format, DataSnapshot snapshot) {
+    @JsonCreator
+    public InputInfo(@JsonProperty("uri") String uri, @JsonProperty("format") String format,
+        @JsonProperty("snapshot") DataSnapshot snapshot) {
       this.uri = uri;
       this.format = format;
       this.snapshot = snapshot;
@@ -475,16 +677,15 @@ public class RunRecord {
   /** The step cache's verdict: the key it computed, whether it hit, and the reason (which part of the key changed). */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class CacheInfo {
+  public static final class CacheInfo {
     /** hit, miss, or off (the run did not use the cache). */
-    public String outcome;
-    public String key;
-    public String reason;
+    public final String outcome;
+    public final String key;
+    public final String reason;
 
-    public CacheInfo() {
-    }
-
-    public CacheInfo(String outcome, String key, String reason) {
+    @JsonCreator
+    public CacheInfo(@JsonProperty("outcome") String outcome, @JsonProperty("key") String key,
+        @JsonProperty("reason") String reason) {
       this.outcome = outcome;
       this.key = key;
       this.reason = reason;
@@ -494,19 +695,19 @@ public class RunRecord {
   /** One model output of the run: a saved Spark ML model directory. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class ModelInfo {
-    public String uri;
+  public static final class ModelInfo {
+    public final String uri;
     /** The class whose MLReadable loads it, as Spark ML stored it. */
-    public String modelClass;
+    public final String modelClass;
     /** The Spark version that saved it, as Spark ML stored it. */
-    public String sparkVersion;
-    public Long sizeBytes;
-    public boolean committed;
+    public final String sparkVersion;
+    public final Long sizeBytes;
+    public final boolean committed;
 
-    public ModelInfo() {
-    }
-
-    public ModelInfo(String uri, String modelClass, String sparkVersion, Long sizeBytes, boolean committed) {
+    @JsonCreator
+    public ModelInfo(@JsonProperty("uri") String uri, @JsonProperty("modelClass") String modelClass,
+        @JsonProperty("sparkVersion") String sparkVersion, @JsonProperty("sizeBytes") Long sizeBytes,
+        @JsonProperty("committed") boolean committed) {
       this.uri = uri;
       this.modelClass = modelClass;
       this.sparkVersion = sparkVersion;
@@ -518,98 +719,122 @@ public class RunRecord {
   /** Why a run failed: the exception type, its message, the root cause and where it happened. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class ErrorInfo {
-    public String type;
-    public String message;
-    public String rootCause;
-    public String stackTrace;
+  public static final class ErrorInfo {
+    public final String type;
+    public final String message;
+    public final String rootCause;
+    public final String stackTrace;
+
+    @JsonCreator
+    public ErrorInfo(@JsonProperty("type") String type, @JsonProperty("message") String message,
+        @JsonProperty("rootCause") String rootCause, @JsonProperty("stackTrace") String stackTrace) {
+      this.type = type;
+      this.message = message;
+      this.rootCause = rootCause;
+      this.stackTrace = stackTrace;
+    }
 
     public static ErrorInfo of(Throwable t) {
-      ErrorInfo info = new ErrorInfo();
-      info.type = t.getClass().getName();
-      info.message = Redactor.scrub(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+      String message = Redactor.scrub(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
       Throwable root = t;
       while (root.getCause() != null && root.getCause() != root) {
         root = root.getCause();
       }
-      if (root != t) {
-        info.rootCause = Redactor.scrub(root.getClass().getName() + ": " + root.getMessage());
-      }
-      java.io.StringWriter trace = new java.io.StringWriter();
-      t.printStackTrace(new java.io.PrintWriter(trace));
+      String rootCause = root == t ? null : Redactor.scrub(root.getClass().getName() + ": " + root.getMessage());
+      StringWriter trace = new StringWriter();
+      t.printStackTrace(new PrintWriter(trace));
       String text = Redactor.scrub(trace.toString());
-      info.stackTrace = text.length() > 8000 ? text.substring(0, 8000) + "\n..." : text;
-      return info;
+      return new ErrorInfo(t.getClass().getName(), message, rootCause,
+          text.length() > 8000 ? text.substring(0, 8000) + "\n..." : text);
     }
 
     /** This error with the root cause given (what the platform said, beside the step's own error). */
     public ErrorInfo withRootCause(String cause) {
-      ErrorInfo info = new ErrorInfo();
-      info.type = type;
-      info.message = message;
-      info.rootCause = cause;
-      info.stackTrace = stackTrace;
-      return info;
+      return new ErrorInfo(type, message, cause, stackTrace);
     }
 
     public static ErrorInfo of(String type, String message) {
-      ErrorInfo info = new ErrorInfo();
-      info.type = type;
-      info.message = Redactor.scrub(message);
-      return info;
+      return new ErrorInfo(type, Redactor.scrub(message), null, null);
     }
   }
 
   /** One attempt of a run that may be retried. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class Attempt {
-    public int number;
-    public Instant startedAt;
-    public Instant endedAt;
-    public RunState state;
-    public String error;
-    public String sparkAppId;
+  public static final class Attempt {
+    public final int number;
+    public final Instant startedAt;
+    public final Instant endedAt;
+    public final RunState state;
+    public final String error;
+    public final String sparkAppId;
 
-    public Attempt() {
-    }
-
-    public Attempt(int number) {
+    @JsonCreator
+    public Attempt(@JsonProperty("number") int number, @JsonProperty("startedAt") Instant startedAt,
+        @JsonProperty("endedAt") Instant endedAt, @JsonProperty("state") RunState state,
+        @JsonProperty("error") String error, @JsonProperty("sparkAppId") String sparkAppId) {
       this.number = number;
-      this.startedAt = Instant.now();
+      this.startedAt = startedAt;
+      this.endedAt = endedAt;
+      this.state = state;
+      this.error = error;
+      this.sparkAppId = sparkAppId;
     }
   }
 
   /** Which accelerator ran and how much of the plan it covered. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class AcceleratorInfo {
-    public String name;
+  public static final class AcceleratorInfo {
+    public final String name;
     /** run (the step ran accelerated) or explain (planned only, e.g. RAPIDS on a CPU). */
-    public String mode;
-    public Integer operatorsAccelerated;
-    public Integer operatorsTotal;
-    public Integer expressionsAccelerated;
-    public Integer expressionsTotal;
+    public final String mode;
+    public final Integer operatorsAccelerated;
+    public final Integer operatorsTotal;
+    public final Integer expressionsAccelerated;
+    public final Integer expressionsTotal;
     /** Each distinct operator that was not accelerated, with the reason. */
-    public List<String> notAccelerated = new ArrayList<>();
+    public final List<String> notAccelerated;
     /** Every operator (and expression, where the accelerator reports them) of the executed plans, in plan order. */
-    public List<PlanEntry> plan = new ArrayList<>();
+    public final List<PlanEntry> plan;
+
+    @JsonCreator
+    public AcceleratorInfo(@JsonProperty("name") String name, @JsonProperty("mode") String mode,
+        @JsonProperty("operatorsAccelerated") Integer operatorsAccelerated,
+        @JsonProperty("operatorsTotal") Integer operatorsTotal,
+        @JsonProperty("expressionsAccelerated") Integer expressionsAccelerated,
+        @JsonProperty("expressionsTotal") Integer expressionsTotal,
+        @JsonProperty("notAccelerated") List<String> notAccelerated,
+        @JsonProperty("plan") List<PlanEntry> plan) {
+      this.name = name;
+      this.mode = mode;
+      this.operatorsAccelerated = operatorsAccelerated;
+      this.operatorsTotal = operatorsTotal;
+      this.expressionsAccelerated = expressionsAccelerated;
+      this.expressionsTotal = expressionsTotal;
+      this.notAccelerated = frozen(notAccelerated);
+      this.plan = frozen(plan);
+    }
+
+    /** An accelerator named only: no plan was covered (none ran, or nothing was read yet). */
+    public static AcceleratorInfo named(String name) {
+      return new AcceleratorInfo(name, null, null, null, null, null, null, null);
+    }
 
     /** One operator or expression and whether the accelerator ran it. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public static class PlanEntry {
-      public String kind;
-      public String name;
-      public int depth;
-      public boolean accelerated;
-      public String reason;
+    public static final class PlanEntry {
+      public final String kind;
+      public final String name;
+      public final int depth;
+      public final boolean accelerated;
+      public final String reason;
 
-      public PlanEntry() {
-      }
-
-      public PlanEntry(String kind, String name, int depth, boolean accelerated, String reason) {
+      @JsonCreator
+      public PlanEntry(@JsonProperty("kind") String kind, @JsonProperty("name") String name,
+          @JsonProperty("depth") int depth, @JsonProperty("accelerated") boolean accelerated,
+          @JsonProperty("reason") String reason) {
         this.kind = kind;
         this.name = name;
         this.depth = depth;

@@ -24,10 +24,8 @@ public final class RunRecordJson {
   /** The record on one line, for a log: a platform that keeps only a container's output still gets the record. */
   public static String writeLine(RunRecord record) {
     try {
-      synchronized (record) {
-        // Scrubbed as a whole: whatever field a secret reached (error, attempts, platform ids) it is not written.
-        return Redactor.scrub(LINE_MAPPER.writeValueAsString(record));
-      }
+      // Scrubbed as a whole: whatever field a secret reached (error, attempts, platform ids) it is not written.
+      return Redactor.scrub(LINE_MAPPER.writeValueAsString(record));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -35,9 +33,7 @@ public final class RunRecordJson {
 
   public static String write(RunRecord record) {
     try {
-      synchronized (record) {
-        return Redactor.scrub(MAPPER.writeValueAsString(record));
-      }
+      return Redactor.scrub(MAPPER.writeValueAsString(record));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -95,13 +95,8 @@ public final class RunStore {
    */
   public boolean save(RunRecord record) {
     Path file = recordFile(record.runId);
-    String json;
-    RunState state;
-    synchronized (record) {
-      // the state checked below is the one of the text written, not one a handle set in between
-      json = RunRecordJson.write(record);
-      state = record.state;
-    }
+    String json = RunRecordJson.write(record);
+    RunState state = record.state;
     return ExclusiveFileLock.holding(file.resolveSibling(".record.lock"), () -> {
       if (state == null || !state.isFinal()) {
         Optional<RunRecord> stored = loadQuietly(record.runId);
