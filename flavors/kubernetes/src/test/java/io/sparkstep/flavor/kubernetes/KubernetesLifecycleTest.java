@@ -151,9 +151,9 @@ class KubernetesLifecycleTest {
     kubelet(run, running());
     eventually("RUNNING", () -> run.state() == RunState.RUNNING);
     // What the entrypoint in the driver prints last: its record on one line (its record.json stays in the pod).
-    RunRecord driverRecord = new RunRecord(run.id(), "generate-trips", "k8s", "kubernetes");
-    driverRecord.outputs.put("trips", new RunRecord.OutputInfo("s3a://lake/ok/trips", "parquet", 100L, true));
-    driverRecord.sparkAppId = "spark-0123456789abcdef";
+    RunRecord driverRecord = new RunRecord(run.id(), "generate-trips", "k8s", "kubernetes")
+        .outputCommitted("trips", new RunRecord.OutputInfo("s3a://lake/ok/trips", "parquet", 100L, true))
+        .sparkApp("spark-0123456789abcdef");
     String recordLine = EntrypointContract.RECORD_LINE_PREFIX + RunRecordJson.writeLine(driverRecord);
     cluster.api().appendLog(NS, pod, "line two\n" + recordLine + "\n");
     kubelet(run, terminated("Succeeded", 0, "Completed"));
@@ -244,8 +244,8 @@ class KubernetesLifecycleTest {
     StepRun run = submit("stepfail");
     kubelet(run, running());
     eventually("RUNNING", () -> run.state() == RunState.RUNNING);
-    RunRecord driverRecord = new RunRecord(run.id(), "generate-trips", "k8s", "kubernetes");
-    driverRecord.error = RunRecord.ErrorInfo.of("IllegalArgumentException", "zones must be positive");
+    RunRecord driverRecord = new RunRecord(run.id(), "generate-trips", "k8s", "kubernetes")
+        .failed(RunRecord.ErrorInfo.of("IllegalArgumentException", "zones must be positive"));
     cluster.api().appendLog(NS, podName(run), EntrypointContract.RECORD_LINE_PREFIX + RunRecordJson.writeLine(driverRecord)
         + "\n");
     kubelet(run, terminated("Failed", 1, "Error"));
