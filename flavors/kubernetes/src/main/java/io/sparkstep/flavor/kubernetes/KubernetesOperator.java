@@ -41,8 +41,6 @@ final class KubernetesOperator implements StepOperator {
    * spec is staged under uploadPath and the driver gets its URI.
    */
   static final SpecChannel SPEC_CHANNEL = new SpecChannel(768 * 1024);
-  /** Platform key: the accelerator the driver pod runs with (none, comet, rapids). */
-  static final String ACCELERATOR = "accelerator";
   /** Where the driver writes its run record inside the pod (the record Sparkstep keeps is the one here). */
   static final String POD_RUN_DIR = "file:///tmp/sparkstep/run";
 
@@ -110,9 +108,8 @@ final class KubernetesOperator implements StepOperator {
           false));
     }
     DriverPod driverPod = new DriverPod(settings.namespace(), plan.driverPodName(),
-        conf.get("spark.kubernetes.container.image"));
-    context.updateAndSave(record -> record.sentTo(master).platformHandle(driverPod)
-        .platformNote(ACCELERATOR, plan.accelerator().id()));
+        conf.get("spark.kubernetes.container.image"), plan.accelerator().id());
+    context.updateAndSave(record -> record.sentTo(master).platformHandle(driverPod));
     StepSpec driverSpec = spec.copy();
     driverSpec.runDir = POD_RUN_DIR;
     // spark.jars carries the step jars (see SparkSubmission); the driver's entrypoint has nothing to fetch itself

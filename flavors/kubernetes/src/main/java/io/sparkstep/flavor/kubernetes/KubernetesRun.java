@@ -35,9 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 final class KubernetesRun extends AbstractStepRun {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesRun.class);
-  private static final String CANCEL_REQUESTED_AT = "cancelRequestedAt";
-  /** Platform key: the driver container's exit code, once it has one. */
-  private static final String EXIT_CODE = "exitCode";
   /** podFailure is the key kubernetes records have always kept the pod's failure under. */
   private static final EndOfRun.FailureNames FAILURE_NAMES =
       new EndOfRun.FailureNames("podFailure", "KubernetesPodFailure", "kubernetes");
@@ -131,9 +128,9 @@ final class KubernetesRun extends AbstractStepRun {
     RunRecord record = context.record();
     if (pod == null) {
       // Whoever gave up on an unschedulable pod (this handle or another process) recorded why before deleting.
-      String key = PendingPodWatch.FAILED_UNSCHEDULABLE;
-      String unschedulableFailure = record.platform.getOrDefault(key, context.store()
-          .load(record.runId).map(stored -> stored.platform.get(key)).orElse(null));
+      String unschedulableFailure = Optional.ofNullable(DriverPodOutcome.of(record).failedUnschedulable())
+          .or(() -> context.store().load(record.runId).map(stored -> DriverPodOutcome.of(stored).failedUnschedulable()))
+          .orElse(null);
       if (unschedulableFailure != null) {
         finish(null, RunState.FAILED, unschedulableFailure);
       } else if (cancelRequested || cancelRequestedElsewhere()) {
@@ -151,7 +148,7 @@ final class KubernetesRun extends AbstractStepRun {
     }
     Integer exit = DriverPodStates.exitCode(pod);
     if (exit != null) {
-      context.update(current -> current.platformNote(EXIT_CODE, Integer.toString(exit)));
+      context.update(current -> current.platformHandle(DriverPodOutcome.of(current).exited(exit)));
     }
     RunState state = DriverPodStates.stateOf(pod);
     pending.report(pod);
@@ -178,7 +175,7 @@ final class KubernetesRun extends AbstractStepRun {
   /** Whether another process (a {@code runs cancel}) asked for the cancel: it records that before deleting. */
   private boolean cancelRequestedElsewhere() {
     return context.store().load(context.record().runId)
-        .map(stored -> stored.platform.containsKey(CANCEL_REQUESTED_AT)).orElse(false);
+        .map(stored -> DriverPodOutcome.of(stored).cancelRequestedAt() != null).orElse(false);
   }
 
   /**
@@ -223,7 +220,7 @@ final class KubernetesRun extends AbstractStepRun {
   @Override
   protected void requestCancel() {
     cancelRequested = true;
-    context.update(record -> record.platformNote(CANCEL_REQUESTED_AT, Instant.now().toString()));
+    context.update(record -> record.platformHandle(DriverPodOutcome.of(record).cancelRequested(Instant.now())));
     saveRecord();
     try {
       // The entrypoint receives SIGTERM, aborts its staged outputs and exits; the pod's grace period allows it.

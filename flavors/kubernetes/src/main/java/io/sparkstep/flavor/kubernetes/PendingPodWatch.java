@@ -13,9 +13,6 @@ import java.util.Objects;
  * {@code pendingTimeoutSeconds} (Spark would wait for an executor for ever), and its pods are removed.
  */
 final class PendingPodWatch {
-  /** Record key: why the run failed unschedulable, written before its driver pod is deleted. */
-  static final String FAILED_UNSCHEDULABLE = "failedUnschedulable";
-
   private final KubernetesRun run;
   private final KubernetesSettings settings;
   /** The run's pod no node takes, as last seen (executors included). */
@@ -43,7 +40,8 @@ final class PendingPodWatch {
     var failure = stuck.flatMap(u -> u.failure(Instant.now(), settings.pendingTimeoutSeconds()));
     if (failure.isPresent()) {
       // Recorded before the delete, so whoever sees the driver pod gone knows why.
-      run.context().updateAndSave(current -> current.platformNote(FAILED_UNSCHEDULABLE, failure.get()));
+      run.context().updateAndSave(current ->
+          current.platformHandle(DriverPodOutcome.of(current).unschedulable(failure.get())));
       run.pod().delete();
     }
   }

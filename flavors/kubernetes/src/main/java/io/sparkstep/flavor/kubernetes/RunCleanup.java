@@ -19,9 +19,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RunCleanup {
   private static final Logger LOG = LoggerFactory.getLogger(RunCleanup.class);
-  /** Record key: when the run's resources were removed, so no later observer removes them again. */
-  static final String CLEANED_UP_AT = "cleanedUpAt";
-
   private final KubernetesRun run;
   private final KubernetesSettings settings;
 
@@ -33,7 +30,7 @@ final class RunCleanup {
   void cleanUpIfDue() {
     RunRecord record = run.context().record();
     long ttl = settings.ttlSecondsAfterFinished();
-    if (ttl < 0 || record.platform.containsKey(CLEANED_UP_AT) || run.podName() == null) {
+    if (ttl < 0 || DriverPodOutcome.of(record).cleanedUpAt() != null || run.podName() == null) {
       return;
     }
     Instant ended = record.endedAt == null ? Instant.now() : record.endedAt;
@@ -43,7 +40,9 @@ final class RunCleanup {
     try {
       RunResources.delete(run.client(), run.namespace(), run.podName(), record.runId);
       deleteStagedSpec(record, settings);
-      run.context().updateAndSave(current -> current.platformNote(CLEANED_UP_AT, Instant.now().toString()));
+      // recorded so that no later observer removes them again
+      run.context().updateAndSave(current ->
+          current.platformHandle(DriverPodOutcome.of(current).cleanedUp(Instant.now())));
     } catch (KubernetesClientException e) {
       LOG.warn("cannot clean up run {} in {}: {}", record.runId, run.namespace(), e.getMessage());
     }
