@@ -1,9 +1,11 @@
 package io.sparkstep.spi.record;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -202,6 +204,56 @@ class RunRecordTest {
     List<String> expected = new ArrayList<>();
     JSON.readTree(previous).fieldNames().forEachRemaining(expected::add);
     assertEquals(expected, order, "the fields in the order the previous version wrote them");
+  }
+
+  @Test
+  void theRecordsCollectionsCannotBeChangedAndItSharesNoneWithWhatBuiltIt() {
+    RunRecord record = everyFieldSet();
+    assertThrows(UnsupportedOperationException.class, () -> record.platform.put("driverPod", "other"));
+    assertThrows(UnsupportedOperationException.class, () -> record.outputs.clear());
+    assertThrows(UnsupportedOperationException.class, () -> record.inputs.remove("features"));
+    assertThrows(UnsupportedOperationException.class, () -> record.models.put("m", null));
+    assertThrows(UnsupportedOperationException.class, () -> record.metrics.put("rmse", 0));
+    assertThrows(UnsupportedOperationException.class, () -> record.attempts.clear());
+    assertThrows(UnsupportedOperationException.class, () -> record.accelerator.plan.add(null));
+    assertThrows(UnsupportedOperationException.class, () -> record.accelerator.notAccelerated.add("x"));
+
+    Map<String, String> given = new LinkedHashMap<>(Map.of("pid", "1"));
+    RunRecord.Builder builder = RunRecord.builder().runId("built").platform(given);
+    RunRecord built = builder.build();
+    given.put("pid", "2");
+    RunRecord later = builder.platform(Map.of("pid", "3")).build();
+    assertEquals("1", built.platform.get("pid"), "neither the map given nor the builder's later use changes it");
+    assertEquals("3", later.platform.get("pid"));
+    assertEquals(RunState.SUBMITTED, built.state, "a new record is submitted");
+    assertEquals(Map.of(), built.outputs);
+  }
+
+  @Test
+  void anOlderRecordWithFieldsSinceRetiredAndWithoutNewerOnesLoads() throws Exception {
+    String older = """
+        { "runId" : "old", "step" : "train", "flavor" : "kubernetes", "retiredField" : { "a" : 1 },
+          "outputs" : { "trips" : { "uri" : "file:/out/trips", "rows" : 3, "retiredToo" : true } },
+          "attempts" : [ { "number" : 1, "gpuSeconds" : 5 } ],
+          "error" : { "type" : "Boom", "hint" : "retired" },
+          "platform" : { "driverPod" : "old-driver", "exitCode" : "137" }, "metrics" : null }
+        """;
+    RunRecord loaded = RunRecordJson.read(older);
+
+    assertEquals(RunState.SUBMITTED, loaded.state, "no state written: the default");
+    assertEquals(3L, loaded.outputs.get("trips").rows);
+    assertFalse(loaded.outputs.get("trips").committed);
+    assertEquals(1, loaded.attempts.get(0).number);
+    assertEquals("Boom", loaded.error.type);
+    assertEquals("137", loaded.platform.get("exitCode"));
+    assertEquals(Map.of(), loaded.metrics, "a null map reads as empty");
+    assertEquals(Map.of(), loaded.inputs, "a field the older record did not have reads as empty");
+    assertNull(loaded.cache);
+    assertThrows(UnsupportedOperationException.class, () -> loaded.platform.remove("exitCode"));
+    JsonNode written = tree(loaded);
+    assertFalse(written.has("retiredField"), written.toString());
+    assertFalse(written.path("outputs").path("trips").has("retiredToo"), written.toString());
+    assertEquals(RunRecordJson.write(loaded), RunRecordJson.write(RunRecordJson.read(RunRecordJson.write(loaded))));
   }
 
   @Test
