@@ -12,10 +12,8 @@ import java.util.Map;
 record CommandJob(String name, String workspace, String runDir) implements PlatformHandle {
 
   static CommandJob of(RunRecord record) {
-    synchronized (record) {
-      return new CommandJob(record.platform.get("job"), record.platform.get("workspace"),
-          record.platform.get("runDir"));
-    }
+    return new CommandJob(record.platform.get("job"), record.platform.get("workspace"),
+        record.platform.get("runDir"));
   }
 
   @Override

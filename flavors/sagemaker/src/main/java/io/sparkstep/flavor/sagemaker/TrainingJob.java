@@ -34,11 +34,9 @@ record TrainingJob(String name, String arn, String region, String instanceType, 
   }
 
   static TrainingJob of(RunRecord record) {
-    synchronized (record) {
-      Map<String, String> platform = record.platform;
-      return new TrainingJob(platform.get(NAME), platform.get(ARN), platform.get(REGION),
-          platform.get(INSTANCE_TYPE), platform.get(RUN_DIR), platform.get(LOG_GROUP), platform.get(LOG_STREAM_PREFIX));
-    }
+    Map<String, String> platform = record.platform;
+    return new TrainingJob(platform.get(NAME), platform.get(ARN), platform.get(REGION),
+        platform.get(INSTANCE_TYPE), platform.get(RUN_DIR), platform.get(LOG_GROUP), platform.get(LOG_STREAM_PREFIX));
   }
 
   @Override

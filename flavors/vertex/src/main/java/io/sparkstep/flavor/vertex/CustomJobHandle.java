@@ -25,11 +25,9 @@ record CustomJobHandle(String name, String jobId, String project, String locatio
   }
 
   static CustomJobHandle of(RunRecord record) {
-    synchronized (record) {
-      Map<String, String> platform = record.platform;
-      return new CustomJobHandle(platform.get("jobName"), platform.get("jobId"), platform.get("project"),
-          platform.get("location"), platform.get("runDir"), platform.get("loggingQuery"), platform.get("consoleUrl"));
-    }
+    Map<String, String> platform = record.platform;
+    return new CustomJobHandle(platform.get("jobName"), platform.get("jobId"), platform.get("project"),
+        platform.get("location"), platform.get("runDir"), platform.get("loggingQuery"), platform.get("consoleUrl"));
   }
 
   @Override
