@@ -24,7 +24,8 @@ import java.util.function.Consumer;
 /**
  * What happened to one run: state, timings, rows per output, Spark app id and UI, the error and its cause, each
  * attempt, the accelerator, and flavor-specific handle data (a driver pod, a job ARN) so a later CLI process can
- * reattach for status, logs and cancel. Never holds secrets.
+ * reattach for status, logs and cancel. Never holds secrets. An immutable value, safe to share between threads: each
+ * event below returns a new record made by the one {@link Builder}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -108,7 +109,7 @@ public final class RunRecord {
     cache = b.cache;
   }
 
-  /** An empty record to build (what JSON reading starts from too): state SUBMITTED, no collections entries. */
+  /** A record to build from nothing (as JSON reading does): state SUBMITTED, every map and list empty. */
   public static Builder builder() {
     return new Builder();
   }
@@ -125,6 +126,7 @@ public final class RunRecord {
     return next.build();
   }
 
+  /** An unmodifiable copy in the order given: whoever handed the collection in cannot change the record through it. */
   static <V> Map<String, V> frozen(Map<String, V> map) {
     return map == null || map.isEmpty() ? Collections.emptyMap()
         : Collections.unmodifiableMap(new LinkedHashMap<>(map));
