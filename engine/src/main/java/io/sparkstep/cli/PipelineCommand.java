@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -126,12 +127,12 @@ final class PipelineCommand {
         System.out.println("no pipeline runs; start one with: sparkstep pipeline run FILE");
         return 0;
       }
-      System.out.printf("%-24s %-16s %-10s %-6s %s%n", "RUN", "PIPELINE", "STATE", "STEPS", "SUBMITTED");
+      RunTable table = new RunTable(System.out, List.of(24, 16, 10, 6));
+      table.row(List.of("RUN", "PIPELINE", "STATE", "STEPS", "SUBMITTED"));
       for (PipelineRunRecord run : runs) {
         PipelineRunRecord seen = submitter.observe(run.id);
         long done = seen.steps.stream().filter(s -> s.state == PipelineStepState.SUCCEEDED).count();
-        System.out.printf("%-24s %-16s %-10s %-6s %s%n", seen.id, seen.pipeline, seen.state,
-            done + "/" + seen.steps.size(), seen.submittedAt);
+        table.row(Arrays.asList(seen.id, seen.pipeline, seen.state, done + "/" + seen.steps.size(), seen.submittedAt));
       }
       return 0;
     }

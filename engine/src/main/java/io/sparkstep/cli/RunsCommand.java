@@ -9,7 +9,10 @@ import io.sparkstep.api.RunState;
 import io.sparkstep.api.StepRun;
 import io.sparkstep.spi.record.RunRecord;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,18 +35,21 @@ final class RunsCommand {
 
     @Override
     public Integer call() {
-      StringBuilder header = new StringBuilder(String.format("%-24s %-10s %-14s %-12s", "RUN", "STATE", "OPERATOR",
-          "DURATION"));
-      metrics.forEach(name -> header.append(String.format(" %-14s", name.toUpperCase(java.util.Locale.ROOT))));
-      System.out.println(header.append(" STEP"));
+      List<Integer> widths = new ArrayList<>(List.of(24, 10, 14, 12));
+      metrics.forEach(name -> widths.add(14));
+      RunTable table = new RunTable(System.out, widths);
+      List<String> header = new ArrayList<>(List.of("RUN", "STATE", "OPERATOR", "DURATION"));
+      metrics.forEach(name -> header.add(name.toUpperCase(Locale.ROOT)));
+      header.add("STEP");
+      table.row(header);
       SparkstepCli.submitter().runs().list().stream().map(RunRecord::view)
           .filter(r -> metrics.stream().allMatch(name -> MetricFormat.select(r.metrics(), name) != null))
           .limit(limit).map(ListRuns::current).forEach(r -> {
-            StringBuilder line = new StringBuilder(String.format("%-24s %-10s %-14s %-12s", r.runId(), r.state(),
-                r.operator(), r.duration() == null ? "-" : String.format("%.1fs", r.duration().toMillis() / 1000.0)));
-            metrics.forEach(name -> line.append(String.format(" %-14s",
-                MetricFormat.value(MetricFormat.select(r.metrics(), name)))));
-            System.out.println(line.append(' ').append(r.step()));
+            List<Object> cells = new ArrayList<>(Arrays.asList(r.runId(), r.state(), r.operator(),
+                r.duration() == null ? "-" : String.format("%.1fs", r.duration().toMillis() / 1000.0)));
+            metrics.forEach(name -> cells.add(MetricFormat.value(MetricFormat.select(r.metrics(), name))));
+            cells.add(r.step());
+            table.row(cells);
           });
       return 0;
     }

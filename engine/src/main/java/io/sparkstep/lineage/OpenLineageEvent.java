@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * One OpenLineage run event (spec 2-0-2) of a step run: the run with its parent (the pipeline run) and, for a
+ * One OpenLineage run event (spec 2-0-2) of a step run (or of a pipeline run, {@link #ofPipeline}): the run with its parent (the pipeline run) and, for a
  * failure, its error message; the job; the inputs with the snapshot each was read at as the {@code version} facet;
  * and the outputs: those the spec declares on START, those committed (with their snapshot) on COMPLETE, none on FAIL
  * and ABORT, where nothing was committed.
@@ -53,18 +53,50 @@ public final class OpenLineageEvent {
 
   public static ObjectNode of(Type type, RunRecord record, StepSpec spec, String namespace, Instant eventTime) {
     StepSpec declared = spec == null ? new StepSpec() : spec;
+    return envelope(type, eventTime, run(type, record, declared, namespace), namespace, jobName(record, declared),
+        inputs(record, declared), outputs(type, record, declared));
+  }
+
+  /**
+   * One event of a pipeline run itself: the run its steps' parent facet names, the job named after the pipeline, its
+   * external inputs and, on COMPLETE, its final outputs (no version facet: a pipeline reads and writes through its
+   * steps, whose events carry the snapshots).
+   */
+  public static ObjectNode ofPipeline(Type type, PipelineRunFacts pipeline, String namespace, Instant eventTime) {
+    ObjectNode run = JSON.objectNode();
+    run.put("runId", runUuid(pipeline.runId()).toString());
+    ObjectNode facets = run.putObject("facets");
+    if (type == Type.FAIL && pipeline.error() != null) {
+      facets.set("errorMessage", errorMessage(pipeline.error(), null));
+    }
+    ObjectNode sparkstep = facet(SPARKSTEP_FACET_URL);
+    sparkstep.put("pipelineRun", pipeline.runId());
+    sparkstep.put("state", String.valueOf(pipeline.state()));
+    putIfSet(sparkstep, "operator", pipeline.operator());
+    facets.set("sparkstep", sparkstep);
+    ArrayNode inputs = JSON.arrayNode();
+    pipeline.inputs().forEach(uri -> inputs.add(dataset(uri, null)));
+    ArrayNode outputs = JSON.arrayNode();
+    if (type == Type.COMPLETE) {
+      pipeline.outputs().forEach(uri -> outputs.add(dataset(uri, null)));
+    }
+    return envelope(type, eventTime, run, namespace, pipeline.pipeline(), inputs, outputs);
+  }
+
+  private static ObjectNode envelope(Type type, Instant eventTime, ObjectNode run, String namespace, String jobName,
+                                     ArrayNode inputs, ArrayNode outputs) {
     ObjectNode event = JSON.objectNode();
     event.put("eventType", type.name());
     event.put("eventTime", eventTime.toString());
     event.put("producer", producer());
     event.put("schemaURL", SCHEMA_URL);
-    event.set("run", run(type, record, declared, namespace));
+    event.set("run", run);
     ObjectNode job = event.putObject("job");
     job.put("namespace", namespace);
-    job.put("name", jobName(record, declared));
+    job.put("name", jobName);
     job.putObject("facets");
-    event.set("inputs", inputs(record, declared));
-    event.set("outputs", outputs(type, record, declared));
+    event.set("inputs", inputs);
+    event.set("outputs", outputs);
     return event;
   }
 
@@ -90,13 +122,8 @@ public final class OpenLineageEvent {
       facets.set("parent", parent);
     }
     if (type == Type.FAIL && record.error != null) {
-      ObjectNode error = facet(ERROR_FACET_URL);
-      error.put("message", record.error.message == null ? record.error.type : record.error.message);
-      error.put("programmingLanguage", "JAVA");
-      if (record.error.stackTrace != null) {
-        error.put("stackTrace", record.error.stackTrace);
-      }
-      facets.set("errorMessage", error);
+      facets.set("errorMessage", errorMessage(record.error.message == null ? record.error.type : record.error.message,
+          record.error.stackTrace));
     }
     ObjectNode sparkstep = facet(SPARKSTEP_FACET_URL);
     sparkstep.put("runId", record.runId);
@@ -150,6 +177,14 @@ public final class OpenLineageEvent {
       facets.set("version", facet(VERSION_FACET_URL).put("datasetVersion", snapshot.value));
     }
     return dataset;
+  }
+
+  private static ObjectNode errorMessage(String message, String stackTrace) {
+    ObjectNode error = facet(ERROR_FACET_URL);
+    error.put("message", message);
+    error.put("programmingLanguage", "JAVA");
+    putIfSet(error, "stackTrace", stackTrace);
+    return error;
   }
 
   private static ObjectNode facet(String schemaUrl) {

@@ -44,12 +44,14 @@ final class PipelineExecutor {
   private final Semaphore changed = new Semaphore(0);
   private volatile boolean cancelRequested;
   private final Map<String, StepRun> running = new LinkedHashMap<>();
+  private final PipelineLineage lineage;
 
   PipelineExecutor(StepSubmitter submitter, PipelineRunStore store, Path home, String id) {
     this.submitter = submitter;
     this.store = store;
     this.home = home;
     this.id = id;
+    this.lineage = new PipelineLineage(submitter, store);
   }
 
   /** Asks the run to stop: running steps are cancelled through their flavors, no further step starts. */
@@ -70,6 +72,8 @@ final class PipelineExecutor {
       r.driverPid = Long.toString(self.pid());
       r.driverStartedAt = self.info().startInstant().orElse(null);
     });
+    // before any step starts: a lineage backend sees the parent start before its children
+    lineage.publish(record);
     int parallelism = Math.max(1, record.parallelism);
     Map<String, StepDescriptor> descriptors = new HashMap<>();
     boolean cancelling = false;
@@ -83,6 +87,7 @@ final class PipelineExecutor {
         RunState state = entry.getValue().state();
         if (state.isFinal()) {
           finished(entry.getKey(), entry.getValue());
+          lineage.stepEnded(pipeline, pipeline.step(entry.getKey()).orElseThrow(), entry.getValue().id());
           running.remove(entry.getKey());
         } else if (record.step(entry.getKey()).map(e -> e.state != PipelineStepState.of(state)).orElse(false)) {
           this.store.update(id, r -> r.step(entry.getKey()).orElseThrow().state = PipelineStepState.of(state));
@@ -109,7 +114,9 @@ final class PipelineExecutor {
       changed.drainPermits();
     }
     boolean cancelled = cancelling;
-    return this.store.update(id, r -> end(r, cancelled)).state;
+    PipelineRunRecord ended = this.store.update(id, r -> end(r, cancelled));
+    lineage.publish(ended);
+    return ended.state;
   }
 
   private static void holdIfAsked(PipelineStep step) throws InterruptedException {

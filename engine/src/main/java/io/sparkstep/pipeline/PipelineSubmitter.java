@@ -30,11 +30,13 @@ public final class PipelineSubmitter {
   private final StepSubmitter steps;
   private final PipelineRunStore store;
   private final Path home;
+  private final PipelineLineage lineage;
 
   public PipelineSubmitter(StepSubmitter steps, Path home) {
     this.steps = steps;
     this.store = new PipelineRunStore(home);
     this.home = home;
+    this.lineage = new PipelineLineage(steps, store);
   }
 
   public PipelineRunStore store() {
@@ -96,11 +98,11 @@ public final class PipelineSubmitter {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (RuntimeException | Error e) {
-        store.update(id, r -> {
+        lineage.publish(store.update(id, r -> {
           r.state = RunState.FAILED;
           r.error = "the pipeline driver failed: " + e;
           r.endedAt = Instant.now();
-        });
+        }));
       }
     }, "sparkstep-pipeline-" + id);
     thread.setDaemon(false);
@@ -125,11 +127,11 @@ public final class PipelineSubmitter {
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
       markDriver(id, process.toHandle());
     } catch (IOException e) {
-      store.update(id, r -> {
+      lineage.publish(store.update(id, r -> {
         r.state = RunState.FAILED;
         r.error = "the pipeline process did not start: " + e.getMessage();
         r.endedAt = Instant.now();
-      });
+      }));
       throw new UncheckedIOException("cannot start the pipeline process: " + e.getMessage(), e);
     }
   }
@@ -163,7 +165,7 @@ public final class PipelineSubmitter {
         stepStates.add(new String[] {entry.id, stepState(entry.runId).name()});
       }
     }
-    return store.update(id, r -> {
+    PipelineRunRecord failed = store.update(id, r -> {
       if (r.state.isFinal()) {
         return;
       }
@@ -177,6 +179,8 @@ public final class PipelineSubmitter {
           + "sparkstep pipeline resume " + r.id;
       r.endedAt = Instant.now();
     });
+    lineage.publish(failed);
+    return failed;
   }
 
   private PipelineStepState stepState(String runId) {
@@ -222,7 +226,7 @@ public final class PipelineSubmitter {
         }
       }
     }
-    return store.update(id, r -> {
+    PipelineRunRecord cancelled = store.update(id, r -> {
       if (!r.state.isFinal()) {
         r.steps.stream().filter(e -> !e.state.isFinal()).forEach(e -> e.state = PipelineStepState.CANCELLED);
         r.state = RunState.CANCELLED;
@@ -230,6 +234,8 @@ public final class PipelineSubmitter {
         r.endedAt = Instant.now();
       }
     });
+    lineage.publish(cancelled);
+    return cancelled;
   }
 
   /**
@@ -271,5 +277,6 @@ public final class PipelineSubmitter {
       r.error = null;
       r.endedAt = null;
     });
+    lineage.resumed(id);
   }
 }

@@ -2,12 +2,7 @@ package io.sparkstep.spec;
 
 import io.sparkstep.spi.accel.Accelerator;
 import io.sparkstep.spi.accel.Accelerators;
-import io.sparkstep.spi.remote.GpuVendor;
 import io.sparkstep.spi.spec.StepSpecJson;
-import io.sparkstep.spi.spec.MemorySize;
-import io.sparkstep.spi.spec.Format;
-import io.sparkstep.spi.spec.ResourceSpec;
-import io.sparkstep.spi.spec.WriteMode;
 import io.sparkstep.spi.spec.ArtifactSpec;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.InvalidSpecException;
@@ -16,12 +11,8 @@ import io.sparkstep.api.ParamDef;
 import io.sparkstep.api.Step;
 import io.sparkstep.api.StepDescriptor;
 import io.sparkstep.spi.record.RunStore;
-import io.sparkstep.spec.StepCatalog;
-import java.io.File;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import org.apache.hadoop.conf.Configuration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +34,12 @@ public final class SpecValidator {
   public static final int MAX_VALUE_CHARS = 64 * 1024;
 
   private final StepCatalog catalog;
+  /** The checks, in the order their problems are listed. */
+  private final List<SpecCheck> checks = List.of(SpecValidator::checkVersion, SpecValidator::checkRunId,
+      SpecValidator::checkLimits, this::checkStep, SpecValidator::checkParams, SpecValidator::checkDeclaredArtifacts,
+      SpecValidator::checkModelInputs, ArtifactCheck.INPUTS, ArtifactCheck.OUTPUTS,
+      context -> context.problems.addAll(ArtifactOverlap.problems(context.spec)), new ResourceCheck(),
+      SpecValidator::checkAccelerator, SpecValidator::checkRetry, SpecValidator::checkSparkConf);
 
   public SpecValidator(StepCatalog catalog) {
     this.catalog = catalog;
@@ -70,68 +67,90 @@ public final class SpecValidator {
    * @return typed parameter values with defaults applied (partial when there are problems)
    */
   public Map<String, Object> validate(StepSpec spec, boolean checkLocalPaths, List<ValidationProblem> problems) {
-    Map<String, Object> typed = new LinkedHashMap<>();
-    if (spec.specVersion != StepSpec.CURRENT_VERSION) {
-      problems.add(ValidationProblem.of("specVersion", "unknown spec version " + spec.specVersion,
+    SpecCheckContext context = new SpecCheckContext(spec, checkLocalPaths, problems);
+    checks.forEach(check -> check.check(context));
+    return context.typed;
+  }
+
+  private static void checkVersion(SpecCheckContext context) {
+    if (context.spec.specVersion != StepSpec.CURRENT_VERSION) {
+      context.add(ValidationProblem.of("specVersion", "unknown spec version " + context.spec.specVersion,
           "this engine reads version " + StepSpec.CURRENT_VERSION));
     }
-    validateRunId(spec.runId, problems);
-    boolean withinLimits = validateLimits(spec, problems);
-    StepDescriptor descriptor = null;
-    ClassLoader stepLoader = null;
+  }
+
+  /** Resolves and describes the step: the later checks of parameters, inputs and outputs need its declarations. */
+  private void checkStep(SpecCheckContext context) {
     try {
-      Step step = catalog.resolve(spec.step);
-      stepLoader = step.getClass().getClassLoader();
+      Step step = catalog.resolve(context.spec.step);
+      context.stepLoader = step.getClass().getClassLoader();
       try {
-        descriptor = step.describe();
+        context.descriptor = step.describe();
       } catch (RuntimeException | LinkageError e) {
-        problems.add(ValidationProblem.of("step", step.getClass().getName() + ".describe() failed: " + e,
+        context.add(ValidationProblem.of("step", step.getClass().getName() + ".describe() failed: " + e,
             "fix the step class (its describe() must not throw)"));
       }
     } catch (InvalidSpecException e) {
-      problems.addAll(e.problems());
+      context.problems.addAll(e.problems());
     }
-    if (descriptor != null && withinLimits) {
-      validateParams(spec, descriptor, typed, problems);
-      validateNames("inputs", spec.inputs, descriptor.inputs(), problems);
-      validateNames("outputs", spec.outputs, descriptor.outputs(), problems);
-      if (checkLocalPaths && !descriptor.modelInputs().isEmpty()) {
-        problems.addAll(ModelInputCheck.problems(spec, descriptor,
-            new org.apache.hadoop.conf.Configuration(), stepLoader, true));
-      }
+  }
+
+  private static void checkParams(SpecCheckContext context) {
+    if (context.stepDescribed()) {
+      validateParams(context.spec, context.descriptor, context.typed, context.problems);
     }
-    ClassLoader connectorLoader = stepLoader != null ? stepLoader : SpecValidator.class.getClassLoader();
-    spec.inputs.forEach((name, artifact) -> validateArtifact("inputs." + name, artifact, false, checkLocalPaths,
-        spec.sparkConf, connectorLoader, problems));
-    spec.outputs.forEach((name, artifact) -> validateArtifact("outputs." + name, artifact, true, checkLocalPaths,
-        spec.sparkConf, connectorLoader, problems));
-    problems.addAll(ArtifactOverlap.problems(spec));
-    validateResources(spec.resources, problems);
-    if (spec.accelerator != null && Accelerator.byId(spec.accelerator) == null) {
-      problems.add(Accelerators.unknown(Accelerators.ACCELERATOR_FIELD, spec.accelerator));
+  }
+
+  /** The spec gives every input and output the step declares, and no other. */
+  private static void checkDeclaredArtifacts(SpecCheckContext context) {
+    if (context.stepDescribed()) {
+      validateNames("inputs", context.spec.inputs, context.descriptor.inputs(), context.problems);
+      validateNames("outputs", context.spec.outputs, context.descriptor.outputs(), context.problems);
     }
-    if (spec.retry != null && spec.retry.maxAttempts < 1) {
-      problems.add(ValidationProblem.of("retry.maxAttempts", "must be at least 1, was " + spec.retry.maxAttempts,
+  }
+
+  private static void checkModelInputs(SpecCheckContext context) {
+    if (context.stepDescribed() && context.checkLocalPaths && !context.descriptor.modelInputs().isEmpty()) {
+      context.problems.addAll(ModelInputCheck.problems(context.spec, context.descriptor, new Configuration(),
+          context.stepLoader, true));
+    }
+  }
+
+  private static void checkAccelerator(SpecCheckContext context) {
+    String accelerator = context.spec.accelerator;
+    if (accelerator != null && Accelerator.byId(accelerator) == null) {
+      context.add(Accelerators.unknown(Accelerators.ACCELERATOR_FIELD, accelerator));
+    }
+  }
+
+  private static void checkRetry(SpecCheckContext context) {
+    StepSpec.RetrySpec retry = context.spec.retry;
+    if (retry != null && retry.maxAttempts < 1) {
+      context.add(ValidationProblem.of("retry.maxAttempts", "must be at least 1, was " + retry.maxAttempts,
           "1 means no retry"));
     }
-    if (spec.retry != null && spec.retry.backoffMillis < 0) {
-      problems.add(ValidationProblem.of("retry.backoffMillis", "must not be negative", "use 0 or more"));
+    if (retry != null && retry.backoffMillis < 0) {
+      context.add(ValidationProblem.of("retry.backoffMillis", "must not be negative", "use 0 or more"));
     }
-    spec.sparkConf.forEach((key, value) -> {
+  }
+
+  /** Spark settings only, each with a value whose {@code ${...}} references are well formed. */
+  private static void checkSparkConf(SpecCheckContext context) {
+    context.spec.sparkConf.forEach((key, value) -> {
       if (!key.startsWith("spark.")) {
-        problems.add(ValidationProblem.of("sparkConf." + key, "is not a Spark setting",
+        context.add(ValidationProblem.of("sparkConf." + key, "is not a Spark setting",
             "Spark conf keys start with 'spark.'"));
       }
       if (value == null) {
-        problems.add(ValidationProblem.of("sparkConf." + key, "has no value", "give it a value or drop it"));
+        context.add(ValidationProblem.of("sparkConf." + key, "has no value", "give it a value or drop it"));
       } else {
         String reference = EnvInterpolation.problem(value, name -> "set");
         if (reference != null) {
-          problems.add(ValidationProblem.of("sparkConf." + key, reference, "write ${NAME}, ${NAME:-default} or $${ for a literal"));
+          context.add(ValidationProblem.of("sparkConf." + key, reference,
+              "write ${NAME}, ${NAME:-default} or $${ for a literal"));
         }
       }
     });
-    return typed;
   }
 
   private static void validateParams(StepSpec spec, StepDescriptor descriptor, Map<String, Object> typed,
@@ -181,152 +200,19 @@ public final class SpecValidator {
     return field.substring(0, field.length() - 1);
   }
 
-  private static void validateArtifact(String field, ArtifactSpec artifact, boolean output, boolean checkLocalPaths,
-                                       Map<String, String> sparkConf, ClassLoader connectorLoader,
-                                       List<ValidationProblem> problems) {
-    if (artifact == null || artifact.uri == null || artifact.uri.isBlank()) {
-      problems.add(ValidationProblem.of(field + ".uri", "is missing", "give a URI such as file:/data/x or s3a://bucket/x"));
-      return;
-    }
-    Format format = Format.PARQUET;
-    if (artifact.format != null) {
-      try {
-        format = Format.parse(artifact.format);
-      } catch (IllegalArgumentException e) {
-        problems.add(ValidationProblem.of(field + ".format", e.getMessage(), "parquet is the default"));
-      }
-    }
-    TableFormats.check(field, artifact, format, output, connectorLoader, problems);
-    if (artifact.mode != null) {
-      if (!output) {
-        problems.add(ValidationProblem.of(field + ".mode", "applies to outputs only", "remove it"));
-      } else {
-        try {
-          WriteMode.parse(artifact.mode);
-        } catch (IllegalArgumentException e) {
-          problems.add(ValidationProblem.of(field + ".mode", e.getMessage(), "error refuses an existing output"));
-        }
-      }
-    }
-    URI uri;
-    try {
-      uri = new URI(artifact.uri);
-    } catch (URISyntaxException e) {
-      problems.add(ValidationProblem.of(field + ".uri", "is not a valid URI: " + e.getReason(),
-          "escape spaces and special characters"));
-      return;
-    }
-    String scheme = uri.getScheme() == null ? "file" : uri.getScheme();
-    if (!SCHEMES.contains(scheme)) {
-      problems.add(ValidationProblem.of(field + ".uri", "unsupported scheme '" + scheme + "'",
-          "use one of file, hdfs, s3a, gs, abfs (s3:// and s3n:// are s3a:// in Hadoop)"));
-      return;
-    }
-    if (uri.isOpaque() || uri.getPath() == null || uri.getScheme() != null && !uri.getPath().startsWith("/")) {
-      problems.add(ValidationProblem.of(field + ".uri", "'" + artifact.uri + "' has no absolute path",
-          "write " + scheme + ":/absolute/path (or a plain relative path for a local file)"));
-      return;
-    }
-    if (!"file".equals(scheme) && (uri.getAuthority() == null || uri.getAuthority().isBlank())
-        && !"hdfs".equals(scheme) && !"viewfs".equals(scheme)) {
-      problems.add(ValidationProblem.of(field + ".uri", "'" + artifact.uri + "' names no bucket or container",
-          "write " + scheme + "://bucket/path"));
-      return;
-    }
-    if (uri.getPath().equals("/") || uri.getPath().isEmpty()) {
-      problems.add(ValidationProblem.of(field + ".uri", "'" + artifact.uri + "' is the root of its file system",
-          "name a directory below it"));
-      return;
-    }
-    if (!"file".equals(scheme)) {
-      ValidationProblem unserved = FileSystemConnectors.problem(field + ".uri", scheme, sparkConf, connectorLoader);
-      if (unserved != null) {
-        problems.add(unserved);
-        return;
-      }
-    }
-    if (checkLocalPaths && scheme.equals("file")) {
-      File file = new File(uri.getScheme() == null ? artifact.uri : uri.getPath());
-      if (!output && !file.exists()) {
-        problems.add(ValidationProblem.of(field + ".uri", "input path does not exist: " + file,
-            "run the step that produces it first, or fix the path"));
-      }
-      if (output && file.exists() && safeMode(artifact) == WriteMode.ERROR) {
-        problems.add(ValidationProblem.of(field + ".uri", "output already exists: " + file,
-            "set mode overwrite (--overwrite) to replace it, or choose another path"));
-      }
-    }
-  }
-
-  private static WriteMode safeMode(ArtifactSpec artifact) {
-    try {
-      return artifact.modeOrDefault();
-    } catch (IllegalArgumentException e) {
-      return WriteMode.ERROR;
-    }
-  }
-
-  private static void validateResources(ResourceSpec resources, List<ValidationProblem> problems) {
-    if (resources == null) {
-      return;
-    }
-    nonNegative("resources.cpu", resources.cpu, problems);
-    nonNegative("resources.gpus", resources.gpus, problems);
-    nonNegative("resources.executors", resources.executors, problems);
-    nonNegative("resources.executorCpu", resources.executorCpu, problems);
-    nonNegative("resources.diskGb", resources.diskGb, problems);
-    memory("resources.memory", resources.memory, problems);
-    memory("resources.executorMemory", resources.executorMemory, problems);
-    memory("resources.memoryOverhead", resources.memoryOverhead, problems);
-    if (resources.dynamicAllocation != null) {
-      ResourceSpec.DynamicAllocation dyn = resources.dynamicAllocation;
-      if (dyn.maxExecutors > 0 && dyn.minExecutors > dyn.maxExecutors) {
-        problems.add(ValidationProblem.of("resources.dynamicAllocation.minExecutors",
-            "is greater than maxExecutors (" + dyn.minExecutors + " > " + dyn.maxExecutors + ")", "lower min or raise max"));
-      }
-      if (dyn.enabled && resources.executors > 0) {
-        problems.add(ValidationProblem.of("resources.executors",
-            "is fixed while dynamic allocation is enabled", "set dynamicAllocation.minExecutors/maxExecutors instead"));
-      }
-    }
-    if (resources.gpuVendor != null && resources.gpus == 0) {
-      problems.add(ValidationProblem.of("resources.gpuVendor", "is set but no GPUs are requested", "set gpus or drop gpuVendor"));
-    }
-    // One vocabulary on every flavor, checked once here: a flavor maps a known vendor or refuses it, never guesses.
-    if (resources.gpuVendor != null && GpuVendor.parse(resources.gpuVendor).isEmpty()) {
-      problems.add(ValidationProblem.of("resources.gpuVendor", "'" + resources.gpuVendor + "' is not a GPU vendor",
-          "use " + GpuVendor.vocabulary() + " (or leave it out)"));
-    }
-  }
-
-  private static void nonNegative(String field, long value, List<ValidationProblem> problems) {
-    if (value < 0) {
-      problems.add(ValidationProblem.of(field, "must not be negative, was " + value, "use 0 (unset) or a positive number"));
-    }
-  }
-
-  private static void memory(String field, String value, List<ValidationProblem> problems) {
-    if (value == null) {
-      return;
-    }
-    try {
-      if (MemorySize.memoryMiB(value) <= 0) {
-        problems.add(ValidationProblem.of(field, "'" + value + "' is less than 1 MiB", "use e.g. 512m or 4g"));
-      }
-    } catch (RuntimeException e) {
-      problems.add(ValidationProblem.of(field, "'" + value + "' is not a memory size",
-          "use Spark notation such as 512m or 4g"));
-    }
-  }
-
-  private static void validateRunId(String runId, List<ValidationProblem> problems) {
+  private static void checkRunId(SpecCheckContext context) {
+    String runId = context.spec.runId;
+    List<ValidationProblem> problems = context.problems;
     if (runId != null && (!RunStore.RUN_ID.matcher(runId).matches() || runId.contains(".."))) {
       problems.add(ValidationProblem.of("runId", "'" + ValidationProblem.shorten(runId) + "' is not a safe run id",
           "use letters, digits, '.', '_' and '-' (no '..', at most 100 characters), or leave it out for a generated one"));
     }
   }
 
-  private static boolean validateLimits(StepSpec spec, List<ValidationProblem> problems) {
+  /** Sizes within the limits; the checks against the step's declarations run only on a spec within them. */
+  private static void checkLimits(SpecCheckContext context) {
+    StepSpec spec = context.spec;
+    List<ValidationProblem> problems = context.problems;
     int before = problems.size();
     limit("params", spec.params.size(), MAX_PARAMS, problems);
     limit("inputs", spec.inputs.size(), MAX_ARTIFACTS, problems);
@@ -344,7 +230,7 @@ public final class SpecValidator {
             + StepSpecJson.MAX_SPEC_CHARS, "pass large configuration as a file or URI parameter instead"));
       }
     }
-    return problems.size() == before;
+    context.withinLimits = problems.size() == before;
   }
 
   private static void limit(String field, int count, int max, List<ValidationProblem> problems) {

@@ -44,6 +44,26 @@ class OpenLineageEventTest {
   }
 
   @Test
+  void aPipelineRunsOwnEventsAreValidAndNameTheRunItsStepsNameAsParent() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    String parentOfItsSteps = json.readTree(OpenLineageEvent.of(OpenLineageEvent.Type.START, pipelineStepRun(),
+        specOf(pipelineStepRun()), "analytics", Instant.now()).toString()).at("/run/facets/parent/run/runId").asText();
+    for (OpenLineageEvent.Type type : OpenLineageEvent.Type.values()) {
+      String event = OpenLineageEvent.ofPipeline(type, pipelineRun(), "analytics", Instant.now()).toString();
+      assertEquals(List.of(), schema.problems(event), type + ": " + event);
+      JsonNode node = json.readTree(event);
+      assertEquals(parentOfItsSteps, node.at("/run/runId").asText(), event);
+      assertEquals("fares", node.at("/job/name").asText(), event);
+      assertEquals("trips/part", node.at("/inputs/0/name").asText(), event);
+      assertEquals(type == OpenLineageEvent.Type.COMPLETE ? 1 : 0, node.at("/outputs").size(), event);
+      assertEquals(type == OpenLineageEvent.Type.FAIL, node.at("/run/facets").has("errorMessage"), event);
+    }
+    JsonNode fail = json.readTree(OpenLineageEvent.ofPipeline(OpenLineageEvent.Type.FAIL, pipelineRun(), "analytics",
+        Instant.now()).toString());
+    assertEquals("step 'features' failed: boom", fail.at("/run/facets/errorMessage/message").asText());
+  }
+
+  @Test
   void theSchemaCheckCatchesABrokenEvent() throws Exception {
     RunRecord record = pipelineStepRun();
     var event = OpenLineageEvent.of(OpenLineageEvent.Type.START, record, specOf(record), "ns", Instant.now());
@@ -86,6 +106,13 @@ class OpenLineageEventTest {
         .outputCommitted("features", new RunRecord.OutputInfo("gs://out/features", "parquet", 10L, true,
             new DataSnapshot(DataSnapshot.SPARKSTEP_COMMIT, "run-b")))
         .failed(RunRecord.ErrorInfo.of("java.lang.IllegalStateException", "boom"));
+  }
+
+  /** The pipeline run of {@link #pipelineStepRun}, failed at that step. */
+  static PipelineRunFacts pipelineRun() {
+    return new PipelineRunFacts("pipe-1", "fares", RunState.FAILED, "local", Instant.parse("2026-12-07T10:00:00Z"),
+        Instant.parse("2026-12-07T10:05:00Z"), "step 'features' failed: boom", List.of("s3a://bucket/trips/part"),
+        List.of("gs://out/features"));
   }
 
   static StepSpec specOf(RunRecord record) {

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,8 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real pipeline on the local flavor in a fresh CLI JVM, with lineage configured only through the environment: a
  * step that succeeds and one that fails. A local HTTP receiver gets START and COMPLETE of the first, START and FAIL of
- * the second, each once, each a valid OpenLineage RunEvent with the pipeline run as parent; the file gets the same
- * events; {@code runs lineage} of the pipeline run links the failed step's input to the run that produced it.
+ * the second, each once, each a valid OpenLineage RunEvent with the pipeline run as parent, between the pipeline run's
+ * own START and FAIL; the file gets the same events. Resumed with the step fixed, the pipeline run sends no second
+ * START, and its COMPLETE after the step's. {@code runs lineage} of the pipeline run links the failed step's input to
+ * the run that produced it.
  */
 @Tag("slow")
 class OpenLineageRunTest {
@@ -66,14 +69,17 @@ class OpenLineageRunTest {
               conf: {spark.sql.shuffle.partitions: "1"}
           """.formatted(FailUntilFixedStep.class.getName(), home.resolve("never-fixed")));
       Path eventsFile = home.resolve("lineage/events.jsonl");
-      CliProcess run = CliProcess.run(home, Duration.ofMinutes(4), Map.of(
+      Map<String, String> lineageEnv = Map.of(
           OpenLineageSettings.URL_ENV, "http://127.0.0.1:" + receiver.getAddress().getPort(),
-          OpenLineageSettings.FILE_ENV, eventsFile.toString()), "pipeline", "run", pipelineFile.toString());
+          OpenLineageSettings.FILE_ENV, eventsFile.toString());
+      CliProcess run = CliProcess.run(home, Duration.ofMinutes(4), lineageEnv, "pipeline", "run",
+          pipelineFile.toString());
       assertEquals(1, run.code(), run.out() + run.err());
 
       List<RunRecord> steps = new RunStore(home).list();
       RunRecord trips = steps.stream().filter(r -> "trips".equals(r.pipelineStep)).findFirst().orElseThrow();
       RunRecord flaky = steps.stream().filter(r -> "flaky".equals(r.pipelineStep)).findFirst().orElseThrow();
+      String pipelineRun = trips.pipelineRun;
       ObjectMapper json = new ObjectMapper();
       OpenLineageSchema schema = new OpenLineageSchema();
       for (String event : received) {
@@ -82,9 +88,17 @@ class OpenLineageRunTest {
       List<JsonNode> events = received.stream().map(e -> read(json, e)).toList();
       assertEquals(List.of("START", "COMPLETE"), types(events, trips.runId), received.toString());
       assertEquals(List.of("START", "FAIL"), types(events, flaky.runId), received.toString());
-      assertEquals(4, events.size(), "each event once: " + received);
-      String parent = OpenLineageEvent.runUuid(trips.pipelineRun).toString();
-      events.forEach(e -> assertEquals(parent, e.at("/run/facets/parent/run/runId").asText(), e.toString()));
+      assertEquals(List.of("START", "FAIL"), types(events, pipelineRun), received.toString());
+      assertEquals(6, events.size(), "each event once: " + received);
+      assertEquals(List.of(pipelineRun, trips.runId, trips.runId, flaky.runId, flaky.runId, pipelineRun),
+          sparkstepRunIds(events), "the pipeline starts before its first step and ends after its last");
+      String parent = OpenLineageEvent.runUuid(pipelineRun).toString();
+      events.subList(1, 5).forEach(e -> assertEquals(parent, e.at("/run/facets/parent/run/runId").asText(),
+          e.toString()));
+      JsonNode pipelineFail = event(events, pipelineRun, "FAIL");
+      assertEquals("lineage-e2e", pipelineFail.at("/job/name").asText(), pipelineFail.toString());
+      assertTrue(pipelineFail.at("/run/facets/errorMessage/message").asText().contains("step 'flaky' failed"),
+          pipelineFail.toString());
       JsonNode complete = event(events, trips.runId, "COMPLETE");
       assertEquals("lineage-e2e.trips", complete.at("/job/name").asText());
       JsonNode tripsOutput = null;
@@ -101,6 +115,23 @@ class OpenLineageRunTest {
       assertEquals(tripsOutput.path("name").asText(), fail.at("/inputs/0/name").asText(), fail.toString());
       assertEquals(received.size(), Files.readAllLines(eventsFile).size(), "the file got the same events");
 
+      // Resumed, the same OpenLineage run goes on: no second START; its end comes after the resumed step's.
+      Files.createFile(home.resolve("never-fixed"));
+      CliProcess resume = CliProcess.run(home, Duration.ofMinutes(4), lineageEnv, "pipeline", "resume", pipelineRun);
+      assertEquals(0, resume.code(), resume.out() + resume.err());
+      List<JsonNode> resumed = received.subList(6, received.size()).stream().map(e -> read(json, e)).toList();
+      String flakyAgain = sparkstepRunIds(resumed).get(0);
+      assertEquals(List.of(flakyAgain, flakyAgain, pipelineRun), sparkstepRunIds(resumed), received.toString());
+      assertEquals(List.of("START", "COMPLETE", "COMPLETE"), resumed.stream().map(e -> e.path("eventType").asText())
+          .toList(), received.toString());
+      JsonNode pipelineComplete = resumed.get(2);
+      assertEquals(List.of(), schema.problems(pipelineComplete.toString()), pipelineComplete.toString());
+      List<String> finalOutputs = new ArrayList<>();
+      pipelineComplete.path("outputs").forEach(output -> finalOutputs.add(output.path("name").asText()));
+      assertTrue(finalOutputs.stream().anyMatch(name -> name.endsWith("/out")), finalOutputs.toString());
+      assertTrue(finalOutputs.stream().noneMatch(name -> name.endsWith("/trips")), "read by a step: not final "
+          + finalOutputs);
+
       System.setProperty("sparkstep.home", home.toString());
       CliCall lineage = CliCall.of("runs", "lineage", trips.pipelineRun);
       assertEquals(0, lineage.code(), lineage.all());
@@ -114,6 +145,12 @@ class OpenLineageRunTest {
     String uuid = OpenLineageEvent.runUuid(runId).toString();
     return events.stream().filter(e -> uuid.equals(e.at("/run/runId").asText()))
         .map(e -> e.path("eventType").asText()).toList();
+  }
+
+  /** The Sparkstep run id of each event: a step run's, or the pipeline run's for the pipeline's own events. */
+  private static List<String> sparkstepRunIds(List<JsonNode> events) {
+    return events.stream().map(e -> e.at("/run/facets/sparkstep").has("runId")
+        ? e.at("/run/facets/sparkstep/runId").asText() : e.at("/run/facets/sparkstep/pipelineRun").asText()).toList();
   }
 
   private static JsonNode event(List<JsonNode> events, String runId, String type) {

@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +55,34 @@ class RunEventPublisherTest {
   }
 
   @Test
+  void aPipelineRunsEventsGoOnceAcrossObserversAndAResumedRunSendsNoSecondStart() throws Exception {
+    Path runDir = home.resolve("pipelines/pipe-1");
+    Path events = home.resolve("events.jsonl");
+    OpenLineageSettings settings = new OpenLineageSettings(null, events, "sparkstep", null);
+    PipelineRunFacts failed = OpenLineageEventTest.pipelineRun();
+    PipelineRunFacts running = new PipelineRunFacts(failed.runId(), failed.pipeline(), RunState.RUNNING,
+        failed.operator(), failed.startedAt(), null, null, failed.inputs(), List.of());
+    PipelineRunFacts succeeded = new PipelineRunFacts(failed.runId(), failed.pipeline(), RunState.SUCCEEDED,
+        failed.operator(), failed.startedAt(), Instant.now(), null, failed.inputs(), failed.outputs());
+    PipelineEventPublisher.publish(running, runDir, settings);
+    PipelineEventPublisher.publish(running, runDir, settings);
+    PipelineEventPublisher.publish(failed, runDir, settings);
+    PipelineEventPublisher.publish(failed, runDir, settings);
+    PipelineEventPublisher.resumed(runDir, failed.runId());
+    PipelineEventPublisher.publish(running, runDir, settings);
+    PipelineEventPublisher.publish(succeeded, runDir, settings);
+    PipelineEventPublisher.publish(succeeded, runDir, settings);
+
+    List<String> lines = Files.readAllLines(events);
+    assertEquals(List.of("START", "FAIL", "COMPLETE"), lines.stream().map(RunEventPublisherTest::type).toList(),
+        String.join("\n", lines));
+    OpenLineageSchema schema = new OpenLineageSchema();
+    for (String line : lines) {
+      assertEquals(List.of(), schema.problems(line), line);
+    }
+  }
+
+  @Test
   void aRunSeenOnlyOnceEndedGetsItsStartFirst() throws Exception {
     RunStore runs = new RunStore(home);
     RunRecord record = new RunRecord("run-x", "test-failing", "local", "local");
@@ -65,9 +94,9 @@ class RunEventPublisherTest {
     new RunEventPublisher(runs, new OpenLineageSettings(null, events, "sparkstep", null)).publish(record.runId);
     assertEquals(List.of("START", "FAIL"), Files.readAllLines(events).stream().map(RunEventPublisherTest::type)
         .toList());
-    assertTrue(RunEventPublisher.due(RunState.SUBMITTED).isEmpty());
+    assertTrue(EventClaims.due(RunState.SUBMITTED).isEmpty());
     assertEquals(List.of(OpenLineageEvent.Type.START, OpenLineageEvent.Type.ABORT),
-        RunEventPublisher.due(RunState.CANCELLED));
+        EventClaims.due(RunState.CANCELLED));
   }
 
   @Test
