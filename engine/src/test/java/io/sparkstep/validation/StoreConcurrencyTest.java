@@ -8,6 +8,7 @@ import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.spi.util.JavaCommand;
+import io.sparkstep.testing.ShortLivedJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,8 +50,9 @@ class StoreConcurrencyTest {
     });
     reader.start();
     for (int i = 0; i < 8; i++) {
-      List<String> command = JavaCommand.forMainClass("io.sparkstep.cli.SparkstepCli",
-          List.of("-Xmx128m", "-XX:TieredStopAtLevel=1", "-Dsparkstep.home=" + home));
+      List<String> jvmFlags = new ArrayList<>(List.of("-Xmx128m", "-Dsparkstep.home=" + home));
+      jvmFlags.addAll(ShortLivedJvm.FLAGS);
+      List<String> command = JavaCommand.forMainClass("io.sparkstep.cli.SparkstepCli", jvmFlags);
       command.addAll(List.of("operator", "register", "op" + i, "--flavor", "local", "--set", "conf.spark.x=" + i));
       processes.add(new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(home.resolve("register-" + i + ".log").toFile()).start());
