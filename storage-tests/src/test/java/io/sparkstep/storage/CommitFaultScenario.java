@@ -117,8 +117,8 @@ record CommitFaultScenario(Path home, Path work, String lake, Function<String, M
 
   /**
    * The run both outputs resolve to, after checking it is the same for both and complete: its {@code _SUCCESS} is
-   * there (Spark's job commit writes it last), every file the S3A magic committer's manifest in it lists is present
-   * (on S3), and it holds non-empty parquet parts.
+   * there (Spark's job commit writes it last), every file it lists is present where it is a manifest (S3A's magic
+   * committer, hadoop-azure's manifest committer), and it holds non-empty parquet parts.
    */
   String committedRun() throws IOException {
     Set<String> runs = new TreeSet<>();
@@ -139,7 +139,7 @@ record CommitFaultScenario(Path home, Path work, String lake, Function<String, M
     return runs.iterator().next();
   }
 
-  /** The files a magic committer's {@code _SUCCESS} manifest lists; none for Spark's default committer's empty one. */
+  /** The files a {@code _SUCCESS} manifest lists; none for Spark's default committer's empty one. */
   private Set<String> manifestFiles(org.apache.hadoop.fs.Path success) throws IOException {
     String manifest;
     try (var in = fs.open(success)) {
