@@ -1,18 +1,16 @@
 package io.sparkstep.storage;
 
+import static io.sparkstep.storage.StandInHttpServer.decode;
+import static io.sparkstep.storage.StandInHttpServer.query;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +35,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -77,7 +73,7 @@ final class AdlsGen2StandIn implements AutoCloseable {
   private record Entry(boolean directory, byte[] data, String etag, Instant modified) {
   }
 
-  private final HttpsServer server;
+  private StandInHttpServer server;
   private final Path trustStore;
   /** Paths without leading '/', the file system root being "". */
   private final NavigableMap<String, Entry> paths = new ConcurrentSkipListMap<>();
@@ -90,8 +86,7 @@ final class AdlsGen2StandIn implements AutoCloseable {
   private final List<String> renames = new CopyOnWriteArrayList<>();
   private volatile boolean fileSystemExists;
 
-  private AdlsGen2StandIn(HttpsServer server, Path trustStore) {
-    this.server = server;
+  private AdlsGen2StandIn(Path trustStore) {
     this.trustStore = trustStore;
   }
 
@@ -119,21 +114,13 @@ final class AdlsGen2StandIn implements AutoCloseable {
     SSLContext tls = SSLContext.getInstance("TLS");
     tls.init(keyManagers.getKeyManagers(), null, null);
 
-    HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-    server.setHttpsConfigurator(new HttpsConfigurator(tls));
-    AdlsGen2StandIn standIn = new AdlsGen2StandIn(server, keyStore);
-    server.createContext("/", standIn::handle);
-    server.setExecutor(Executors.newFixedThreadPool(8, runnable -> {
-      Thread thread = new Thread(runnable, "adls-gen2-stand-in");
-      thread.setDaemon(true);
-      return thread;
-    }));
-    server.start();
+    AdlsGen2StandIn standIn = new AdlsGen2StandIn(keyStore);
+    standIn.server = StandInHttpServer.start("adls-gen2-stand-in", tls, standIn::handle);
     return standIn;
   }
 
   int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /** The JVM flags that make a client JVM trust this stand-in's certificate (its default trust store, nothing else). */
@@ -192,13 +179,14 @@ final class AdlsGen2StandIn implements AutoCloseable {
     return files;
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
+  private void handle(StandInHttpServer.Request request) throws IOException {
+    HttpExchange exchange = request.exchange();
+    try {
       // the JDK's HttpURLConnection has no PATCH: the connector sends PUT with the override header, as Azure accepts
       String override = exchange.getRequestHeaders().getFirst("X-HTTP-Method-Override");
-      String method = override != null ? override : exchange.getRequestMethod();
-      Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-      byte[] body = exchange.getRequestBody().readAllBytes();
+      String method = override != null ? override : request.method();
+      Map<String, String> query = request.query();
+      byte[] body = request.body();
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
       if (authorization == null || !authorization.equals("SharedKey " + ACCOUNT + ":" + signature(exchange, body))) {
         unauthorized.add(method + " " + exchange.getRequestURI());
@@ -663,7 +651,7 @@ final class AdlsGen2StandIn implements AutoCloseable {
       return null;
     }
     String fileSystem = decode(segments.remove(0));
-    List<String> names = segments.stream().map(AdlsGen2StandIn::decode).toList();
+    List<String> names = segments.stream().map(StandInHttpServer::decode).toList();
     return new String[] {fileSystem, trimSlashes(String.join("/", names))};
   }
 
@@ -704,32 +692,11 @@ final class AdlsGen2StandIn implements AutoCloseable {
   private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
     exchange.getResponseHeaders().set("x-ms-request-id", UUID.randomUUID().toString());
     exchange.getResponseHeaders().set("x-ms-version", "2023-11-03");
-    boolean head = exchange.getRequestMethod().equals("HEAD");
-    exchange.sendResponseHeaders(status, body.length == 0 || head ? -1 : body.length);
-    if (body.length > 0 && !head) {
-      exchange.getResponseBody().write(body);
-    }
-  }
-
-  private static Map<String, String> query(String rawQuery) {
-    Map<String, String> query = new LinkedHashMap<>();
-    if (rawQuery != null) {
-      for (String pair : rawQuery.split("&")) {
-        int equals = pair.indexOf('=');
-        query.put(decode(equals < 0 ? pair : pair.substring(0, equals)),
-            equals < 0 ? "" : decode(pair.substring(equals + 1)));
-      }
-    }
-    return query;
-  }
-
-  private static String decode(String encoded) {
-    return URLDecoder.decode(encoded.replace("+", "%2B"), StandardCharsets.UTF_8);
+    StandInHttpServer.send(exchange, status, body);
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    ((ExecutorService) server.getExecutor()).shutdownNow();
+    server.close();
   }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -45,17 +44,9 @@ class AzureLocalFlavorTest {
     }
   }
 
-  /** What an operator sets for this account, the key as a reference to the environment. */
+  /** What an operator sets for this account, {@code key} the key or a reference to the environment. */
   private static Map<String, String> storeConf(String key) {
-    Map<String, String> conf = new LinkedHashMap<>();
-    conf.put("spark.hadoop.fs.azure.abfs.endpoint", "127.0.0.1:" + azurite.port());
-    conf.put("spark.hadoop.fs.azure.always.use.https", "false");
-    conf.put("spark.hadoop.fs.azure.account.auth.type", "SharedKey");
-    conf.put("spark.hadoop.fs.azure.account.key." + HOST, key);
-    conf.put("spark.hadoop.fs.azure.account.hns.enabled", "false");
-    conf.put("spark.hadoop.fs.azure.fns.account.service.type", "BLOB");
-    conf.put("spark.hadoop.fs.azure.createRemoteFileSystemDuringInitialization", "true");
-    return conf;
+    return AzuriteStandIn.abfsConf("127.0.0.1:" + azurite.port(), key);
   }
 
   @Test
@@ -78,9 +69,6 @@ class AzureLocalFlavorTest {
 
   /** How this test reads the container: the settings a run gets, the key itself in place of its reference. */
   private static Configuration azureConf() {
-    Configuration conf = new Configuration();
-    storeConf(AzuriteStandIn.ACCOUNT_KEY).forEach((key, value) -> conf.set(key.substring("spark.hadoop.".length()), value));
-    conf.setBoolean("fs.abfs.impl.disable.cache", true);
-    return conf;
+    return AzuriteStandIn.readerConf(storeConf("${" + KEY_VARIABLE + "}"));
   }
 }

@@ -8,8 +8,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -99,6 +102,32 @@ final class AzuriteStandIn implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  /**
+   * What an operator sets for this account on a Blob (no hierarchical namespace) endpoint at {@code hostPort}
+   * (Azurite's, or a proxy's in front of it), over plain HTTP, with {@code key} (the key or a {@code ${ENV}}
+   * reference to it).
+   */
+  static Map<String, String> abfsConf(String hostPort, String key) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("spark.hadoop.fs.azure.abfs.endpoint", hostPort);
+    conf.put("spark.hadoop.fs.azure.always.use.https", "false");
+    conf.put("spark.hadoop.fs.azure.account.auth.type", "SharedKey");
+    conf.put("spark.hadoop.fs.azure.account.key." + ACCOUNT + ".dfs.core.windows.net", key);
+    conf.put("spark.hadoop.fs.azure.account.hns.enabled", "false");
+    conf.put("spark.hadoop.fs.azure.fns.account.service.type", "BLOB");
+    conf.put("spark.hadoop.fs.azure.createRemoteFileSystemDuringInitialization", "true");
+    return conf;
+  }
+
+  /** How a test reads the account back: {@code conf} (a run's settings) with {@link #ACCOUNT_KEY} in place of its reference. */
+  static Configuration readerConf(Map<String, String> conf) {
+    Configuration reader = new Configuration();
+    conf.forEach((key, value) -> reader.set(key.substring("spark.hadoop.".length()), value));
+    reader.set("fs.azure.account.key." + ACCOUNT + ".dfs.core.windows.net", ACCOUNT_KEY);
+    reader.setBoolean("fs.abfs.impl.disable.cache", true);
+    return reader;
   }
 
   /** The account's Blob endpoint, path-style as Azurite serves it on an IP address. */

@@ -1,16 +1,15 @@
 package io.sparkstep.storage;
 
+import static io.sparkstep.storage.StandInHttpServer.decode;
+import static io.sparkstep.storage.StandInHttpServer.send;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -21,7 +20,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,32 +53,28 @@ final class GcsStandIn implements AutoCloseable {
                                ByteArrayOutputStream received) {
   }
 
-  private final HttpServer server;
+  private StandInHttpServer server;
   private final NavigableMap<String, StoredObject> objects = new ConcurrentSkipListMap<>();
   private final Map<Long, UploadSession> sessions = new ConcurrentHashMap<>();
   private final AtomicLong generations = new AtomicLong(1_700_000_000_000_000L);
   private final Set<String> unserved = new ConcurrentSkipListSet<>();
   private final Set<String> served = new ConcurrentSkipListSet<>();
 
-  private GcsStandIn(HttpServer server) {
-    this.server = server;
+  private GcsStandIn() {
   }
 
   static GcsStandIn start() throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-    GcsStandIn standIn = new GcsStandIn(server);
-    server.createContext("/", standIn::handle);
-    server.setExecutor(Executors.newFixedThreadPool(8, runnable -> {
-      Thread thread = new Thread(runnable, "gcs-stand-in");
-      thread.setDaemon(true);
-      return thread;
-    }));
-    server.start();
+    GcsStandIn standIn = new GcsStandIn();
+    standIn.server = StandInHttpServer.start("gcs-stand-in", null, standIn::handle);
     return standIn;
   }
 
   String rootUrl() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+    return "http://127.0.0.1:" + port() + "/";
+  }
+
+  int port() {
+    return server.port();
   }
 
   /** What an operator sets to point gcs-connector at this server: its root URL and no Google credentials. */
@@ -108,12 +102,13 @@ final class GcsStandIn implements AutoCloseable {
     return Set.copyOf(unserved);
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      String method = exchange.getRequestMethod();
-      String path = exchange.getRequestURI().getRawPath();
-      Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-      byte[] body = exchange.getRequestBody().readAllBytes();
+  private void handle(StandInHttpServer.Request request) throws IOException {
+    HttpExchange exchange = request.exchange();
+    try {
+      String method = request.method();
+      String path = request.rawPath();
+      Map<String, String> query = request.query();
+      byte[] body = request.body();
       Matcher matcher;
       if ((matcher = COPY.matcher(path)).matches() && method.equals("POST")) {
         served.add("POST object/" + matcher.group(3));
@@ -251,7 +246,9 @@ final class GcsStandIn implements AutoCloseable {
     long id = generations.incrementAndGet();
     sessions.put(id, new UploadSession(name, contentType, userMetadata(metadata), precondition(query),
         new ByteArrayOutputStream()));
-    exchange.getResponseHeaders().set("Location", rootUrl() + "upload/session/" + id);
+    // at the address the client used (a proxy in front of this server stays in the path of the upload)
+    exchange.getResponseHeaders().set("Location", "http://" + exchange.getRequestHeaders().getFirst("Host")
+        + "/upload/session/" + id);
     send(exchange, 200, new byte[0]);
   }
 
@@ -410,13 +407,6 @@ final class GcsStandIn implements AutoCloseable {
     send(exchange, status, JSON.writeValueAsBytes(json));
   }
 
-  private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
-    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-    if (body.length > 0) {
-      exchange.getResponseBody().write(body);
-    }
-  }
-
   private static byte[][] multipartBodies(byte[] body, String boundary) {
     String text = new String(body, StandardCharsets.ISO_8859_1);
     String delimiter = "--" + boundary;
@@ -440,28 +430,12 @@ final class GcsStandIn implements AutoCloseable {
     return parts.toArray(byte[][]::new);
   }
 
-  private static Map<String, String> query(String rawQuery) {
-    Map<String, String> query = new LinkedHashMap<>();
-    if (rawQuery != null) {
-      for (String pair : rawQuery.split("&")) {
-        int equals = pair.indexOf('=');
-        query.put(decode(equals < 0 ? pair : pair.substring(0, equals)), equals < 0 ? "" : decode(pair.substring(equals + 1)));
-      }
-    }
-    return query;
-  }
-
-  private static String decode(String encoded) {
-    return URLDecoder.decode(encoded.replace("+", "%2B"), StandardCharsets.UTF_8);
-  }
-
   private static String firstNonNull(String value, String fallback) {
     return value != null ? value : fallback;
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    server.close();
   }
 }

@@ -13,11 +13,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The fare pipeline's four steps (generate-trips, trip-features, train-fare-model, score-trips) each reading and
@@ -28,25 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
 class S3LocalFlavorTest {
   private static final String LAKE = "s3a://" + S3StandIn.BUCKET + "/lake/";
 
-  @TempDir
-  static Path work;
-  static S3StandIn s3;
-
-  @BeforeAll
-  static void startS3() throws Exception {
-    s3 = S3StandIn.start(work);
-  }
-
-  @AfterAll
-  static void stopS3() throws Exception {
-    if (s3 != null) {
-      s3.close();
-    }
-  }
+  @RegisterExtension
+  static final StandInFixture<S3StandIn> S3 = new StandInFixture<>(S3StandIn::start);
 
   @Test
   void theFarePipelineReadsAndWritesS3() throws Exception {
-    Path home = work.resolve("home");
+    S3StandIn s3 = S3.store();
+    Path home = S3.work().resolve("home");
     FarePipelineOnStore pipeline = new FarePipelineOnStore(home, LAKE, s3.sparkConf(),
         S3StandIn.credentialsEnvironment());
     pipeline.runFourSteps();
@@ -74,8 +60,9 @@ class S3LocalFlavorTest {
    */
   @Test
   void credentialsComeFromTheSharedProfileAsTheAwsDefaultChainReadsThem() throws Exception {
-    Path home = work.resolve("profile-home");
-    Path credentials = work.resolve("aws-credentials");
+    S3StandIn s3 = S3.store();
+    Path home = S3.work().resolve("profile-home");
+    Path credentials = S3.work().resolve("aws-credentials");
     Files.writeString(credentials, "[lake]\naws_access_key_id = " + S3StandIn.ACCESS_KEY + "\naws_secret_access_key = "
         + S3StandIn.SECRET_KEY + "\n");
     List<String> args = new ArrayList<>(List.of("run", "--step", "generate-trips", "--param", "rows=200",

@@ -91,6 +91,10 @@ public final class S3StandIn implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
+  int port() {
+    return port;
+  }
+
   /** What an operator (or one run) sets for an S3-compatible store: its endpoint and path-style access. */
   public Map<String, String> sparkConf() {
     return Map.of("spark.hadoop.fs.s3a.endpoint", endpoint(),
