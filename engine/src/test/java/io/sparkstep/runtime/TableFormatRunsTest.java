@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -48,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class TableFormatRunsTest {
   private static final List<String> TABLE_FORMATS = List.of("delta", "iceberg");
-  private static final Duration KILLED_RUN_TIMEOUT = Duration.ofMinutes(4);
+  /** A fresh driver's start and its first table write, two at once on a loaded machine: minutes, not seconds. */
+  private static final Duration KILLED_RUN_TIMEOUT = Duration.ofMinutes(8);
   private static SparkSession spark;
   @TempDir
   static Path tmp;
@@ -157,23 +159,31 @@ class TableFormatRunsTest {
       assertSucceeded(first);
       before.put(format, first.outputs.get("out").snapshot);
     }
-    for (String format : TABLE_FORMATS) {
-      Path hold = Files.createDirectories(tmp.resolve("hold-" + format));
-      CliProcess detach = CliProcess.run(home, KILLED_RUN_TIMEOUT, "run", "--detach", "--step",
-          HoldsWhileWritingStep.class.getName(), "--param", "rows=6", "--param", "holdDir=" + hold,
-          "--output", "out=" + killedTable(format) + "@" + format, "--overwrite");
-      assertEquals(0, detach.code(), detach.all());
-    }
-    for (String format : TABLE_FORMATS) {
-      Path reached = tmp.resolve("hold-" + format).resolve("reached");
-      long deadline = System.nanoTime() + KILLED_RUN_TIMEOUT.toNanos();
-      while (!Files.exists(reached)) {
-        assertTrue(System.nanoTime() < deadline, format + ": the detached run never reached its table's write");
-        Thread.sleep(200);
+    List<String> runIds = new ArrayList<>();
+    try {
+      for (String format : TABLE_FORMATS) {
+        Path hold = Files.createDirectories(tmp.resolve("hold-" + format));
+        CliProcess detach = CliProcess.run(home, KILLED_RUN_TIMEOUT, "run", "--detach", "--step",
+            HoldsWhileWritingStep.class.getName(), "--param", "rows=6", "--param", "holdDir=" + hold,
+            "--output", "out=" + killedTable(format) + "@" + format, "--overwrite");
+        assertEquals(0, detach.code(), detach.all());
+        runIds.add(detach.out().trim().lines().reduce((first, last) -> last).orElseThrow());
       }
-      ProcessHandle driver = ProcessHandle.of(Long.parseLong(Files.readString(reached).trim())).orElseThrow();
-      driver.destroyForcibly(); // SIGKILL: no shutdown hook, no abort of the write
-      driver.onExit().get(60, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + KILLED_RUN_TIMEOUT.toNanos();
+      for (String format : TABLE_FORMATS) {
+        Path reached = tmp.resolve("hold-" + format).resolve("reached");
+        while (!Files.exists(reached)) {
+          assertTrue(System.nanoTime() < deadline, format + ": the detached run never reached its table's write");
+          Thread.sleep(200);
+        }
+        ProcessHandle driver = ProcessHandle.of(Long.parseLong(Files.readString(reached).trim())).orElseThrow();
+        driver.destroyForcibly(); // SIGKILL: no shutdown hook, no abort of the write
+        driver.onExit().get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      // a driver that never reached its hold (a failed wait) must not go on writing into this class's temp dir
+      ProcessHandle.allProcesses().filter(process -> process.info().commandLine()
+          .map(line -> runIds.stream().anyMatch(line::contains)).orElse(false)).forEach(ProcessHandle::destroyForcibly);
     }
     for (String format : TABLE_FORMATS) {
       String table = killedTable(format);
