@@ -9,6 +9,7 @@ import io.sparkstep.flavor.kubernetes.features.SubmissionPlan;
 import io.sparkstep.spi.accel.Accelerator;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.remote.JarStaging;
+import io.sparkstep.spi.spec.TableFormatJars;
 import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.StepSpecJson;
@@ -82,8 +83,9 @@ final class KubernetesOperator implements StepOperator {
     });
     problems.addAll(plan(spec).problems());
     // The operator's own jars are checked with its settings; those named elsewhere (--jars, SPARKSTEP_CLASSPATH,
-    // plugins/) here: local ones need uploadPath, where Spark's client uploads them.
-    problems.addAll(JarStaging.check(spec.jars.stream().filter(jar -> settings.jars()
+    // plugins/, and the table formats' from lib/) here: local ones need uploadPath, where Spark's client uploads them.
+    List<String> shipped = TableFormatJars.withUserJars(spec, getClass().getClassLoader());
+    problems.addAll(JarStaging.check(shipped.stream().filter(jar -> settings.jars()
         .stream().noneMatch(given -> SparkSubmission.samePath(given, jar))).toList(), settings.uploadPath(),
         "uploadPath"));
     // past the inline limit the spec is staged under uploadPath, which the driver pod reads already for the jars

@@ -8,6 +8,7 @@ import io.sparkstep.flavor.kubernetes.features.SubmissionPlan;
 import io.sparkstep.spi.EntrypointContract;
 import io.sparkstep.spi.PlatformException;
 import io.sparkstep.spi.util.UserJars;
+import io.sparkstep.spi.spec.TableFormatJars;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +59,9 @@ final class SparkSubmission {
         .anyMatch(given -> samePath(given, jar))).forEach(jars::add);
     jars.addAll(plan.settings().jars());
     jars.addAll(plan.jars());
+    // a Spark image's jars/ has no table format: the ones this run uses go from the CLI's lib/ as files
+    TableFormatJars.forRun(plan.spec(), SparkSubmission.class.getClassLoader())
+        .forEach(jar -> jars.add(jar.toString()));
     conf.set("spark.jars", String.join(",", jars));
     if (plan.settings().uploadPath() != null) {
       conf.set("spark.kubernetes.file.upload.path", plan.settings().uploadPath());

@@ -3,6 +3,7 @@ package io.sparkstep.flavor.sparksubmit;
 import io.sparkstep.spi.accel.AcceleratorPlan;
 import io.sparkstep.spi.EntrypointContract;
 import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.spec.TableFormatJars;
 import io.sparkstep.spi.spec.StepSpecJson;
 import io.sparkstep.spi.RunSecrets;
 import io.sparkstep.spi.remote.SpecChannel;
@@ -241,6 +242,10 @@ final class SparkSubmitLaunch {
     }
     for (Path library : ApplicationJar.engineLibraries(applicationJar)) {
       launcher.addJar(library.toString());
+    }
+    // a Spark install's jars/ has no table format: the ones this run uses go from the CLI's lib/ as files
+    for (Path tableJar : TableFormatJars.forRun(spec, SparkSubmitLaunch.class.getClassLoader())) {
+      launcher.addJar(tableJar.toString());
     }
     for (String file : settings.list("files")) {
       launcher.addFile(file);

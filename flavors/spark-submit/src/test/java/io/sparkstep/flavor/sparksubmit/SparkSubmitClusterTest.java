@@ -16,10 +16,12 @@ import io.sparkstep.api.launch.Sparkstep;
 import io.sparkstep.launch.EngineStepLauncher;
 import io.sparkstep.submit.StepSubmitter;
 import io.sparkstep.operator.OperatorStore;
+import io.sparkstep.spi.record.DataSnapshot;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.registry.FlavorRegistry;
+import io.sparkstep.testing.RangeStep;
 import io.sparkstep.testing.SlowStep;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -251,6 +253,25 @@ class SparkSubmitClusterTest {
     assertNoProcessesOf(run.id(), appId);
     assertFalse(Files.exists(out), "no output committed");
     assertEquals(RunState.CANCELLED, record(run).state);
+  }
+
+  /**
+   * A Delta output on the cluster: the Spark home's jars/ has no Delta, so the driver and executors load it only from
+   * the jars the flavor ships with the run (the submitting process's own delta-spark and delta-storage).
+   */
+  @Test
+  @Order(4)
+  void aDeltaOutputIsWrittenWithTheTableJarsTheRunShips() throws Exception {
+    String op = StandaloneClusterExtension.operator("it-client-delta", "client", Map.of());
+    Path table = data.resolve("ids-delta");
+    StepRun run = operator(op).step(RangeStep.class).param("rows", 5).output("out", table.toUri().toString(), "delta")
+        .submit();
+    // a fresh driver's first Delta write loads Delta's classes and reads an empty log first: longer than a plain run
+    assertEquals(RunState.SUCCEEDED, run.await(RUN_TIMEOUT.multipliedBy(2)), () -> "log:\n" + tail(run));
+    RunRecord record = record(run);
+    assertEquals(new DataSnapshot(DataSnapshot.DELTA_VERSION, "0"), record.outputs.get("out").snapshot);
+    assertEquals(5L, record.outputs.get("out").rows);
+    assertTrue(Files.isRegularFile(table.resolve("_delta_log").resolve("00000000000000000000.json")));
   }
 
   @Test
