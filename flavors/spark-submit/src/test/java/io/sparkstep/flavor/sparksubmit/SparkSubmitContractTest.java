@@ -27,8 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(StandaloneClusterExtension.class)
 class SparkSubmitContractTest extends FlavorContractTest {
-  /** When this class started: the workers' directories made since are this class's drivers and executors. */
-  private static final Instant CLASS_START = Instant.now();
+  /** When this class's platform was set up: the workers' directories made since are this class's runs'. */
+  private Instant startedAt;
 
   /** The Java API's part here; the registration, runs and fresh processes through the distribution: dist-tests. */
   @Override
@@ -38,6 +38,7 @@ class SparkSubmitContractTest extends FlavorContractTest {
 
   @Override
   protected String startPlatform(Path tmp, Path home) throws Exception {
+    startedAt = Instant.now();
     registerOperator("standalone", SparkSubmitFlavor.NAME, StandaloneClusterExtension.operatorSettings("cluster"));
     return "standalone";
   }
@@ -56,7 +57,7 @@ class SparkSubmitContractTest extends FlavorContractTest {
     }
     for (int worker = 0; worker < 2; worker++) {
       try (Stream<Path> entries = Files.list(cluster().workerDir(worker))) {
-        entries.filter(dir -> madeSinceClassStart(dir)).forEach(dirs::add);
+        entries.filter(this::madeSinceStart).forEach(dirs::add);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -64,10 +65,10 @@ class SparkSubmitContractTest extends FlavorContractTest {
     return dirs;
   }
 
-  private static boolean madeSinceClassStart(Path dir) {
+  private boolean madeSinceStart(Path dir) {
     try {
       return !Files.readAttributes(dir, BasicFileAttributes.class).lastModifiedTime().toInstant()
-          .isBefore(CLASS_START);
+          .isBefore(startedAt);
     } catch (IOException gone) {
       return false;
     }
