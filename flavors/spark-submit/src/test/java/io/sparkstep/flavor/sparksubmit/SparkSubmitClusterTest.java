@@ -42,8 +42,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Steps on a real standalone cluster (Master + 2 Workers, separate JVMs), in client and cluster deploy mode, with
- * faults. The worker-kill test runs last: it leaves one worker.
+ * Steps on a real standalone cluster (Master + 2 Workers, separate JVMs; the module's shared one), in client and
+ * cluster deploy mode, with faults. The worker-kill test runs last and stops the cluster it left with one worker.
  */
 @ExtendWith(StandaloneClusterExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -173,35 +173,15 @@ class SparkSubmitClusterTest {
         "the executors see it");
   }
 
-  @Test
-  @Order(2)
-  void clusterModeDriverRunsOnAWorkerAndItsLogIsStreamedHere() throws Exception {
-    String op = StandaloneClusterExtension.operator("it-cluster", "cluster", Map.of());
-    StepRun run = operator(op).step("generate-trips").param("rows", 10_000).param("partitions", 2)
-        .output("trips", data.resolve("trips").toUri().toString())
-        .output("zones", data.resolve("zones").toUri().toString()).submit();
-    assertEquals(RunState.SUCCEEDED, run.await(RUN_TIMEOUT), () -> "log:\n" + tail(run));
-    RunRecord record = record(run);
-    assertEquals(10_000L, record.outputs.get("trips").rows);
-    String driverId = record.platform.get("driverId");
-    assertNotNull(driverId, "the master's driver id is recorded for status and cancel");
-    assertTrue(record.platform.get("driverWorker").startsWith("worker-"));
-    // The driver ran in a Worker's directory, and its output reached the run log through the worker's log page.
-    assertTrue(existsUnderWorkers(driverId), "driver " + driverId + " ran on a worker");
-    String log = log(run);
-    assertTrue(log.contains("Launch Command"), "worker's driver stderr is in the run log");
-    assertTrue(log.contains("sparkstep: run " + run.id() + " SUCCEEDED"), "driver's last line is in the run log");
-    assertTasksRanOnWorkers(record.sparkAppId);
-  }
-
   /**
-   * A spec past what the driver takes in its arguments (1 MiB; multi-byte, so it stays under the 1 Mi characters a
+   * In cluster deploy mode the driver runs on a worker, its id and worker are recorded, and its output reaches the run
+   * log through the worker's log page. A spec past what the driver takes in its arguments (1 MiB; multi-byte, so it stays under the 1 Mi characters a
    * spec may have) reaches a cluster-mode driver on a worker as {@code --spec URI} of the copy staged under
    * stagingUri (here a file: directory the loopback cluster's workers share); the copy goes when the attempt ends.
    */
   @Test
   @Order(2)
-  void clusterModeDriverReadsASpecPastTheArgumentLimitFromStagingUri() throws Exception {
+  void clusterModeDriverRunsOnAWorkerStreamsItsLogAndReadsASpecPastTheArgumentLimitFromStagingUri() throws Exception {
     Path staging = data.resolve("staging");
     String op = StandaloneClusterExtension.operator("it-cluster-staged", "cluster",
         Map.of("stagingUri", staging.toUri().toString()));
@@ -216,8 +196,18 @@ class SparkSubmitClusterTest {
     assertNotNull(staged, "the record names the staged spec");
     assertTrue(staged.startsWith(staging.toUri().toString()), staged);
     assertEquals(RunState.SUCCEEDED, run.await(RUN_TIMEOUT), () -> "log:\n" + tail(run));
-    assertEquals(1000L, record(run).outputs.get("trips").rows);
-    assertTrue(log(run).contains(staged), "the worker launched the driver with --spec " + staged);
+    RunRecord record = record(run);
+    assertEquals(1000L, record.outputs.get("trips").rows);
+    String driverId = record.platform.get("driverId");
+    assertNotNull(driverId, "the master's driver id is recorded for status and cancel");
+    assertTrue(record.platform.get("driverWorker").startsWith("worker-"));
+    // The driver ran in a Worker's directory, and its output reached the run log through the worker's log page.
+    assertTrue(existsUnderWorkers(driverId), "driver " + driverId + " ran on a worker");
+    String log = log(run);
+    assertTrue(log.contains("Launch Command"), "worker's driver stderr is in the run log");
+    assertTrue(log.contains("sparkstep: run " + run.id() + " SUCCEEDED"), "driver's last line is in the run log");
+    assertTasksRanOnWorkers(record.sparkAppId);
+    assertTrue(log.contains(staged), "the worker launched the driver with --spec " + staged);
     assertFalse(Files.exists(Path.of(java.net.URI.create(staged))), "the staged spec is deleted with the attempt");
   }
 
@@ -355,8 +345,17 @@ class SparkSubmitClusterTest {
   }
 
   @Test
-  @Order(10)
+  @Order(12)
   void killingAWorkerMidMultiStageStepStillSucceedsWithCompleteOutput() throws Exception {
+    try {
+      killAWorkerMidMultiStageStep();
+    } finally {
+      // the shared cluster lost a worker: the next class that needs one gets a fresh cluster
+      StandaloneClusterExtension.discard();
+    }
+  }
+
+  private void killAWorkerMidMultiStageStep() throws Exception {
     String op = StandaloneClusterExtension.operator("it-client", "client", Map.of());
     StepRun trips = operator(op).step("generate-trips").param("rows", 200_000).param("partitions", 4)
         .output("trips", data.resolve("trips").toUri().toString())
@@ -391,7 +390,8 @@ class SparkSubmitClusterTest {
 
   /**
    * The same step, same data, same cluster: raw {@code spark-submit --class StepEntrypoint <engine jar> --spec} and a
-   * Sparkstep run, alternated ({@code -Dsparkstep.timing.rounds=N}, default 1); prints the wall times (also written to target/spark-submit-timing.txt).
+   * Sparkstep run, alternated ({@code -Dsparkstep.timing.rounds=N}, default 1; {@code -Dsparkstep.timing.rows=N},
+   * default 20000); prints the wall times (also written to target/spark-submit-timing.txt).
    */
   @Test
   @Order(8)
@@ -399,14 +399,17 @@ class SparkSubmitClusterTest {
     String op = StandaloneClusterExtension.operator("it-client", "client", Map.of());
     SparkDistribution spark = SparkDistribution.assemble(StandaloneClusterExtension.home().resolve("spark-dist"));
     Path engineJar = ApplicationJar.engineJar(StandaloneClusterExtension.home().resolve("spark-dist"));
-    StringBuilder report = new StringBuilder("wall time, generate-trips rows=100000 partitions=4, client mode, "
-        + "2 workers:\n");
+    // the suite runs one small round to keep the promise (plain spark-submit and a Sparkstep run give the same
+    // step's output); a timing worth reading asks for more rounds and rows
     int rounds = Integer.getInteger("sparkstep.timing.rounds", 1);
+    int rows = Integer.getInteger("sparkstep.timing.rows", 20_000);
+    StringBuilder report = new StringBuilder("wall time, generate-trips rows=" + rows + " partitions=4, client mode, "
+        + "2 workers:\n");
     for (int round = 1; round <= rounds; round++) {
       Path rawOut = data.resolve("raw-" + round);
       Path rawLog = data.resolve("raw-" + round + ".log");
       io.sparkstep.spi.spec.StepSpec spec = EngineStepLauncher.spec(operator(op).step("generate-trips")
-          .param("rows", 100_000).param("partitions", 4).output("trips", rawOut.resolve("trips").toUri().toString())
+          .param("rows", rows).param("partitions", 4).output("trips", rawOut.resolve("trips").toUri().toString())
           .output("zones", rawOut.resolve("zones").toUri().toString()).request());
       Path specFile = data.resolve("spec-" + round + ".json");
       Files.writeString(specFile, io.sparkstep.spi.spec.StepSpecJson.write(spec));
@@ -427,12 +430,12 @@ class SparkSubmitClusterTest {
       assertTrue(Files.isDirectory(rawOut.resolve("trips")), "plain spark-submit committed the output");
 
       long t1 = System.nanoTime();
-      StepRun run = operator(op).step("generate-trips").param("rows", 100_000).param("partitions", 4)
+      StepRun run = operator(op).step("generate-trips").param("rows", rows).param("partitions", 4)
           .output("trips", data.resolve("ss-" + round).resolve("trips").toUri().toString())
           .output("zones", data.resolve("ss-" + round).resolve("zones").toUri().toString()).submit();
       assertEquals(RunState.SUCCEEDED, run.await(RUN_TIMEOUT), () -> tail(run));
       long sparkstepMillis = (System.nanoTime() - t1) / 1_000_000;
-      assertEquals(100_000L, record(run).outputs.get("trips").rows);
+      assertEquals((long) rows, record(run).outputs.get("trips").rows);
       report.append(String.format("round %d: raw spark-submit %6d ms, sparkstep %6d ms (overhead %+d ms)%n", round,
           rawMillis, sparkstepMillis, sparkstepMillis - rawMillis));
     }

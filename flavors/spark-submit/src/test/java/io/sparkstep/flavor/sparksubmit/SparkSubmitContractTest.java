@@ -8,21 +8,27 @@ import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.OperatorConfig;
 import io.sparkstep.testing.FlavorContractTest;
-import io.sparkstep.spi.util.SparkstepHome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The flavor contract on spark-submit in cluster deploy mode against a real standalone cluster on 127.0.0.1 (a
- * Master and two Workers, each its own JVM): the driver runs on a worker, so what a run is doing is the master's to
- * say, whichever process asks.
+ * Master and two Workers, each its own JVM, shared with the module's other cluster tests): the driver runs on a
+ * worker, so what a run is doing is the master's to say, whichever process asks.
  */
+@ExtendWith(StandaloneClusterExtension.class)
 class SparkSubmitContractTest extends FlavorContractTest {
-  /** The module's Sparkstep home, where the assembled Spark distribution is kept between test classes. */
-  private static final Path MODULE_HOME = SparkstepHome.resolve();
-  private LocalCluster cluster;
+  /** When this class's platform was set up: the workers' directories made since are this class's runs'. */
+  private Instant startedAt;
 
   /** The Java API's part here; the registration, runs and fresh processes through the distribution: dist-tests. */
   @Override
@@ -32,22 +38,44 @@ class SparkSubmitContractTest extends FlavorContractTest {
 
   @Override
   protected String startPlatform(Path tmp, Path home) throws Exception {
-    SparkDistribution spark = SparkDistribution.assemble(MODULE_HOME.resolve("spark-dist"));
-    cluster = LocalCluster.start(spark, tmp.resolve("cluster"), 2, 2, "1g", "256m", Duration.ofSeconds(120));
-    Map<String, String> settings = cluster.operatorSettings("cluster");
-    settings.put("jars", StandaloneClusterExtension.testStepsJar().toString());
-    settings.put("conf.spark.executor.memory", "512m");
-    settings.put("conf.spark.driver.memory", "512m");
-    settings.put("conf.spark.ui.enabled", "false");
-    registerOperator("standalone", SparkSubmitFlavor.NAME, settings);
+    startedAt = Instant.now();
+    registerOperator("standalone", SparkSubmitFlavor.NAME, StandaloneClusterExtension.operatorSettings("cluster"));
     return "standalone";
   }
 
+  /**
+   * The daemons' logs and the drivers' and executors' directories the shared cluster's workers made for this class's
+   * runs (the cluster lives outside {@code tmp}): searched for the secret and for the driver's record.
+   */
   @Override
-  protected void stopPlatform() throws Exception {
-    if (cluster != null) {
-      cluster.stop();
+  protected List<Path> platformFiles() {
+    List<Path> dirs = new ArrayList<>();
+    try (Stream<Path> logs = Files.list(cluster().stateDir())) {
+      logs.filter(file -> file.getFileName().toString().endsWith(".log")).forEach(dirs::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+    for (int worker = 0; worker < 2; worker++) {
+      try (Stream<Path> entries = Files.list(cluster().workerDir(worker))) {
+        entries.filter(this::madeSinceStart).forEach(dirs::add);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return dirs;
+  }
+
+  private boolean madeSinceStart(Path dir) {
+    try {
+      return !Files.readAttributes(dir, BasicFileAttributes.class).lastModifiedTime().toInstant()
+          .isBefore(startedAt);
+    } catch (IOException gone) {
+      return false;
+    }
+  }
+
+  private static LocalCluster cluster() {
+    return StandaloneClusterExtension.cluster();
   }
 
   /** The resources' share of the application's conf, and the time limit the run handle enforces. */
@@ -73,7 +101,7 @@ class SparkSubmitContractTest extends FlavorContractTest {
   protected java.util.Optional<List<String>> platformLog(RunRecord record) throws Exception {
     String driverId = record.platform.get("driverId");
     for (int worker = 0; worker < 2; worker++) {
-      Path dir = cluster.workerDir(worker).resolve(driverId);
+      Path dir = cluster().workerDir(worker).resolve(driverId);
       if (java.nio.file.Files.isDirectory(dir)) {
         List<String> lines = new java.util.ArrayList<>(java.nio.file.Files.readAllLines(dir.resolve("stderr")));
         lines.addAll(java.nio.file.Files.readAllLines(dir.resolve("stdout")));
@@ -87,7 +115,7 @@ class SparkSubmitContractTest extends FlavorContractTest {
   protected void checkSucceeded(RunRecord record) throws Exception {
     String driverId = record.platform.get("driverId");
     assertNotNull(driverId, "cluster mode: the master's driver id is recorded: " + record.platform);
-    assertEquals("FINISHED", new StandaloneMaster(cluster.webUi()).driver(driverId).orElseThrow()
+    assertEquals("FINISHED", new StandaloneMaster(cluster().webUi()).driver(driverId).orElseThrow()
         .path("state").asText());
   }
 
@@ -97,7 +125,7 @@ class SparkSubmitContractTest extends FlavorContractTest {
     String driverId = record.platform.get("driverId");
     eventually("the master shows driver " + driverId + " KILLED", Duration.ofSeconds(30), () -> {
       try {
-        return "KILLED".equals(new StandaloneMaster(cluster.webUi()).driver(driverId).orElseThrow()
+        return "KILLED".equals(new StandaloneMaster(cluster().webUi()).driver(driverId).orElseThrow()
             .path("state").asText());
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
