@@ -164,16 +164,16 @@ final class PointerCommit {
     } else {
       pointer = status.isEmpty() ? Optional.empty() : CommittedLocation.read(fs, status.get());
     }
-    // Stores without conditional writes get this check only: it narrows the race between two writers, not closes it.
-    if (!pointer.equals(output.pointerBefore())) {
-      throw new IOException("the pointer of output " + output.target() + " was changed by run "
-          + pointer.map(Pointer::run).orElse("(removed)") + " while run " + runId + " ran; nothing was committed");
-    }
     boolean settled = pointer.isPresent() && pointer.get().run().equals(output.replaced().run());
     Replaced now = settled ? output.replaced() : replaced(fs, output.target(), pointer);
     if (!now.equals(output.replaced())) {
       throw new IOException("output " + output.target() + " was committed by another run (" + now.run()
           + ") while run " + runId + " ran; nothing of this run was committed");
+    }
+    // Stores without conditional writes get this check only: it narrows the race between two writers, not closes it.
+    if (!pointer.equals(output.pointerBefore())) {
+      throw new IOException("the pointer of output " + output.target() + " was changed by run "
+          + pointer.map(Pointer::run).orElse("(removed)") + " while run " + runId + " ran; nothing was committed");
     }
   }
 
