@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
@@ -48,10 +49,14 @@ public final class StorageCommitCost {
     }
   }
 
-  /** One timed commit. */
+  /**
+   * One timed commit: {@code commitMs} the switch ({@link OutputCommitter#publish}), {@code cleanupMs} the removal of
+   * what it replaced ({@link OutputCommitter#cleanUp}), each with the S3 requests it made ({@link Requests}).
+   */
   record Timing(String way, long rows, int rep, long writeMs, long commitMs, long copyRequests, long bytesCopied,
-             long outputBytes) {
-    static final String HEADER = "way,rows,rep,write_ms,commit_ms,copy_requests,bytes_copied,output_bytes,commit_write";
+             long outputBytes, Requests commitRequests, long cleanupMs, Requests cleanupRequests) {
+    static final String HEADER = "way,rows,rep,write_ms,commit_ms,copy_requests,bytes_copied,output_bytes,commit_write,"
+        + "commit_requests,commit_head,commit_get,commit_list,commit_put,commit_delete,cleanup_ms,cleanup_requests";
 
     double ratio() {
       return writeMs == 0 ? Double.NaN : (double) commitMs / writeMs;
@@ -60,7 +65,49 @@ public final class StorageCommitCost {
     String csv() {
       return String.join(",", way, Long.toString(rows), Integer.toString(rep), Long.toString(writeMs),
           Long.toString(commitMs), Long.toString(copyRequests), Long.toString(bytesCopied), Long.toString(outputBytes),
-          String.format(Locale.ROOT, "%.4f", ratio()));
+          String.format(Locale.ROOT, "%.4f", ratio()), Long.toString(commitRequests.total()),
+          Long.toString(commitRequests.head()), Long.toString(commitRequests.get()),
+          Long.toString(commitRequests.list()), Long.toString(commitRequests.put()),
+          Long.toString(commitRequests.delete()), Long.toString(cleanupMs), Long.toString(cleanupRequests.total()));
+    }
+  }
+
+  /**
+   * The S3 requests S3A made between two readings of its counters, by kind: HEAD (object metadata), GET, LIST
+   * (first pages and continuations), PUT (whole objects and parts), DELETE (single and bulk), and the others
+   * (copies, multipart listings, initiations and completions).
+   */
+  record Requests(long head, long get, long list, long put, long delete, long other) {
+    private static final List<String> LIST = List.of("object_list_request", "object_continue_list_request");
+    private static final List<String> DELETE = List.of("object_delete_request", "object_bulk_delete_request");
+    private static final List<String> OTHER = List.of("object_copy_requests", "object_multipart_list",
+        "object_multipart_initiated", "object_multipart_aborted");
+
+    static Map<String, Long> snapshot(StorageStatistics stats) {
+      Map<String, Long> values = new TreeMap<>();
+      stats.getLongStatistics().forEachRemaining(value -> values.put(value.getName(), value.getValue()));
+      return values;
+    }
+
+    static Requests between(Map<String, Long> before, Map<String, Long> after) {
+      return new Requests(delta(before, after, List.of("object_metadata_request")),
+          delta(before, after, List.of("action_http_get_request")), delta(before, after, LIST),
+          delta(before, after, List.of("object_put_request")), delta(before, after, DELETE),
+          delta(before, after, OTHER));
+    }
+
+    private static long delta(Map<String, Long> before, Map<String, Long> after, List<String> names) {
+      return names.stream().mapToLong(name -> after.getOrDefault(name, 0L) - before.getOrDefault(name, 0L)).sum();
+    }
+
+    long total() {
+      return head + get + list + put + delete + other;
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%d (HEAD %d, GET %d, LIST %d, PUT %d, DELETE %d, other %d)", total(), head,
+          get, list, put, delete, other);
     }
   }
 
@@ -134,12 +181,19 @@ public final class StorageCommitCost {
     StorageStatistics stats = fs.getStorageStatistics();
     long copiesBefore = counter(stats, "object_copy_requests");
     long bytesBefore = counter(stats, "files_copied_bytes");
-    committer.commit();
+    Map<String, Long> beforeCommit = Requests.snapshot(stats);
+    committer.publish();
     long committed = System.nanoTime();
+    Map<String, Long> afterCommit = Requests.snapshot(stats);
+    committer.cleanUp();
+    long cleaned = System.nanoTime();
+    Requests cleanupRequests = Requests.between(afterCommit, Requests.snapshot(stats));
     ContentSummary summary = fs.getContentSummary(committer.committedPath("out"));
     return new Timing(way, size, rep, TimeUnit.NANOSECONDS.toMillis(written - start),
         TimeUnit.NANOSECONDS.toMillis(committed - written), counter(stats, "object_copy_requests") - copiesBefore,
-        counter(stats, "files_copied_bytes") - bytesBefore, summary.getLength());
+        counter(stats, "files_copied_bytes") - bytesBefore, summary.getLength(),
+        Requests.between(beforeCommit, afterCommit), TimeUnit.NANOSECONDS.toMillis(cleaned - committed),
+        cleanupRequests);
   }
 
   private static long counter(StorageStatistics stats, String name) {
@@ -209,10 +263,14 @@ public final class StorageCommitCost {
     Files.write(out.resolve("storage.csv"), csv);
     StringBuilder report = new StringBuilder("# Storage: the engine's commit on the S3 stand-in\n\n"
         + "Medians over " + settings.reps() + " repetitions; write = Spark's write with the S3A magic committer, "
-        + "commit = the engine's commit (OutputCommitter.commit). Goal: commit/write at most "
-        + Math.round(GOAL * 100) + " %, independent of size.\n\n"
-        + "| way | rows | output MB | write ms | commit ms | commit/write | copy requests | bytes copied |\n"
-        + "|---|---|---|---|---|---|---|---|\n");
+        + "Goal: commit/write at most " + Math.round(GOAL * 100) + " %, independent of size.\n\n"
+        + "Commit = the switch (OutputCommitter.publish: after it every reader sees the new output); cleanup = "
+        + "the removal of what it replaced and of dead runs' leftovers (OutputCommitter.cleanUp), after the switch, "
+        + "timed apart. Requests: S3A's counters, for the first commit (a new output) / a commit replacing the "
+        + "previous repetition's output.\n\n"
+        + "| way | rows | output MB | write ms | commit ms | commit/write | commit requests, new | commit requests, "
+        + "replacing | cleanup ms | cleanup requests, replacing | copy requests | bytes copied |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (long size : settings.sizes()) {
       for (String way : List.of("rename", "pointer")) {
         List<Timing> of = rows.stream().filter(r -> r.way().equals(way) && r.rows() == size).toList();
@@ -221,8 +279,11 @@ public final class StorageCommitCost {
         }
         long write = median(of.stream().mapToLong(Timing::writeMs).toArray());
         long commit = median(of.stream().mapToLong(Timing::commitMs).toArray());
-        report.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %d | %d | %.3f | %d | %d |%n", way, size,
-            of.get(0).outputBytes() / 1e6, write, commit, write == 0 ? Double.NaN : (double) commit / write,
+        Timing last = of.get(of.size() - 1);
+        report.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %d | %d | %.3f | %s | %s | %d | %s | %d | %d |%n",
+            way, size, of.get(0).outputBytes() / 1e6, write, commit, write == 0 ? Double.NaN : (double) commit / write,
+            of.get(0).commitRequests(), last.commitRequests(),
+            median(of.stream().mapToLong(Timing::cleanupMs).toArray()), last.cleanupRequests(),
             of.get(0).copyRequests(), of.get(0).bytesCopied()));
       }
     }

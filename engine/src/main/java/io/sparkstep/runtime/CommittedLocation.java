@@ -9,9 +9,11 @@ import java.io.InputStream;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.util.functional.FutureIO;
 
 /**
  * Where the committed data of an output URI is, for outputs committed with a pointer (object stores, see
@@ -47,7 +49,11 @@ public final class CommittedLocation {
   }
 
   static Resolved resolve(FileSystem fs, Path target) throws IOException {
-    Optional<Pointer> pointer = readPointer(fs, target);
+    return resolve(fs, target, readPointer(fs, target));
+  }
+
+  /** The same for a pointer already read: one request (the commit record's existence) where there is a pointer. */
+  static Resolved resolve(FileSystem fs, Path target, Optional<Pointer> pointer) throws IOException {
     if (pointer.isEmpty()) {
       return new Resolved(target.toString(), null);
     }
@@ -77,11 +83,36 @@ public final class CommittedLocation {
     return new Path(new Path(new Path(firstTarget, DIR), "commits"), runId + ".json");
   }
 
+  /** The pointer, or empty where there is none: on S3 one HEAD (S3A's open) and one GET, or the HEAD alone. */
   static Optional<Pointer> readPointer(FileSystem fs, Path target) throws IOException {
     try (InputStream in = fs.open(pointerPath(target))) {
       return Optional.of(JSON.readValue(in, Pointer.class));
     } catch (FileNotFoundException | ParentNotDirectoryException absent) {
       return Optional.empty(); // the second: the URI is a file (HDFS says so when asked for a path under it)
+    }
+  }
+
+  /**
+   * The pointer file's status (on S3 with its ETag, which a conditional overwrite names), or empty where there is
+   * none: on S3 one HEAD where it exists.
+   */
+  static Optional<FileStatus> pointerStatus(FileSystem fs, Path target) throws IOException {
+    try {
+      return Optional.of(fs.getFileStatus(pointerPath(target)));
+    } catch (FileNotFoundException | ParentNotDirectoryException absent) {
+      return Optional.empty(); // the second: the URI is a file (HDFS says so when asked for a path under it)
+    }
+  }
+
+  /**
+   * The pointer whose status was just read: opened with that status, so S3A issues the GET alone instead of asking
+   * for the status again. Empty if it was removed in between.
+   */
+  static Optional<Pointer> read(FileSystem fs, FileStatus status) throws IOException {
+    try (InputStream in = FutureIO.awaitFuture(fs.openFile(status.getPath()).withFileStatus(status).build())) {
+      return Optional.of(JSON.readValue(in, Pointer.class));
+    } catch (FileNotFoundException absent) {
+      return Optional.empty();
     }
   }
 

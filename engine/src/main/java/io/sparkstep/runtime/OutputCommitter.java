@@ -30,6 +30,8 @@ public final class OutputCommitter {
   private final PointerCommit pointers;
   /** After a pointer commit: each pointer output's run location, for the run record. */
   private final Map<String, Path> committedLocations = new LinkedHashMap<>();
+  /** During a commit: each overwritten rename output's URI and where its old data was moved aside. */
+  private final Map<Path, Path> asides = new LinkedHashMap<>();
 
   public OutputCommitter(Configuration hadoopConf, String runId, Map<String, ArtifactSpec> outputs) {
     this.hadoopConf = hadoopConf;
@@ -151,13 +153,19 @@ public final class OutputCommitter {
     return staged.containsKey(name);
   }
 
-  /**
-   * Commits every staged output, or none of them: renamed outputs first (undone if anything fails), then the pointer
-   * outputs, whose commit record is the last write that can fail.
-   */
+  /** Commits every staged output, or none of them ({@link #publish}), then removes what they replaced. */
   public void commit() throws IOException {
+    publish();
+    cleanUp();
+  }
+
+  /**
+   * The switch: renamed outputs first (undone if anything fails), then the pointer outputs, whose commit record is
+   * the last write that can fail. When it returns every output reads as this run's; what they replaced is still on
+   * the store, unseen by readers, until {@link #cleanUp}.
+   */
+  public void publish() throws IOException {
     Deque<Runnable> undo = new ArrayDeque<>();
-    Map<Path, Path> asides = new LinkedHashMap<>();
     try {
       for (String name : pointers.names()) {
         if (outputs.get(name).modeOrDefault() != WriteMode.OVERWRITE && pointers.holdsData(name)) {
@@ -198,14 +206,23 @@ public final class OutputCommitter {
       while (!undo.isEmpty()) {
         undo.pop().run();
       }
+      asides.clear();
       abort();
       throw e;
     }
-    for (Map.Entry<Path, Path> aside : asides.entrySet()) {
-      fs(aside.getValue()).delete(aside.getValue(), true);
+    pointers.names().forEach(name -> committedLocations.put(name, pointers.location(name)));
+  }
+
+  /**
+   * After {@link #publish}: deletes the replaced outputs (renamed aside, or the runs the pointers no longer name) and
+   * what dead runs left beside the pointer outputs. Off the switch: a reader never resolves to any of it.
+   */
+  public void cleanUp() throws IOException {
+    for (Path aside : asides.values()) {
+      fs(aside).delete(aside, true);
     }
+    asides.clear();
     if (!pointers.names().isEmpty()) {
-      pointers.names().forEach(name -> committedLocations.put(name, pointers.location(name)));
       pointers.deleteReplaced(fileSystemNow());
       pointers.clear();
     }

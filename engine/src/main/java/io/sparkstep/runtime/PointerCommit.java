@@ -2,6 +2,7 @@ package io.sparkstep.runtime;
 
 import io.sparkstep.runtime.CommittedLocation.CommitRecord;
 import io.sparkstep.runtime.CommittedLocation.Pointer;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -94,9 +95,11 @@ final class PointerCommit {
     if (fs.exists(location)) {
       fs.delete(location, true);
     }
-    Optional<Pointer> pointer = CommittedLocation.readPointer(fs, target);
-    String etag = pointer.isEmpty() ? null : etagOf(fs.getFileStatus(CommittedLocation.pointerPath(target)));
-    Replaced replaced = replaced(fs, target);
+    Optional<FileStatus> pointerStatus = CommittedLocation.pointerStatus(fs, target);
+    Optional<Pointer> pointer = pointerStatus.isEmpty() ? Optional.empty()
+        : CommittedLocation.read(fs, pointerStatus.get());
+    String etag = pointerStatus.map(PointerCommit::etagOf).orElse(null);
+    Replaced replaced = replaced(fs, target, pointer);
     // A pointer's run and the run it replaced stay: a reader may resolve to either until the next commit record.
     removeDeadRuns(fs, target, now, pointer.map(Pointer::run).orElse(null), pointer.map(Pointer::previous).orElse(null));
     outputs.put(name, new Output(fs, target, location, pointer, etag, replaced));
@@ -104,7 +107,11 @@ final class PointerCommit {
   }
 
   private static Replaced replaced(FileSystem fs, Path target) throws IOException {
-    CommittedLocation.Resolved resolved = CommittedLocation.resolve(fs, target);
+    return replaced(fs, target, CommittedLocation.readPointer(fs, target));
+  }
+
+  private static Replaced replaced(FileSystem fs, Path target, Optional<Pointer> pointer) throws IOException {
+    CommittedLocation.Resolved resolved = CommittedLocation.resolve(fs, target, pointer);
     if (resolved.pointerCommitted()) {
       return new Replaced(resolved.commitId(), resolved.location());
     }
@@ -113,13 +120,14 @@ final class PointerCommit {
 
   /** Whether the URI holds data besides our hidden directory: an output a rename commit (or another tool) wrote. */
   private static boolean hasPlainData(FileSystem fs, Path target) throws IOException {
-    if (!fs.exists(target)) {
+    FileStatus[] children;
+    try {
+      // one LIST on S3; a file at the URI lists as itself, which is not our directory either
+      children = fs.listStatus(target);
+    } catch (FileNotFoundException absent) {
       return false;
     }
-    if (!fs.getFileStatus(target).isDirectory()) {
-      return true;
-    }
-    for (FileStatus child : fs.listStatus(target)) {
+    for (FileStatus child : children) {
       if (!child.getPath().getName().equals(CommittedLocation.DIR)) {
         return true;
       }
@@ -141,17 +149,38 @@ final class PointerCommit {
     return holdsData(output.fs(), output.target());
   }
 
-  /** Refuses the commit when another run committed this output since this run began (its data would be lost). */
+  /**
+   * Refuses the commit when another run changed this output's pointer or committed this output since this run began
+   * (its data would be lost). On S3 this is one HEAD where the pointer is unchanged (its ETag is the one read when the
+   * run began, so is its content) and the run it names had committed then (commit records are never deleted).
+   */
   void checkNotSuperseded(String name) throws IOException {
     Output output = outputs.get(name);
-    Replaced now = replaced(output.fs(), output.target());
+    FileSystem fs = output.fs();
+    Optional<FileStatus> status = CommittedLocation.pointerStatus(fs, output.target());
+    Optional<Pointer> pointer;
+    if (status.isPresent() && output.etagBefore() != null && output.etagBefore().equals(etagOf(status.get()))) {
+      pointer = output.pointerBefore();
+    } else {
+      pointer = status.isEmpty() ? Optional.empty() : CommittedLocation.read(fs, status.get());
+    }
+    boolean settled = pointer.isPresent() && pointer.get().run().equals(output.replaced().run());
+    Replaced now = settled ? output.replaced() : replaced(fs, output.target(), pointer);
     if (!now.equals(output.replaced())) {
       throw new IOException("output " + output.target() + " was committed by another run (" + now.run()
           + ") while run " + runId + " ran; nothing of this run was committed");
     }
+    // Stores without conditional writes get this check only: it narrows the race between two writers, not closes it.
+    if (!pointer.equals(output.pointerBefore())) {
+      throw new IOException("the pointer of output " + output.target() + " was changed by run "
+          + pointer.map(Pointer::run).orElse("(removed)") + " while run " + runId + " ran; nothing was committed");
+    }
   }
 
-  /** Steps 2 and 3: pointers, then the commit record; after the record every output reads as this run's. */
+  /**
+   * Steps 2 and 3: pointers, then the commit record; after the record every output reads as this run's. Follows
+   * {@link #checkNotSuperseded} of every output, which read what each pointer is now.
+   */
   void writePointersAndRecord() throws IOException {
     Path commitRecord = CommittedLocation.commitRecordPath(outputs.values().iterator().next().target(), runId);
     Map<String, String> locations = new LinkedHashMap<>();
@@ -172,16 +201,14 @@ final class PointerCommit {
     CommitMoment.COMMIT_RECORD_WRITTEN.reached(hadoopConf);
   }
 
-  /** Replaces the pointer only if it is still the version this run read (or still absent). */
+  /**
+   * Replaces the pointer only if it is still the version this run read (or still absent): on S3 a conditional PUT
+   * (If-Match on the ETag read when the run began, If-None-Match for a new pointer), which also spares S3A its
+   * existence probes; elsewhere as {@link #checkNotSuperseded} found it just before.
+   */
   private void writePointer(Output output, byte[] json) throws IOException {
     Path pointer = CommittedLocation.pointerPath(output.target());
     FileSystem fs = output.fs();
-    Optional<Pointer> current = CommittedLocation.readPointer(fs, output.target());
-    // Stores without conditional writes get this check only: it narrows the race between two writers, not closes it.
-    if (!current.equals(output.pointerBefore())) {
-      throw new IOException("the pointer of output " + output.target() + " was changed by run "
-          + current.map(Pointer::run).orElse("(removed)") + " while run " + runId + " ran; nothing was committed");
-    }
     if (output.pointerBefore().isEmpty()) {
       createIfAbsent(fs, pointer, json);
       return;

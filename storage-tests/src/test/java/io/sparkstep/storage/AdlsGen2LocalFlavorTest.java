@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("slow")
 class AdlsGen2LocalFlavorTest {
-  private static final String HOST = AdlsGen2StandIn.ACCOUNT + ".dfs.core.windows.net";
+  private static final String HOST = AdlsGen2StandIn.HOST;
   private static final String LAKE = "abfss://" + AdlsGen2StandIn.FILE_SYSTEM + "@" + HOST + "/lake/";
   private static final String KEY_VARIABLE = "SPARKSTEP_TEST_ADLS_KEY";
   /** The path of this test's own wrongly signed request, told apart from the connector's. */
@@ -51,17 +50,6 @@ class AdlsGen2LocalFlavorTest {
     }
   }
 
-  /** What an operator sets for this account: its endpoint, HNS, Shared Key as a reference to the environment. */
-  private static Map<String, String> storeConf() {
-    Map<String, String> conf = new LinkedHashMap<>();
-    conf.put("spark.hadoop.fs.azure.abfs.endpoint", "127.0.0.1:" + adls.port());
-    conf.put("spark.hadoop.fs.azure.account.auth.type", "SharedKey");
-    conf.put("spark.hadoop.fs.azure.account.key." + HOST, "${" + KEY_VARIABLE + "}");
-    conf.put("spark.hadoop.fs.azure.account.hns.enabled", "true");
-    conf.put("spark.hadoop.fs.azure.createRemoteFileSystemDuringInitialization", "true");
-    return conf;
-  }
-
   /** The stand-in checks the signature, so the pipeline's passing proves the connector signed with the key. */
   @Test
   void aRequestSignedWithAnotherKeyIsRefused() throws Exception {
@@ -80,7 +68,7 @@ class AdlsGen2LocalFlavorTest {
 
   @Test
   void theFarePipelineReadsAndWritesAdlsGen2OverTlsAndCommitsByDirectoryRename() throws Exception {
-    FarePipelineOnStore pipeline = new FarePipelineOnStore(work.resolve("home"), LAKE, storeConf(),
+    FarePipelineOnStore pipeline = new FarePipelineOnStore(work.resolve("home"), LAKE, adls.sparkConf(KEY_VARIABLE),
         Map.of(KEY_VARIABLE, AdlsGen2StandIn.ACCOUNT_KEY), adls.trustStoreFlags());
     pipeline.runFourSteps();
 

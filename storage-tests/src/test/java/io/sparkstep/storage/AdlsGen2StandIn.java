@@ -58,6 +58,8 @@ import javax.net.ssl.TrustManagerFactory;
 final class AdlsGen2StandIn implements AutoCloseable {
   static final String ACCOUNT = "sparkstep";
   static final String FILE_SYSTEM = "lake";
+  /** The account's DFS host, as abfss:// URIs name it; the endpoint setting sends its requests to loopback. */
+  static final String HOST = ACCOUNT + ".dfs.core.windows.net";
   /** A made-up Shared Key (base64 of 32 bytes), as an operator would have it in the environment. */
   static final String ACCOUNT_KEY = Base64.getEncoder()
       .encodeToString("sparkstep-adls-gen2-stand-in-key".getBytes(StandardCharsets.US_ASCII));
@@ -121,6 +123,20 @@ final class AdlsGen2StandIn implements AutoCloseable {
 
   int port() {
     return server.port();
+  }
+
+  /**
+   * What an operator sets for this account: its endpoint, HNS, Shared Key as a reference to the environment
+   * variable {@code keyVariable}.
+   */
+  Map<String, String> sparkConf(String keyVariable) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("spark.hadoop.fs.azure.abfs.endpoint", "127.0.0.1:" + port());
+    conf.put("spark.hadoop.fs.azure.account.auth.type", "SharedKey");
+    conf.put("spark.hadoop.fs.azure.account.key." + HOST, "${" + keyVariable + "}");
+    conf.put("spark.hadoop.fs.azure.account.hns.enabled", "true");
+    conf.put("spark.hadoop.fs.azure.createRemoteFileSystemDuringInitialization", "true");
+    return conf;
   }
 
   /** The JVM flags that make a client JVM trust this stand-in's certificate (its default trust store, nothing else). */
