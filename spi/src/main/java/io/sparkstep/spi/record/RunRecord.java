@@ -320,7 +320,7 @@ public class RunRecord {
 
   /**
    * What only the driver knows: the outputs and rows, models and metrics it recorded, the accelerator's coverage, the
-   * host, and the step's cause of failure when it has one.
+   * host, the cache verdict its publication gave, and the step's cause of failure when it has one.
    */
   public RunRecord driverResultsTaken(RunRecord driver) {
     return with(r -> {
@@ -330,6 +330,10 @@ public class RunRecord {
       r.metrics = new LinkedHashMap<>(orEmpty(driver.metrics));
       r.accelerator = driver.accelerator;
       r.host = driver.host;
+      if (driver.cache != null) {
+        // the driver's verdict after its publication (raced): the launcher's, taken before the launch, otherwise
+        r.cache = driver.cache;
+      }
       if (driver.error != null) {
         r.error = driver.error;
       }
@@ -476,7 +480,7 @@ public class RunRecord {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   public static class CacheInfo {
-    /** hit, miss, or off (the run did not use the cache). */
+    /** hit, miss, off (the run did not use the cache), or raced (an identical run's entry won; this one recomputed). */
     public String outcome;
     public String key;
     public String reason;
