@@ -11,11 +11,9 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
-/** Many small objects on an object store through its Hadoop file system, and what listing them costs in requests. */
+/** Many small objects on an object store, written through its Hadoop file system. */
 final class ObjectStoreFiles {
   static final int PUT_THREADS = 32;
-  /** S3A's counter of LIST requests (each a page of one listing). */
-  private static final String LIST_REQUESTS = "object_list_request";
 
   private ObjectStoreFiles() {
   }
@@ -47,11 +45,5 @@ final class ObjectStoreFiles {
       pool.shutdown();
       fs.close();
     }
-  }
-
-  /** LIST requests the store's (cached) file system for {@code prefix} has made so far. */
-  static long listRequests(String prefix, Configuration conf) throws Exception {
-    Long value = new Path(prefix).getFileSystem(conf).getStorageStatistics().getLong(LIST_REQUESTS);
-    return value == null ? 0 : value;
   }
 }
