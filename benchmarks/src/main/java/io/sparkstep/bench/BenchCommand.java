@@ -57,7 +57,7 @@ public final class BenchCommand implements Callable<Integer>, CliExtension {
   boolean gpu;
 
   @Option(names = "--s3mock-jar", defaultValue = "storage-tests/target/stand-ins/s3mock-exec.jar",
-      description = "Storage suite: Adobe S3Mock's exec jar, the S3 stand-in (built by storage-tests). "
+      description = "Storage and cache suites: Adobe S3Mock's exec jar, the S3 stand-in (built by storage-tests). "
           + "Default: ${DEFAULT-VALUE}.")
   Path s3mockJar;
 
@@ -115,7 +115,7 @@ public final class BenchCommand implements Callable<Integer>, CliExtension {
       case "storage" -> new StorageCommitCost(quick ? StorageCommitCost.Settings.quick()
           : StorageCommitCost.Settings.full(), dir, s3mockJar).run();
       case "cache" -> new CacheBenchmark(quick ? CacheBenchmark.Settings.quick() : CacheBenchmark.Settings.full(),
-          dir).run();
+          dir, s3mockJar).run();
       default -> {
         System.err.println("sparkstep bench: --suite " + suite
             + " is not a suite; use default, tpch, cli, pipeline, storage or cache");

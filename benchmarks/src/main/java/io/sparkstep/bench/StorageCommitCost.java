@@ -3,21 +3,16 @@ package io.sparkstep.bench;
 import io.sparkstep.runtime.OutputCommitter;
 import io.sparkstep.spi.spec.ArtifactSpec;
 import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ContentSummary;
 import org.apache.hadoop.fs.FileSystem;
@@ -122,19 +117,10 @@ public final class StorageCommitCost {
   }
 
   public List<Timing> run() throws Exception {
-    if (!Files.isRegularFile(s3mockJar)) {
-      throw new IllegalStateException("no S3Mock jar at " + s3mockJar + "; build storage-tests first "
-          + "(./mvnw -pl storage-tests -am -DskipTests install) or pass --s3mock-jar");
-    }
     Files.createDirectories(out);
-    int port = freePort();
-    // the store's files stay out of the results directory: they are the outputs written, not figures
-    Path root = Files.createTempDirectory("bench-storage-s3mock");
-    Process s3mock = startS3Mock(port, root);
     List<Timing> rows = new ArrayList<>();
-    try {
-      awaitBucket(port, s3mock);
-      SparkSession spark = session(port);
+    try (S3StandIn s3 = S3StandIn.start(s3mockJar, "bench")) {
+      SparkSession spark = session(s3);
       try {
         for (long size : settings.sizes()) {
           Dataset<Row> data = spark.range(size).selectExpr("id",
@@ -152,14 +138,6 @@ public final class StorageCommitCost {
         }
       } finally {
         spark.stop();
-      }
-    } finally {
-      s3mock.destroy();
-      if (!s3mock.waitFor(20, TimeUnit.SECONDS)) {
-        s3mock.destroyForcibly();
-      }
-      try (Stream<Path> files = Files.walk(root)) {
-        files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
       }
     }
     write(rows);
@@ -201,15 +179,10 @@ public final class StorageCommitCost {
     return value == null ? 0 : value;
   }
 
-  private SparkSession session(int port) {
-    return SparkSession.builder().master("local[2]").appName("bench-storage")
+  private SparkSession session(S3StandIn s3) {
+    SparkSession.Builder builder = SparkSession.builder().master("local[2]").appName("bench-storage")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:" + port)
-        .config("spark.hadoop.fs.s3a.path.style.access", "true")
-        .config("spark.hadoop.fs.s3a.endpoint.region", "us-east-1")
-        .config("spark.hadoop.fs.s3a.access.key", "bench")
-        .config("spark.hadoop.fs.s3a.secret.key", "bench")
         // the keys every s3a run gets (S3ADefaults): Spark's job commit through the S3A magic committer
         .config("spark.sql.sources.commitProtocolClass",
             "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol")
@@ -217,44 +190,9 @@ public final class StorageCommitCost {
             "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter")
         .config("spark.hadoop.mapreduce.outputcommitter.factory.scheme.s3a",
             "org.apache.hadoop.fs.s3a.commit.S3ACommitterFactory")
-        .config("spark.hadoop.fs.s3a.committer.name", "magic")
-        .getOrCreate();
-  }
-
-  private Process startS3Mock(int port, Path root) throws IOException {
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-        "-XX:+UseSerialGC", "-jar", s3mockJar.toString(), "--http.port=" + port, "--server.port=" + freePort(),
-        "--server.address=127.0.0.1", "--com.adobe.testing.s3mock.store.initial-buckets=bench",
-        "--com.adobe.testing.s3mock.store.root=" + Files.createDirectories(root.resolve("store")), "--com.adobe.testing.s3mock.max-payload-size=2GB");
-    return new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(root.resolve("s3mock.log").toFile()).start();
-  }
-
-  private static void awaitBucket(int port, Process s3mock) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    while (System.nanoTime() < deadline) {
-      if (!s3mock.isAlive()) {
-        throw new IllegalStateException("S3Mock exited with " + s3mock.exitValue());
-      }
-      try {
-        HttpURLConnection connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + port
-            + "/bench?list-type=2").toURL().openConnection();
-        connection.setConnectTimeout(1000);
-        if (connection.getResponseCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // starting
-      }
-      s3mock.waitFor(250, TimeUnit.MILLISECONDS);
-    }
-    throw new IllegalStateException("S3Mock did not answer within 3 minutes");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+        .config("spark.hadoop.fs.s3a.committer.name", "magic");
+    s3.s3aSettings().forEach((key, value) -> builder.config("spark.hadoop." + key, value));
+    return builder.getOrCreate();
   }
 
   private void write(List<Timing> rows) throws IOException {

@@ -8,12 +8,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * The step cache index in an artifact store (any Hadoop FS URI): {@code <store>/_sparkstep_cache/<step>/<key>.json},
@@ -96,9 +100,9 @@ public final class CacheIndex {
 
   /**
    * Puts {@code entry} at {@code uri} unless a complete entry is there already. The entry is written whole under a
-   * name of this run and then renamed into place, so a reader never sees part of one; the entry in place after the
-   * rename says who won (two writers that both found no entry both rename, the last one stays, and each learns from
-   * reading it back whether it is its own).
+   * name of this run and then moved into place only where no entry is, so a reader never sees part of one and the
+   * first entry placed stays; the entry in place afterwards says who won (two writers that both found no entry both
+   * try, and each learns from reading it back whether it is its own).
    */
   public static Publication publish(String uri, CacheEntry entry, Configuration conf) throws IOException {
     Path path = new Path(uri);
@@ -116,12 +120,34 @@ public final class CacheIndex {
     try (OutputStream out = fs.create(temporary, true)) {
       out.write(bytes);
     }
-    if (!fs.rename(temporary, path)) {
-      fs.delete(temporary, false);
-    }
+    placeUnlessPresent(fs, temporary, path);
     CacheEntry inPlace = read(path, conf).orElseThrow(() -> new IOException("the cache entry " + uri
         + " could not be written"));
     return new Publication(entry.runId.equals(inPlace.runId), inPlace);
+  }
+
+  /**
+   * Moves the written entry into place only where none is: never over another run's, which a reader may already
+   * have taken as the index's (a plain rename on a local disk replaces the target, so two writers would both read
+   * their own entry back before the later one lands). On a local disk a hard link, which fails when the name exists;
+   * elsewhere the file system's rename, which by Hadoop's contract does not overwrite a file.
+   */
+  private static void placeUnlessPresent(FileSystem fs, Path temporary, Path path) throws IOException {
+    try {
+      if (fs instanceof RawLocalFileSystem) {
+        Files.createLink(Paths.get(fs.makeQualified(path).toUri()), Paths.get(fs.makeQualified(temporary).toUri()));
+      } else {
+        fs.rename(temporary, path);
+      }
+    } catch (FileAlreadyExistsException lost) {
+      // an identical run's entry is in place: the read-back says so
+    } catch (IOException refused) {
+      if (!fs.exists(path)) {
+        throw refused;
+      }
+    } finally {
+      fs.delete(temporary, false);
+    }
   }
 
   /**

@@ -38,4 +38,18 @@ public final class CachePublisher {
     }
     return CacheIndex.publish(target.uri, entry, conf);
   }
+
+  /**
+   * The run's record once its publication is known: unchanged when its entry is the index's; otherwise its cache
+   * verdict says it raced an identical run, recomputed, and which run's outputs later hits take.
+   */
+  public static RunRecord recorded(RunRecord record, CacheIndex.Publication publication) {
+    if (publication.won()) {
+      return record;
+    }
+    String winner = publication.entry().runId;
+    return record.cacheVerdict(new RunRecord.CacheInfo(CacheDecision.RACED, publication.entry().key,
+        "recomputed: identical run " + winner + " published this key first; this run keeps its own outputs, later"
+            + " hits take run " + winner + "'s"));
+  }
 }

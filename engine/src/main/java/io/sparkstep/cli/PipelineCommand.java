@@ -71,8 +71,19 @@ final class PipelineCommand {
     } finally {
       signals.close();
     }
-    printStatus(submitter.observe(id), System.out);
+    PipelineRunRecord ended = submitter.observe(id);
+    printStatus(ended, System.out);
+    if (state == RunState.SUCCEEDED && aStepComputed(ended)) {
+      ClassDataArchive.runSucceeded();
+    }
     return state.exitCode();
+  }
+
+  /** Whether a step ran (a run the cache served loads no Spark class, and would make a poor class-data archive). */
+  private static boolean aStepComputed(PipelineRunRecord record) {
+    return record.steps.stream().filter(step -> step.runId != null)
+        .map(step -> SparkstepCli.submitter().runs().load(step.runId))
+        .anyMatch(run -> run.isPresent() && run.get().cachedFrom == null);
   }
 
   static void printStatus(PipelineRunRecord record, PrintStream out) {

@@ -240,6 +240,7 @@ public final class StepRunner {
     }
     try {
       CacheIndex.Publication publication = CachePublisher.publish(spec, record.get(), hadoopConf);
+      record.update(r -> CachePublisher.recorded(r, publication));
       if (publication.won()) {
         LOG.info("run {}: cache entry {} published", spec.runId, spec.cacheTarget.key);
       } else {

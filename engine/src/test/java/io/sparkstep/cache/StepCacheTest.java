@@ -13,8 +13,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +72,18 @@ class StepCacheTest {
   /** What a run that missed does: commit its output, then publish the entry from the driver. */
   private String runAndPublish(StepSpec spec, CacheDecision decision) throws IOException {
     String runId = "run-" + (++runs);
+    assertTrue(commitAndPublish(spec, decision, runId).won());
+    return runId;
+  }
+
+  /** The run's record after its commit and publication, from its launch verdict: what the driver's record holds. */
+  private RunRecord recordAfter(StepSpec spec, CacheDecision decision, String runId) throws IOException {
+    RunRecord launched = new RunRecord(runId, spec.step, "local", "local").cacheVerdict(decision.info());
+    return CachePublisher.recorded(launched, commitAndPublish(spec, decision, runId));
+  }
+
+  private CacheIndex.Publication commitAndPublish(StepSpec spec, CacheDecision decision, String runId)
+      throws IOException {
     for (ArtifactSpec output : spec.outputs.values()) {
       Path target = Path.of(java.net.URI.create(output.uri));
       Files.createDirectories(target);
@@ -77,8 +95,7 @@ class StepCacheTest {
     RunRecord record = new RunRecord(runId, spec.step, "local", "local");
     spec.outputs.forEach((name, output) -> record.outputs.put(name,
         new RunRecord.OutputInfo(output.uri, "parquet", 1L, true)));
-    assertTrue(CachePublisher.publish(ran, record, conf).won());
-    return runId;
+    return CachePublisher.publish(ran, record, conf);
   }
 
   private String primed() throws IOException {
@@ -227,5 +244,54 @@ class StepCacheTest {
     assertEquals(CacheDecision.OFF, off.outcome());
     assertFalse(off.publishes());
     assertEquals("listing-digest", off.inputs().get("trips").snapshot.kind);
+  }
+
+  /**
+   * Identical runs at once: each checked before any published (a miss), each committed its own outputs; one entry
+   * stays, and every other run's record says it raced, recomputed, and whose outputs later hits take.
+   */
+  @Test
+  void identicalRunsAtOnceLeaveOneEntryAndEachLoserSaysInItsRecordThatItRecomputed() throws Exception {
+    int racers = 4;
+    List<StepSpec> specs = new ArrayList<>();
+    List<CacheDecision> decisions = new ArrayList<>();
+    for (int i = 0; i < racers; i++) {
+      StepSpec racer = spec();
+      racer.outputs.put("features", ArtifactSpec.ofUri(dir.resolve("out-" + i).toUri().toString()));
+      specs.add(racer);
+      decisions.add(decide(racer, params(10)));
+      assertEquals(CacheDecision.MISS, decisions.get(i).outcome());
+    }
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(racers);
+    List<Future<RunRecord>> finished = new ArrayList<>();
+    for (int i = 0; i < racers; i++) {
+      int racer = i;
+      finished.add(pool.submit(() -> {
+        start.await();
+        return recordAfter(specs.get(racer), decisions.get(racer), "racer-" + racer);
+      }));
+    }
+    start.countDown();
+    List<RunRecord> records = new ArrayList<>();
+    for (Future<RunRecord> record : finished) {
+      records.add(record.get());
+    }
+    pool.shutdown();
+    String kept = new CacheIndex(store, conf).find(decisions.get(0).key().step(), decisions.get(0).key().key())
+        .orElseThrow().runId;
+    for (RunRecord record : records) {
+      if (record.runId.equals(kept)) {
+        assertEquals(CacheDecision.MISS, record.cache.outcome, "the winner keeps its launch verdict");
+      } else {
+        assertEquals(CacheDecision.RACED, record.cache.outcome, record.runId);
+        assertEquals(decisions.get(0).key().key(), record.cache.key);
+        assertEquals("recomputed: identical run " + kept + " published this key first; this run keeps its own"
+            + " outputs, later hits take run " + kept + "'s", record.cache.reason);
+      }
+    }
+    CacheDecision after = decide(spec(), params(10));
+    assertEquals(CacheDecision.MISS, after.outcome(), "the spec's own output URI is none of the racers'");
+    assertTrue(after.reason().startsWith("explicit output URI of features differs"), after.reason());
   }
 }

@@ -330,7 +330,7 @@ public final class RunRecord {
 
   /**
    * What only the driver knows: the outputs and rows, models and metrics it recorded, the accelerator's coverage, the
-   * host, and the step's cause of failure when it has one.
+   * host, the cache verdict its publication gave, and the step's cause of failure when it has one.
    */
   public RunRecord driverResultsTaken(RunRecord driver) {
     return with(r -> {
@@ -340,6 +340,10 @@ public final class RunRecord {
       r.metrics = new LinkedHashMap<>(orEmpty(driver.metrics));
       r.accelerator = driver.accelerator;
       r.host = driver.host;
+      if (driver.cache != null) {
+        // the driver's verdict after its publication (raced): the launcher's, taken before the launch, otherwise
+        r.cache = driver.cache;
+      }
       if (driver.error != null) {
         r.error = driver.error;
       }
@@ -680,7 +684,7 @@ public final class RunRecord {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   public static final class CacheInfo {
-    /** hit, miss, or off (the run did not use the cache). */
+    /** hit, miss, off (the run did not use the cache), or raced (an identical run's entry won; this one recomputed). */
     public final String outcome;
     public final String key;
     public final String reason;

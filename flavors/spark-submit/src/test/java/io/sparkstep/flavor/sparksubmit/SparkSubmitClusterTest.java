@@ -22,6 +22,7 @@ import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.testing.RangeStep;
+import io.sparkstep.testing.CopyStep;
 import io.sparkstep.testing.SlowStep;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -262,6 +263,65 @@ class SparkSubmitClusterTest {
     assertEquals(new DataSnapshot(DataSnapshot.DELTA_VERSION, "0"), record.outputs.get("out").snapshot);
     assertEquals(5L, record.outputs.get("out").rows);
     assertTrue(Files.isRegularFile(table.resolve("_delta_log").resolve("00000000000000000000.json")));
+  }
+
+  /**
+   * One artifact store, two flavors: a run computed on the local flavor is a hit for the same step and inputs on the
+   * cluster, which then runs no application; an input changed since is a miss naming it (computed on the local
+   * flavor, whose new entry the cluster takes in turn).
+   */
+  @Test
+  @Order(4)
+  void aResultComputedOnOneFlavorIsAHitOnTheOtherSharingTheStore() throws Exception {
+    String cluster = StandaloneClusterExtension.operator("it-cache", "client", Map.of());
+    StepSubmitter submitter = new StepSubmitter(StandaloneClusterExtension.home(), new FlavorRegistry());
+    Path in = Files.createDirectories(data.resolve("cache-in"));
+    Files.writeString(in.resolve("part-0.json"), "{\"id\":1}\n{\"id\":2}\n");
+
+    RunRecord computed = cachedRun(submitter, OperatorStore.DEFAULT_OPERATOR, in, "cache-out");
+    assertEquals(RunState.SUCCEEDED, computed.state);
+    assertEquals("miss", computed.cache.outcome);
+    assertEquals(2L, computed.outputs.get("out").rows);
+
+    int applications = masterApplications();
+    RunRecord hit = cachedRun(submitter, cluster, in, "cache-out");
+    assertEquals(RunState.SUCCEEDED, hit.state);
+    assertEquals("hit", hit.cache.outcome, hit.cache.reason);
+    assertEquals(computed.runId, hit.cachedFrom);
+    assertEquals("same key as run " + computed.runId + " and its outputs are intact", hit.cache.reason);
+    assertEquals(computed.cache.key, hit.cache.key);
+    assertEquals(null, hit.sparkAppId);
+    assertEquals(applications, masterApplications(), "the hit submitted no application to the Master");
+
+    Files.writeString(in.resolve("part-1.json"), "{\"id\":3}\n");
+    RunRecord changed = cachedRun(submitter, OperatorStore.DEFAULT_OPERATOR, in, "cache-out-changed");
+    assertEquals(RunState.SUCCEEDED, changed.state);
+    assertEquals("miss", changed.cache.outcome);
+    assertTrue(changed.cache.reason.startsWith("input in changed (listing-digest:")
+        && changed.cache.reason.endsWith(" since run " + computed.runId), changed.cache.reason);
+    assertEquals(3L, changed.outputs.get("out").rows);
+    RunRecord hitAgain = cachedRun(submitter, cluster, in, "cache-out-changed");
+    assertEquals(changed.runId, hitAgain.cachedFrom, hitAgain.cache.reason);
+    assertEquals(applications, masterApplications(), "no hit submitted an application to the Master");
+  }
+
+  /** Copies {@code in} to {@code out} on {@code operatorName} with the cache on, as {@code run --cache}. */
+  private RunRecord cachedRun(StepSubmitter submitter, String operatorName, Path in, String out) throws Exception {
+    io.sparkstep.spi.spec.StepSpec spec = EngineStepLauncher.spec(operator(operatorName).step(CopyStep.class)
+        .input("in", in.toUri().toString(), "json").output("out", data.resolve(out).toUri().toString()).request());
+    spec.cache = true;
+    StepRun run = submitter.submit(operatorName, spec);
+    run.await(RUN_TIMEOUT);
+    return record(run);
+  }
+
+  /** Applications the Master has seen, running or finished (its JSON status page). */
+  private static int masterApplications() throws Exception {
+    java.net.http.HttpResponse<String> status = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(cluster().webUi() + "/json/")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    JsonNode master = JSON.readTree(status.body());
+    return master.path("activeapps").size() + master.path("completedapps").size();
   }
 
   @Test
