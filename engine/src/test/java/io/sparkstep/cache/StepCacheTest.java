@@ -93,8 +93,10 @@ class StepCacheTest {
     ran.runId = runId;
     ran.cacheTarget = StepCache.target(decision, store, conf);
     RunRecord record = new RunRecord(runId, spec.step, "local", "local");
-    spec.outputs.forEach((name, output) -> record.outputs.put(name,
-        new RunRecord.OutputInfo(output.uri, "parquet", 1L, true)));
+    for (Map.Entry<String, ArtifactSpec> output : spec.outputs.entrySet()) {
+      record = record.outputCommitted(output.getKey(),
+          new RunRecord.OutputInfo(output.getValue().uri, "parquet", 1L, true));
+    }
     return CachePublisher.publish(ran, record, conf);
   }
 
