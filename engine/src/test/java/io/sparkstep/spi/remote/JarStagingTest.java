@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkstep.spi.spec.ArtifactSpec;
+import io.sparkstep.spi.spec.StepSpec;
 import io.sparkstep.spi.spec.ValidationProblem;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,6 +65,30 @@ class JarStagingTest {
     assertTrue(problems.get(0).message().contains("does not exist"), problems.toString());
     assertTrue(problems.get(1).hint().contains("stagingUri"), problems.toString());
     assertTrue(JarStaging.check(List.of(jar.toString()), "gs://b/p", "stagingUri").isEmpty());
+  }
+
+  /** A container gets the run's own jars and then its table formats' (Delta's, from this class path), staged alike. */
+  @Test
+  void aSpecsContainerGetsItsOwnJarsThenItsTableFormatsJars() throws IOException {
+    Path jar = Files.write(tmp.resolve("steps.jar"), new byte[] {4});
+    StepSpec spec = new StepSpec();
+    spec.jars.add(jar.toString());
+    spec.outputs.put("out", new ArtifactSpec(tmp.resolve("out").toUri().toString(), "delta", null));
+    List<String> shipped = JarStaging.shipped(spec);
+    assertEquals(jar.toString(), shipped.get(0), "the user's jars first");
+    assertTrue(shipped.stream().anyMatch(name -> Path.of(name).getFileName().toString().startsWith("delta-spark_")),
+        shipped.toString());
+    assertTrue(JarStaging.check(spec, null, "stagingUri").size() == shipped.size(),
+        "each local jar, the table formats' too, needs the staging location");
+    List<String> staged = JarStaging.stage(spec, tmp.resolve("staging").toUri().toString(),
+        JarStaging.hadoop(new Configuration()), uri -> uri);
+    assertEquals(shipped.size(), staged.size());
+    for (String location : staged) {
+      assertTrue(Files.isRegularFile(Path.of(java.net.URI.create(location))), location);
+    }
+
+    spec.outputs.put("out", new ArtifactSpec(tmp.resolve("out").toUri().toString(), "parquet", null));
+    assertEquals(List.of(jar.toString()), JarStaging.shipped(spec), "a run without tables ships its own jars only");
   }
 
   private static List<Byte> toList(byte[] bytes) {

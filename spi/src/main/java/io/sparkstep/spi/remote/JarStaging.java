@@ -1,7 +1,9 @@
 package io.sparkstep.spi.remote;
 
-import io.sparkstep.spi.util.UserJars;
+import io.sparkstep.spi.spec.StepSpec;
+import io.sparkstep.spi.spec.TableFormatJars;
 import io.sparkstep.spi.spec.ValidationProblem;
+import io.sparkstep.spi.util.UserJars;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,9 +22,9 @@ import org.apache.hadoop.fs.FileSystem;
 
 /**
  * How a flavor whose container runs the entrypoint itself (SageMaker, Vertex, Azure ML) ships the user's step jars
- * ({@code StepSpec.jars}): each local jar is copied once under {@code <staging>/jars/} with a name made from its
- * content's SHA-256, so a rerun of the same jar uploads nothing and a changed jar never overwrites one a running job
- * reads; the spec handed to the container lists the staged URIs in place of the local paths (remote URIs stay as
+ * ({@code StepSpec.jars}) and the jars of the table formats a run uses: each local jar is copied once under
+ * {@code <staging>/jars/} with a name made from its content's SHA-256, so a rerun of the same jar uploads nothing and
+ * a changed jar never overwrites one a running job reads; the spec handed to the container lists the staged URIs in place of the local paths (remote URIs stay as
  * given). The container's entrypoint fetches them and loads them in the user jars' loader (see
  * {@code io.sparkstep.runtime.StepJars}). Each flavor supplies only the copy to its blob store.
  */
@@ -66,6 +68,26 @@ public final class JarStaging {
         fs.delete(tmp, false);
       }
     };
+  }
+
+  /**
+   * What {@link #check(StepSpec, String, String)} and {@link #stage(StepSpec, String, Uploader, UnaryOperator)} ship:
+   * the spec's own jars, then those of the table formats it reads or writes (a step image's Spark has none), as the
+   * submitting process loads them (the distribution's {@code lib/}), each once.
+   */
+  static List<String> shipped(StepSpec spec) {
+    return TableFormatJars.withUserJars(spec, JarStaging.class.getClassLoader());
+  }
+
+  /** {@link #check(List, String, String)} of the jars {@code spec}'s container needs: its own and its tables'. */
+  public static List<ValidationProblem> check(StepSpec spec, String staging, String stagingSetting) {
+    return check(shipped(spec), staging, stagingSetting);
+  }
+
+  /** {@link #stage(List, String, Uploader, UnaryOperator)} of the jars {@code spec}'s container needs. */
+  public static List<String> stage(StepSpec spec, String staging, Uploader uploader,
+      UnaryOperator<String> forContainer) {
+    return stage(shipped(spec), staging, uploader, forContainer);
   }
 
   /**

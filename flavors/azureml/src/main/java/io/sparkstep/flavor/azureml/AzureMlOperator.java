@@ -6,7 +6,6 @@ import io.sparkstep.api.StepRun;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.remote.GpuVendor;
 import io.sparkstep.spi.remote.JarStaging;
-import io.sparkstep.spi.spec.TableFormatJars;
 import io.sparkstep.spi.remote.JobDefinitionSecrets;
 import io.sparkstep.spi.remote.RunLogAppender;
 import io.sparkstep.spi.remote.SpecStaging;
@@ -79,7 +78,7 @@ final class AzureMlOperator implements StepOperator {
   public List<ValidationProblem> validate(StepSpec spec) {
     List<ValidationProblem> problems = new ArrayList<>(
         JobDefinitionSecrets.literalSecrets(spec, config, "Azure ML command job"));
-    problems.addAll(JarStaging.check(TableFormatJars.withUserJars(spec, getClass().getClassLoader()), config.get(AzureMlFlavor.STAGING_URI), "stagingUri"));
+    problems.addAll(JarStaging.check(spec, config.get(AzureMlFlavor.STAGING_URI), "stagingUri"));
     ResourceSpec r = spec.resources;
     if (r == null) {
       return problems;
@@ -116,7 +115,7 @@ final class AzureMlOperator implements StepOperator {
     JobDefinitionSecrets.withOperatorConf(containerSpec, config);
     try {
       // The container loads the user's jars from stagingUri (see JarStaging), not from this machine's paths.
-      containerSpec.jars = JarStaging.stage(TableFormatJars.withUserJars(spec, getClass().getClassLoader()), trimSlash(config.get(AzureMlFlavor.STAGING_URI)),
+      containerSpec.jars = JarStaging.stage(spec, trimSlash(config.get(AzureMlFlavor.STAGING_URI)),
           JarStaging.hadoop(new Configuration()), uri -> uri);
     } catch (java.io.UncheckedIOException e) {
       throw context.failed(new PlatformException("cannot stage the step's jars: " + e.getMessage(), e, true));

@@ -6,7 +6,6 @@ import io.sparkstep.api.StepRun;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.remote.GpuVendor;
 import io.sparkstep.spi.remote.JarStaging;
-import io.sparkstep.spi.spec.TableFormatJars;
 import io.sparkstep.spi.remote.JobDefinitionSecrets;
 import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.spi.spec.ResourceSpec;
@@ -105,7 +104,7 @@ final class SageMakerOperator implements StepOperator {
       problems.add(ValidationProblem.of("resources.diskGb", "a training volume is 1 to 16384 GB, got " + r.diskGb,
           "set resources.diskGb between 1 and 16384"));
     }
-    problems.addAll(JarStaging.check(TableFormatJars.withUserJars(spec, getClass().getClassLoader()), specStorePrefix(),
+    problems.addAll(JarStaging.check(spec, specStorePrefix(),
         SageMakerSettings.SPEC_STORE.key()));
     Map<String, String> extraEnv = config.withPrefix(SageMakerSettings.ENV_PREFIX);
     if (extraEnv.size() + 2 > SpecDelivery.MAX_ENV_ENTRIES) {
@@ -131,7 +130,7 @@ final class SageMakerOperator implements StepOperator {
     try {
       // The container loads the user's jars from the spec store (see JarStaging), not from this machine's paths.
       StepSpec containerSpec = spec.copy();
-      containerSpec.jars = JarStaging.stage(TableFormatJars.withUserJars(spec, getClass().getClassLoader()), store.jarsLocation(),
+      containerSpec.jars = JarStaging.stage(spec, store.jarsLocation(),
           store.jarUploader(), SpecStore::forContainer);
       Map<String, String> env = SpecDelivery.environment(StepSpecJson.write(containerSpec), spec.runId, store);
       request = TrainingJobRequest.build(jobName, spec.runId, spec.step, spec.resources, config, env);

@@ -11,7 +11,6 @@ import io.sparkstep.api.StepRun;
 import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.remote.SpecStaging;
 import io.sparkstep.spi.remote.JarStaging;
-import io.sparkstep.spi.spec.TableFormatJars;
 import io.sparkstep.spi.remote.JobDefinitionSecrets;
 import io.sparkstep.spi.remote.RunLogAppender;
 import io.sparkstep.spi.spec.ArtifactSpec;
@@ -49,7 +48,7 @@ final class VertexOperator implements StepOperator {
     VertexSettings settings = new VertexSettings(config);
     new ResourceMapping(settings).validate(spec.resources, problems);
     CustomJobRequest.userLabels(spec).forEach((k, v) -> VertexSettings.checkLabel("labels." + k, k, v, problems));
-    problems.addAll(JarStaging.check(TableFormatJars.withUserJars(spec, getClass().getClassLoader()), settings.stagingUri, "stagingUri"));
+    problems.addAll(JarStaging.check(spec, settings.stagingUri, "stagingUri"));
     for (Map.Entry<String, ArtifactSpec> e : allArtifacts(spec)) {
       String uri = e.getValue().uri;
       if (uri != null && uri.startsWith("file:") && !settings.plaintext) {
@@ -68,7 +67,7 @@ final class VertexOperator implements StepOperator {
     StepSpec containerSpec = containerSpec(spec, runDirUri);
     try (JobServiceClient client = JobServiceClients.create(settings)) {
       // The container loads the user's jars from stagingUri (see JarStaging), not from this machine's paths.
-      containerSpec.jars = JarStaging.stage(TableFormatJars.withUserJars(spec, getClass().getClassLoader()), settings.stagingUri,
+      containerSpec.jars = JarStaging.stage(spec, settings.stagingUri,
           store.jarUploader(), uri -> uri);
       // inline as $SPARKSTEP_SPEC up to specEnvMaxBytes, else uploaded next to the run's record
       String specUri = runDirUri + "/spec.json";
