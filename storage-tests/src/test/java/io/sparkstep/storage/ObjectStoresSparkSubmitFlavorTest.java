@@ -95,12 +95,7 @@ class ObjectStoresSparkSubmitFlavorTest {
 
   @Test
   void stepsReadAndWriteS3InClientAndClusterMode() throws Exception {
-    runWatchingCommandLines(
-        List.of("--operator", "lake-client", "--step", "generate-trips", "--param", "rows=500", "--param", "zones=5",
-            "--param", "partitions=2", "--output", "trips=" + S3_LAKE + "trips",
-            "--output", "zones=" + S3_LAKE + "zones"),
-        List.of("--operator", "lake-cluster", "--step", "trip-features", "--input", "trips=" + S3_LAKE + "trips",
-            "--input", "zones=" + S3_LAKE + "zones", "--output", "features=" + S3_LAKE + "features"));
+    tripsThenFeatures(S3_LAKE, S3_LAKE);
 
     FileSystem fs = FileSystem.get(URI.create(S3_LAKE), s3.readerConf());
     for (String output : List.of("trips", "features")) {
@@ -121,12 +116,7 @@ class ObjectStoresSparkSubmitFlavorTest {
    */
   @Test
   void stepsReadAndWriteGcsAndAdlsGen2InClientAndClusterMode() throws Exception {
-    runWatchingCommandLines(
-        List.of("--operator", "lake-client", "--step", "generate-trips", "--param", "rows=500", "--param", "zones=5",
-            "--param", "partitions=2", "--output", "trips=" + GCS_LAKE + "trips",
-            "--output", "zones=" + ADLS_LAKE + "zones"),
-        List.of("--operator", "lake-cluster", "--step", "trip-features", "--input", "trips=" + GCS_LAKE + "trips",
-            "--input", "zones=" + ADLS_LAKE + "zones", "--output", "features=" + GCS_LAKE + "features"));
+    tripsThenFeatures(GCS_LAKE, ADLS_LAKE);
 
     FileSystem gs = FileSystem.get(URI.create(GCS_LAKE), gcsReaderConf());
     for (String output : List.of("trips", "features")) {
@@ -142,6 +132,20 @@ class ObjectStoresSparkSubmitFlavorTest {
         "zones was switched by one directory rename: " + adls.renames());
     assertEquals(Set.of(), adls.unserved(), "requests the ADLS Gen2 stand-in did not serve");
     assertEquals(List.of(), List.copyOf(adls.unauthorized()), "requests without a valid Shared Key signature");
+  }
+
+  /**
+   * generate-trips with a client-mode driver writes {@code trips} under {@code lake} and {@code zones} under
+   * {@code zonesLake}; trip-features with a cluster-mode driver reads both and writes {@code features} under
+   * {@code lake}.
+   */
+  private static void tripsThenFeatures(String lake, String zonesLake) throws Exception {
+    runWatchingCommandLines(
+        List.of("--operator", "lake-client", "--step", "generate-trips", "--param", "rows=500", "--param", "zones=5",
+            "--param", "partitions=2", "--output", "trips=" + lake + "trips",
+            "--output", "zones=" + zonesLake + "zones"),
+        List.of("--operator", "lake-cluster", "--step", "trip-features", "--input", "trips=" + lake + "trips",
+            "--input", "zones=" + zonesLake + "zones", "--output", "features=" + lake + "features"));
   }
 
   /**
