@@ -94,7 +94,7 @@ public record CliProcess(int code, String out, String err) {
         throw new AssertionError("..." + call + " did not end within "
             + timeout.toSeconds() + " s\nstdout:\n" + read(out) + "\nstderr:\n" + read(err));
       }
-      return new CliProcess(process.exitValue(), read(out), read(err));
+      return new CliProcess(process.exitValue(), read(out), withoutJvmNotice(read(err)));
     } finally {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
@@ -104,6 +104,17 @@ public record CliProcess(int code, String out, String err) {
   private static java.io.File nullDevice() {
     return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
   }
+
+  /**
+   * stderr without the line each JVM prints first when the test environment gives it options (the build's
+   * {@code JAVA_TOOL_OPTIONS}, see the root pom): not the CLI's output, which tests count lines of.
+   */
+  private static String withoutJvmNotice(String err) {
+    return err.lines().filter(line -> !line.startsWith(JVM_NOTICE)).map(line -> line + "\n")
+        .collect(java.util.stream.Collectors.joining());
+  }
+
+  private static final String JVM_NOTICE = "Picked up JAVA_TOOL_OPTIONS:";
 
   private static String read(Path file) throws IOException {
     return Files.readString(file, StandardCharsets.UTF_8);
