@@ -111,7 +111,9 @@ final class RunCommand implements Callable<Integer> {
     if (follower != null) {
       follower.join(5000);
     }
-    if (state == RunState.SUCCEEDED) {
+    // a run the cache served loads no Spark class, and would make a poor class-data archive
+    if (state == RunState.SUCCEEDED && SparkstepCli.submitter().runs().load(run.id())
+        .map(stored -> stored.cachedFrom == null).orElse(false)) {
       ClassDataArchive.runSucceeded();
     }
     RunRecordView record = run.record();

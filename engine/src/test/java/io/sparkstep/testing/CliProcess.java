@@ -1,7 +1,6 @@
 package io.sparkstep.testing;
 
 import io.sparkstep.cli.SparkstepCli;
-import io.sparkstep.spi.util.JavaCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,9 +63,25 @@ public record CliProcess(int code, String out, String err) {
       jvmFlags.add("-D" + FreshCli.SETUP_PROPERTY + "=" + setup.getName());
       mainClass = FreshCli.class.getName();
     }
-    List<String> command = JavaCommand.forMainClass(mainClass, jvmFlags);
+    TestClassDataArchive.Plan archive = TestClassDataArchive.plan(runsStepsInItsJvm(List.of(args))
+        ? TestClassDataArchive.Saving.CLI_MARKER : TestClassDataArchive.Saving.NONE);
+    jvmFlags.addAll(archive.jvmFlags());
+    List<String> command = TestClassDataArchive.javaCommand(mainClass, jvmFlags);
     command.addAll(List.of(args));
-    return run(command, environment -> environment.putAll(env), timeout);
+    CliProcess call = null;
+    try {
+      call = run(command, environment -> environment.putAll(env), timeout);
+      return call;
+    } finally {
+      archive.finish(call == null ? -1 : call.code());
+    }
+  }
+
+  /** A foreground run or pipeline run on the embedded local operator: its steps run in the CLI's own JVM. */
+  private static boolean runsStepsInItsJvm(List<String> args) {
+    boolean run = !args.isEmpty() && args.get(0).equals("run")
+        || args.size() > 1 && args.get(0).equals("pipeline") && args.get(1).equals("run");
+    return run && !args.contains("--detach") && !args.contains("--operator");
   }
 
   /**

@@ -1,7 +1,6 @@
 package io.sparkstep.testing;
 
 import io.sparkstep.runtime.StepEntrypoint;
-import io.sparkstep.spi.util.JavaCommand;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,11 +24,21 @@ public final class EntrypointProcess {
   public static Process start(Map<String, String> env, List<String> args, Path log) throws IOException {
     List<String> jvmFlags = new ArrayList<>(List.of("-Xmx768m", "-Dspark.ui.enabled=false"));
     jvmFlags.addAll(ShortLivedJvm.FLAGS);
-    List<String> command = JavaCommand.forMainClass(StepEntrypoint.class.getName(), jvmFlags);
+    TestClassDataArchive.Plan archive = TestClassDataArchive.plan(TestClassDataArchive.Saving.NONE);
+    jvmFlags.addAll(archive.jvmFlags());
+    List<String> command = TestClassDataArchive.javaCommand(StepEntrypoint.class.getName(), jvmFlags);
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(env);
-    return builder.start();
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      archive.finish(-1);
+      throw e;
+    }
+    process.onExit().thenAccept(ended -> archive.finish(ended.exitValue()));
+    return process;
   }
 }
