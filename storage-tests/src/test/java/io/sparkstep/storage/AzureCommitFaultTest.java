@@ -17,7 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The engine's pointer commit on Azure Blob storage without hierarchical namespace (abfs:// on Azurite's Blob
  * endpoint, where the commit is a pointer: a rename there is a copy) under faults ({@link CommitFaultScenario}): a run
  * through a proxy that throttles uploads with 503 ServerBusy and resets a connection mid-upload, then drivers killed
- * with -9 at each moment of the commit; both outputs resolve to the complete old or the complete new run after each.
+ * with -9 while the pointers switch and while the replaced data is deleted (all four moments run on S3); both outputs
+ * resolve to the complete old or the complete new run after each.
  */
 @EnabledIf(value = "io.sparkstep.storage.AzuriteStandIn#nodeIsOnThePath",
     disabledReason = "node is not on the PATH: Azurite (npm azurite@" + AzuriteStandIn.VERSION + ") cannot run here")
@@ -57,7 +58,7 @@ class AzureCommitFaultTest {
               .filter(source -> !source.contains("_temporary")).toList(),
           "copies other than Spark's task commit");
     }
-    scenario.killsAtEachMomentLeaveTheOldOrTheNewOutputs(direct, first);
+    scenario.killsWhileSwitchingAndWhileDeletingLeaveTheOldOrTheNewOutputs(direct, first);
   }
 
   /** The account's settings for one run, its endpoint at {@code hostPort}, the key a reference to the environment. */

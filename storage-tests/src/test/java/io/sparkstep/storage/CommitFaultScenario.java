@@ -78,6 +78,30 @@ record CommitFaultScenario(Path home, Path work, String lake, Function<String, M
 
     String last = succeeds(hostPort, 305);
     assertRuns(Set.of(last), "every killed run's data and every replaced run's data is gone");
+    assertNoOwnerMarker();
+  }
+
+  /**
+   * From {@code old}: drivers killed with -9 at the two moments where a store's own operations differ most (one
+   * pointer overwritten and no commit record; the replaced data half deleted), then a last run through
+   * {@code hostPort} that leaves only its own location and no owner marker. The commit's code is the same on every
+   * store: all four moments, in order, run on S3 ({@link #killsAtEachMomentLeaveTheOldOrTheNewOutputs}); this is
+   * what GCS and Azure add to it.
+   */
+  void killsWhileSwitchingAndWhileDeletingLeaveTheOldOrTheNewOutputs(String hostPort, String old) throws Exception {
+    String pointerWritten = killedAt(hostPort, "pointer-written", 302);
+    assertEquals(old, committedRun(), "killed with one pointer changed and no commit record: the old outputs");
+    assertRuns(Set.of(old, pointerWritten), "the old run and the killed one");
+
+    String deleting = killedAt(hostPort, "old-data-deleting", 304);
+    assertEquals(deleting, committedRun(), "killed while deleting the replaced data: the new outputs");
+
+    String last = succeeds(hostPort, 305);
+    assertRuns(Set.of(last), "every killed run's data and every replaced run's data is gone");
+    assertNoOwnerMarker();
+  }
+
+  private void assertNoOwnerMarker() throws IOException {
     List<String> markers = Arrays.stream(fs.listStatus(new org.apache.hadoop.fs.Path(lake)))
         .map(status -> status.getPath().getName()).filter(name -> name.startsWith(".")).toList();
     assertEquals(List.of(), markers, "no owner marker of a killed run is left");

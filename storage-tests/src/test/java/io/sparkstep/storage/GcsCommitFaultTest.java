@@ -18,8 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The engine's pointer commit on GCS under faults ({@link CommitFaultScenario}, on {@link GcsStandIn}): a run through
  * a proxy that throttles uploads with GCS's JSON errors (429 rate limit, 503 backend error) and resets a connection
- * mid-upload, then drivers killed with -9 at each moment of the commit; both outputs resolve to the complete old or
- * the complete new run after each.
+ * mid-upload, then drivers killed with -9 while the pointers switch and while the replaced data is deleted (all four
+ * moments run on S3); both outputs resolve to the complete old or the complete new run after each.
  */
 @Tag("slow")
 class GcsCommitFaultTest {
@@ -62,7 +62,7 @@ class GcsCommitFaultTest {
               .filter(line -> COPY.matcher(line).find() && !line.contains("%2F_temporary%2F")).toList(),
           "copies other than Spark's task commit");
     }
-    scenario.killsAtEachMomentLeaveTheOldOrTheNewOutputs("127.0.0.1:" + gcs.port(), first);
+    scenario.killsWhileSwitchingAndWhileDeletingLeaveTheOldOrTheNewOutputs("127.0.0.1:" + gcs.port(), first);
     assertEquals(Set.of(), gcs.unserved(), "requests the stand-in did not serve");
     assertTrue(gcs.served().contains("DELETE object"), "the replaced runs were deleted: " + gcs.served());
   }
