@@ -9,7 +9,6 @@ import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.testing.CliCall;
 import io.sparkstep.spi.util.JavaCommand;
-import io.sparkstep.testing.ShortLivedJvm;
 import io.sparkstep.testing.SparkstepHomeExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +49,6 @@ class StateFromAnyProcessTest {
   private Process cli(Path home, Path log, String... args) throws Exception {
     List<String> jvmFlags = new ArrayList<>(List.of("-Xmx512m", "-Dsparkstep.home=" + home,
         "-Dspark.ui.enabled=false"));
-    jvmFlags.addAll(ShortLivedJvm.FLAGS);
     List<String> command = JavaCommand.forMainClass(SparkstepCli.class.getName(), jvmFlags);
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true)

@@ -56,7 +56,6 @@ public record CliProcess(int code, String out, String err) {
     List<String> jvmFlags = new ArrayList<>(List.of(
         // the CLI only submits and follows: Spark's driver and executors run in their own processes
         "-Xmx512m", "-Dsparkstep.home=" + home, "-Dspark.ui.enabled=false"));
-    jvmFlags.addAll(ShortLivedJvm.FLAGS);
     jvmFlags.addAll(extraJvmFlags);
     String mainClass = SparkstepCli.class.getName();
     if (setup != null) {

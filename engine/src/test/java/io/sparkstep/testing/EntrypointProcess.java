@@ -23,7 +23,6 @@ public final class EntrypointProcess {
    */
   public static Process start(Map<String, String> env, List<String> args, Path log) throws IOException {
     List<String> jvmFlags = new ArrayList<>(List.of("-Xmx768m", "-Dspark.ui.enabled=false"));
-    jvmFlags.addAll(ShortLivedJvm.FLAGS);
     TestClassDataArchive.Plan archive = TestClassDataArchive.plan(TestClassDataArchive.Saving.NONE);
     jvmFlags.addAll(archive.jvmFlags());
     List<String> command = TestClassDataArchive.javaCommand(StepEntrypoint.class.getName(), jvmFlags);

@@ -10,7 +10,6 @@ import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.testing.CliCall;
 import io.sparkstep.spi.util.JavaCommand;
-import io.sparkstep.testing.ShortLivedJvm;
 import io.sparkstep.testing.SparkstepHomeExtension;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -101,7 +100,6 @@ class CliErrorPathTest {
   private Process cli(Path log, String... args) throws IOException {
     List<String> jvmFlags = new ArrayList<>(List.of("-Xmx600m",
         "-Dsparkstep.home=" + home, "-Dspark.ui.enabled=false", "-Dlog4j2.configurationFile=" + LOG_CONFIG));
-    jvmFlags.addAll(ShortLivedJvm.FLAGS);
     List<String> command = JavaCommand.forMainClass("io.sparkstep.cli.SparkstepCli", jvmFlags);
     command.addAll(List.of(args));
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

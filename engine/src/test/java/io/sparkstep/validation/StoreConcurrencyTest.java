@@ -8,7 +8,6 @@ import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.spi.spec.InvalidSpecException;
 import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.spi.util.JavaCommand;
-import io.sparkstep.testing.ShortLivedJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +50,6 @@ class StoreConcurrencyTest {
     reader.start();
     for (int i = 0; i < 8; i++) {
       List<String> jvmFlags = new ArrayList<>(List.of("-Xmx128m", "-Dsparkstep.home=" + home));
-      jvmFlags.addAll(ShortLivedJvm.FLAGS);
       List<String> command = JavaCommand.forMainClass("io.sparkstep.cli.SparkstepCli", jvmFlags);
       command.addAll(List.of("operator", "register", "op" + i, "--flavor", "local", "--set", "conf.spark.x=" + i));
       processes.add(new ProcessBuilder(command).redirectErrorStream(true)

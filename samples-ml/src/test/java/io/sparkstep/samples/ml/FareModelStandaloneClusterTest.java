@@ -20,7 +20,6 @@ import io.sparkstep.spi.record.RunRecord;
 import io.sparkstep.spi.record.RunStore;
 import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.spi.util.SparkstepHome;
-import io.sparkstep.testing.ShortLivedJvm;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,9 +76,6 @@ class FareModelStandaloneClusterTest {
       settings.put("conf.spark.driver.memory", "640m");
       settings.put("conf.spark.ui.enabled", "false");
       settings.put("conf.spark.sql.shuffle.partitions", "4");
-      // drivers and executors live a minute at most: C1 alone and the serial collector leave the cores to the work
-      settings.put("conf.spark.driver.extraJavaOptions", String.join(" ", ShortLivedJvm.FLAGS));
-      settings.put("conf.spark.executor.extraJavaOptions", String.join(" ", ShortLivedJvm.FLAGS));
       operators.register("ml-" + mode, SparkSubmitFlavor.NAME, settings, true);
     }
   }

@@ -3,7 +3,6 @@ package io.sparkstep.flavor.sparksubmit;
 import io.sparkstep.operator.OperatorStore;
 import io.sparkstep.registry.FlavorRegistry;
 import io.sparkstep.testing.CopyStep;
-import io.sparkstep.testing.ShortLivedJvm;
 import io.sparkstep.spi.util.SparkstepHome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,18 +61,16 @@ public final class StandaloneClusterExtension implements BeforeAllCallback {
   }
 
   /**
-   * Settings of an operator for the shared cluster: the test steps' jar, small drivers and executors, no UI, and the
-   * flags of a short-lived JVM for drivers and executors (they live seconds; C2 would only compete for the cores).
+   * Settings of an operator for the shared cluster: the test steps' jar, small drivers and executors, no UI. (Their
+   * JVMs compile with C1 only, as every JVM of a test does: the build's JAVA_TOOL_OPTIONS reach them through the
+   * daemons' environment.)
    */
   static Map<String, String> operatorSettings(String deployMode) {
     Map<String, String> settings = cluster().operatorSettings(deployMode);
-    String jvmFlags = String.join(" ", ShortLivedJvm.FLAGS);
     settings.put("jars", testStepsJar().toString());
     settings.put("conf.spark.executor.memory", "512m");
     settings.put("conf.spark.driver.memory", "512m");
     settings.put("conf.spark.ui.enabled", "false");
-    settings.put("conf.spark.driver.extraJavaOptions", jvmFlags);
-    settings.put("conf.spark.executor.extraJavaOptions", jvmFlags);
     return settings;
   }
 
