@@ -62,8 +62,7 @@ public record CliProcess(int code, String out, String err) {
       jvmFlags.add("-D" + FreshCli.SETUP_PROPERTY + "=" + setup.getName());
       mainClass = FreshCli.class.getName();
     }
-    TestClassDataArchive.Plan archive = TestClassDataArchive.plan(runsStepsInItsJvm(List.of(args))
-        ? TestClassDataArchive.Saving.CLI_MARKER : TestClassDataArchive.Saving.NONE);
+    TestClassDataArchive.Plan archive = TestClassDataArchive.plan(runsStepsInItsJvm(List.of(args)));
     jvmFlags.addAll(archive.jvmFlags());
     List<String> command = TestClassDataArchive.javaCommand(mainClass, jvmFlags);
     command.addAll(List.of(args));

@@ -23,21 +23,13 @@ public final class EntrypointProcess {
    */
   public static Process start(Map<String, String> env, List<String> args, Path log) throws IOException {
     List<String> jvmFlags = new ArrayList<>(List.of("-Xmx768m", "-Dspark.ui.enabled=false"));
-    TestClassDataArchive.Plan archive = TestClassDataArchive.plan(TestClassDataArchive.Saving.NONE);
-    jvmFlags.addAll(archive.jvmFlags());
+    // maps the archive a CLI call of this JVM saved; a module's few containers would not repay saving one here
+    jvmFlags.addAll(TestClassDataArchive.plan(false).jvmFlags());
     List<String> command = TestClassDataArchive.javaCommand(StepEntrypoint.class.getName(), jvmFlags);
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(env);
-    Process process;
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      archive.finish(-1);
-      throw e;
-    }
-    process.onExit().thenAccept(ended -> archive.finish(ended.exitValue()));
-    return process;
+    return builder.start();
   }
 }

@@ -16,10 +16,11 @@ import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 /**
- * What bin/sparkstep does for a user's machine, for the child JVMs of one test JVM ({@link CliProcess},
- * {@link EntrypointProcess}): the first one that runs a step in its own JVM and succeeds saves the classes it loaded in a class-data archive
- * ({@code -XX:ArchiveClassesAtExit}), and every later call maps it and hands it to the step processes it starts
- * ({@value JavaCommand#ARCHIVE_PROPERTY}, as bin/sparkstep does). Without it each of the suite's few hundred child JVMs
+ * What bin/sparkstep does for a user's machine, for the child JVMs of one test JVM: the first {@link CliProcess} call
+ * that runs its steps in its own JVM and succeeds saves the classes it loaded in a class-data archive
+ * ({@code -XX:ArchiveClassesAtExit}); every later call maps it and hands it to the step processes it starts
+ * ({@value JavaCommand#ARCHIVE_PROPERTY}, as bin/sparkstep does), and {@link EntrypointProcess}'s containers map it too.
+ * Without it each of the suite's few hundred child JVMs
  * reads and verifies Spark's classes from the jars again, most of a short run's CPU time.
  *
  * <p>One archive per test JVM (its class path, with its directories packed into jars, and java), under the module's
@@ -35,36 +36,29 @@ final class TestClassDataArchive {
   private TestClassDataArchive() {
   }
 
-  /** Whether a child JVM may save the archive, and how its run says the archive is worth keeping. */
-  enum Saving {
-    /** It may not: it loads too little, or too few JVMs of its kind follow. */
-    NONE,
-    /** A CLI call: kept when the CLI marks its run as succeeded and computed (see the CLI's ClassDataArchive). */
-    CLI_MARKER,
-    /** A step's own JVM: kept when it exits 0. */
-    EXIT_ZERO
-  }
-
-  /** The flags for the next child JVM: map the archive; or, where there is none yet and it may, save it; else none. */
-  static Plan plan(Saving saving) {
+  /**
+   * The flags for the next child JVM: map the archive; or, where there is none yet and {@code mayStartSaving} (a CLI
+   * call whose steps run in its own JVM, so it loads what later calls and their step processes load), save it; else
+   * none.
+   */
+  static Plan plan(boolean mayStartSaving) {
     if (!Files.isDirectory(DIR.getParent())) {
       return Plan.NONE;
     }
     Path archive = archive();
     if (Files.isRegularFile(archive)) {
-      return new Plan(List.of("-XX:SharedArchiveFile=" + archive.toAbsolutePath(), "-Xshare:auto", "-Xlog:cds*=off",
-          "-D" + JavaCommand.ARCHIVE_PROPERTY + "=" + archive.toAbsolutePath()), null, null, false);
+      String path = archive.toAbsolutePath().toString();
+      List<String> flags = new ArrayList<>(JavaCommand.classDataArchiveFlags(path));
+      flags.add("-D" + JavaCommand.ARCHIVE_PROPERTY + "=" + path); // the CLI hands it to its step processes
+      return new Plan(flags, null, null);
     }
-    if (saving == Saving.NONE || !SAVING.compareAndSet(false, true)) {
+    if (!mayStartSaving || !SAVING.compareAndSet(false, true)) {
       return Plan.NONE;
     }
     Path pending = archive.resolveSibling(archive.getFileName() + ".tmp-" + UUID.randomUUID());
-    List<String> flags = new ArrayList<>(List.of("-XX:ArchiveClassesAtExit=" + pending.toAbsolutePath(),
-        "-Xlog:cds*=off"));
-    if (saving == Saving.CLI_MARKER) {
-      flags.add("-Dsparkstep.cds.marker=" + marker(pending).toAbsolutePath());
-    }
-    return new Plan(flags, pending, archive, saving == Saving.CLI_MARKER);
+    // the CLI writes the marker when the run it saved for succeeded and computed (see the CLI's ClassDataArchive)
+    return new Plan(List.of("-XX:ArchiveClassesAtExit=" + pending.toAbsolutePath(), "-Xlog:cds*=off",
+        "-Dsparkstep.cds.marker=" + marker(pending).toAbsolutePath()), pending, archive);
   }
 
   private static Path archive() {
@@ -142,20 +136,19 @@ final class TestClassDataArchive {
   /**
    * @param jvmFlags what the child JVM takes
    * @param pending where a saving JVM writes the archive, else null
-   * @param archive where the saved archive goes once it is worth keeping, else null
-   * @param needsMarker whether the CLI's marker must say so (else exit code 0 does)
+   * @param archive where the saved archive goes once the CLI marked it worth keeping, else null
    */
-  record Plan(List<String> jvmFlags, Path pending, Path archive, boolean needsMarker) {
-    static final Plan NONE = new Plan(List.of(), null, null, false);
+  record Plan(List<String> jvmFlags, Path pending, Path archive) {
+    static final Plan NONE = new Plan(List.of(), null, null);
 
-    /** After the JVM ended: a saved archive worth keeping takes its place; else a later JVM saves one. */
+    /** After the call: a saved archive its CLI marked takes its place; else a later call saves one. */
     void finish(int exitCode) {
       if (pending == null) {
         return;
       }
       try {
         boolean marked = Files.deleteIfExists(marker(pending));
-        if (exitCode == 0 && (marked || !needsMarker) && Files.isRegularFile(pending)) {
+        if (exitCode == 0 && marked && Files.isRegularFile(pending)) {
           Files.move(pending, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } else {
           Files.deleteIfExists(pending);

@@ -76,9 +76,7 @@ record CommitFaultScenario(Path home, Path work, String lake, Function<String, M
     String deleting = killedAt(hostPort, "old-data-deleting", 304);
     assertEquals(deleting, committedRun(), "killed while deleting the replaced data: the new outputs");
 
-    String last = succeeds(hostPort, 305);
-    assertRuns(Set.of(last), "every killed run's data and every replaced run's data is gone");
-    assertNoOwnerMarker();
+    lastRunLeavesOnlyItself(hostPort);
   }
 
   /**
@@ -96,12 +94,13 @@ record CommitFaultScenario(Path home, Path work, String lake, Function<String, M
     String deleting = killedAt(hostPort, "old-data-deleting", 304);
     assertEquals(deleting, committedRun(), "killed while deleting the replaced data: the new outputs");
 
-    String last = succeeds(hostPort, 305);
-    assertRuns(Set.of(last), "every killed run's data and every replaced run's data is gone");
-    assertNoOwnerMarker();
+    lastRunLeavesOnlyItself(hostPort);
   }
 
-  private void assertNoOwnerMarker() throws IOException {
+  /** A last run that succeeds and leaves only its own location and no owner marker of a killed run. */
+  private void lastRunLeavesOnlyItself(String hostPort) throws Exception {
+    String last = succeeds(hostPort, 305);
+    assertRuns(Set.of(last), "every killed run's data and every replaced run's data is gone");
     List<String> markers = Arrays.stream(fs.listStatus(new org.apache.hadoop.fs.Path(lake)))
         .map(status -> status.getPath().getName()).filter(name -> name.startsWith(".")).toList();
     assertEquals(List.of(), markers, "no owner marker of a killed run is left");

@@ -27,8 +27,12 @@ public final class JavaCommand {
    */
   public static List<String> classDataArchiveFlags() {
     String archive = System.getProperty(ARCHIVE_PROPERTY);
-    return archive == null || archive.isBlank() ? List.of()
-        : List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds*=off");
+    return archive == null || archive.isBlank() ? List.of() : classDataArchiveFlags(archive);
+  }
+
+  /** The flags that map {@code archive} in a child JVM, which ignores it if its class path or java differ. */
+  public static List<String> classDataArchiveFlags(String archive) {
+    return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds*=off");
   }
 
   public static final String ARCHIVE_PROPERTY = "sparkstep.cds.archive";
